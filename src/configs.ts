@@ -1,0 +1,40 @@
+import type { TSESLint } from '@typescript-eslint/utils';
+
+import type { PresetLevel, RaceGuardDocs } from './utils/create-rule.js';
+
+type RuleMap = Record<string, { meta: { docs?: object } }>;
+
+export type PresetName = 'recommended' | 'strict' | 'all';
+
+const PRESET_LEVELS: Record<PresetName, readonly (PresetLevel | undefined)[]> = {
+  recommended: ['recommended'],
+  strict: ['recommended', 'strict'],
+  all: ['recommended', 'strict', undefined],
+};
+
+/**
+ * Flat configs derived from each rule's `meta.docs.recommended`, so a preset can never drift
+ * from the rules. The plugin is reached through a getter to break the plugin ↔ config cycle.
+ * No parser settings: users enable `projectService` themselves.
+ */
+export function createConfigs(
+  getPlugin: () => TSESLint.FlatConfig.Plugin,
+  rules: RuleMap,
+): Record<PresetName, TSESLint.FlatConfig.Config> {
+  const build = (preset: PresetName): TSESLint.FlatConfig.Config => ({
+    name: `race-guard/${preset}`,
+    plugins: {
+      get 'race-guard'() {
+        return getPlugin();
+      },
+    },
+    rules: Object.fromEntries(
+      Object.entries(rules)
+        .filter(([, rule]) =>
+          PRESET_LEVELS[preset].includes((rule.meta.docs as Partial<RaceGuardDocs> | undefined)?.recommended),
+        )
+        .map(([name]) => [`race-guard/${name}`, 'error' as const]),
+    ),
+  });
+  return { recommended: build('recommended'), strict: build('strict'), all: build('all') };
+}

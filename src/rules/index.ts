@@ -1,0 +1,2 @@
+/** Every rule, sorted by name. */
+export const rules = {};

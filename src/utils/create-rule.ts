@@ -1,0 +1,19 @@
+import { ESLintUtils } from '@typescript-eslint/utils';
+
+/** Which preset first turns a rule on; `strict` and `all` include every earlier level. */
+export type PresetLevel = 'recommended' | 'strict';
+
+export interface RaceGuardDocs {
+  /** The lowest preset that enables the rule; absent means only `all`. */
+  recommended?: PresetLevel;
+  /** Every race-guard rule reads the TypeScript program. */
+  requiresTypeChecking: true;
+}
+
+export const REPOSITORY_URL = 'https://github.com/race-guard/eslint-plugin-race-guard';
+
+export function ruleDocsUrl(ruleName: string): string {
+  return `${REPOSITORY_URL}/blob/main/docs/rules/${ruleName}.md`;
+}
+
+export const createRule = ESLintUtils.RuleCreator<RaceGuardDocs>(ruleDocsUrl);
