@@ -1,0 +1,801 @@
+import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import ts from 'typescript';
+
+import {
+  AWAIT_KINDS,
+  expressionLabel,
+  getAwaitClassifier,
+  windowKindsOf,
+  type AwaitKind,
+  type AwaitSummary,
+} from '../utils/await-classification.js';
+import { CodePathEventLog, solveForward, type RecordedCodePath } from '../utils/code-path-events.js';
+import { createRule } from '../utils/create-rule.js';
+import { entityMetadataOfType, type EntityMetadata } from '../utils/entity-metadata.js';
+import { loadOfCall, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
+import { columnsAtRisk, loadedColumnsSpecOf, type LoadedColumnsSpec } from '../utils/loaded-columns.js';
+import { getTypeServices } from '../utils/type-information.js';
+import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm-calls.js';
+import { buildUpdateRewrite } from '../utils/update-fix.js';
+
+type Variable = TSESLint.Scope.Variable;
+
+export interface NoStaleSaveOptions {
+  windowKinds?: AwaitKind[];
+  networkModules?: string[];
+  localModules?: string[];
+  loaders?: string[];
+  autofix?: boolean;
+}
+
+type Options = [NoStaleSaveOptions];
+type MessageIds = 'staleSave' | 'staleRemove' | 'rewriteToUpdate';
+
+interface LoadInfo {
+  id: number;
+  call: TSESTree.CallExpression;
+  tsCall: ts.CallExpression;
+  loader: LoaderSummary;
+  line: number;
+  columns: LoadedColumnsSpec;
+}
+
+interface AwaitInfo {
+  id: number;
+  node: TSESTree.Node;
+  /** The awaited expression; a `for await` loop's iterable. */
+  operand: TSESTree.Expression;
+}
+
+interface WriteInfo {
+  call: TSESTree.CallExpression;
+  /** Each tracked variable the write carries, with the expression that carries it. */
+  targets: { variable: Variable; expression: TSESTree.Expression; viaSpread: boolean }[];
+  typeorm?: TypeormCall;
+  /** `save`, or the project function's chain (`UserService.persist → save`). */
+  method: string;
+  /** A window the callee opens itself before it writes (a saver of the project). */
+  innerWindow?: { summary: AwaitSummary; label: string };
+}
+
+type FlowEvent =
+  | { type: 'load'; variable: Variable; load: LoadInfo }
+  | { type: 'alias'; variable: Variable; source: Variable }
+  | { type: 'kill'; variable: Variable }
+  | { type: 'reload'; variable: Variable }
+  | { type: 'await'; info: AwaitInfo }
+  | { type: 'write'; write: WriteInfo };
+
+/** Per variable: `F<load>` fresh, or `S<load>:<await>` stale since that await. */
+type FlowState = ReadonlyMap<Variable, ReadonlySet<string>>;
+
+const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network', 'unknown', 'timer'];
+const MAX_LISTED_COLUMNS = 6;
+
+export default createRule<Options, MessageIds>({
+  name: 'no-stale-save',
+  meta: {
+    type: 'problem',
+    docs: {
+      description:
+        'Disallow saving an entity loaded before a network await: save() writes back every stale column',
+      recommended: 'recommended',
+      requiresTypeChecking: true,
+    },
+    fixable: 'code',
+    hasSuggestions: true,
+    messages: {
+      staleSave:
+        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
+      staleRemove:
+        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): the row may have changed since it was read. Re-load it after the await, or use a delete()/update() whose criteria check the state you expect.',
+      rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
+    },
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          windowKinds: {
+            type: 'array',
+            description: 'Which kinds of awaited call open a stale-save window.',
+            items: { type: 'string', enum: [...AWAIT_KINDS] },
+            uniqueItems: true,
+          },
+          networkModules: {
+            type: 'array',
+            description: 'More packages whose calls are network I/O (e.g. an in-house API client).',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
+          localModules: {
+            type: 'array',
+            description: 'More packages whose calls are local work that never opens a window.',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
+          loaders: {
+            type: 'array',
+            description: 'Names of more functions or methods that return a loaded entity (`retrieve`, `OrderService.retrieve`).',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
+          autofix: {
+            type: 'boolean',
+            description: 'Whether safe rewrites are applied by --fix; when false they are offered as suggestions only.',
+          },
+        },
+      },
+    ],
+    defaultOptions: [
+      { windowKinds: DEFAULT_WINDOW_KINDS, networkModules: [], localModules: [], loaders: [], autofix: true },
+    ],
+  },
+  create(context, [options]) {
+    const services = getTypeServices(context);
+    const program = services.program;
+    const checker = program.getTypeChecker();
+    const classifier = getAwaitClassifier(program, {
+      networkModules: options.networkModules ?? [],
+      localModules: options.localModules ?? [],
+    });
+    const windowKinds = new Set(options.windowKinds ?? DEFAULT_WINDOW_KINDS);
+    const extraLoaders = new Set(options.loaders ?? []);
+    const { sourceCode } = context;
+
+    /** Variables that held a loaded entity at some point, with their latest load. */
+    const tracked = new Map<Variable, LoadInfo>();
+    const loadsById = new Map<number, LoadInfo>();
+    /** Aliases (`const c = conv`) share field writes and hand-offs for the fix. */
+    const aliasRoot = new Map<Variable, Variable>();
+    /** Closures (`const persist = async () => save(conv)`) and the tracked variables they write. */
+    const closureWrites = new Map<Variable, WriteInfo>();
+    const functionWrites = new Map<TSESTree.Node, WriteInfo[]>();
+    const awaitSummaries = new Map<AwaitInfo, AwaitSummary>();
+    let nextLoadId = 0;
+    let nextAwaitId = 0;
+    const awaitsById = new Map<number, AwaitInfo>();
+    const innerWindowAwaits = new Map<WriteInfo, AwaitInfo>();
+
+    const log = new CodePathEventLog<FlowEvent>(analyse);
+
+    function tsNode<T extends ts.Node>(node: TSESTree.Node): T {
+      return services.esTreeNodeToTSNodeMap.get(node) as unknown as T;
+    }
+
+    function variableOf(identifier: TSESTree.Identifier): Variable | undefined {
+      return ASTUtils.findVariable(sourceCode.getScope(identifier), identifier) ?? undefined;
+    }
+
+    function rootOf(variable: Variable): Variable {
+      let current = variable;
+      for (let next = aliasRoot.get(current); next != null && next !== current; next = aliasRoot.get(current)) current = next;
+      return current;
+    }
+
+    function unwrap(expression: TSESTree.Expression): TSESTree.Expression {
+      let current = expression;
+      for (;;) {
+        if (current.type === 'AwaitExpression') current = current.argument;
+        else if (current.type === 'TSAsExpression' || current.type === 'TSNonNullExpression' || current.type === 'TSSatisfiesExpression' || current.type === 'TSTypeAssertion') current = current.expression;
+        else if (current.type === 'ChainExpression') current = current.expression;
+        else return current;
+      }
+    }
+
+    function calleeName(call: TSESTree.CallExpression): string | undefined {
+      const callee = call.callee;
+      if (callee.type === 'Identifier') return callee.name;
+      if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') return callee.property.name;
+      return undefined;
+    }
+
+    function loadOf(expression: TSESTree.Expression): LoadInfo | undefined {
+      const call = unwrap(expression);
+      if (call.type !== 'CallExpression') return undefined;
+      const tsCall = tsNode<ts.CallExpression>(call);
+      let loader = loadOfCall(classifier, tsCall);
+      const name = calleeName(call);
+      if (loader == null && name != null && matchesLoaderOption(call, name)) loader = { shape: 'one', chain: [name] };
+      if (loader == null) return undefined;
+      return {
+        id: nextLoadId++,
+        call,
+        tsCall,
+        loader,
+        line: call.loc.start.line,
+        columns: loadedColumnsSpecOf(tsCall),
+      };
+    }
+
+    function matchesLoaderOption(call: TSESTree.CallExpression, name: string): boolean {
+      if (extraLoaders.size === 0) return false;
+      if (extraLoaders.has(name)) return true;
+      const callee = call.callee;
+      if (callee.type !== 'MemberExpression') return false;
+      const receiverType = checker.getTypeAtLocation(tsNode(callee.object));
+      const className = receiverType.getSymbol()?.getName();
+      return className != null && extraLoaders.has(`${className}.${name}`);
+    }
+
+    /** `list[0]`, `list.at(0)`, `list.find(…)`: an element of a loaded list. */
+    function elementSourceOf(expression: TSESTree.Expression): Variable | undefined {
+      const node = unwrap(expression);
+      if (node.type === 'Identifier') return trackedVariable(node);
+      if (node.type === 'MemberExpression' && node.computed && node.object.type === 'Identifier') return trackedVariable(node.object);
+      if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier') {
+        const method = calleeName(node);
+        if (method != null && ['find', 'at', 'findLast', 'filter', 'slice', 'pop', 'shift'].includes(method)) {
+          return trackedVariable(node.callee.object);
+        }
+      }
+      return undefined;
+    }
+
+    function trackedVariable(identifier: TSESTree.Identifier): Variable | undefined {
+      if (tracked.size === 0) return undefined;
+      const variable = variableOf(identifier);
+      return variable != null && tracked.has(variable) ? variable : undefined;
+    }
+
+    function recordLoad(variable: Variable, load: LoadInfo): void {
+      loadsById.set(load.id, load);
+      tracked.set(variable, load);
+      aliasRoot.delete(variable);
+      log.record({ type: 'load', variable, load });
+    }
+
+    /** What a binding of `target` to `init` means for the flow. */
+    function bind(target: TSESTree.Node, init: TSESTree.Expression | null): void {
+      if (target.type === 'Identifier') {
+        const variable = variableOf(target);
+        if (variable == null) return;
+        if (init == null) {
+          if (tracked.has(variable)) log.record({ type: 'kill', variable });
+          return;
+        }
+        const load = loadOf(init);
+        if (load != null) {
+          recordLoad(variable, load);
+          return;
+        }
+        const source = elementSourceOf(init);
+        if (source != null && source !== variable) {
+          const sourceLoad = tracked.get(source);
+          if (sourceLoad != null) tracked.set(variable, sourceLoad);
+          aliasRoot.set(variable, rootOf(source));
+          log.record({ type: 'alias', variable, source });
+          return;
+        }
+        if (tracked.has(variable)) log.record({ type: 'kill', variable });
+        return;
+      }
+      if (init == null) return;
+      if (target.type === 'ArrayPattern') {
+        const load = loadOf(init);
+        if (load == null) return;
+        // `const [conv] = await repo.find()`, `const [rows, count] = await repo.findAndCount()`.
+        const entityElements = load.loader.shape === 'many' ? target.elements : target.elements.slice(0, 1);
+        for (const element of entityElements) {
+          if (element?.type === 'Identifier') {
+            const variable = variableOf(element);
+            if (variable != null) recordLoad(variable, { ...load, id: nextLoadId++ });
+          }
+        }
+      } else if (target.type === 'ObjectPattern') {
+        const load = loadOf(init);
+        if (load?.loader.shape !== 'raw-and-entities') return;
+        for (const property of target.properties) {
+          if (property.type === 'Property' && property.key.type === 'Identifier' && property.key.name === 'entities' && property.value.type === 'Identifier') {
+            const variable = variableOf(property.value);
+            if (variable != null) recordLoad(variable, { ...load, id: nextLoadId++ });
+          }
+        }
+      }
+    }
+
+    /** The tracked variables a write argument carries. */
+    function targetsOf(argument: TSESTree.Node | undefined): WriteInfo['targets'] {
+      if (argument == null || tracked.size === 0) return [];
+      const node = argument.type === 'SpreadElement' ? argument.argument : argument;
+      const expression = unwrap(node as TSESTree.Expression);
+      if (expression.type === 'Identifier') {
+        const variable = trackedVariable(expression);
+        return variable == null ? [] : [{ variable, expression, viaSpread: false }];
+      }
+      if (expression.type === 'ArrayExpression') return expression.elements.flatMap((element) => targetsOf(element ?? undefined));
+      if (expression.type === 'ObjectExpression') {
+        return expression.properties.flatMap((property) =>
+          property.type === 'SpreadElement' ? targetsOf(property.argument).map((target) => ({ ...target, viaSpread: true })) : [],
+        );
+      }
+      return [];
+    }
+
+    function mentionsTracked(call: TSESTree.CallExpression): boolean {
+      if (tracked.size === 0) return false;
+      const receiver = call.callee.type === 'MemberExpression' ? call.callee.object : undefined;
+      if (receiver?.type === 'Identifier' && trackedVariable(receiver) != null) return true;
+      return call.arguments.some((argument) => targetsOf(argument).length > 0);
+    }
+
+    function writeOfCall(call: TSESTree.CallExpression): WriteInfo | undefined {
+      const tsCall = tsNode<ts.CallExpression>(call);
+      const typeorm = classifyTypeormCall(checker, tsCall);
+      if (typeorm != null) {
+        if (typeorm.kind !== 'diffing-write') return undefined;
+        let targets: WriteInfo['targets'];
+        if (typeorm.entityArgumentIndex == null) {
+          const receiver = call.callee.type === 'MemberExpression' ? call.callee.object : undefined;
+          const variable = receiver?.type === 'Identifier' ? trackedVariable(receiver) : undefined;
+          targets = variable == null || receiver == null ? [] : [{ variable, expression: receiver as TSESTree.Expression, viaSpread: false }];
+        } else {
+          targets = targetsOf(call.arguments[typeorm.entityArgumentIndex]);
+        }
+        return targets.length === 0 ? undefined : { call, targets, typeorm, method: `${typeorm.method}()` };
+      }
+      for (const saver of saversOfCall(classifier, tsCall)) {
+        const targets = targetsOf(call.arguments[saver.parameterIndex]);
+        if (targets.length === 0) continue;
+        const calleeLabel = expressionLabel(tsCall.expression);
+        return {
+          call,
+          targets,
+          method: `${calleeLabel}() (${saver.chain.join(' → ')}())`,
+          ...(windowKindsOf(saver.awaitsBefore, windowKinds).length > 0
+            ? { innerWindow: { summary: saver.awaitsBefore, label: `${calleeLabel}(…)` } }
+            : {}),
+        };
+      }
+      return undefined;
+    }
+
+    function closureWriteOf(call: TSESTree.CallExpression): WriteInfo | undefined {
+      if (call.callee.type !== 'Identifier' || closureWrites.size === 0) return undefined;
+      const variable = variableOf(call.callee);
+      const write = variable == null ? undefined : closureWrites.get(variable);
+      return write == null ? undefined : { ...write, call };
+    }
+
+    function summaryOfAwait(info: AwaitInfo): AwaitSummary {
+      let summary = awaitSummaries.get(info);
+      if (summary == null) {
+        summary = classifier.classifyAwaited(tsNode<ts.Expression>(info.operand));
+        awaitSummaries.set(info, summary);
+      }
+      return summary;
+    }
+
+    function analyse(recorded: RecordedCodePath<FlowEvent>): void {
+      const events = recorded.allEvents;
+      const writes = events.filter((event): event is Extract<FlowEvent, { type: 'write' }> => event.type === 'write');
+      if (writes.length === 0) return;
+      const functionNode = recorded.node;
+      functionWrites.set(functionNode, writes.map((event) => event.write));
+
+      // Entities captured from an enclosing function start fresh: the closure may run any time.
+      const initial = new Map<Variable, ReadonlySet<string>>();
+      const boundHere = new Set(events.flatMap((event) => ('variable' in event ? [event.variable] : [])));
+      for (const { write } of writes) {
+        for (const { variable } of write.targets) {
+          const load = tracked.get(variable);
+          if (!boundHere.has(variable) && load != null) initial.set(variable, new Set([`F${String(load.id)}`]));
+        }
+      }
+      if (initial.size === 0 && !events.some((event) => event.type === 'load')) return;
+
+      const reports = new Map<WriteInfo, { variable: Variable; loadId: number; awaitId: number }[]>();
+      let reporting = false;
+      const transfer = (state: FlowState, event: FlowEvent): FlowState => {
+        switch (event.type) {
+          case 'load':
+            return withState(state, event.variable, new Set([`F${String(event.load.id)}`]));
+          case 'alias':
+            return withState(state, event.variable, state.get(event.source) ?? new Set());
+          case 'kill':
+            return withState(state, event.variable, undefined);
+          case 'reload':
+            return withState(state, event.variable, freshen(state.get(event.variable)));
+          case 'await': {
+            // Without a fresh entity there is nothing for this await to make stale.
+            if (!hasFresh(state)) return state;
+            if (windowKindsOf(summaryOfAwait(event.info), windowKinds).length === 0) return state;
+            return markStale(state, event.info.id);
+          }
+          case 'write': {
+            let current = state;
+            const inner = event.write.innerWindow;
+            if (inner != null && hasFresh(current)) {
+              let info = innerWindowAwaits.get(event.write);
+              if (info == null) {
+                info = { id: nextAwaitId++, node: event.write.call, operand: event.write.call };
+                awaitsById.set(info.id, info);
+                awaitSummaries.set(info, inner.summary);
+                innerWindowAwaits.set(event.write, info);
+              }
+              current = markStale(current, info.id);
+            }
+            for (const target of event.write.targets) {
+              const states = current.get(target.variable);
+              if (states == null) continue;
+              if (reporting) {
+                const stale = [...states].filter((entry) => entry.startsWith('S'));
+                const chosen = pickStale(stale);
+                if (chosen != null) {
+                  const list = reports.get(event.write) ?? [];
+                  if (!list.some((entry) => entry.variable === target.variable)) list.push({ variable: target.variable, ...chosen });
+                  reports.set(event.write, list);
+                }
+              }
+              // After the write the row holds what the object holds: fresh again.
+              current = withState(current, target.variable, freshen(states));
+            }
+            return current;
+          }
+        }
+      };
+      const entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinStates, statesEqual);
+      reporting = true;
+      for (const [segment, entry] of entries) {
+        let state = entry;
+        for (const event of recorded.eventsBySegment.get(segment) ?? []) state = transfer(state, event);
+      }
+      for (const [write, found] of reports) {
+        for (const entry of found) report(write, entry.variable, entry.loadId, entry.awaitId);
+      }
+    }
+
+    function report(write: WriteInfo, variable: Variable, loadId: number, awaitId: number): void {
+      const load = loadsById.get(loadId);
+      const awaitInfo = awaitsById.get(awaitId);
+      if (load == null || awaitInfo == null) return;
+      const target = write.targets.find((candidate) => candidate.variable === variable);
+      if (target == null) return;
+      const summary = summaryOfAwait(awaitInfo);
+      const kind = windowKindsOf(summary, windowKinds)[0] ?? 'unknown';
+      const chain = summary.get(kind) ?? [];
+      const metadata = entityMetadataOfType(checker, checker.getTypeAtLocation(tsNode(target.expression)));
+      const fieldInfo = writtenFields(variable, load, write);
+      const written = new Set(fieldInfo.fields);
+      const atRisk = metadata == null ? undefined : columnsAtRisk(metadata, load.columns, written).map((column) => column.propertyName);
+      const isRemove = write.typeorm != null && write.typeorm.method !== 'save';
+      const data = {
+        name: variable.name,
+        loader: loaderText(load),
+        loadLine: String(load.line),
+        method: write.method,
+        awaited: awaitedText(awaitInfo),
+        awaitLine: String(awaitInfo.node.loc.start.line),
+        reason: reasonText(kind, chain),
+        atRisk: atRisk == null ? 'every loaded column' : atRisk.length === 0 ? 'no other loaded column' : listText(atRisk),
+        advice: adviceText(fieldInfo),
+      };
+      const rewrite = !isRemove && fieldInfo.exact && !target.viaSpread && write.targets.length === 1 && write.typeorm != null && metadata != null
+        ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)
+        : undefined;
+      const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, load);
+      context.report({
+        node: write.call,
+        messageId: isRemove ? 'staleRemove' : 'staleSave',
+        data,
+        ...(rewrite != null && autofix ? { fix: (fixer) => fixer.replaceTextRange(rewrite.range, rewrite.text) } : {}),
+        ...(rewrite != null && !autofix
+          ? {
+              suggest: [
+                {
+                  messageId: 'rewriteToUpdate',
+                  data: { fields: listText(fieldInfo.fields) },
+                  fix: (fixer: TSESLint.RuleFixer) => fixer.replaceTextRange(rewrite.range, rewrite.text),
+                },
+              ],
+            }
+          : {}),
+      });
+    }
+
+    function rewriteFor(write: WriteInfo, metadata: EntityMetadata, expression: TSESTree.Expression, fields: readonly string[]) {
+      if (write.typeorm == null || !isResultUnused(write.call)) return undefined;
+      if (fields.some((field) => !isPlainWritableColumn(metadata, field))) return undefined;
+      const scope = sourceCode.getScope(write.call);
+      const classVariable = ASTUtils.findVariable(scope, metadata.className);
+      const classNameInScope = classVariable?.defs.some((def) => def.type === 'ImportBinding' || def.type === 'ClassName') ?? false;
+      return buildUpdateRewrite({
+        sourceCode,
+        call: write.call,
+        typeorm: write.typeorm,
+        metadata,
+        entityText: sourceCode.getText(expression),
+        fields,
+        classNameInScope,
+      });
+    }
+
+    function canAutofix(write: WriteInfo, metadata: EntityMetadata | undefined, fieldInfo: FieldInfo, load: LoadInfo): boolean {
+      if (metadata == null) return false;
+      if (metadata.listeners.has('BeforeUpdate') || metadata.listeners.has('AfterUpdate')) return false;
+      if (load.loader.shape !== 'one') return false;
+      if (sourceCode.getCommentsInside(write.call).length > 0) return false;
+      return fieldInfo.exact;
+    }
+
+    interface FieldInfo {
+      fields: string[];
+      /** Every write is a direct `x.field = …` and the entity was handed to no other code. */
+      exact: boolean;
+    }
+
+    /** The fields written on the entity (or an alias) between its load and the write. */
+    function writtenFields(variable: Variable, load: LoadInfo, write: WriteInfo): FieldInfo {
+      const root = rootOf(variable);
+      const group = [...tracked.keys()].filter((candidate) => rootOf(candidate) === root);
+      if (!group.includes(variable)) group.push(variable);
+      const from = load.call.range[1];
+      const to = write.call.range[0];
+      const fields: string[] = [];
+      let exact = true;
+      const writeFunction = enclosingFunction(write.call);
+      for (const member of group) {
+        for (const reference of member.references) {
+          const identifier = reference.identifier;
+          if (identifier.range[0] < from || identifier.range[0] >= write.call.range[1]) continue;
+          if (isInside(identifier, write.call)) continue;
+          const parent = identifier.parent;
+          if (enclosingFunction(identifier) !== writeFunction) {
+            if (parent.type === 'MemberExpression' && parent.object === identifier && isAssignmentTarget(parent)) exact = false;
+            continue;
+          }
+          if (parent.type === 'MemberExpression' && parent.object === identifier) {
+            if (isAssignmentTarget(parent)) {
+              if (identifier.range[0] >= to) continue;
+              if (parent.computed || parent.property.type !== 'Identifier') exact = false;
+              else if (!fields.includes(parent.property.name)) fields.push(parent.property.name);
+            } else if (parent.parent.type === 'CallExpression' && parent.parent.callee === parent) {
+              // `conv.assign(body)`, `conv.touch()`: a method that may set anything.
+              exact = false;
+            }
+            continue;
+          }
+          if (identifier.type === 'Identifier' && isHandOff(identifier)) exact = false;
+        }
+      }
+      return { fields, exact };
+    }
+
+    return {
+      ...log.listeners(),
+      'VariableDeclarator:exit'(node: TSESTree.VariableDeclarator) {
+        const declaration = node.parent;
+        const loop = declaration.parent;
+        if ((loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') && loop.left === declaration) {
+          if (loop.type === 'ForOfStatement') bind(node.id, loop.right);
+          return;
+        }
+        const init = node.init;
+        if (init != null && (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') && node.id.type === 'Identifier') {
+          const writes = functionWrites.get(init);
+          const variable = variableOf(node.id);
+          const first = writes?.[0];
+          if (variable != null && writes != null && first != null) {
+            closureWrites.set(variable, { ...first, targets: writes.flatMap((write) => write.targets) });
+          }
+          return;
+        }
+        bind(node.id, init);
+      },
+      'VariableDeclaration:exit'(node: TSESTree.VariableDeclaration) {
+        const loop = node.parent;
+        if (loop.type === 'ForOfStatement' && loop.await && loop.left === node) {
+          const info: AwaitInfo = { id: nextAwaitId++, node: loop.right, operand: loop.right };
+          awaitsById.set(info.id, info);
+          log.record({ type: 'await', info });
+        }
+      },
+      'AssignmentExpression:exit'(node: TSESTree.AssignmentExpression) {
+        if (node.operator === '=' && node.left.type === 'Identifier') bind(node.left, node.right);
+      },
+      'AwaitExpression:exit'(node: TSESTree.AwaitExpression) {
+        const info: AwaitInfo = { id: nextAwaitId++, node, operand: node.argument };
+        awaitsById.set(info.id, info);
+        log.record({ type: 'await', info });
+      },
+      'CallExpression:exit'(node: TSESTree.CallExpression) {
+        const closureWrite = closureWriteOf(node);
+        if (closureWrite != null) {
+          log.record({ type: 'write', write: closureWrite });
+          return;
+        }
+        if (!mentionsTracked(node)) return;
+        if (node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier' && calleeName(node) === 'reload') {
+          const variable = trackedVariable(node.callee.object);
+          const typeorm = classifyTypeormCall(checker, tsNode<ts.CallExpression>(node));
+          if (variable != null && typeorm?.kind === 'reload') {
+            log.record({ type: 'reload', variable });
+            return;
+          }
+        }
+        const write = writeOfCall(node);
+        if (write != null) log.record({ type: 'write', write });
+      },
+    };
+  },
+});
+
+function withState(state: FlowState, variable: Variable, value: ReadonlySet<string> | undefined): FlowState {
+  const next = new Map(state);
+  if (value == null || value.size === 0) next.delete(variable);
+  else next.set(variable, value);
+  return next;
+}
+
+function freshen(states: ReadonlySet<string> | undefined): ReadonlySet<string> {
+  const fresh = new Set<string>();
+  for (const entry of states ?? []) fresh.add(`F${loadIdOf(entry)}`);
+  return fresh;
+}
+
+function loadIdOf(entry: string): string {
+  return entry.slice(1).split(':')[0] ?? '';
+}
+
+function hasFresh(state: FlowState): boolean {
+  for (const states of state.values()) for (const entry of states) if (entry.startsWith('F')) return true;
+  return false;
+}
+
+/** A window: every fresh entity becomes stale since this await. */
+function markStale(state: FlowState, awaitId: number): FlowState {
+  const next = new Map<Variable, ReadonlySet<string>>();
+  for (const [variable, states] of state) {
+    const updated = new Set<string>();
+    for (const entry of states) updated.add(entry.startsWith('F') ? `S${loadIdOf(entry)}:${String(awaitId)}` : entry);
+    next.set(variable, updated);
+  }
+  return next;
+}
+
+function pickStale(stale: readonly string[]): { loadId: number; awaitId: number } | undefined {
+  let best: { loadId: number; awaitId: number } | undefined;
+  for (const entry of stale) {
+    const [load, awaitPart] = entry.slice(1).split(':');
+    const candidate = { loadId: Number(load), awaitId: Number(awaitPart) };
+    if (best == null || candidate.awaitId > best.awaitId) best = candidate;
+  }
+  return best;
+}
+
+function joinStates(a: FlowState, b: FlowState): FlowState {
+  const next = new Map<Variable, ReadonlySet<string>>(a);
+  for (const [variable, states] of b) {
+    const existing = next.get(variable);
+    next.set(variable, existing == null ? states : new Set([...existing, ...states]));
+  }
+  return next;
+}
+
+function statesEqual(a: FlowState, b: FlowState): boolean {
+  if (a.size !== b.size) return false;
+  for (const [variable, states] of a) {
+    const other = b.get(variable);
+    if (other?.size !== states.size) return false;
+    for (const entry of states) if (!other.has(entry)) return false;
+  }
+  return true;
+}
+
+function loaderText(load: LoadInfo): string {
+  const [first, ...rest] = load.loader.chain;
+  return rest.length === 0 ? `${first ?? 'a load'}()` : `${first ?? ''}() → ${rest.join(' → ')}()`;
+}
+
+function awaitedText(info: AwaitInfo): string {
+  const operand = info.operand;
+  const expression = operand.type === 'CallExpression' || operand.type === 'NewExpression' ? operand : undefined;
+  if (expression == null) return labelOf(operand);
+  const callee = labelOf(expression.callee as TSESTree.Expression, true);
+  return `${callee}(${expression.arguments.length > 0 ? '…' : ''})`;
+}
+
+function labelOf(node: TSESTree.Node, keepThis = false): string {
+  switch (node.type) {
+    case 'Identifier':
+      return node.name;
+    case 'ThisExpression':
+      return 'this';
+    case 'MemberExpression': {
+      const object = labelOf(node.object, keepThis);
+      if (node.computed || node.property.type !== 'Identifier') return `${object}[…]`;
+      return `${object}.${node.property.name}`;
+    }
+    case 'CallExpression':
+      return `${labelOf(node.callee, keepThis)}(${node.arguments.length > 0 ? '…' : ''})`;
+    case 'AwaitExpression':
+      return labelOf(node.argument, keepThis);
+    case 'TSNonNullExpression':
+    case 'TSAsExpression':
+      return labelOf(node.expression, keepThis);
+    default:
+      return '…';
+  }
+}
+
+function reasonText(kind: AwaitKind, chain: readonly string[]): string {
+  const via = chain.length === 0 ? '' : ` via ${chain.join(' → ')}`;
+  switch (kind) {
+    case 'network':
+      return `a network call${via}`;
+    case 'timer':
+      return `a timer${via}`;
+    case 'unknown':
+      return `an unclassified call${via} that may be slow I/O`;
+    case 'database':
+      return `a database call${via}`;
+    case 'local':
+      return `local work${via}`;
+  }
+}
+
+function listText(names: readonly string[]): string {
+  if (names.length <= MAX_LISTED_COLUMNS) return names.join(', ');
+  return `${names.slice(0, MAX_LISTED_COLUMNS).join(', ')} and ${String(names.length - MAX_LISTED_COLUMNS)} more`;
+}
+
+function adviceText(fieldInfo: { fields: readonly string[]; exact: boolean }): string {
+  if (fieldInfo.fields.length === 0) {
+    return fieldInfo.exact
+      ? 'Nothing is assigned to it here: re-load it after the await, or write the intended change with update().'
+      : 'Write only the fields this code changes with update(), or re-load it after the await.';
+  }
+  return fieldInfo.exact
+    ? `Update only ${listText(fieldInfo.fields)} with update().`
+    : `Write only the fields this code changes (${listText(fieldInfo.fields)}, …) with update(), or re-load it after the await.`;
+}
+
+function isPlainWritableColumn(metadata: EntityMetadata, field: string): boolean {
+  const column = metadata.byProperty.get(field);
+  return column != null && ['column', 'version', 'update-date', 'delete-date'].includes(column.kind) && !column.cascade;
+}
+
+function isResultUnused(call: TSESTree.CallExpression): boolean {
+  const parent = call.parent;
+  if (parent.type === 'ExpressionStatement') return true;
+  return parent.type === 'AwaitExpression' && parent.parent.type === 'ExpressionStatement';
+}
+
+function isAssignmentTarget(member: TSESTree.MemberExpression): boolean {
+  const parent = member.parent;
+  if (parent.type === 'AssignmentExpression' && parent.left === member) return true;
+  if (parent.type === 'UpdateExpression') return true;
+  return false;
+}
+
+/** A use that gives the object to code that may change it. */
+function isHandOff(identifier: TSESTree.Identifier): boolean {
+  const parent = identifier.parent;
+  switch (parent.type) {
+    case 'CallExpression':
+    case 'NewExpression':
+      return parent.arguments.includes(identifier);
+    case 'Property':
+    case 'ArrayExpression':
+    case 'SpreadElement':
+    case 'ReturnStatement':
+      return true;
+    case 'AssignmentExpression':
+      return parent.right === identifier;
+    case 'VariableDeclarator':
+      return parent.init === identifier;
+    default:
+      return false;
+  }
+}
+
+function isInside(node: TSESTree.Node, container: TSESTree.Node): boolean {
+  return node.range[0] >= container.range[0] && node.range[1] <= container.range[1];
+}
+
+function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
+  for (let current: TSESTree.Node | undefined = node.parent; current != null; current = current.parent) {
+    if (current.type === 'FunctionDeclaration' || current.type === 'FunctionExpression' || current.type === 'ArrowFunctionExpression') return current;
+  }
+  return undefined;
+}

@@ -1,0 +1,394 @@
+import ts from 'typescript';
+
+import {
+  declarationDisplayName,
+  moduleOriginOfDeclaration,
+  normalizeModuleName,
+  type ModuleOrigin,
+} from './module-origin.js';
+import {
+  DATABASE_MODULES,
+  LOCAL_MODULES,
+  matchesModuleList,
+  NETWORK_MODULES,
+  PASSTHROUGH_MODULES,
+} from './module-lists.js';
+
+/**
+ * What an awaited expression waits for.
+ * - `network`: a known remote client (HTTP, LLM SDK, mail, payments), directly or through the
+ *   project's own functions;
+ * - `unknown`: a third-party call we cannot place, or a callee we cannot resolve (`any`,
+ *   unresolved imports, interface methods without a body);
+ * - `timer`: a sleep;
+ * - `database`: TypeORM and other data stores;
+ * - `local`: CPU or local work, or nothing asynchronous at all.
+ */
+export type AwaitKind = 'network' | 'unknown' | 'timer' | 'database' | 'local';
+
+export const AWAIT_KINDS: readonly AwaitKind[] = ['network', 'unknown', 'timer', 'database', 'local'];
+
+/** Each kind an expression may wait for, with the chain of calls that shows why. */
+export type AwaitSummary = ReadonlyMap<AwaitKind, readonly string[]>;
+
+export interface ClassificationOptions {
+  /** Extra packages whose calls are network I/O. */
+  networkModules?: readonly string[];
+  /** Extra packages whose calls are local work. */
+  localModules?: readonly string[];
+}
+
+/** How deep the classifier follows the project's own calls before it gives up (`unknown`). */
+const MAX_DEPTH = 12;
+
+const EMPTY: AwaitSummary = new Map();
+
+interface ProgramClassifiers {
+  byOptions: Map<string, AwaitClassifier>;
+}
+
+const classifiers = new WeakMap<ts.Program, ProgramClassifiers>();
+
+/** One classifier per program and option set, so summaries are computed once per function. */
+export function getAwaitClassifier(program: ts.Program, options: ClassificationOptions = {}): AwaitClassifier {
+  let perProgram = classifiers.get(program);
+  if (perProgram == null) {
+    perProgram = { byOptions: new Map() };
+    classifiers.set(program, perProgram);
+  }
+  const key = JSON.stringify([options.networkModules ?? [], options.localModules ?? []]);
+  let classifier = perProgram.byOptions.get(key);
+  if (classifier == null) {
+    classifier = new AwaitClassifier(program.getTypeChecker(), options);
+    perProgram.byOptions.set(key, classifier);
+  }
+  return classifier;
+}
+
+export class AwaitClassifier {
+  /** How many function bodies were summarised; each at most once per program. */
+  readonly stats = { functionSummaries: 0 };
+
+  private readonly summaries = new WeakMap<ts.Node, AwaitSummary>();
+  private readonly inProgress = new Set<ts.Node>();
+  private readonly networkModules: readonly string[];
+  private readonly localModules: readonly string[];
+  private depth = 0;
+  private cycleHit = false;
+
+  constructor(
+    readonly checker: ts.TypeChecker,
+    options: ClassificationOptions,
+  ) {
+    this.networkModules = [...NETWORK_MODULES, ...(options.networkModules ?? []).map(normalizeModuleName)];
+    this.localModules = [...LOCAL_MODULES, ...(options.localModules ?? []).map(normalizeModuleName)];
+  }
+
+  /** What `await <expression>` waits for. */
+  classifyAwaited(expression: ts.Expression): AwaitSummary {
+    const summary = this.classifyExpression(expression, new Set());
+    return summary.size === 0 ? new Map([['local', []]]) : summary;
+  }
+
+  /** What calling a function of the project (and awaiting its result) may wait for. */
+  summarizeFunction(declaration: ts.SignatureDeclaration): AwaitSummary {
+    const cached = this.summaries.get(declaration);
+    if (cached != null) return cached;
+    if (this.inProgress.has(declaration)) {
+      this.cycleHit = true;
+      return EMPTY;
+    }
+    if (this.depth >= MAX_DEPTH) return new Map([['unknown', ['…']]]);
+    const outerCycleHit = this.cycleHit;
+    this.cycleHit = false;
+    this.inProgress.add(declaration);
+    this.depth++;
+    let summary: AwaitSummary;
+    try {
+      summary = this.summarizeBody(declaration);
+    } finally {
+      this.depth--;
+      this.inProgress.delete(declaration);
+    }
+    // A summary that met a function still being summarised may be missing that function's
+    // kinds; it is only final once the outermost function of the cycle is done.
+    if (!this.cycleHit || this.inProgress.size === 0) {
+      this.summaries.set(declaration, summary);
+      this.stats.functionSummaries++;
+    }
+    this.cycleHit ||= outerCycleHit;
+    return summary;
+  }
+
+  private summarizeBody(declaration: ts.SignatureDeclaration): AwaitSummary {
+    const result = new Map<AwaitKind, readonly string[]>();
+    const body = (declaration as ts.FunctionLikeDeclaration).body;
+    if (body == null) return result;
+    if (!ts.isBlock(body)) {
+      merge(result, this.classifyExpression(body, new Set()));
+      return result;
+    }
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isAwaitExpression(node)) {
+        merge(result, this.classifyExpression(node.expression, new Set()));
+      } else if (ts.isForOfStatement(node) && node.awaitModifier != null) {
+        merge(result, this.classifyExpression(node.expression, new Set()));
+      } else if (ts.isReturnStatement(node) && node.expression != null) {
+        merge(result, this.classifyExpression(node.expression, new Set()));
+      }
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+    return result;
+  }
+
+  /** Every asynchronous thing an expression evaluates to, following promises held in consts. */
+  private classifyExpression(expression: ts.Expression, visited: Set<ts.Node>): AwaitSummary {
+    const node = skipOuterExpressions(expression);
+    if (visited.has(node)) return EMPTY;
+    visited.add(node);
+    if (ts.isCallExpression(node) || ts.isNewExpression(node)) return this.classifyCall(node, visited);
+    if (ts.isAwaitExpression(node)) return this.classifyExpression(node.expression, visited);
+    if (ts.isConditionalExpression(node)) {
+      return union(this.classifyExpression(node.whenTrue, visited), this.classifyExpression(node.whenFalse, visited));
+    }
+    if (ts.isBinaryExpression(node)) {
+      return union(this.classifyExpression(node.left, visited), this.classifyExpression(node.right, visited));
+    }
+    if (ts.isArrayLiteralExpression(node)) {
+      return node.elements.reduce<AwaitSummary>(
+        (summary, element) => union(summary, this.classifyExpression(ts.isSpreadElement(element) ? element.expression : element, visited)),
+        EMPTY,
+      );
+    }
+    if (ts.isIdentifier(node)) return this.classifyIdentifier(node, visited);
+    if (ts.isFunctionLike(node)) return this.summarizeInline(node);
+    if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+      // `await this.pending` or `await job.finished`: a promise made elsewhere.
+      return this.isThenable(node) ? new Map([['unknown', [expressionLabel(node)]]]) : EMPTY;
+    }
+    return EMPTY;
+  }
+
+  /** A `const` holding a promise: classify what made it. */
+  private classifyIdentifier(identifier: ts.Identifier, visited: Set<ts.Node>): AwaitSummary {
+    const symbol = this.checker.getSymbolAtLocation(identifier);
+    const declaration = symbol?.valueDeclaration;
+    if (declaration != null && ts.isVariableDeclaration(declaration) && declaration.initializer != null) {
+      const list = declaration.parent;
+      if (ts.isVariableDeclarationList(list) && list.flags & ts.NodeFlags.Const) {
+        return this.classifyExpression(declaration.initializer, visited);
+      }
+    }
+    if (declaration != null && ts.isParameter(declaration)) return EMPTY;
+    return this.isThenable(identifier) ? new Map([['unknown', [identifier.text]]]) : EMPTY;
+  }
+
+  private isThenable(node: ts.Node): boolean {
+    const type = this.checker.getTypeAtLocation(node);
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+    return type.getProperty('then') != null;
+  }
+
+  private classifyCall(call: ts.CallExpression | ts.NewExpression, visited: Set<ts.Node>): AwaitSummary {
+    const label = expressionLabel(call.expression);
+    const signature = this.checker.getResolvedSignature(call);
+    const declaration = signature?.declaration;
+    if (declaration == null || ts.isJSDocSignature(declaration)) {
+      if (this.isCallToParameter(call)) return this.classifyArguments(call, visited);
+      return union(new Map([['unknown', [label]]]), this.classifyArguments(call, visited));
+    }
+    const origin = moduleOriginOfDeclaration(declaration);
+    if (origin.kind === 'project') return this.classifyProjectCall(call, declaration, visited);
+    return this.classifyLibraryCall(call, declaration, origin, label, visited);
+  }
+
+  private classifyProjectCall(
+    call: ts.CallExpression | ts.NewExpression,
+    declaration: ts.SignatureDeclaration,
+    visited: Set<ts.Node>,
+  ): AwaitSummary {
+    const name = declarationDisplayName(declaration);
+    const fromArguments = this.classifyArguments(call, visited);
+    const hasBody = 'body' in declaration && declaration.body != null;
+    if (!hasBody) {
+      if (ts.isParameter(declaration.parent) || this.isCallToParameter(call)) return fromArguments;
+      // An interface or abstract method: the implementation is chosen at run time.
+      if (declaration.getSourceFile().isDeclarationFile || ts.isMethodSignature(declaration) || isAbstract(declaration)) {
+        return union(new Map([['unknown', [name]]]), fromArguments);
+      }
+      return fromArguments;
+    }
+    const summary = this.summarizeFunction(declaration);
+    return union(prefixChains(summary, name), fromArguments);
+  }
+
+  private classifyLibraryCall(
+    call: ts.CallExpression | ts.NewExpression,
+    declaration: ts.Declaration,
+    origin: ModuleOrigin,
+    label: string,
+    visited: Set<ts.Node>,
+  ): AwaitSummary {
+    const functionName = declarationName(declaration);
+    if (origin.kind === 'typescript-lib' || (origin.kind === 'package' && origin.name === 'node:globals')) {
+      if (functionName === 'fetch') return new Map([['network', ['fetch']]]);
+      if (TIMER_FUNCTIONS.has(functionName)) return new Map([['timer', [functionName]]]);
+      return this.classifyPassthrough(call, visited);
+    }
+    if (origin.kind !== 'package') return EMPTY;
+    const packageName = origin.name;
+    const display = label.split('.')[0] === packageName.split('/').at(-1) ? label : `${label} (${packageName})`;
+    if (matchesModuleList(packageName, this.networkModules)) return new Map([['network', [display]]]);
+    if (matchesModuleList(packageName, DATABASE_MODULES)) return new Map([['database', [display]]]);
+    if (packageName === 'node:timers') return new Map([['timer', [display]]]);
+    if (matchesModuleList(packageName, this.localModules)) return new Map([['local', [display]]]);
+    if (matchesModuleList(packageName, PASSTHROUGH_MODULES)) return this.classifyPassthrough(call, visited);
+    return union(new Map([['unknown', [display]]]), this.classifyArguments(call, visited));
+  }
+
+  /** `Promise.all([...])`, `firstValueFrom(obs)`, `p.then(cb)`: the receiver and arguments decide. */
+  private classifyPassthrough(call: ts.CallExpression | ts.NewExpression, visited: Set<ts.Node>): AwaitSummary {
+    let summary = this.classifyArguments(call, visited);
+    const callee = skipOuterExpressions(call.expression);
+    if (ts.isPropertyAccessExpression(callee) || ts.isElementAccessExpression(callee)) {
+      summary = union(summary, this.classifyExpression(callee.expression, visited));
+    }
+    if (ts.isNewExpression(call) && isPromiseConstructor(callee)) {
+      const executor = call.arguments?.[0];
+      if (executor != null && ts.isFunctionLike(executor)) summary = union(summary, this.summarizeExecutor(executor));
+    }
+    return summary;
+  }
+
+  private classifyArguments(call: ts.CallExpression | ts.NewExpression, visited: Set<ts.Node>): AwaitSummary {
+    let summary: AwaitSummary = EMPTY;
+    for (const argument of call.arguments ?? []) {
+      const inner = skipOuterExpressions(argument);
+      if (ts.isFunctionLike(inner) || ts.isCallExpression(inner) || ts.isArrayLiteralExpression(inner) || ts.isIdentifier(inner) || ts.isNewExpression(inner)) {
+        if (ts.isIdentifier(inner) && !this.isThenable(inner) && !this.isFunctionConst(inner)) continue;
+        summary = union(summary, ts.isIdentifier(inner) && this.isFunctionConst(inner)
+          ? this.summarizeConstFunction(inner)
+          : this.classifyExpression(inner, visited));
+      }
+    }
+    return summary;
+  }
+
+  private isFunctionConst(identifier: ts.Identifier): boolean {
+    const declaration = this.checker.getSymbolAtLocation(identifier)?.valueDeclaration;
+    return declaration != null && ts.isVariableDeclaration(declaration) && declaration.initializer != null && ts.isFunctionLike(skipOuterExpressions(declaration.initializer));
+  }
+
+  private summarizeConstFunction(identifier: ts.Identifier): AwaitSummary {
+    const declaration = this.checker.getSymbolAtLocation(identifier)?.valueDeclaration;
+    const initializer = declaration != null && ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+    return initializer == null ? EMPTY : this.summarizeInline(skipOuterExpressions(initializer) as ts.SignatureDeclaration);
+  }
+
+  /** A callback written in place: its awaits run when the callee calls it. */
+  private summarizeInline(fn: ts.SignatureDeclaration): AwaitSummary {
+    return this.summarizeFunction(fn);
+  }
+
+  /** `new Promise((resolve) => { http.get(url, …); setTimeout(resolve, ms) })`: every call counts. */
+  private summarizeExecutor(executor: ts.SignatureDeclaration): AwaitSummary {
+    const result = new Map<AwaitKind, readonly string[]>();
+    const body = (executor as ts.FunctionLikeDeclaration).body;
+    if (body == null) return result;
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isCallExpression(node) && !this.isCallToParameter(node)) merge(result, this.classifyCall(node, new Set()));
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+    result.delete('local');
+    return result;
+  }
+
+  /** `resolve(value)` or `callback()`: calling what the caller handed in costs nothing here. */
+  private isCallToParameter(call: ts.CallExpression | ts.NewExpression): boolean {
+    const callee = skipOuterExpressions(call.expression);
+    if (!ts.isIdentifier(callee)) return false;
+    const declaration = this.checker.getSymbolAtLocation(callee)?.valueDeclaration;
+    return declaration != null && ts.isParameter(declaration);
+  }
+}
+
+const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+
+function isPromiseConstructor(callee: ts.Expression): boolean {
+  return ts.isIdentifier(callee) && callee.text === 'Promise';
+}
+
+function isAbstract(declaration: ts.Declaration): boolean {
+  return (
+    ts.canHaveModifiers(declaration) &&
+    (ts.getModifiers(declaration) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.AbstractKeyword)
+  );
+}
+
+function declarationName(declaration: ts.Declaration): string {
+  const name = (declaration as ts.NamedDeclaration).name;
+  return name != null && ts.isIdentifier(name) ? name.text : '';
+}
+
+export function skipOuterExpressions(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  for (;;) {
+    if (
+      ts.isParenthesizedExpression(current) ||
+      ts.isAsExpression(current) ||
+      ts.isNonNullExpression(current) ||
+      ts.isTypeAssertionExpression(current) ||
+      ts.isSatisfiesExpression(current)
+    ) {
+      current = current.expression;
+    } else {
+      return current;
+    }
+  }
+}
+
+/** `this.llm.chat.completions.create` → `llm.chat.completions.create`. */
+export function expressionLabel(expression: ts.Expression): string {
+  const text = skipOuterExpressions(expression)
+    .getText()
+    .replace(/\s+/g, '')
+    .replace(/^this\./, '')
+    .replace(/\?\./g, '.');
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+function prefixChains(summary: AwaitSummary, name: string): AwaitSummary {
+  const result = new Map<AwaitKind, readonly string[]>();
+  for (const [kind, chain] of summary) {
+    if (kind === 'local') {
+      result.set(kind, chain);
+    } else {
+      result.set(kind, [name, ...chain]);
+    }
+  }
+  if (result.size === 0) result.set('local', [name]);
+  return result;
+}
+
+function merge(target: Map<AwaitKind, readonly string[]>, source: AwaitSummary): void {
+  for (const [kind, chain] of source) {
+    if (!target.has(kind)) target.set(kind, chain);
+  }
+}
+
+function union(a: AwaitSummary, b: AwaitSummary): AwaitSummary {
+  if (b.size === 0) return a;
+  if (a.size === 0) return b;
+  const result = new Map(a);
+  merge(result, b);
+  return result;
+}
+
+/** The kinds a summary may wait for that open a window, in the order of `AWAIT_KINDS`. */
+export function windowKindsOf(summary: AwaitSummary, windowKinds: ReadonlySet<AwaitKind>): AwaitKind[] {
+  return AWAIT_KINDS.filter((kind) => windowKinds.has(kind) && summary.has(kind));
+}

@@ -1,0 +1,222 @@
+import ts from 'typescript';
+
+import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from './await-classification.js';
+import { entityMetadataOfType } from './entity-metadata.js';
+import { declarationDisplayName, moduleOriginOfDeclaration } from './module-origin.js';
+import { classifyTypeormCall, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
+
+/** A function of the project that returns an entity it loaded (`retrieve`, `getEntityOrThrow`). */
+export interface LoaderSummary {
+  shape: LoadShape;
+  /** `OrderService.retrieve → findOne`. */
+  chain: readonly string[];
+}
+
+/** A function of the project that hands one of its parameters to a diffing write. */
+export interface SaverSummary {
+  parameterIndex: number;
+  chain: readonly string[];
+  /** What the function awaits before that write (a window inside the callee). */
+  awaitsBefore: AwaitSummary;
+}
+
+const MAX_DEPTH = 8;
+
+interface Caches {
+  loaders: WeakMap<ts.Node, LoaderSummary | null>;
+  savers: WeakMap<ts.Node, readonly SaverSummary[]>;
+}
+
+const caches = new WeakMap<AwaitClassifier, Caches>();
+
+function cachesOf(classifier: AwaitClassifier): Caches {
+  let found = caches.get(classifier);
+  if (found == null) {
+    found = { loaders: new WeakMap(), savers: new WeakMap() };
+    caches.set(classifier, found);
+  }
+  return found;
+}
+
+/** A TypeORM load, or a call to a project function whose summary says it returns one. */
+export function loadOfCall(
+  classifier: AwaitClassifier,
+  call: ts.CallExpression,
+  depth = 0,
+): LoaderSummary | undefined {
+  const checker = classifier.checker;
+  const typeorm = classifyTypeormCall(checker, call);
+  if (typeorm != null) {
+    if (typeorm.kind !== 'load' || typeorm.loadShape == null || takesPessimisticLock(call)) return undefined;
+    return { shape: typeorm.loadShape, chain: [typeorm.method] };
+  }
+  const declaration = resolvedDeclaration(checker, call);
+  if (declaration == null || moduleOriginOfDeclaration(declaration).kind !== 'project') return undefined;
+  const summary = loaderSummary(classifier, declaration, depth);
+  return summary == null ? undefined : { shape: summary.shape, chain: [declarationDisplayName(declaration), ...summary.chain] };
+}
+
+function loaderSummary(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number): LoaderSummary | undefined {
+  const { loaders } = cachesOf(classifier);
+  const cached = loaders.get(declaration);
+  if (cached !== undefined) return cached ?? undefined;
+  if (depth > MAX_DEPTH) return undefined;
+  loaders.set(declaration, null); // cycle guard: a recursive loader is judged by its other returns
+  const computed = computeLoaderSummary(classifier, declaration, depth) ?? null;
+  loaders.set(declaration, computed);
+  return computed ?? undefined;
+}
+
+function computeLoaderSummary(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number): LoaderSummary | undefined {
+  const body = (declaration as ts.FunctionLikeDeclaration).body;
+  if (body == null) return undefined;
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(body)) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression != null) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+  } else {
+    returned.push(body);
+  }
+  for (const expression of returned) {
+    const found = loadOfExpression(classifier, expression, depth + 1, new Set());
+    if (found != null) return found;
+  }
+  return undefined;
+}
+
+/** Follows `await`, parentheses and one `const x = <load>` hop to a load. */
+function loadOfExpression(
+  classifier: AwaitClassifier,
+  expression: ts.Expression,
+  depth: number,
+  visited: Set<ts.Node>,
+): LoaderSummary | undefined {
+  let node = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(node)) node = skipOuterExpressions(node.expression);
+  if (visited.has(node)) return undefined;
+  visited.add(node);
+  if (ts.isCallExpression(node)) return loadOfCall(classifier, node, depth);
+  if (ts.isIdentifier(node)) {
+    const declaration = classifier.checker.getSymbolAtLocation(node)?.valueDeclaration;
+    if (declaration != null && ts.isVariableDeclaration(declaration) && declaration.initializer != null && ts.isIdentifier(declaration.name)) {
+      return loadOfExpression(classifier, declaration.initializer, depth, visited);
+    }
+  }
+  return undefined;
+}
+
+/** `findOne({ lock: { mode: 'pessimistic_write' } })` or `.setLock('pessimistic_write')`. */
+export function takesPessimisticLock(call: ts.CallExpression): boolean {
+  for (const argument of call.arguments) {
+    if (!ts.isObjectLiteralExpression(argument)) continue;
+    for (const property of argument.properties) {
+      if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'lock') {
+        if (/pessimistic|for_no_key_update|for_key_share/.test(property.initializer.getText())) return true;
+      }
+    }
+  }
+  // A query builder chain: `qb.setLock('pessimistic_write').where(…).getOne()`.
+  for (let current: ts.Expression = call.expression; ; ) {
+    const inner = skipOuterExpressions(current);
+    if (ts.isPropertyAccessExpression(inner)) {
+      current = inner.expression;
+    } else if (ts.isCallExpression(inner)) {
+      const callee = skipOuterExpressions(inner.expression);
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'setLock') {
+        return /pessimistic|for_no_key_update|for_key_share/.test(inner.arguments[0]?.getText() ?? '');
+      }
+      current = inner.expression;
+    } else {
+      return false;
+    }
+  }
+}
+
+/** Which parameters a project function hands to a diffing write (`save`, `remove`, …). */
+export function saversOfCall(classifier: AwaitClassifier, call: ts.CallExpression, depth = 0): readonly SaverSummary[] {
+  const declaration = resolvedDeclaration(classifier.checker, call);
+  if (declaration == null || moduleOriginOfDeclaration(declaration).kind !== 'project') return [];
+  const { savers } = cachesOf(classifier);
+  const cached = savers.get(declaration);
+  if (cached != null) return cached;
+  if (depth > MAX_DEPTH) return [];
+  savers.set(declaration, []);
+  const computed = computeSavers(classifier, declaration, depth);
+  savers.set(declaration, computed);
+  return computed;
+}
+
+function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number): readonly SaverSummary[] {
+  if (!ts.isFunctionLike(declaration)) return [];
+  const body = (declaration as ts.FunctionLikeDeclaration).body;
+  if (body == null) return [];
+  const parameterSymbols = declaration.parameters.map((parameter) =>
+    ts.isIdentifier(parameter.name) ? classifier.checker.getSymbolAtLocation(parameter.name) : undefined,
+  );
+  const name = declarationDisplayName(declaration);
+  const result: SaverSummary[] = [];
+  const awaitsSoFar = new Map<AwaitKind, readonly string[]>();
+  const parameterIndexOf = (expression: ts.Expression): number => {
+    const node = skipOuterExpressions(expression);
+    if (!ts.isIdentifier(node)) return -1;
+    const symbol = classifier.checker.getSymbolAtLocation(node);
+    return symbol == null ? -1 : parameterSymbols.indexOf(symbol);
+  };
+  const record = (index: number, chain: readonly string[], before: AwaitSummary): void => {
+    if (index < 0 || result.some((saver) => saver.parameterIndex === index)) return;
+    result.push({ parameterIndex: index, chain: [name, ...chain], awaitsBefore: new Map(before) });
+  };
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    ts.forEachChild(node, visit);
+    // Post-order: an await is complete once its operand (and any write inside it) has run.
+    if (ts.isCallExpression(node)) {
+      const typeorm = classifyTypeormCall(classifier.checker, node);
+      if (typeorm?.kind === 'diffing-write') {
+        const entityExpressions = typeorm.entityArgumentIndex == null
+          ? [receiverOf(node)].filter((receiver) => receiver != null)
+          : entityExpressionsOf(node.arguments[typeorm.entityArgumentIndex]);
+        for (const expression of entityExpressions) record(parameterIndexOf(expression), [typeorm.method], awaitsSoFar);
+      } else if (typeorm == null) {
+        for (const saver of saversOfCall(classifier, node, depth + 1)) {
+          const argument = node.arguments[saver.parameterIndex];
+          if (argument == null) continue;
+          const before = new Map(awaitsSoFar);
+          for (const [kind, chain] of saver.awaitsBefore) if (!before.has(kind)) before.set(kind, chain);
+          for (const expression of entityExpressionsOf(argument)) record(parameterIndexOf(expression), saver.chain, before);
+        }
+      }
+    } else if (ts.isAwaitExpression(node)) {
+      for (const [kind, chain] of classifier.classifyAwaited(node.expression)) {
+        if (!awaitsSoFar.has(kind)) awaitsSoFar.set(kind, chain);
+      }
+    }
+  };
+  ts.forEachChild(body, visit);
+  return result;
+}
+
+function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isPropertyAccessExpression(callee) ? callee.expression : undefined;
+}
+
+/** The values a write argument carries: `e`, `[a, b]`, `{ ...e, field }`. */
+export function entityExpressionsOf(argument: ts.Expression | undefined): ts.Expression[] {
+  if (argument == null) return [];
+  const node = skipOuterExpressions(argument);
+  if (ts.isArrayLiteralExpression(node)) return node.elements.flatMap((element) => entityExpressionsOf(ts.isSpreadElement(element) ? element.expression : element));
+  if (ts.isObjectLiteralExpression(node)) {
+    return node.properties.flatMap((property) => (ts.isSpreadAssignment(property) ? [property.expression] : []));
+  }
+  return [node];
+}
+
+/** Whether a type is (an array of) an `@Entity` class. */
+export function isEntityType(checker: ts.TypeChecker, type: ts.Type): boolean {
+  return entityMetadataOfType(checker, type) != null;
+}

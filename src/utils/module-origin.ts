@@ -1,0 +1,105 @@
+import ts from 'typescript';
+
+/**
+ * Where a declaration comes from. Classification decides by package, never by the call's
+ * spelling, so `this.llm.complete()` and `openai.chat.completions.create()` are judged by what
+ * they resolve to.
+ */
+export type ModuleOrigin =
+  | { kind: 'project' }
+  | { kind: 'package'; name: string }
+  | { kind: 'typescript-lib' };
+
+const NODE_MODULES = '/node_modules/';
+
+export function moduleOriginOfFile(fileName: string): ModuleOrigin {
+  const path = fileName.replaceAll('\\', '/');
+  const at = path.lastIndexOf(NODE_MODULES);
+  if (at === -1) {
+    return /\/lib\.[\w.]*\.d\.ts$/.test(path) && path.includes('/typescript/')
+      ? { kind: 'typescript-lib' }
+      : { kind: 'project' };
+  }
+  const rest = path.slice(at + NODE_MODULES.length).split('/');
+  const first = rest[0] ?? '';
+  if (first === 'typescript' && /^lib\.[\w.]*\.d\.ts$/.test(rest.at(-1) ?? '')) {
+    return { kind: 'typescript-lib' };
+  }
+  if (first === '@types') {
+    const typed = rest[1] ?? '';
+    if (typed === 'node') return { kind: 'package', name: nodeBuiltinOfTypesFile(rest.slice(2)) };
+    // `@types/scope__name` types the package `@scope/name`.
+    return { kind: 'package', name: typed.includes('__') ? `@${typed.replace('__', '/')}` : typed };
+  }
+  if (first.startsWith('@')) return { kind: 'package', name: `${first}/${rest[1] ?? ''}` };
+  return { kind: 'package', name: first };
+}
+
+/** `@types/node/fs/promises.d.ts` → `node:fs`; globals (fetch, timers) keep their own names. */
+function nodeBuiltinOfTypesFile(segments: readonly string[]): string {
+  const top = (segments[0] ?? '').replace(/\.d\.ts$/, '');
+  if (top === 'web-globals' || top === 'globals') return 'node:globals';
+  return `node:${top}`;
+}
+
+export function moduleOriginOfDeclaration(declaration: ts.Node): ModuleOrigin {
+  return moduleOriginOfFile(declaration.getSourceFile().fileName);
+}
+
+/** True for `typeorm` itself and for its `browser/` build, under npm, yarn or pnpm layouts. */
+export function isTypeormFile(fileName: string): boolean {
+  const origin = moduleOriginOfFile(fileName);
+  return origin.kind === 'package' && origin.name === 'typeorm';
+}
+
+/** Module names as users write them (`node:http`, `http`, `@scope/pkg/sub`) → package keys. */
+export function normalizeModuleName(name: string): string {
+  const trimmed = name.trim();
+  if (trimmed.startsWith('node:')) return trimmed;
+  if (NODE_BUILTINS.has(trimmed.split('/')[0] ?? '')) return `node:${trimmed.split('/')[0] ?? ''}`;
+  const parts = trimmed.split('/');
+  return trimmed.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? trimmed);
+}
+
+const NODE_BUILTINS = new Set([
+  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events',
+  'fs', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'querystring',
+  'readline', 'stream', 'string_decoder', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+]);
+
+/** A name users can read for a declaration: `LlmClient.complete`, `sendMail`. */
+export function declarationDisplayName(declaration: ts.Node): string {
+  const own = ts.isFunctionLike(declaration) || ts.isPropertyDeclaration(declaration) || ts.isVariableDeclaration(declaration)
+    ? nameText((declaration as ts.NamedDeclaration).name)
+    : undefined;
+  let ownName = own;
+  if (ownName == null && (ts.isArrowFunction(declaration) || ts.isFunctionExpression(declaration))) {
+    const holder = declaration.parent;
+    if (ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) || ts.isPropertyAssignment(holder)) {
+      ownName = nameText(holder.name);
+    }
+  }
+  const container = enclosingNamedContainer(declaration);
+  const base = ownName ?? '<anonymous>';
+  return container == null ? base : `${container}.${base}`;
+}
+
+function enclosingNamedContainer(node: ts.Node): string | undefined {
+  for (let current = node.parent as ts.Node | undefined; current != null; current = current.parent) {
+    if ((ts.isClassDeclaration(current) || ts.isClassExpression(current)) && current.name != null) {
+      return current.name.text;
+    }
+    if (ts.isObjectLiteralExpression(current)) {
+      const holder = current.parent;
+      if (ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name)) return holder.name.text;
+    }
+    if (ts.isSourceFile(current)) return undefined;
+  }
+  return undefined;
+}
+
+function nameText(name: ts.Node | undefined): string | undefined {
+  if (name == null) return undefined;
+  if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name)) return name.text;
+  return undefined;
+}

@@ -1,0 +1,183 @@
+import ts from 'typescript';
+
+import { isTypeormFile } from './module-origin.js';
+
+/**
+ * What a TypeORM call does to the database, as far as races are concerned.
+ * - `load`: returns entities read from a row (the start of a stale-save window).
+ * - `diffing-write`: re-reads the row and writes every column that differs from the object
+ *   (`save`, `remove`, `softRemove`, `recover`) — see ORM-SEMANTICS.md.
+ * - `atomic-write`: a single statement that writes only what it is given.
+ * - `reload`: `entity.reload()` refreshes the object in place.
+ * - `other`: any other TypeORM call (counting, query builders, transactions): database work.
+ */
+export type TypeormCallKind = 'load' | 'diffing-write' | 'atomic-write' | 'reload' | 'other';
+
+/** The TypeORM class the method is declared on, as users know it. */
+export type TypeormApi =
+  | 'Repository'
+  | 'EntityManager'
+  | 'BaseEntity'
+  | 'BaseEntity static'
+  | 'SelectQueryBuilder'
+  | 'UpdateQueryBuilder'
+  | 'InsertQueryBuilder'
+  | 'DeleteQueryBuilder'
+  | 'SoftDeleteQueryBuilder'
+  | 'QueryBuilder'
+  | 'DataSource'
+  | 'QueryRunner'
+  | 'other';
+
+/** How many entities a load returns, and where they sit in its result. */
+export type LoadShape = 'one' | 'many' | 'many-and-count' | 'raw-and-entities';
+
+export interface TypeormCall {
+  kind: TypeormCallKind;
+  api: TypeormApi;
+  method: string;
+  /** For loads: how the entities come back. */
+  loadShape?: LoadShape;
+  /** For diffing writes: the argument holding the entity (or array); `undefined` = the receiver. */
+  entityArgumentIndex?: number;
+  /** For EntityManager writes that name the target: the argument holding the entity class. */
+  targetArgumentIndex?: number;
+}
+
+const LOADS: Readonly<Record<string, LoadShape>> = {
+  findOne: 'one',
+  findOneBy: 'one',
+  findOneOrFail: 'one',
+  findOneByOrFail: 'one',
+  findOneById: 'one',
+  preload: 'one',
+  getOne: 'one',
+  getOneOrFail: 'one',
+  find: 'many',
+  findBy: 'many',
+  findByIds: 'many',
+  getMany: 'many',
+  findAndCount: 'many-and-count',
+  findAndCountBy: 'many-and-count',
+  getManyAndCount: 'many-and-count',
+  getRawAndEntities: 'raw-and-entities',
+  findTrees: 'many',
+  findRoots: 'many',
+  findDescendants: 'many',
+  findAncestors: 'many',
+};
+
+const DIFFING_WRITES = new Set(['save', 'remove', 'softRemove', 'recover']);
+
+const ATOMIC_WRITES = new Set([
+  'update',
+  'updateAll',
+  'insert',
+  'upsert',
+  'increment',
+  'decrement',
+  'delete',
+  'deleteAll',
+  'softDelete',
+  'restore',
+  'query',
+  'clear',
+  'execute',
+]);
+
+const CLASS_APIS: Readonly<Record<string, TypeormApi>> = {
+  Repository: 'Repository',
+  TreeRepository: 'Repository',
+  MongoRepository: 'Repository',
+  EntityManager: 'EntityManager',
+  MongoEntityManager: 'EntityManager',
+  SqljsEntityManager: 'EntityManager',
+  BaseEntity: 'BaseEntity',
+  SelectQueryBuilder: 'SelectQueryBuilder',
+  UpdateQueryBuilder: 'UpdateQueryBuilder',
+  InsertQueryBuilder: 'InsertQueryBuilder',
+  DeleteQueryBuilder: 'DeleteQueryBuilder',
+  SoftDeleteQueryBuilder: 'SoftDeleteQueryBuilder',
+  QueryBuilder: 'QueryBuilder',
+  DataSource: 'DataSource',
+  QueryRunner: 'QueryRunner',
+};
+
+/** The declaration a call resolves to, or undefined for `any`, unresolved or synthetic callees. */
+export function resolvedDeclaration(
+  checker: ts.TypeChecker,
+  call: ts.CallLikeExpression,
+): ts.Declaration | undefined {
+  const signature = checker.getResolvedSignature(call);
+  return signature?.declaration ?? undefined;
+}
+
+/**
+ * Classifies a call by the declaration TypeORM itself gives it. Custom repositories
+ * (`extends Repository<E>`, `Repository.extend`, `dataSource.getRepository`, transaction
+ * managers) all resolve their built-in methods to these declarations.
+ */
+export function classifyTypeormCall(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression,
+): TypeormCall | undefined {
+  const declaration = resolvedDeclaration(checker, call);
+  if (declaration == null || !isTypeormFile(declaration.getSourceFile().fileName)) return undefined;
+  return classifyTypeormDeclaration(declaration);
+}
+
+export function classifyTypeormDeclaration(declaration: ts.Declaration): TypeormCall {
+  const method = declarationName(declaration);
+  const owner = declaration.parent;
+  const ownerName =
+    (ts.isClassDeclaration(owner) || ts.isInterfaceDeclaration(owner)) && owner.name != null
+      ? owner.name.text
+      : undefined;
+  let api: TypeormApi = ownerName == null ? 'other' : (CLASS_APIS[ownerName] ?? 'other');
+  const isStatic =
+    ts.canHaveModifiers(declaration) &&
+    (ts.getModifiers(declaration) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword);
+  if (api === 'BaseEntity' && isStatic) api = 'BaseEntity static';
+
+  const loadShape = LOADS[method];
+  if (loadShape != null && api !== 'BaseEntity') return { kind: 'load', api, method, loadShape };
+  if (method === 'reload' && api === 'BaseEntity') return { kind: 'reload', api, method };
+  if (DIFFING_WRITES.has(method) && api !== 'BaseEntity static' && !api.endsWith('QueryBuilder')) {
+    if (api === 'BaseEntity') return { kind: 'diffing-write', api, method };
+    const parameters = ts.isFunctionLike(declaration) ? declaration.parameters : undefined;
+    const entityIndex = parameters?.findIndex((parameter) =>
+      /^(entity|entities|entityOrEntities)$/.test(parameterName(parameter)),
+    );
+    const targetIndex = parameters?.findIndex((parameter) => /^target/.test(parameterName(parameter)));
+    return {
+      kind: 'diffing-write',
+      api,
+      method,
+      entityArgumentIndex: entityIndex == null || entityIndex < 0 ? 0 : entityIndex,
+      ...(targetIndex != null && targetIndex >= 0 && targetIndex !== entityIndex
+        ? { targetArgumentIndex: targetIndex }
+        : {}),
+    };
+  }
+  if (ATOMIC_WRITES.has(method)) return { kind: 'atomic-write', api, method };
+  return { kind: 'other', api, method };
+}
+
+function declarationName(declaration: ts.Declaration): string {
+  const name = (declaration as ts.NamedDeclaration).name;
+  return name != null && (ts.isIdentifier(name) || ts.isStringLiteral(name)) ? name.text : '';
+}
+
+function parameterName(parameter: ts.ParameterDeclaration): string {
+  return ts.isIdentifier(parameter.name) ? parameter.name.text : '';
+}
+
+/**
+ * The callback of `dataSource.transaction(cb)` / `manager.transaction(level, cb)`: its first
+ * parameter is a transactional EntityManager.
+ */
+export function isTransactionCall(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const declaration = resolvedDeclaration(checker, call);
+  if (declaration == null || !isTypeormFile(declaration.getSourceFile().fileName)) return false;
+  return declarationName(declaration) === 'transaction';
+}
