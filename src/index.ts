@@ -19,7 +19,7 @@ export interface RaceGuardPlugin {
 const plugin: RaceGuardPlugin = {
   meta: { name, version, namespace: 'race-guard' },
   rules,
-  configs: createConfigs(() => plugin as unknown as TSESLint.FlatConfig.Plugin, rules),
+  configs: createConfigs(() => plugin, rules),
 };
 
 export default plugin;

@@ -354,7 +354,8 @@ export default createRule<Options, MessageIds>({
       if (call.callee.type !== 'Identifier' || closureWrites.size === 0) return undefined;
       const variable = variableOf(call.callee);
       const write = variable == null ? undefined : closureWrites.get(variable);
-      return write == null ? undefined : { ...write, call };
+      // The write happens inside the closure: report at this call, and never rewrite it.
+      return write == null ? undefined : { call, targets: write.targets, method: `${call.callee.name}()` };
     }
 
     function summaryOfAwait(info: AwaitInfo): AwaitSummary {
@@ -455,7 +456,7 @@ export default createRule<Options, MessageIds>({
       const kind = windowKindsOf(summary, windowKinds)[0] ?? 'unknown';
       const chain = summary.get(kind) ?? [];
       const metadata = entityMetadataOfType(checker, checker.getTypeAtLocation(tsNode(target.expression)));
-      const fieldInfo = writtenFields(variable, load, write);
+      const fieldInfo = writtenFields(variable, load, write, target);
       const written = new Set(fieldInfo.fields);
       const atRisk = metadata == null ? undefined : columnsAtRisk(metadata, load.columns, written).map((column) => column.propertyName);
       const isRemove = write.typeorm != null && write.typeorm.method !== 'save';
@@ -525,7 +526,7 @@ export default createRule<Options, MessageIds>({
     }
 
     /** The fields written on the entity (or an alias) between its load and the write. */
-    function writtenFields(variable: Variable, load: LoadInfo, write: WriteInfo): FieldInfo {
+    function writtenFields(variable: Variable, load: LoadInfo, write: WriteInfo, target: WriteInfo['targets'][number]): FieldInfo {
       const root = rootOf(variable);
       const group = [...tracked.keys()].filter((candidate) => rootOf(candidate) === root);
       if (!group.includes(variable)) group.push(variable);
@@ -556,6 +557,17 @@ export default createRule<Options, MessageIds>({
             continue;
           }
           if (identifier.type === 'Identifier' && isHandOff(identifier)) exact = false;
+        }
+      }
+      // `save({ ...conversation, snippet })`: the literal's own keys are written too.
+      if (target.viaSpread) {
+        const literal = target.expression.parent?.parent;
+        if (literal?.type === 'ObjectExpression') {
+          for (const property of literal.properties) {
+            if (property.type !== 'Property') continue;
+            if (property.computed || property.key.type !== 'Identifier') exact = false;
+            else if (!fields.includes(property.key.name)) fields.push(property.key.name);
+          }
         }
       }
       return { fields, exact };

@@ -239,7 +239,7 @@ export class AwaitClassifier {
     }
     if (origin.kind !== 'package') return EMPTY;
     const packageName = origin.name;
-    const display = label.split('.')[0] === packageName.split('/').at(-1) ? label : `${label} (${packageName})`;
+    const display = displayLabel(label, packageName);
     if (matchesModuleList(packageName, this.networkModules)) return new Map([['network', [display]]]);
     if (matchesModuleList(packageName, DATABASE_MODULES)) return new Map([['database', [display]]]);
     if (packageName === 'node:timers') return new Map([['timer', [display]]]);
@@ -314,6 +314,14 @@ export class AwaitClassifier {
     const declaration = this.checker.getSymbolAtLocation(callee)?.valueDeclaration;
     return declaration != null && ts.isParameter(declaration);
   }
+}
+
+/** `axios.post`, `setTimeout`, `client.send (@aws-sdk/client-s3)`: the package named once. */
+function displayLabel(label: string, packageName: string): string {
+  const shortName = packageName.replace(/^node:/, '').split('/').at(-1);
+  if (label.split('.')[0] === shortName) return label;
+  if (packageName.startsWith('node:') && !label.includes('.')) return label;
+  return `${label} (${packageName})`;
 }
 
 const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate']);

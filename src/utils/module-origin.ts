@@ -69,7 +69,7 @@ const NODE_BUILTINS = new Set([
 
 /** A name users can read for a declaration: `LlmClient.complete`, `sendMail`. */
 export function declarationDisplayName(declaration: ts.Node): string {
-  const own = ts.isFunctionLike(declaration) || ts.isPropertyDeclaration(declaration) || ts.isVariableDeclaration(declaration)
+  const own = ts.isFunctionLike(declaration) || ts.isPropertyDeclaration(declaration) || ts.isPropertySignature(declaration) || ts.isVariableDeclaration(declaration)
     ? nameText((declaration as ts.NamedDeclaration).name)
     : undefined;
   let ownName = own;
@@ -86,7 +86,7 @@ export function declarationDisplayName(declaration: ts.Node): string {
 
 function enclosingNamedContainer(node: ts.Node): string | undefined {
   for (let current = node.parent as ts.Node | undefined; current != null; current = current.parent) {
-    if ((ts.isClassDeclaration(current) || ts.isClassExpression(current)) && current.name != null) {
+    if ((ts.isClassDeclaration(current) || ts.isClassExpression(current) || ts.isInterfaceDeclaration(current)) && current.name != null) {
       return current.name.text;
     }
     if (ts.isObjectLiteralExpression(current)) {

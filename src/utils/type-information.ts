@@ -14,6 +14,8 @@ export class MissingTypeInformationError extends Error {
         '(and `tsconfigRootDir: import.meta.dirname`) so the file belongs to a TypeScript program. ' +
         'See https://typescript-eslint.io/getting-started/typed-linting',
     );
+    // V8 gives every error an own `stack` property, which would shadow the accessor below.
+    Reflect.deleteProperty(this, 'stack');
   }
 
   override get stack(): string {

@@ -1,0 +1,690 @@
+import rule from '../../src/rules/no-stale-save.js';
+import { createRuleTester } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+const imports = `
+import { DataSource, EntityManager, Repository } from 'typeorm';
+import { Account, Conversation, ConversationStatus, Membership, Ticket } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import { Assistant } from './shared/assistant.js';
+import { PaymentClient, sleep } from './shared/payments.js';
+import { ConversationStore, MessageCounter, fingerprint, type Notifier } from './shared/services.js';
+`;
+
+/** Line numbers in cases count from the first line of `imports`. */
+const L = imports.split('\n').length - 1;
+
+const CONVERSATION_AT_RISK = 'status, lastMessageId, assigneeId, priority, version, updatedAt';
+
+ruleTester.run('no-stale-save', rule, {
+  valid: [
+    {
+      name: 'an atomic update() of the written field',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id } });
+  const text = await llm.complete('hi');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: text });
+}`,
+    },
+    {
+      name: 're-loaded after the network call',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneOrFail({ where: { id } });
+  const text = await llm.complete(conversation.id);
+  conversation = await repo.findOneOrFail({ where: { id } });
+  conversation.lastMessageSnippet = text;
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'reload() after the network call',
+      code: `${imports}
+export async function upgrade(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture('p1');
+  await account.reload();
+  account.plan = 'pro';
+  await account.save();
+}`,
+    },
+    {
+      name: 'the network call comes before the load',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const text = await llm.complete('hi');
+  const conversation = await repo.findOneOrFail({ where: { id } });
+  conversation.lastMessageSnippet = text;
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'the network call comes after the save',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id } });
+  conversation.priority = 2;
+  await repo.save(conversation);
+  await llm.complete('saved');
+}`,
+    },
+    {
+      name: 'only database and local awaits between load and save',
+      code: `${imports}
+export async function touch(repo: Repository<Conversation>, counter: MessageCounter, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id } });
+  const count = await counter.countFor(id);
+  const hash = await fingerprint(String(count));
+  conversation.lastMessageSnippet = hash;
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'a fresh entity is an insert',
+      code: `${imports}
+export async function open(repo: Repository<Conversation>, llm: LlmClient) {
+  const conversation = repo.create({ status: ConversationStatus.OPEN });
+  conversation.lastMessageSnippet = await llm.complete('greeting');
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'another entity is saved',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id } });
+  const text = await llm.complete(conversation.id);
+  const next = repo.create({ status: ConversationStatus.OPEN, lastMessageSnippet: text });
+  await repo.save(next);
+}`,
+    },
+    {
+      name: 'a pessimistic lock holds the row (left to no-network-await-in-transaction)',
+      code: `${imports}
+export async function reply(dataSource: DataSource, llm: LlmClient, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const conversation = await manager.findOneOrFail(Conversation, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    conversation.lastMessageSnippet = await llm.complete('x');
+    await manager.save(conversation);
+  });
+}`,
+    },
+    {
+      name: 'the network call only builds a new entity in the other branch',
+      code: `${imports}
+export async function attach(repo: Repository<Conversation>, id: string | undefined) {
+  if (id) {
+    const existing = await repo.findOneOrFail({ where: { id } });
+    existing.priority += 1;
+    await repo.save(existing);
+  } else {
+    const response = await fetch('http://127.0.0.1:9/new');
+    const created = repo.create({ status: ConversationStatus.OPEN, lastMessageSnippet: await response.text() });
+    await repo.save(created);
+  }
+}`,
+    },
+    {
+      name: 'a plain class, not an entity, loaded from nowhere',
+      code: `${imports}
+export async function noop(llm: LlmClient, items: { save(): Promise<void>; note: string }) {
+  items.note = await llm.complete('x');
+  await items.save();
+}`,
+    },
+    {
+      name: 'windowKinds without unknown: an interface method opens no window',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id } });
+  await notifier.notify(id);
+  conversation.priority = 1;
+  await repo.save(conversation);
+}`,
+      options: [{ windowKinds: ['network', 'timer'] }],
+    },
+  ],
+  invalid: [
+    {
+      name: "the audit's stale save: autofixed to update() of the written fields",
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOne({ where: { id } });
+  if (!conversation) return;
+  let text = '';
+  for (let pass = 0; pass < 3; pass++) {
+    text = await llm.complete(text);
+  }
+  // keep: the snippet is what the inbox shows
+  conversation.lastMessageSnippet = text;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOne({ where: { id } });
+  if (!conversation) return;
+  let text = '';
+  for (let pass = 0; pass < 3; pass++) {
+    text = await llm.complete(text);
+  }
+  // keep: the snippet is what the inbox shows
+  conversation.lastMessageSnippet = text;
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOne()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 7),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 11,
+          column: 9,
+          endLine: L + 11,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'a network call two files away, through an app client (chain in the message)',
+      code: `${imports}
+export async function answer(repo: Repository<Conversation>, assistant: Assistant, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await assistant.reply('q');
+  conversation.priority = 3;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function answer(repo: Repository<Conversation>, assistant: Assistant, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await assistant.reply('q');
+  conversation.priority = 3;
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet, priority: conversation.priority });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'assistant.reply(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via Assistant.reply → LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, version, updatedAt',
+            advice: 'Update only lastMessageSnippet, priority with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'an interface method is unknown, and unknown opens a window by default',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id }, select: { id: true, priority: true, status: true } });
+  await notifier.notify(id);
+  conversation.priority = 1;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function reply(repo: Repository<Conversation>, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id }, select: { id: true, priority: true, status: true } });
+  await notifier.notify(id);
+  conversation.priority = 1;
+  await repo.update({ id: conversation.id }, { priority: conversation.priority });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'notifier.notify(…)',
+            awaitLine: String(L + 4),
+            reason: 'an unclassified call via Notifier.notify that may be slow I/O',
+            atRisk: 'status',
+            advice: 'Update only priority with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'BaseEntity: account.save() becomes Account.update()',
+      code: `${imports}
+export async function upgrade(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  if (await payments.capture('p1')) {
+    account.plan = 'pro';
+  }
+  await account.save();
+}`,
+      output: `${imports}
+export async function upgrade(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  if (await payments.capture('p1')) {
+    account.plan = 'pro';
+  }
+  await Account.update({ id: account.id }, { plan: account.plan });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'email, avatarUrl',
+            advice: 'Update only plan with update().',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 23,
+        },
+      ],
+    },
+
+    {
+      name: 'a spread carries every stale column: reported, no rewrite',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  await repo.save({ ...conversation, lastMessageSnippet: text });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 65,
+        },
+      ],
+    },
+    {
+      name: 're-read, then the stale object spread over the fresh one: still a stale save',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const fresh = await repo.findOneByOrFail({ id });
+  await repo.save({ ...fresh, ...conversation });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 49,
+        },
+      ],
+    },
+    {
+      name: 'a custom loader and a saver wrapper: reported at the wrapper call',
+      code: `${imports}
+export async function reply(store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await store.getOrThrow(id);
+  const text = await llm.complete('q');
+  conversation.lastMessageSnippet = text;
+  await store.persist(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'ConversationStore.getOrThrow() → findOne()',
+            loadLine: String(L + 3),
+            method: 'store.persist() (ConversationStore.persist → save())',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 36,
+        },
+      ],
+    },
+    {
+      name: 'a transaction without a row lock does not close the window: manager.save(Target, entity)',
+      code: `${imports}
+export async function capture(dataSource: DataSource, payments: PaymentClient, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const conversation = await manager.findOneByOrFail(Conversation, { id });
+    await payments.capture(conversation.id);
+    conversation.status = ConversationStatus.RESOLVED;
+    await manager.save(Conversation, conversation);
+  });
+}`,
+      output: `${imports}
+export async function capture(dataSource: DataSource, payments: PaymentClient, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const conversation = await manager.findOneByOrFail(Conversation, { id });
+    await payments.capture(conversation.id);
+    conversation.status = ConversationStatus.RESOLVED;
+    await manager.update(Conversation, { id: conversation.id }, { status: conversation.status });
+  });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'lastMessageId, lastMessageSnippet, assigneeId, priority, version, updatedAt',
+            advice: 'Update only status with update().',
+          },
+          line: L + 7,
+          column: 11,
+          endLine: L + 7,
+          endColumn: 51,
+        },
+      ],
+    },
+    {
+      name: 'manager.save(entity) names the imported entity class in the rewrite',
+      code: `${imports}
+export async function bump(manager: EntityManager, llm: LlmClient, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  await llm.complete('q');
+  conversation.priority = 5;
+  await manager.save(conversation);
+}`,
+      output: `${imports}
+export async function bump(manager: EntityManager, llm: LlmClient, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  await llm.complete('q');
+  conversation.priority = 5;
+  await manager.update(Conversation, { id: conversation.id }, { priority: conversation.priority });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
+            advice: 'Update only priority with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 35,
+        },
+      ],
+    },
+    {
+      name: 'an update listener would be skipped by update(): suggestion only',
+      code: `${imports}
+export async function summarize(repo: Repository<Ticket>, llm: LlmClient, id: number) {
+  const ticket = await repo.findOneByOrFail({ id });
+  ticket.summary = await llm.complete(ticket.title);
+  await repo.save(ticket);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'ticket',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'updatedAt, title, state',
+            advice: 'Update only summary with update().',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 26,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: 'summary' },
+              output: `${imports}
+export async function summarize(repo: Repository<Ticket>, llm: LlmClient, id: number) {
+  const ticket = await repo.findOneByOrFail({ id });
+  ticket.summary = await llm.complete(ticket.title);
+  await repo.update({ id: ticket.id }, { summary: ticket.summary });
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a composite primary key goes whole into the criteria',
+      code: `${imports}
+export async function addSeat(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats += 1;
+  await repo.save(membership);
+}`,
+      output: `${imports}
+export async function addSeat(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats += 1;
+  await repo.update({ workspaceId: membership.workspaceId, userId: membership.userId }, { seats: membership.seats });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'membership',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 5 - 1),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'role',
+            advice: 'Update only seats with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 30,
+        },
+      ],
+    },
+    {
+      name: 'the save result is used: no rewrite offered',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  return repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 5,
+          column: 10,
+          endLine: L + 5,
+          endColumn: 33,
+        },
+      ],
+    },
+    {
+      name: 'Object.assign hides which fields change: no rewrite',
+      code: `${imports}
+export async function patch(repo: Repository<Conversation>, llm: LlmClient, id: string, body: Partial<Conversation>) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('q');
+  conversation.priority = 1;
+  Object.assign(conversation, body);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
+            advice: 'Write only the fields this code changes (priority, …) with update(), or re-load it after the await.',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'a timer opens a window (sleep → setTimeout)',
+      code: `${imports}
+export async function retry(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await sleep(1000);
+  conversation.priority = 0;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function retry(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await sleep(1000);
+  conversation.priority = 0;
+  await repo.update({ id: conversation.id }, { priority: conversation.priority });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'sleep(…)',
+            awaitLine: String(L + 4),
+            reason: 'a timer via sleep → setTimeout',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
+            advice: 'Update only priority with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'remove() of a stale entity',
+      code: `${imports}
+export async function close(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const verdict = await llm.complete('spam?');
+  if (verdict === 'yes') await repo.remove(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleRemove',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'remove()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Nothing is assigned to it here: re-load it after the await, or write the intended change with update().',
+          },
+          line: L + 5,
+          column: 32,
+          endLine: L + 5,
+          endColumn: 57,
+        },
+      ],
+    },
+  ],
+});
