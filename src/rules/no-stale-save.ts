@@ -69,6 +69,9 @@ type FlowEvent =
 /** Per variable: `F<load>` fresh, or `S<load>:<await>` stale since that await. */
 type FlowState = ReadonlyMap<Variable, ReadonlySet<string>>;
 
+/** Array methods that hand back elements of the list they are called on. */
+const ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'filter', 'slice', 'pop', 'shift', 'toSorted', 'toReversed']);
+
 const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network', 'unknown', 'timer'];
 const MAX_LISTED_COLUMNS = 6;
 
@@ -218,18 +221,24 @@ export default createRule<Options, MessageIds>({
       return className != null && extraLoaders.has(`${className}.${name}`);
     }
 
-    /** `list[0]`, `list.at(0)`, `list.find(…)`: an element of a loaded list. */
-    function elementSourceOf(expression: TSESTree.Expression): Variable | undefined {
+    /**
+     * `const c = conv` (the same object) or `list[0]`, `list.at(0)`, `list.find(…)` (an element
+     * of a loaded list): either way the new variable holds loaded state.
+     */
+    function aliasSourceOf(expression: TSESTree.Expression): { source: Variable; sameObject: boolean } | undefined {
       const node = unwrap(expression);
-      if (node.type === 'Identifier') return trackedVariable(node);
-      if (node.type === 'MemberExpression' && node.computed && node.object.type === 'Identifier') return trackedVariable(node.object);
-      if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier') {
+      let source: Variable | undefined;
+      let sameObject = false;
+      if (node.type === 'Identifier') {
+        source = trackedVariable(node);
+        sameObject = true;
+      } else if (node.type === 'MemberExpression' && node.computed && node.object.type === 'Identifier') {
+        source = trackedVariable(node.object);
+      } else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier') {
         const method = calleeName(node);
-        if (method != null && ['find', 'at', 'findLast', 'filter', 'slice', 'pop', 'shift'].includes(method)) {
-          return trackedVariable(node.callee.object);
-        }
+        if (method != null && ELEMENT_METHODS.has(method)) source = trackedVariable(node.callee.object);
       }
-      return undefined;
+      return source == null ? undefined : { source, sameObject };
     }
 
     function trackedVariable(identifier: TSESTree.Identifier): Variable | undefined {
@@ -259,12 +268,13 @@ export default createRule<Options, MessageIds>({
           recordLoad(variable, load);
           return;
         }
-        const source = elementSourceOf(init);
-        if (source != null && source !== variable) {
-          const sourceLoad = tracked.get(source);
+        const alias = aliasSourceOf(init);
+        if (alias != null && alias.source !== variable) {
+          const sourceLoad = tracked.get(alias.source);
           if (sourceLoad != null) tracked.set(variable, sourceLoad);
-          aliasRoot.set(variable, rootOf(source));
-          log.record({ type: 'alias', variable, source });
+          if (alias.sameObject) aliasRoot.set(variable, rootOf(alias.source));
+          else aliasRoot.delete(variable);
+          log.record({ type: 'alias', variable, source: alias.source });
           return;
         }
         if (tracked.has(variable)) log.record({ type: 'kill', variable });
@@ -474,7 +484,7 @@ export default createRule<Options, MessageIds>({
       const rewrite = !isRemove && fieldInfo.exact && !target.viaSpread && write.targets.length === 1 && write.typeorm != null && metadata != null
         ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)
         : undefined;
-      const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, load);
+      const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, target.expression);
       context.report({
         node: write.call,
         messageId: isRemove ? 'staleRemove' : 'staleSave',
@@ -511,10 +521,10 @@ export default createRule<Options, MessageIds>({
       });
     }
 
-    function canAutofix(write: WriteInfo, metadata: EntityMetadata | undefined, fieldInfo: FieldInfo, load: LoadInfo): boolean {
+    function canAutofix(write: WriteInfo, metadata: EntityMetadata | undefined, fieldInfo: FieldInfo, target: TSESTree.Expression): boolean {
       if (metadata == null) return false;
       if (metadata.listeners.has('BeforeUpdate') || metadata.listeners.has('AfterUpdate')) return false;
-      if (load.loader.shape !== 'one') return false;
+      if (checker.isArrayType(checker.getTypeAtLocation(tsNode(target)))) return false;
       if (sourceCode.getCommentsInside(write.call).length > 0) return false;
       return fieldInfo.exact;
     }
@@ -556,6 +566,8 @@ export default createRule<Options, MessageIds>({
             }
             continue;
           }
+          // `const current = conversation`: another name for the same object, tracked with it.
+          if (parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier' && group.some((alias) => alias.name === (parent.id as TSESTree.Identifier).name)) continue;
           if (identifier.type === 'Identifier' && isHandOff(identifier)) exact = false;
         }
       }

@@ -686,5 +686,407 @@ export async function close(repo: Repository<Conversation>, llm: LlmClient, id: 
         },
       ],
     },
+
+    {
+      name: 'find() + destructuring: the first row is a loaded entity',
+      code: `${imports}
+export async function escalate(repo: Repository<Conversation>, llm: LlmClient) {
+  const [oldest] = await repo.find({ order: { createdAt: 'ASC' }, take: 1 });
+  if (!oldest) return;
+  await llm.complete('escalate?');
+  oldest.priority = 9;
+  await repo.save(oldest);
+}`,
+      output: `${imports}
+export async function escalate(repo: Repository<Conversation>, llm: LlmClient) {
+  const [oldest] = await repo.find({ order: { createdAt: 'ASC' }, take: 1 });
+  if (!oldest) return;
+  await llm.complete('escalate?');
+  oldest.priority = 9;
+  await repo.update({ id: oldest.id }, { priority: oldest.priority });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'oldest',
+            loader: 'find()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
+            advice: 'Update only priority with update().',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 26,
+        },
+      ],
+    },
+    {
+      name: 'getMany() + .find(): an element of a loaded list; a query builder load',
+      code: `${imports}
+export async function pick(repo: Repository<Conversation>, llm: LlmClient) {
+  const open = await repo.createQueryBuilder('c').where('c.status = :s', { s: ConversationStatus.OPEN }).getMany();
+  const chosen = open.find((conversation) => conversation.priority > 5);
+  if (!chosen) return;
+  chosen.lastMessageSnippet = await llm.complete('summarize');
+  await repo.save(chosen);
+}`,
+      output: `${imports}
+export async function pick(repo: Repository<Conversation>, llm: LlmClient) {
+  const open = await repo.createQueryBuilder('c').where('c.status = :s', { s: ConversationStatus.OPEN }).getMany();
+  const chosen = open.find((conversation) => conversation.priority > 5);
+  if (!chosen) return;
+  chosen.lastMessageSnippet = await llm.complete('summarize');
+  await repo.update({ id: chosen.id }, { lastMessageSnippet: chosen.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'chosen',
+            loader: 'getMany()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 6),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 26,
+        },
+      ],
+    },
+    {
+      name: 'an alias shares the load and its field writes',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const current = conversation;
+  current.lastMessageSnippet = await llm.complete('q');
+  await repo.save(current);
+}`,
+      output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const current = conversation;
+  current.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: current.id }, { lastMessageSnippet: current.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'current',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 27,
+        },
+      ],
+    },
+    {
+      name: 'a closure that captures the entity and saves it later',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const persist = async () => {
+    await repo.save(conversation);
+  };
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await persist();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'persist()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 7),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 18,
+        },
+      ],
+    },
+    {
+      name: 'an await in one branch opens the window on that path',
+      code: `${imports}
+export async function maybeSummarize(repo: Repository<Conversation>, llm: LlmClient, id: string, long: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (long) {
+    conversation.lastMessageSnippet = await llm.complete('summarize');
+  } else {
+    conversation.lastMessageSnippet = 'short';
+  }
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function maybeSummarize(repo: Repository<Conversation>, llm: LlmClient, id: string, long: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (long) {
+    conversation.lastMessageSnippet = await llm.complete('summarize');
+  } else {
+    conversation.lastMessageSnippet = 'short';
+  }
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'a save before the await inside a loop is stale on the next pass',
+      code: `${imports}
+export async function stream(repo: Repository<Conversation>, llm: LlmClient, id: string, prompts: string[]) {
+  const conversation = await repo.findOneByOrFail({ id });
+  for (const prompt of prompts) {
+    conversation.lastMessageSnippet = prompt;
+    await repo.save(conversation);
+    await llm.complete(prompt);
+  }
+}`,
+      output: `${imports}
+export async function stream(repo: Repository<Conversation>, llm: LlmClient, id: string, prompts: string[]) {
+  const conversation = await repo.findOneByOrFail({ id });
+  for (const prompt of prompts) {
+    conversation.lastMessageSnippet = prompt;
+    await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+    await llm.complete(prompt);
+  }
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 7),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 6,
+          column: 11,
+          endLine: L + 6,
+          endColumn: 34,
+        },
+      ],
+    },
+    {
+      name: 'for await over a streamed completion opens the window',
+      code: `${imports}
+import OpenAI from 'openai';
+export async function streamReply(repo: Repository<Conversation>, openai: OpenAI, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const stream = await openai.chat.completions.create({ model: 'm', messages: [], stream: true });
+  let text = '';
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+  }
+  conversation.lastMessageSnippet = text;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+import OpenAI from 'openai';
+export async function streamReply(repo: Repository<Conversation>, openai: OpenAI, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const stream = await openai.chat.completions.create({ model: 'm', messages: [], stream: true });
+  let text = '';
+  for await (const chunk of stream) {
+    text += chunk.choices[0]?.delta.content ?? '';
+  }
+  conversation.lastMessageSnippet = text;
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            awaited: 'openai.chat.completions.create(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 11,
+          column: 9,
+          endLine: L + 11,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'autofix: false offers the rewrite as a suggestion',
+      options: [{ autofix: false }],
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: 'lastMessageSnippet' },
+              output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'an option names a loader the analysis cannot see through',
+      options: [{ loaders: ['lookup'] }],
+      code: `${imports}
+declare function lookup(id: string): Promise<Conversation>;
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await lookup(id);
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+declare function lookup(id: string): Promise<Conversation>;
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await lookup(id);
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'lookup()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'an unresolved import is unknown: it opens a window by default',
+      code: `${imports}
+// @ts-expect-error -- the package is not installed: the call cannot be resolved
+import { enrich } from 'crm-sdk-not-installed';
+export async function reply(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await enrich(id);
+  conversation.priority = 2;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+// @ts-expect-error -- the package is not installed: the call cannot be resolved
+import { enrich } from 'crm-sdk-not-installed';
+export async function reply(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await enrich(id);
+  conversation.priority = 2;
+  await repo.update({ id: conversation.id }, { priority: conversation.priority });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 5),
+            method: 'save()',
+            awaited: 'enrich(…)',
+            awaitLine: String(L + 6),
+            reason: 'an unclassified call via enrich that may be slow I/O',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
+            advice: 'Update only priority with update().',
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 32,
+        },
+      ],
+    },
   ],
 });
