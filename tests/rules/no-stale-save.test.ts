@@ -1,5 +1,7 @@
+import path from 'node:path';
+
 import rule from '../../src/rules/no-stale-save.js';
-import { createRuleTester } from '../rule-tester.js';
+import { createRuleTester, fixturesDir } from '../rule-tester.js';
 
 const ruleTester = createRuleTester();
 
@@ -14,6 +16,10 @@ import { ConversationStore, MessageCounter, fingerprint, type Notifier } from '.
 
 /** Line numbers in cases count from the first line of `imports`. */
 const L = imports.split('\n').length - 1;
+
+/** A file in the project compiled with `strictNullChecks: false`. */
+const LOOSE_FILE = path.join(fixturesDir, 'loose', 'file.ts');
+const looseImports = imports.replaceAll("'./shared/", "'../shared/");
 
 const CONVERSATION_AT_RISK = 'status, lastMessageId, assigneeId, priority, version, updatedAt';
 
@@ -144,6 +150,35 @@ export async function reply(repo: Repository<Conversation>, notifier: Notifier, 
   await repo.save(conversation);
 }`,
       options: [{ windowKinds: ['network', 'timer'] }],
+    },
+
+    {
+      name: 'odd shapes never crash: this-held entities, computed saves, any',
+      code: `${imports}
+export class Holder {
+  conversation?: Conversation;
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+  async run(id: string, anything: any) {
+    this.conversation = await this.repo.findOneByOrFail({ id });
+    await this.llm.complete('q');
+    await this.repo.save(this.conversation);
+    await this.repo['save'](anything);
+    const loaded: any = anything;
+    await loaded.save();
+  }
+}`,
+    },
+    {
+      name: 'strictNullChecks off: a re-load still closes the window',
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOne({ where: { id } });
+  const text = await llm.complete('q');
+  conversation = await repo.findOne({ where: { id } });
+  conversation.lastMessageSnippet = text;
+  await repo.save(conversation);
+}`,
     },
   ],
   invalid: [
@@ -1084,6 +1119,43 @@ export async function reply(repo: Repository<Conversation>, id: string) {
           line: L + 8,
           column: 9,
           endLine: L + 8,
+          endColumn: 32,
+        },
+      ],
+    },
+
+    {
+      name: 'strictNullChecks off: the stale save is still found',
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOne({ where: { id } });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.save(conversation);
+}`,
+      output: `${looseImports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOne({ where: { id } });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOne()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
           endColumn: 32,
         },
       ],
