@@ -1,0 +1,326 @@
+/**
+ * Package-level checks, driven by the rules map: every rule has its files, metadata that tools rely on,
+ * and a place in the presets derived independently here; the plugin works through the real `ESLint`
+ * class, `defineConfig`, the CLI and `require()`.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+import tsParser from '@typescript-eslint/parser';
+import type { TSESLint } from '@typescript-eslint/utils';
+import { ESLint, type Linter } from 'eslint';
+import { defineConfig } from 'eslint/config';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import plugin from '../src/index.js';
+import { rules } from '../src/rules/index.js';
+import type { RaceGuardDocs } from '../src/utils/create-rule.js';
+import { fixturesDir } from './rule-tester.js';
+import { distEntry, eslintBin, parserEntry, repoRoot } from './support/paths.js';
+import { pluginForESLint } from './support/plugin.js';
+import { describeRun, run } from './support/run.js';
+
+type AnyRule = TSESLint.RuleModule<string, readonly unknown[], RaceGuardDocs>;
+
+const ruleMap = rules as Record<string, AnyRule>;
+const ruleNames = Object.keys(ruleMap);
+
+const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  repository: { url: string };
+};
+
+/** File base names in `dir` ending with `suffix`, without the suffix, sorted; `[]` if `dir` is absent. */
+function baseNames(dir: string, suffix: string, except: readonly string[] = []): string[] {
+  const abs = path.join(repoRoot, dir);
+  if (!fs.existsSync(abs)) {
+    return [];
+  }
+  return fs
+    .readdirSync(abs, { withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith(suffix))
+    .map((entry) => entry.name.slice(0, -suffix.length))
+    .filter((name) => !except.includes(name))
+    .sort();
+}
+
+/** The docs URL for a rule, derived from package.json's repository (not from the rule creator). */
+function expectedDocsUrl(ruleName: string): string {
+  const repository = packageJson.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+  return `${repository}/blob/main/docs/rules/${ruleName}.md`;
+}
+
+/** Problems with a JSON schema: open objects, properties without a description, `default`s. */
+function schemaProblems(schema: unknown, at: string): string[] {
+  if (Array.isArray(schema)) {
+    return schema.flatMap((item, index) => schemaProblems(item, `${at}[${String(index)}]`));
+  }
+  if (typeof schema !== 'object' || schema === null) {
+    return [];
+  }
+  const node = schema as Record<string, unknown>;
+  const problems: string[] = [];
+  if ('default' in node) {
+    problems.push(`${at} has a \`default\`; put defaults in meta.defaultOptions`);
+  }
+  const properties = (node.properties ?? {}) as Record<string, unknown>;
+  if (node.type === 'object' || 'properties' in node) {
+    if (node.additionalProperties !== false) {
+      problems.push(`${at} is an object schema without \`additionalProperties: false\``);
+    }
+    for (const [key, property] of Object.entries(properties)) {
+      const description = (property as { description?: unknown } | null)?.description;
+      if (typeof description !== 'string' || description.trim() === '') {
+        problems.push(`${at}.properties.${key} has no description`);
+      }
+    }
+  }
+  for (const [key, child] of Object.entries(node)) {
+    if (key === 'properties') {
+      for (const [name, property] of Object.entries(properties)) {
+        problems.push(...schemaProblems(property, `${at}.properties.${name}`));
+      }
+    } else if (key !== 'enum' && key !== 'const' && key !== 'examples') {
+      problems.push(...schemaProblems(child, `${at}.${key}`));
+    }
+  }
+  return problems;
+}
+
+/** The rules a preset must enable, recomputed from each rule's `meta.docs.recommended`. */
+function expectedPresetRules(preset: 'recommended' | 'strict' | 'all'): Record<string, 'error'> {
+  const levels: Record<typeof preset, (string | undefined)[]> = {
+    recommended: ['recommended'],
+    strict: ['recommended', 'strict'],
+    all: ['recommended', 'strict', undefined],
+  };
+  return Object.fromEntries(
+    ruleNames
+      .filter((name) => levels[preset].includes(ruleMap[name]?.meta.docs?.recommended))
+      .map((name) => [`race-guard/${name}`, 'error' as const]),
+  );
+}
+
+/** Code in the shape of the audit's stale save, so a rule has something to look at. */
+const staleSaveSource = `
+interface Conversation { id: number; lastMessageSnippet: string }
+interface Repo { findOne(options: object): Promise<Conversation | null>; save(entity: Conversation): Promise<Conversation> }
+
+export async function respond(repo: Repo, id: number): Promise<void> {
+  const conversation = await repo.findOne({ where: { id } });
+  if (!conversation) return;
+  const response = await fetch('http://llm.internal/generate');
+  conversation.lastMessageSnippet = await response.text();
+  await repo.save(conversation);
+}
+`;
+
+describe('rule files', () => {
+  it('has rules map keys sorted', () => {
+    expect(ruleNames).toEqual([...ruleNames].sort());
+  });
+
+  it('has a source file for every rule and a rule for every source file', () => {
+    expect(baseNames('src/rules', '.ts', ['index'])).toEqual([...ruleNames].sort());
+  });
+
+  it('has a test file for every rule and a rule for every test file', () => {
+    const testFiles = baseNames('tests/rules', '.test.ts');
+    // `<rule>.test.ts` is required; `<rule>.<topic>.test.ts` may add more.
+    expect(testFiles.filter((name) => !name.includes('.'))).toEqual([...ruleNames].sort());
+    expect([...new Set(testFiles.map((name) => name.split('.')[0]))].sort()).toEqual([...ruleNames].sort());
+  });
+
+  it('has a doc for every rule and a rule for every doc', () => {
+    expect(baseNames('docs/rules', '.md')).toEqual([...ruleNames].sort());
+  });
+});
+
+describe.runIf(ruleNames.length > 0).each(ruleNames)('rule %s', (name) => {
+  const rule = ruleMap[name] as AnyRule;
+
+  it('links to its docs', () => {
+    expect(rule.meta.docs?.url).toBe(expectedDocsUrl(name));
+  });
+
+  it('has a valid meta.type', () => {
+    expect(['problem', 'suggestion', 'layout']).toContain(rule.meta.type);
+  });
+
+  it('declares that it requires type checking', () => {
+    expect(rule.meta.docs?.requiresTypeChecking).toBe(true);
+  });
+
+  it('has a description in the house style', () => {
+    expect(rule.meta.docs?.description).toMatch(/^(Enforce|Require|Disallow) .+[^. ]$/);
+  });
+
+  it('names a known preset level, if any', () => {
+    expect([undefined, 'recommended', 'strict']).toContain(rule.meta.docs?.recommended);
+  });
+
+  it('has a closed schema with described properties and no defaults', () => {
+    expect(rule.meta.schema).toBeDefined();
+    expect(schemaProblems(rule.meta.schema, 'meta.schema')).toEqual([]);
+  });
+});
+
+describe('plugin', () => {
+  it('has meta matching package.json', () => {
+    expect(plugin.meta).toEqual({
+      name: packageJson.name,
+      version: packageJson.version,
+      namespace: 'race-guard',
+    });
+  });
+
+  it('exposes the rules map', () => {
+    expect(plugin.rules).toBe(rules);
+  });
+
+  it.each(['recommended', 'strict', 'all'] as const)('derives the %s config from rule metadata', (preset) => {
+    const config = plugin.configs[preset];
+    expect(config.name).toBe(`race-guard/${preset}`);
+    expect(config).not.toHaveProperty('languageOptions');
+    expect(config.plugins?.['race-guard']).toBe(plugin);
+    expect(config.rules).toEqual(expectedPresetRules(preset));
+  });
+
+  it('has exactly the recommended, strict and all configs', () => {
+    expect(Object.keys(plugin.configs).sort()).toEqual(['all', 'recommended', 'strict']);
+  });
+
+  it('works through defineConfig extends with the ESLint class', async () => {
+    const eslint = new ESLint({
+      cwd: fixturesDir,
+      overrideConfigFile: true,
+      overrideConfig: defineConfig({
+        files: ['**/*.ts'],
+        extends: [plugin.configs.recommended as Linter.Config],
+        languageOptions: {
+          parser: tsParser,
+          parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
+        },
+      }),
+    });
+    const filePath = path.join(fixturesDir, 'file.ts');
+
+    const config = (await eslint.calculateConfigForFile(filePath)) as { rules?: Record<string, unknown> };
+    const enabled = Object.keys(config.rules ?? {})
+      .filter((id) => id.startsWith('race-guard/'))
+      .sort();
+    expect(enabled).toEqual(Object.keys(expectedPresetRules('recommended')).sort());
+
+    const results = await eslint.lintText('export const answer: number = 42;\n', { filePath });
+    expect(results.map((result) => result.messages)).toEqual([[]]);
+  });
+});
+
+describe('built package', () => {
+  /** A JSON-able summary of the plugin object, computed the same way in every module system. */
+  const shapeSource = `
+    const shape = (p) => ({
+      keys: Object.keys(p).sort(),
+      meta: p.meta,
+      rules: Object.fromEntries(Object.entries(p.rules).map(([n, r]) => [n, { type: r.meta.type, create: typeof r.create }])),
+      configs: Object.fromEntries(Object.entries(p.configs).map(([n, c]) => [n, { name: c.name, rules: c.rules, self: c.plugins['race-guard'] === p }])),
+    });`;
+
+  it('returns the same plugin from require() and import', async () => {
+    const required = await run(
+      process.execPath,
+      ['-e', `${shapeSource}\nconsole.log(JSON.stringify(shape(require(process.argv[1]))));`, distEntry],
+      { cwd: repoRoot },
+    );
+    expect(required.code, describeRun(required)).toBe(0);
+
+    const imported = await run(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `${shapeSource}\nconst { default: p } = await import(process.argv[1]);\nconsole.log(JSON.stringify(shape(p)));`,
+        pathToFileURL(distEntry).href,
+      ],
+      { cwd: repoRoot },
+    );
+    expect(imported.code, describeRun(imported)).toBe(0);
+
+    const fromRequire: unknown = JSON.parse(required.stdout);
+    expect(fromRequire).toEqual(JSON.parse(imported.stdout));
+    // And the build is the current source.
+    expect(fromRequire).toEqual({
+      keys: ['configs', 'meta', 'rules'],
+      meta: plugin.meta,
+      rules: Object.fromEntries(ruleNames.map((name) => [name, { type: ruleMap[name]?.meta.type, create: 'function' }])),
+      configs: Object.fromEntries(
+        Object.entries(plugin.configs).map(([preset, config]) => [preset, { name: config.name, rules: config.rules, self: true }]),
+      ),
+    });
+  });
+});
+
+describe.runIf(ruleNames.length > 0)('misconfiguration', () => {
+  const ruleName = ruleNames[0] ?? '';
+  const ruleId = `race-guard/${ruleName}`;
+  let workDir = '';
+
+  beforeAll(() => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-untyped-'));
+    fs.writeFileSync(path.join(workDir, 'file.ts'), staleSaveSource);
+    fs.writeFileSync(
+      path.join(workDir, 'eslint.config.mjs'),
+      [
+        `import parser from ${JSON.stringify(pathToFileURL(parserEntry).href)};`,
+        `import plugin from ${JSON.stringify(pathToFileURL(distEntry).href)};`,
+        'export default [{',
+        "  files: ['**/*.ts'],",
+        '  languageOptions: { parser },',
+        "  plugins: { 'race-guard': plugin },",
+        `  rules: { ${JSON.stringify(ruleId)}: 'error' },`,
+        '}];',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  afterAll(() => {
+    if (workDir !== '') {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+
+  it('explains missing type information through the CLI, without a stack trace', async () => {
+    const result = await run(process.execPath, [eslintBin, 'file.ts'], { cwd: workDir });
+    expect(result.code, describeRun(result)).toBe(2);
+    expect(result.stderr).toContain(`${ruleId} needs type information`);
+    expect(result.stderr).toContain('projectService');
+    expect(result.stderr).not.toMatch(/^ {4}at /m);
+  });
+
+  it('rejects an unknown option with ESLint’s schema message', async () => {
+    const eslint = new ESLint({
+      cwd: fixturesDir,
+      overrideConfigFile: true,
+      overrideConfig: {
+        files: ['**/*.ts'],
+        languageOptions: {
+          parser: tsParser,
+          parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
+        },
+        plugins: { 'race-guard': pluginForESLint },
+        rules: { [ruleId]: ['error', { notARealOption: true }] },
+      },
+    });
+    await expect(
+      eslint.lintText('export {};\n', { filePath: path.join(fixturesDir, 'file.ts') }),
+    ).rejects.toThrow(
+      new RegExp(
+        `Key "rules": Key "${ruleId}":[\\s\\S]*should NOT have (additional properties|more than 0 items)`,
+      ),
+    );
+  });
+});
