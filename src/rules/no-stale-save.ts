@@ -353,7 +353,7 @@ export default createRule<Options, MessageIds>({
           targets,
           method: `${calleeLabel}() (${saver.chain.join(' → ')}())`,
           ...(windowKindsOf(saver.awaitsBefore, windowKinds).length > 0
-            ? { innerWindow: { summary: saver.awaitsBefore, label: `${calleeLabel}(…)` } }
+            ? { innerWindow: { summary: prefixChains(saver.awaitsBefore, saver.chain[0]), label: `${calleeLabel}(…)` } }
             : {}),
         };
       }
@@ -643,6 +643,12 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
+
+/** The callee's own awaits, seen from the caller: `Replier.finish → LlmClient.complete → …`. */
+function prefixChains(summary: AwaitSummary, callee: string | undefined): AwaitSummary {
+  if (callee == null) return summary;
+  return new Map([...summary].map(([kind, chain]) => [kind, [callee, ...chain]] as const));
+}
 
 function withState(state: FlowState, variable: Variable, value: ReadonlySet<string> | undefined): FlowState {
   const next = new Map(state);

@@ -378,7 +378,6 @@ function prefixChains(summary: AwaitSummary, name: string): AwaitSummary {
       result.set(kind, [name, ...chain]);
     }
   }
-  if (result.size === 0) result.set('local', [name]);
   return result;
 }
 

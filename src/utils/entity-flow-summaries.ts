@@ -22,6 +22,9 @@ export interface SaverSummary {
 
 const MAX_DEPTH = 8;
 
+/** Array methods that hand back one element of the list. */
+const ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'pop', 'shift']);
+
 interface Caches {
   loaders: WeakMap<ts.Node, LoaderSummary | null>;
   savers: WeakMap<ts.Node, readonly SaverSummary[]>;
@@ -99,7 +102,20 @@ function loadOfExpression(
   if (ts.isAwaitExpression(node)) node = skipOuterExpressions(node.expression);
   if (visited.has(node)) return undefined;
   visited.add(node);
-  if (ts.isCallExpression(node)) return loadOfCall(classifier, node, depth);
+  if (ts.isCallExpression(node)) {
+    const direct = loadOfCall(classifier, node, depth);
+    if (direct != null) return direct;
+  }
+  // `return list[0]`, `return list.find(…)`: one element of a loaded list.
+  const list = ts.isElementAccessExpression(node)
+    ? node.expression
+    : ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ELEMENT_METHODS.has(node.expression.name.text)
+      ? node.expression.expression
+      : undefined;
+  if (list != null) {
+    const many = loadOfExpression(classifier, list, depth, visited);
+    return many?.shape === 'many' ? { ...many, shape: 'one' } : undefined;
+  }
   if (ts.isIdentifier(node)) {
     const declaration = classifier.checker.getSymbolAtLocation(node)?.valueDeclaration;
     if (declaration != null && ts.isVariableDeclaration(declaration) && declaration.initializer != null && ts.isIdentifier(declaration.name)) {

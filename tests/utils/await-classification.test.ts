@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+
+import { AwaitClassifier, getAwaitClassifier } from '../../src/utils/await-classification.js';
+import { fixtureFile, fixtureProgram, markedExpression } from './fixture-program.js';
+
+function entries(summary: ReadonlyMap<string, readonly string[]>): Record<string, readonly string[]> {
+  return Object.fromEntries(summary);
+}
+
+describe('AwaitClassifier', () => {
+  const program = fixtureProgram();
+  const file = fixtureFile(program, 'analysis/awaits.ts');
+  const classifier = new AwaitClassifier(program.getTypeChecker(), {});
+  const classify = (marker: string) => entries(classifier.classifyAwaited(markedExpression(file, marker)));
+
+  it('follows an app client two files away to openai, keeping the chain', () => {
+    expect(classify('two-files-away')).toEqual({
+      network: ['Assistant.reply', 'LlmClient.complete', 'openai.chat.completions.create'],
+    });
+  });
+
+  it('a project helper that only queries the database is database', () => {
+    expect(classify('db-helper')).toEqual({ database: ['MessageCounter.countFor', 'messages.count (typeorm)'] });
+    expect(classify('typeorm')).toEqual({ database: ['repo.count (typeorm)'] });
+  });
+
+  it('terminates on mutually recursive helpers and still finds their network call', () => {
+    expect(classify('cycle')).toEqual({ network: ['ping', 'pong', 'axios.get'] });
+  });
+
+  it('an interface method, `any` and an unresolved import are unknown', () => {
+    expect(classify('interface')).toEqual({ unknown: ['Notifier.notify'] });
+    expect(classify('any')).toEqual({ unknown: ['untyped.call'] });
+    const unresolved = fixtureFile(program, 'analysis/unresolved.ts');
+    expect(entries(classifier.classifyAwaited(markedExpression(unresolved, 'unresolved')))).toEqual({
+      unknown: ['enrich'],
+    });
+  });
+
+  it('global fetch is network; timers are timers; local work is local', () => {
+    expect(classify('global-fetch')).toEqual({ network: ['fetch'] });
+    expect(classify('timer')).toEqual({ timer: ['delay'] });
+    expect(classify('promise-timer')).toEqual({ timer: ['setTimeout'] });
+    expect(classify('local')).toEqual({ local: ['randomBytes'] });
+  });
+
+  it('combinators and callbacks cost what their arguments cost', () => {
+    expect(classify('all')).toEqual({
+      database: ['MessageCounter.countFor', 'messages.count (typeorm)'],
+      network: ['Assistant.reply', 'LlmClient.complete', 'openai.chat.completions.create'],
+    });
+    expect(classify('callback')).toEqual({ network: ['axios.get'] });
+    expect(classify('const-promise')).toEqual({
+      network: ['Assistant.reply', 'LlmClient.complete', 'openai.chat.completions.create'],
+    });
+    expect(classify('for-await')).toEqual({
+      network: ['Assistant.reply', 'LlmClient.complete', 'openai.chat.completions.create'],
+    });
+  });
+
+  it('summarises each function once per program and option set', () => {
+    const fresh = new AwaitClassifier(program.getTypeChecker(), {});
+    const expression = markedExpression(file, 'two-files-away');
+    fresh.classifyAwaited(expression);
+    const afterFirst = fresh.stats.functionSummaries;
+    fresh.classifyAwaited(expression);
+    fresh.classifyAwaited(markedExpression(file, 'all'));
+    expect(afterFirst).toBe(2);
+    // `all` adds MessageCounter.countFor only: Assistant.reply and LlmClient.complete are cached.
+    expect(fresh.stats.functionSummaries).toBe(3);
+    expect(getAwaitClassifier(program)).toBe(getAwaitClassifier(program));
+    expect(getAwaitClassifier(program, { networkModules: ['x'] })).not.toBe(getAwaitClassifier(program));
+  });
+
+  it('user-listed modules extend the network and local lists', () => {
+    const custom = new AwaitClassifier(program.getTypeChecker(), { localModules: ['node:crypto', 'axios'] });
+    expect(entries(custom.classifyAwaited(markedExpression(file, 'callback')))).toEqual({ network: ['axios.get'] });
+    const asNetwork = new AwaitClassifier(program.getTypeChecker(), { networkModules: ['typeorm'] });
+    expect(entries(asNetwork.classifyAwaited(markedExpression(file, 'typeorm')))).toEqual({
+      network: ['repo.count (typeorm)'],
+    });
+  });
+
+  it('works with strictNullChecks off', () => {
+    const loose = fixtureProgram('loose');
+    const looseFile = fixtureFile(loose, "loose/analysis.ts");
+    const looseClassifier = new AwaitClassifier(loose.getTypeChecker(), {});
+    expect(entries(looseClassifier.classifyAwaited(markedExpression(looseFile, 'loose-two-files-away')))).toEqual({
+      network: ['Assistant.reply', 'LlmClient.complete', 'openai.chat.completions.create'],
+    });
+    expect(entries(looseClassifier.classifyAwaited(markedExpression(looseFile, 'loose-maybe-null')))).toEqual({
+      database: ['repo.findOne (typeorm)'],
+    });
+  });
+});
