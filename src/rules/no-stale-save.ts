@@ -479,7 +479,9 @@ export default createRule<Options, MessageIds>({
         awaitLine: String(awaitInfo.node.loc.start.line),
         reason: reasonText(kind, chain),
         atRisk: atRisk == null ? 'every loaded column' : atRisk.length === 0 ? 'no other loaded column' : listText(atRisk),
-        advice: adviceText(fieldInfo),
+        advice: write.typeorm == null && fieldInfo.fields.length === 0
+          ? 'Make that function write only the fields it changes with update(), or re-load the entity after the await.'
+          : adviceText(fieldInfo),
       };
       const rewrite = !isRemove && fieldInfo.exact && !target.viaSpread && write.targets.length === 1 && write.typeorm != null && metadata != null
         ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)

@@ -1160,5 +1160,36 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
         },
       ],
     },
+
+    {
+      name: 'a saver of the project that makes the slow call itself before it saves',
+      code: `${imports}
+import { annotateAndSave } from './analysis/flows.js';
+export async function run(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await annotateAndSave(llm, repo, conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 4),
+            method: 'annotateAndSave() (annotateAndSave → save())',
+            awaited: 'annotateAndSave(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via annotateAndSave → LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more',
+            advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 49,
+        },
+      ],
+    },
   ],
 });
