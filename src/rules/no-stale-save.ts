@@ -45,6 +45,8 @@ interface AwaitInfo {
   node: TSESTree.Node;
   /** The awaited expression; a `for await` loop's iterable. */
   operand: TSESTree.Expression;
+  /** `try` blocks around the await whose catch/finally runs if it rejects. */
+  tries: readonly TSESTree.TryStatement[];
 }
 
 interface WriteInfo {
@@ -64,10 +66,20 @@ type FlowEvent =
   | { type: 'kill'; variable: Variable }
   | { type: 'reload'; variable: Variable }
   | { type: 'await'; info: AwaitInfo }
+  /**
+   * A callback created here and handed to a call (`transaction(cb)`, `promise.then(cb)`): it runs
+   * with the state it is created in — after the receiver's window for `.then`.
+   */
+  | { type: 'closure'; fn: TSESTree.Node; receiverWindow?: AwaitInfo }
+  /** The start of a catch clause or finally block: reached from any await in its try. */
+  | { type: 'handler-entry'; tryStatement: TSESTree.TryStatement }
   | { type: 'write'; write: WriteInfo };
 
 /** Per variable: `F<load>` fresh, or `S<load>:<await>` stale since that await. */
 type FlowState = ReadonlyMap<Variable, ReadonlySet<string>>;
+
+/** Promise methods whose callback runs once the receiver settles. */
+const PROMISE_CALLBACKS = new Set(['then', 'catch', 'finally']);
 
 /** Array methods that hand back elements of the list they are called on. */
 const ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'filter', 'slice', 'pop', 'shift', 'toSorted', 'toReversed']);
@@ -160,7 +172,42 @@ export default createRule<Options, MessageIds>({
     const awaitsById = new Map<number, AwaitInfo>();
     const innerWindowAwaits = new Map<WriteInfo, AwaitInfo>();
 
-    const log = new CodePathEventLog<FlowEvent>(analyse);
+    /** Code paths wait until the whole file is walked, then run outer functions first. */
+    const deferred: RecordedCodePath<FlowEvent>[] = [];
+    /** The state inline callbacks are created in, from their enclosing function's solution. */
+    const closureEntries = new Map<TSESTree.Node, FlowState>();
+    const log = new CodePathEventLog<FlowEvent>(collect, recordClosure);
+
+    function recordClosure(node: TSESTree.Node): void {
+      const parent = node.parent;
+      if (parent?.type !== 'CallExpression' || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return;
+      const callee = parent.callee;
+      let receiverWindow: AwaitInfo | undefined;
+      if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && PROMISE_CALLBACKS.has(callee.property.name) && callee.object.type === 'CallExpression') {
+        receiverWindow = { id: nextAwaitId++, node: callee.object, operand: callee.object, tries: [] };
+        awaitsById.set(receiverWindow.id, receiverWindow);
+      }
+      log.record({ type: 'closure', fn: node, ...(receiverWindow == null ? {} : { receiverWindow }) });
+    }
+
+    function collect(recorded: RecordedCodePath<FlowEvent>): void {
+      const writes = recorded.allEvents.filter((event): event is Extract<FlowEvent, { type: 'write' }> => event.type === 'write');
+      const functionNode = recorded.node;
+      if (writes.length > 0) functionWrites.set(functionNode, writes.map((event) => event.write));
+      // ESLint ends a code path after the node's `:exit` handlers: register a named closure here.
+      if (functionNode.type === 'FunctionDeclaration' && functionNode.id != null) {
+        const variable = variableOf(functionNode.id);
+        const [first] = writes;
+        if (variable != null && first != null) {
+          closureWrites.set(variable, { ...first.write, targets: writes.flatMap((event) => event.write.targets) });
+        }
+      }
+      deferred.push(recorded);
+      if (functionNode.type === 'Program') {
+        deferred.sort((a, b) => a.node.range[0] - b.node.range[0]);
+        for (const path of deferred) analyse(path);
+      }
+    }
 
     function tsNode<T extends ts.Node>(node: TSESTree.Node): T {
       return services.esTreeNodeToTSNodeMap.get(node) as unknown as T;
@@ -195,6 +242,9 @@ export default createRule<Options, MessageIds>({
 
     function loadOf(expression: TSESTree.Expression): LoadInfo | undefined {
       const call = unwrap(expression);
+      // `(await repo.findOneBy(…)) ?? repo.create(…)`: loaded on one side.
+      if (call.type === 'LogicalExpression' && call.operator !== '&&') return loadOf(call.left) ?? loadOf(call.right);
+      if (call.type === 'ConditionalExpression') return loadOf(call.consequent) ?? loadOf(call.alternate);
       if (call.type !== 'CallExpression') return undefined;
       const tsCall = tsNode<ts.CallExpression>(call);
       let loader = loadOfCall(classifier, tsCall);
@@ -277,11 +327,24 @@ export default createRule<Options, MessageIds>({
           log.record({ type: 'alias', variable, source: alias.source });
           return;
         }
+        // `conv = await repo.save(conv)`: save() hands back the object it was given.
+        const call = unwrap(init);
+        if (call.type === 'CallExpression' && mentionsTracked(call) && writeOfCall(call)?.targets.some((target) => target.variable === variable)) {
+          return;
+        }
         if (tracked.has(variable)) log.record({ type: 'kill', variable });
         return;
       }
       if (init == null) return;
       if (target.type === 'ArrayPattern') {
+        const combined = promiseAllElements(init);
+        if (combined != null) {
+          target.elements.forEach((element, index) => {
+            const elementInit = combined[index];
+            if (element != null && elementInit != null && elementInit.type !== 'SpreadElement') bind(element, elementInit);
+          });
+          return;
+        }
         const load = loadOf(init);
         if (load == null) return;
         // `const [conv] = await repo.find()`, `const [rows, count] = await repo.findAndCount()`.
@@ -302,6 +365,16 @@ export default createRule<Options, MessageIds>({
           }
         }
       }
+    }
+
+    /** `await Promise.all([a(), b()])` → `[a(), b()]`, so each element binds on its own. */
+    function promiseAllElements(init: TSESTree.Expression): TSESTree.ArrayExpression['elements'] | undefined {
+      const call = unwrap(init);
+      if (call.type !== 'CallExpression' || call.callee.type !== 'MemberExpression') return undefined;
+      const { object, property } = call.callee;
+      if (object.type !== 'Identifier' || object.name !== 'Promise' || property.type !== 'Identifier' || property.name !== 'all') return undefined;
+      const list = call.arguments[0];
+      return list?.type === 'ArrayExpression' ? list.elements : undefined;
     }
 
     /** The tracked variables a write argument carries. */
@@ -380,22 +453,26 @@ export default createRule<Options, MessageIds>({
     function analyse(recorded: RecordedCodePath<FlowEvent>): void {
       const events = recorded.allEvents;
       const writes = events.filter((event): event is Extract<FlowEvent, { type: 'write' }> => event.type === 'write');
-      if (writes.length === 0) return;
+      const createsWritingCallback = events.some((event) => event.type === 'closure' && functionWrites.has(event.fn));
+      if (writes.length === 0 && !createsWritingCallback) return;
       const functionNode = recorded.node;
-      functionWrites.set(functionNode, writes.map((event) => event.write));
 
-      // Entities captured from an enclosing function start fresh: the closure may run any time.
-      const initial = new Map<Variable, ReadonlySet<string>>();
-      const boundHere = new Set(events.flatMap((event) => ('variable' in event ? [event.variable] : [])));
-      for (const { write } of writes) {
-        for (const { variable } of write.targets) {
-          const load = tracked.get(variable);
-          if (!boundHere.has(variable) && load != null) initial.set(variable, new Set([`F${String(load.id)}`]));
+      // An inline callback starts in the state it was created in; any other function may run
+      // any time, so the entities it captures start fresh.
+      const initial = new Map<Variable, ReadonlySet<string>>(closureEntries.get(functionNode) ?? []);
+      if (!closureEntries.has(functionNode)) {
+        const boundHere = new Set(events.flatMap((event) => ('variable' in event ? [event.variable] : [])));
+        for (const { write } of writes) {
+          for (const { variable } of write.targets) {
+            const load = tracked.get(variable);
+            if (!boundHere.has(variable) && load != null) initial.set(variable, new Set([`F${String(load.id)}`]));
+          }
         }
       }
       if (initial.size === 0 && !events.some((event) => event.type === 'load')) return;
 
       const reports = new Map<WriteInfo, { variable: Variable; loadId: number; awaitId: number }[]>();
+      const pendingHandlers = new Map<TSESTree.TryStatement, FlowState>();
       let reporting = false;
       const transfer = (state: FlowState, event: FlowEvent): FlowState => {
         switch (event.type) {
@@ -406,12 +483,34 @@ export default createRule<Options, MessageIds>({
           case 'kill':
             return withState(state, event.variable, undefined);
           case 'reload':
-            return withState(state, event.variable, freshen(state.get(event.variable)));
+            return freshenAliases(state, event.variable);
           case 'await': {
             // Without a fresh entity there is nothing for this await to make stale.
             if (!hasFresh(state)) return state;
             if (windowKindsOf(summaryOfAwait(event.info), windowKinds).length === 0) return state;
-            return markStale(state, event.info.id);
+            const stale = markStale(state, event.info.id);
+            // ESLint links a try to its handler only from its start and its end; an await that
+            // rejects half-way hands this stale state to the catch/finally too.
+            for (const tryStatement of event.info.tries) {
+              const before = pendingHandlers.get(tryStatement);
+              pendingHandlers.set(tryStatement, before == null ? stale : joinStates(before, stale));
+            }
+            return stale;
+          }
+          case 'closure': {
+            if (reporting) {
+              let entry = state;
+              if (event.receiverWindow != null && hasFresh(state) && windowKindsOf(summaryOfAwait(event.receiverWindow), windowKinds).length > 0) {
+                entry = markStale(state, event.receiverWindow.id);
+              }
+              const before = closureEntries.get(event.fn);
+              closureEntries.set(event.fn, before == null ? entry : joinStates(before, entry));
+            }
+            return state;
+          }
+          case 'handler-entry': {
+            const pending = pendingHandlers.get(event.tryStatement);
+            return pending == null ? state : joinStates(state, pending);
           }
           case 'write': {
             let current = state;
@@ -419,7 +518,7 @@ export default createRule<Options, MessageIds>({
             if (inner != null && hasFresh(current)) {
               let info = innerWindowAwaits.get(event.write);
               if (info == null) {
-                info = { id: nextAwaitId++, node: event.write.call, operand: event.write.call };
+                info = { id: nextAwaitId++, node: event.write.call, operand: event.write.call, tries: [] };
                 awaitsById.set(info.id, info);
                 awaitSummaries.set(info, inner.summary);
                 innerWindowAwaits.set(event.write, info);
@@ -438,14 +537,23 @@ export default createRule<Options, MessageIds>({
                   reports.set(event.write, list);
                 }
               }
-              // After the write the row holds what the object holds: fresh again.
-              current = withState(current, target.variable, freshen(states));
+              // After the write the row holds what the object holds: fresh again, under every name.
+              current = freshenAliases(current, target.variable);
             }
             return current;
           }
         }
       };
-      const entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinStates, statesEqual);
+      let entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinStates, statesEqual);
+      // Handler states feed back into the solution: re-solve until they settle (a few rounds).
+      for (let round = 0; round < 4; round++) {
+        const settled = new Map(pendingHandlers);
+        entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinStates, statesEqual);
+        if ([...pendingHandlers].every(([tryStatement, state]) => {
+          const previous = settled.get(tryStatement);
+          return previous != null && statesEqual(previous, state);
+        })) break;
+      }
       reporting = true;
       for (const [segment, entry] of entries) {
         let state = entry;
@@ -454,6 +562,16 @@ export default createRule<Options, MessageIds>({
       for (const [write, found] of reports) {
         for (const entry of found) report(write, entry.variable, entry.loadId, entry.awaitId);
       }
+    }
+
+    /** The object behind `variable` was refreshed: so it is for its plain aliases. */
+    function freshenAliases(state: FlowState, variable: Variable): FlowState {
+      const root = rootOf(variable);
+      let next = state;
+      for (const [candidate, states] of state) {
+        if (candidate === variable || rootOf(candidate) === root) next = withState(next, candidate, freshen(states));
+      }
+      return next;
     }
 
     function report(write: WriteInfo, variable: Variable, loadId: number, awaitId: number): void {
@@ -608,10 +726,18 @@ export default createRule<Options, MessageIds>({
         }
         bind(node.id, init);
       },
+      CatchClause(node: TSESTree.CatchClause) {
+        log.record({ type: 'handler-entry', tryStatement: node.parent });
+      },
+      BlockStatement(node: TSESTree.BlockStatement) {
+        if (node.parent.type === 'TryStatement' && node.parent.finalizer === node) {
+          log.record({ type: 'handler-entry', tryStatement: node.parent });
+        }
+      },
       'VariableDeclaration:exit'(node: TSESTree.VariableDeclaration) {
         const loop = node.parent;
         if (loop.type === 'ForOfStatement' && loop.await && loop.left === node) {
-          const info: AwaitInfo = { id: nextAwaitId++, node: loop.right, operand: loop.right };
+          const info: AwaitInfo = { id: nextAwaitId++, node: loop.right, operand: loop.right, tries: enclosingTries(loop) };
           awaitsById.set(info.id, info);
           log.record({ type: 'await', info });
         }
@@ -620,7 +746,7 @@ export default createRule<Options, MessageIds>({
         if (node.operator === '=' && node.left.type === 'Identifier') bind(node.left, node.right);
       },
       'AwaitExpression:exit'(node: TSESTree.AwaitExpression) {
-        const info: AwaitInfo = { id: nextAwaitId++, node, operand: node.argument };
+        const info: AwaitInfo = { id: nextAwaitId++, node, operand: node.argument, tries: enclosingTries(node) };
         awaitsById.set(info.id, info);
         log.record({ type: 'await', info });
       },
@@ -819,6 +945,19 @@ function isHandOff(identifier: TSESTree.Identifier): boolean {
     default:
       return false;
   }
+}
+
+/** `try { … await … } catch/finally`: the try statements whose handler an await can reach. */
+function enclosingTries(node: TSESTree.Node): TSESTree.TryStatement[] {
+  const tries: TSESTree.TryStatement[] = [];
+  let child: TSESTree.Node = node;
+  for (let current = node.parent; current != null; child = current, current = current.parent) {
+    if (current.type === 'FunctionDeclaration' || current.type === 'FunctionExpression' || current.type === 'ArrowFunctionExpression') break;
+    if (current.type === 'TryStatement' && current.block === child && (current.handler != null || current.finalizer != null)) {
+      tries.push(current);
+    }
+  }
+  return tries;
 }
 
 function isInside(node: TSESTree.Node, container: TSESTree.Node): boolean {

@@ -241,7 +241,10 @@ export class AwaitClassifier {
     const packageName = origin.name;
     const display = displayLabel(label, packageName);
     if (matchesModuleList(packageName, this.networkModules)) return new Map([['network', [display]]]);
-    if (matchesModuleList(packageName, DATABASE_MODULES)) return new Map([['database', [display]]]);
+    // `dataSource.transaction(async (manager) => …)`: the callback runs inside the await.
+    if (matchesModuleList(packageName, DATABASE_MODULES)) {
+      return union(new Map([['database', [display]]]), this.classifyInlineCallbacks(call));
+    }
     if (packageName === 'node:timers') return new Map([['timer', [display]]]);
     if (matchesModuleList(packageName, this.localModules)) return new Map([['local', [display]]]);
     if (matchesModuleList(packageName, PASSTHROUGH_MODULES)) return this.classifyPassthrough(call, visited);
@@ -272,6 +275,15 @@ export class AwaitClassifier {
           ? this.summarizeConstFunction(inner)
           : this.classifyExpression(inner, visited));
       }
+    }
+    return summary;
+  }
+
+  private classifyInlineCallbacks(call: ts.CallExpression | ts.NewExpression): AwaitSummary {
+    let summary: AwaitSummary = EMPTY;
+    for (const argument of call.arguments ?? []) {
+      const inner = skipOuterExpressions(argument);
+      if (ts.isFunctionLike(inner)) summary = union(summary, this.summarizeInline(inner));
     }
     return summary;
   }

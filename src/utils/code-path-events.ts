@@ -28,12 +28,20 @@ interface Frame<E> {
 export class CodePathEventLog<E> {
   private readonly frames: Frame<E>[] = [];
 
-  constructor(private readonly onEnd: (recorded: RecordedCodePath<E>) => void) {}
+  /**
+   * @param onEnd called when a function's code path ends (inner functions end before outer ones).
+   * @param onStart called when a function starts, while `record()` still writes to the enclosing one.
+   */
+  constructor(
+    private readonly onEnd: (recorded: RecordedCodePath<E>) => void,
+    private readonly onStart?: (node: TSESTree.Node) => void,
+  ) {}
 
   /** Listeners to spread into a rule's visitor. */
   listeners(): Record<string, (...args: never[]) => void> {
     return {
       onCodePathStart: (codePath: CodePath, node: TSESTree.Node) => {
+        this.onStart?.(node);
         this.frames.push({ codePath, node, current: new Set(), eventsBySegment: new Map(), allEvents: [] });
       },
       onCodePathEnd: () => {

@@ -206,7 +206,7 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
           for (const expression of entityExpressionsOf(argument)) record(parameterIndexOf(expression), saver.chain, before);
         }
       }
-    } else if (ts.isAwaitExpression(node)) {
+    } else if (ts.isAwaitExpression(node) && !isInExitingBranch(node, body)) {
       for (const [kind, chain] of classifier.classifyAwaited(node.expression)) {
         if (!awaitsSoFar.has(kind)) awaitsSoFar.set(kind, chain);
       }
@@ -214,6 +214,20 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
   };
   ts.forEachChild(body, visit);
   return result;
+}
+
+/**
+ * An await inside a block that always ends in `return` or `throw` (an early exit) cannot precede
+ * a write that comes after that block. Source order alone would count it.
+ */
+function isInExitingBranch(node: ts.Node, body: ts.Node): boolean {
+  for (let current = node.parent; current !== body; current = current.parent) {
+    if (ts.isBlock(current)) {
+      const last = current.statements.at(-1);
+      if (last != null && (ts.isReturnStatement(last) || ts.isThrowStatement(last))) return true;
+    }
+  }
+  return false;
 }
 
 function receiverOf(call: ts.CallExpression): ts.Expression | undefined {

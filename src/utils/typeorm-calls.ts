@@ -142,9 +142,12 @@ export function classifyTypeormDeclaration(declaration: ts.Declaration): Typeorm
   const loadShape = LOADS[method];
   if (loadShape != null && api !== 'BaseEntity') return { kind: 'load', api, method, loadShape };
   if (method === 'reload' && api === 'BaseEntity') return { kind: 'reload', api, method };
-  if (DIFFING_WRITES.has(method) && api !== 'BaseEntity static' && !api.endsWith('QueryBuilder')) {
+  if (DIFFING_WRITES.has(method) && !api.endsWith('QueryBuilder')) {
     if (api === 'BaseEntity') return { kind: 'diffing-write', api, method };
-    const parameters = ts.isFunctionLike(declaration) ? declaration.parameters : undefined;
+    // A declared `this:` parameter (BaseEntity statics) takes no argument.
+    const parameters = ts.isFunctionLike(declaration)
+      ? declaration.parameters.filter((parameter) => parameterName(parameter) !== 'this')
+      : undefined;
     const entityIndex = parameters?.findIndex((parameter) =>
       /^(entity|entities|entityOrEntities)$/.test(parameterName(parameter)),
     );
