@@ -1,4 +1,4 @@
-import { ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
 import {
@@ -99,13 +99,6 @@ export default createRule<Options, MessageIds>({
     },
     fixable: 'code',
     hasSuggestions: true,
-    messages: {
-      staleSave:
-        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
-      staleRemove:
-        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): the row may have changed since it was read. Re-load it after the await, or use a delete()/update() whose criteria check the state you expect.',
-      rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
-    },
     schema: [
       {
         type: 'object',
@@ -145,6 +138,13 @@ export default createRule<Options, MessageIds>({
     defaultOptions: [
       { windowKinds: DEFAULT_WINDOW_KINDS, networkModules: [], localModules: [], loaders: [], autofix: true },
     ],
+    messages: {
+      staleSave:
+        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
+      staleRemove:
+        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): the row may have changed since it was read. Re-load it after the await, or use a delete()/update() whose criteria check the state you expect.',
+      rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
+    },
   },
   create(context, [options]) {
     const services = getTypeServices(context);
@@ -157,6 +157,7 @@ export default createRule<Options, MessageIds>({
     const windowKinds = new Set(options.windowKinds ?? DEFAULT_WINDOW_KINDS);
     const extraLoaders = new Set(options.loaders ?? []);
     const { sourceCode } = context;
+    const tsNode = <N extends TSESTree.Node>(node: N) => services.esTreeNodeToTSNodeMap.get(node);
 
     /** Variables that held a loaded entity at some point, with their latest load. */
     const tracked = new Map<Variable, LoadInfo>();
@@ -180,10 +181,10 @@ export default createRule<Options, MessageIds>({
 
     function recordClosure(node: TSESTree.Node): void {
       const parent = node.parent;
-      if (parent?.type !== 'CallExpression' || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return;
+      if (parent?.type !== AST_NODE_TYPES.CallExpression || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return;
       const callee = parent.callee;
       let receiverWindow: AwaitInfo | undefined;
-      if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier' && PROMISE_CALLBACKS.has(callee.property.name) && callee.object.type === 'CallExpression') {
+      if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && PROMISE_CALLBACKS.has(callee.property.name) && callee.object.type === AST_NODE_TYPES.CallExpression) {
         receiverWindow = { id: nextAwaitId++, node: callee.object, operand: callee.object, tries: [] };
         awaitsById.set(receiverWindow.id, receiverWindow);
       }
@@ -195,7 +196,7 @@ export default createRule<Options, MessageIds>({
       const functionNode = recorded.node;
       if (writes.length > 0) functionWrites.set(functionNode, writes.map((event) => event.write));
       // ESLint ends a code path after the node's `:exit` handlers: register a named closure here.
-      if (functionNode.type === 'FunctionDeclaration' && functionNode.id != null) {
+      if (functionNode.type === AST_NODE_TYPES.FunctionDeclaration && functionNode.id != null) {
         const variable = variableOf(functionNode.id);
         const [first] = writes;
         if (variable != null && first != null) {
@@ -203,15 +204,13 @@ export default createRule<Options, MessageIds>({
         }
       }
       deferred.push(recorded);
-      if (functionNode.type === 'Program') {
+      if (functionNode.type === AST_NODE_TYPES.Program) {
         deferred.sort((a, b) => a.node.range[0] - b.node.range[0]);
         for (const path of deferred) analyse(path);
       }
     }
 
-    function tsNode<T extends ts.Node>(node: TSESTree.Node): T {
-      return services.esTreeNodeToTSNodeMap.get(node) as unknown as T;
-    }
+
 
     function variableOf(identifier: TSESTree.Identifier): Variable | undefined {
       return ASTUtils.findVariable(sourceCode.getScope(identifier), identifier) ?? undefined;
@@ -226,27 +225,27 @@ export default createRule<Options, MessageIds>({
     function unwrap(expression: TSESTree.Expression): TSESTree.Expression {
       let current = expression;
       for (;;) {
-        if (current.type === 'AwaitExpression') current = current.argument;
-        else if (current.type === 'TSAsExpression' || current.type === 'TSNonNullExpression' || current.type === 'TSSatisfiesExpression' || current.type === 'TSTypeAssertion') current = current.expression;
-        else if (current.type === 'ChainExpression') current = current.expression;
+        if (current.type === AST_NODE_TYPES.AwaitExpression) current = current.argument;
+        else if (current.type === AST_NODE_TYPES.TSAsExpression || current.type === AST_NODE_TYPES.TSNonNullExpression || current.type === AST_NODE_TYPES.TSSatisfiesExpression || current.type === AST_NODE_TYPES.TSTypeAssertion) current = current.expression;
+        else if (current.type === AST_NODE_TYPES.ChainExpression) current = current.expression;
         else return current;
       }
     }
 
     function calleeName(call: TSESTree.CallExpression): string | undefined {
       const callee = call.callee;
-      if (callee.type === 'Identifier') return callee.name;
-      if (callee.type === 'MemberExpression' && !callee.computed && callee.property.type === 'Identifier') return callee.property.name;
+      if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+      if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier) return callee.property.name;
       return undefined;
     }
 
     function loadOf(expression: TSESTree.Expression): LoadInfo | undefined {
       const call = unwrap(expression);
       // `(await repo.findOneBy(…)) ?? repo.create(…)`: loaded on one side.
-      if (call.type === 'LogicalExpression' && call.operator !== '&&') return loadOf(call.left) ?? loadOf(call.right);
-      if (call.type === 'ConditionalExpression') return loadOf(call.consequent) ?? loadOf(call.alternate);
-      if (call.type !== 'CallExpression') return undefined;
-      const tsCall = tsNode<ts.CallExpression>(call);
+      if (call.type === AST_NODE_TYPES.LogicalExpression && call.operator !== '&&') return loadOf(call.left) ?? loadOf(call.right);
+      if (call.type === AST_NODE_TYPES.ConditionalExpression) return loadOf(call.consequent) ?? loadOf(call.alternate);
+      if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
+      const tsCall = tsNode(call);
       let loader = loadOfCall(classifier, tsCall);
       const name = calleeName(call);
       if (loader == null && name != null && matchesLoaderOption(call, name)) loader = { shape: 'one', chain: [name] };
@@ -265,7 +264,7 @@ export default createRule<Options, MessageIds>({
       if (extraLoaders.size === 0) return false;
       if (extraLoaders.has(name)) return true;
       const callee = call.callee;
-      if (callee.type !== 'MemberExpression') return false;
+      if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
       const receiverType = checker.getTypeAtLocation(tsNode(callee.object));
       const className = receiverType.getSymbol()?.getName();
       return className != null && extraLoaders.has(`${className}.${name}`);
@@ -279,12 +278,12 @@ export default createRule<Options, MessageIds>({
       const node = unwrap(expression);
       let source: Variable | undefined;
       let sameObject = false;
-      if (node.type === 'Identifier') {
+      if (node.type === AST_NODE_TYPES.Identifier) {
         source = trackedVariable(node);
         sameObject = true;
-      } else if (node.type === 'MemberExpression' && node.computed && node.object.type === 'Identifier') {
+      } else if (node.type === AST_NODE_TYPES.MemberExpression && node.computed && node.object.type === AST_NODE_TYPES.Identifier) {
         source = trackedVariable(node.object);
-      } else if (node.type === 'CallExpression' && node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier') {
+      } else if (node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.MemberExpression && node.callee.object.type === AST_NODE_TYPES.Identifier) {
         const method = calleeName(node);
         if (method != null && ELEMENT_METHODS.has(method)) source = trackedVariable(node.callee.object);
       }
@@ -306,7 +305,7 @@ export default createRule<Options, MessageIds>({
 
     /** What a binding of `target` to `init` means for the flow. */
     function bind(target: TSESTree.Node, init: TSESTree.Expression | null): void {
-      if (target.type === 'Identifier') {
+      if (target.type === AST_NODE_TYPES.Identifier) {
         const variable = variableOf(target);
         if (variable == null) return;
         if (init == null) {
@@ -329,19 +328,19 @@ export default createRule<Options, MessageIds>({
         }
         // `conv = await repo.save(conv)`: save() hands back the object it was given.
         const call = unwrap(init);
-        if (call.type === 'CallExpression' && mentionsTracked(call) && writeOfCall(call)?.targets.some((target) => target.variable === variable)) {
+        if (call.type === AST_NODE_TYPES.CallExpression && mentionsTracked(call) && writeOfCall(call)?.targets.some((target) => target.variable === variable)) {
           return;
         }
         if (tracked.has(variable)) log.record({ type: 'kill', variable });
         return;
       }
       if (init == null) return;
-      if (target.type === 'ArrayPattern') {
+      if (target.type === AST_NODE_TYPES.ArrayPattern) {
         const combined = promiseAllElements(init);
         if (combined != null) {
           target.elements.forEach((element, index) => {
             const elementInit = combined[index];
-            if (element != null && elementInit != null && elementInit.type !== 'SpreadElement') bind(element, elementInit);
+            if (element != null && elementInit != null && elementInit.type !== AST_NODE_TYPES.SpreadElement) bind(element, elementInit);
           });
           return;
         }
@@ -350,16 +349,16 @@ export default createRule<Options, MessageIds>({
         // `const [conv] = await repo.find()`, `const [rows, count] = await repo.findAndCount()`.
         const entityElements = load.loader.shape === 'many' ? target.elements : target.elements.slice(0, 1);
         for (const element of entityElements) {
-          if (element?.type === 'Identifier') {
+          if (element?.type === AST_NODE_TYPES.Identifier) {
             const variable = variableOf(element);
             if (variable != null) recordLoad(variable, { ...load, id: nextLoadId++ });
           }
         }
-      } else if (target.type === 'ObjectPattern') {
+      } else if (target.type === AST_NODE_TYPES.ObjectPattern) {
         const load = loadOf(init);
         if (load?.loader.shape !== 'raw-and-entities') return;
         for (const property of target.properties) {
-          if (property.type === 'Property' && property.key.type === 'Identifier' && property.key.name === 'entities' && property.value.type === 'Identifier') {
+          if (property.type === AST_NODE_TYPES.Property && property.key.type === AST_NODE_TYPES.Identifier && property.key.name === 'entities' && property.value.type === AST_NODE_TYPES.Identifier) {
             const variable = variableOf(property.value);
             if (variable != null) recordLoad(variable, { ...load, id: nextLoadId++ });
           }
@@ -370,26 +369,26 @@ export default createRule<Options, MessageIds>({
     /** `await Promise.all([a(), b()])` → `[a(), b()]`, so each element binds on its own. */
     function promiseAllElements(init: TSESTree.Expression): TSESTree.ArrayExpression['elements'] | undefined {
       const call = unwrap(init);
-      if (call.type !== 'CallExpression' || call.callee.type !== 'MemberExpression') return undefined;
+      if (call.type !== AST_NODE_TYPES.CallExpression || call.callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
       const { object, property } = call.callee;
-      if (object.type !== 'Identifier' || object.name !== 'Promise' || property.type !== 'Identifier' || property.name !== 'all') return undefined;
+      if (object.type !== AST_NODE_TYPES.Identifier || object.name !== 'Promise' || property.type !== AST_NODE_TYPES.Identifier || property.name !== 'all') return undefined;
       const list = call.arguments[0];
-      return list?.type === 'ArrayExpression' ? list.elements : undefined;
+      return list?.type === AST_NODE_TYPES.ArrayExpression ? list.elements : undefined;
     }
 
     /** The tracked variables a write argument carries. */
     function targetsOf(argument: TSESTree.Node | undefined): WriteInfo['targets'] {
       if (argument == null || tracked.size === 0) return [];
-      const node = argument.type === 'SpreadElement' ? argument.argument : argument;
+      const node = argument.type === AST_NODE_TYPES.SpreadElement ? argument.argument : argument;
       const expression = unwrap(node as TSESTree.Expression);
-      if (expression.type === 'Identifier') {
+      if (expression.type === AST_NODE_TYPES.Identifier) {
         const variable = trackedVariable(expression);
         return variable == null ? [] : [{ variable, expression, viaSpread: false }];
       }
-      if (expression.type === 'ArrayExpression') return expression.elements.flatMap((element) => targetsOf(element ?? undefined));
-      if (expression.type === 'ObjectExpression') {
+      if (expression.type === AST_NODE_TYPES.ArrayExpression) return expression.elements.flatMap((element) => targetsOf(element ?? undefined));
+      if (expression.type === AST_NODE_TYPES.ObjectExpression) {
         return expression.properties.flatMap((property) =>
-          property.type === 'SpreadElement' ? targetsOf(property.argument).map((target) => ({ ...target, viaSpread: true })) : [],
+          property.type === AST_NODE_TYPES.SpreadElement ? targetsOf(property.argument).map((target) => ({ ...target, viaSpread: true })) : [],
         );
       }
       return [];
@@ -397,21 +396,21 @@ export default createRule<Options, MessageIds>({
 
     function mentionsTracked(call: TSESTree.CallExpression): boolean {
       if (tracked.size === 0) return false;
-      const receiver = call.callee.type === 'MemberExpression' ? call.callee.object : undefined;
-      if (receiver?.type === 'Identifier' && trackedVariable(receiver) != null) return true;
+      const receiver = call.callee.type === AST_NODE_TYPES.MemberExpression ? call.callee.object : undefined;
+      if (receiver?.type === AST_NODE_TYPES.Identifier && trackedVariable(receiver) != null) return true;
       return call.arguments.some((argument) => targetsOf(argument).length > 0);
     }
 
     function writeOfCall(call: TSESTree.CallExpression): WriteInfo | undefined {
-      const tsCall = tsNode<ts.CallExpression>(call);
+      const tsCall = tsNode(call);
       const typeorm = classifyTypeormCall(checker, tsCall);
       if (typeorm != null) {
         if (typeorm.kind !== 'diffing-write') return undefined;
         let targets: WriteInfo['targets'];
         if (typeorm.entityArgumentIndex == null) {
-          const receiver = call.callee.type === 'MemberExpression' ? call.callee.object : undefined;
-          const variable = receiver?.type === 'Identifier' ? trackedVariable(receiver) : undefined;
-          targets = variable == null || receiver == null ? [] : [{ variable, expression: receiver as TSESTree.Expression, viaSpread: false }];
+          const receiver = call.callee.type === AST_NODE_TYPES.MemberExpression ? call.callee.object : undefined;
+          const variable = receiver?.type === AST_NODE_TYPES.Identifier ? trackedVariable(receiver) : undefined;
+          targets = variable == null || receiver == null ? [] : [{ variable, expression: receiver, viaSpread: false }];
         } else {
           targets = targetsOf(call.arguments[typeorm.entityArgumentIndex]);
         }
@@ -434,7 +433,7 @@ export default createRule<Options, MessageIds>({
     }
 
     function closureWriteOf(call: TSESTree.CallExpression): WriteInfo | undefined {
-      if (call.callee.type !== 'Identifier' || closureWrites.size === 0) return undefined;
+      if (call.callee.type !== AST_NODE_TYPES.Identifier || closureWrites.size === 0) return undefined;
       const variable = variableOf(call.callee);
       const write = variable == null ? undefined : closureWrites.get(variable);
       // The write happens inside the closure: report at this call, and never rewrite it.
@@ -444,7 +443,7 @@ export default createRule<Options, MessageIds>({
     function summaryOfAwait(info: AwaitInfo): AwaitSummary {
       let summary = awaitSummaries.get(info);
       if (summary == null) {
-        summary = classifier.classifyAwaited(tsNode<ts.Expression>(info.operand));
+        summary = classifier.classifyAwaited(tsNode(info.operand) as ts.Expression);
         awaitSummaries.set(info, summary);
       }
       return summary;
@@ -629,7 +628,7 @@ export default createRule<Options, MessageIds>({
       if (fields.some((field) => !isPlainWritableColumn(metadata, field))) return undefined;
       const scope = sourceCode.getScope(write.call);
       const classVariable = ASTUtils.findVariable(scope, metadata.className);
-      const classNameInScope = classVariable?.defs.some((def) => def.type === 'ImportBinding' || def.type === 'ClassName') ?? false;
+      const classNameInScope = classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
       return buildUpdateRewrite({
         sourceCode,
         call: write.call,
@@ -672,32 +671,32 @@ export default createRule<Options, MessageIds>({
           if (isInside(identifier, write.call)) continue;
           const parent = identifier.parent;
           if (enclosingFunction(identifier) !== writeFunction) {
-            if (parent.type === 'MemberExpression' && parent.object === identifier && isAssignmentTarget(parent)) exact = false;
+            if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier && isAssignmentTarget(parent)) exact = false;
             continue;
           }
-          if (parent.type === 'MemberExpression' && parent.object === identifier) {
+          if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier) {
             if (isAssignmentTarget(parent)) {
               if (identifier.range[0] >= to) continue;
-              if (parent.computed || parent.property.type !== 'Identifier') exact = false;
+              if (parent.computed || parent.property.type !== AST_NODE_TYPES.Identifier) exact = false;
               else if (!fields.includes(parent.property.name)) fields.push(parent.property.name);
-            } else if (parent.parent.type === 'CallExpression' && parent.parent.callee === parent) {
+            } else if (parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
               // `conv.assign(body)`, `conv.touch()`: a method that may set anything.
               exact = false;
             }
             continue;
           }
           // `const current = conversation`: another name for the same object, tracked with it.
-          if (parent.type === 'VariableDeclarator' && parent.id.type === 'Identifier' && group.some((alias) => alias.name === (parent.id as TSESTree.Identifier).name)) continue;
-          if (identifier.type === 'Identifier' && isHandOff(identifier)) exact = false;
+          if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && group.some((alias) => alias.name === (parent.id as TSESTree.Identifier).name)) continue;
+          if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier)) exact = false;
         }
       }
       // `save({ ...conversation, snippet })`: the literal's own keys are written too.
       if (target.viaSpread) {
-        const literal = target.expression.parent?.parent;
-        if (literal?.type === 'ObjectExpression') {
+        const literal = target.expression.parent.parent;
+        if (literal?.type === AST_NODE_TYPES.ObjectExpression) {
           for (const property of literal.properties) {
-            if (property.type !== 'Property') continue;
-            if (property.computed || property.key.type !== 'Identifier') exact = false;
+            if (property.type !== AST_NODE_TYPES.Property) continue;
+            if (property.computed || property.key.type !== AST_NODE_TYPES.Identifier) exact = false;
             else if (!fields.includes(property.key.name)) fields.push(property.key.name);
           }
         }
@@ -710,12 +709,12 @@ export default createRule<Options, MessageIds>({
       'VariableDeclarator:exit'(node: TSESTree.VariableDeclarator) {
         const declaration = node.parent;
         const loop = declaration.parent;
-        if ((loop.type === 'ForOfStatement' || loop.type === 'ForInStatement') && loop.left === declaration) {
-          if (loop.type === 'ForOfStatement') bind(node.id, loop.right);
+        if ((loop.type === AST_NODE_TYPES.ForOfStatement || loop.type === AST_NODE_TYPES.ForInStatement) && loop.left === declaration) {
+          if (loop.type === AST_NODE_TYPES.ForOfStatement) bind(node.id, loop.right);
           return;
         }
         const init = node.init;
-        if (init != null && (init.type === 'ArrowFunctionExpression' || init.type === 'FunctionExpression') && node.id.type === 'Identifier') {
+        if (init != null && (init.type === AST_NODE_TYPES.ArrowFunctionExpression || init.type === AST_NODE_TYPES.FunctionExpression) && node.id.type === AST_NODE_TYPES.Identifier) {
           const writes = functionWrites.get(init);
           const variable = variableOf(node.id);
           const first = writes?.[0];
@@ -730,20 +729,20 @@ export default createRule<Options, MessageIds>({
         log.record({ type: 'handler-entry', tryStatement: node.parent });
       },
       BlockStatement(node: TSESTree.BlockStatement) {
-        if (node.parent.type === 'TryStatement' && node.parent.finalizer === node) {
+        if (node.parent.type === AST_NODE_TYPES.TryStatement && node.parent.finalizer === node) {
           log.record({ type: 'handler-entry', tryStatement: node.parent });
         }
       },
       'VariableDeclaration:exit'(node: TSESTree.VariableDeclaration) {
         const loop = node.parent;
-        if (loop.type === 'ForOfStatement' && loop.await && loop.left === node) {
+        if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await && loop.left === node) {
           const info: AwaitInfo = { id: nextAwaitId++, node: loop.right, operand: loop.right, tries: enclosingTries(loop) };
           awaitsById.set(info.id, info);
           log.record({ type: 'await', info });
         }
       },
       'AssignmentExpression:exit'(node: TSESTree.AssignmentExpression) {
-        if (node.operator === '=' && node.left.type === 'Identifier') bind(node.left, node.right);
+        if (node.operator === '=' && node.left.type === AST_NODE_TYPES.Identifier) bind(node.left, node.right);
       },
       'AwaitExpression:exit'(node: TSESTree.AwaitExpression) {
         const info: AwaitInfo = { id: nextAwaitId++, node, operand: node.argument, tries: enclosingTries(node) };
@@ -757,9 +756,9 @@ export default createRule<Options, MessageIds>({
           return;
         }
         if (!mentionsTracked(node)) return;
-        if (node.callee.type === 'MemberExpression' && node.callee.object.type === 'Identifier' && calleeName(node) === 'reload') {
+        if (node.callee.type === AST_NODE_TYPES.MemberExpression && node.callee.object.type === AST_NODE_TYPES.Identifier && calleeName(node) === 'reload') {
           const variable = trackedVariable(node.callee.object);
-          const typeorm = classifyTypeormCall(checker, tsNode<ts.CallExpression>(node));
+          const typeorm = classifyTypeormCall(checker, tsNode(node));
           if (variable != null && typeorm?.kind === 'reload') {
             log.record({ type: 'reload', variable });
             return;
@@ -847,29 +846,29 @@ function loaderText(load: LoadInfo): string {
 
 function awaitedText(info: AwaitInfo): string {
   const operand = info.operand;
-  const expression = operand.type === 'CallExpression' || operand.type === 'NewExpression' ? operand : undefined;
+  const expression = operand.type === AST_NODE_TYPES.CallExpression || operand.type === AST_NODE_TYPES.NewExpression ? operand : undefined;
   if (expression == null) return labelOf(operand);
-  const callee = labelOf(expression.callee as TSESTree.Expression, true);
+  const callee = labelOf(expression.callee, true);
   return `${callee}(${expression.arguments.length > 0 ? '…' : ''})`;
 }
 
 function labelOf(node: TSESTree.Node, keepThis = false): string {
   switch (node.type) {
-    case 'Identifier':
+    case AST_NODE_TYPES.Identifier:
       return node.name;
-    case 'ThisExpression':
+    case AST_NODE_TYPES.ThisExpression:
       return 'this';
-    case 'MemberExpression': {
+    case AST_NODE_TYPES.MemberExpression: {
       const object = labelOf(node.object, keepThis);
-      if (node.computed || node.property.type !== 'Identifier') return `${object}[…]`;
+      if (node.computed || node.property.type !== AST_NODE_TYPES.Identifier) return `${object}[…]`;
       return `${object}.${node.property.name}`;
     }
-    case 'CallExpression':
+    case AST_NODE_TYPES.CallExpression:
       return `${labelOf(node.callee, keepThis)}(${node.arguments.length > 0 ? '…' : ''})`;
-    case 'AwaitExpression':
+    case AST_NODE_TYPES.AwaitExpression:
       return labelOf(node.argument, keepThis);
-    case 'TSNonNullExpression':
-    case 'TSAsExpression':
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSAsExpression:
       return labelOf(node.expression, keepThis);
     default:
       return '…';
@@ -915,14 +914,14 @@ function isPlainWritableColumn(metadata: EntityMetadata, field: string): boolean
 
 function isResultUnused(call: TSESTree.CallExpression): boolean {
   const parent = call.parent;
-  if (parent.type === 'ExpressionStatement') return true;
-  return parent.type === 'AwaitExpression' && parent.parent.type === 'ExpressionStatement';
+  if (parent.type === AST_NODE_TYPES.ExpressionStatement) return true;
+  return parent.type === AST_NODE_TYPES.AwaitExpression && parent.parent.type === AST_NODE_TYPES.ExpressionStatement;
 }
 
 function isAssignmentTarget(member: TSESTree.MemberExpression): boolean {
   const parent = member.parent;
-  if (parent.type === 'AssignmentExpression' && parent.left === member) return true;
-  if (parent.type === 'UpdateExpression') return true;
+  if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === member) return true;
+  if (parent.type === AST_NODE_TYPES.UpdateExpression) return true;
   return false;
 }
 
@@ -930,17 +929,17 @@ function isAssignmentTarget(member: TSESTree.MemberExpression): boolean {
 function isHandOff(identifier: TSESTree.Identifier): boolean {
   const parent = identifier.parent;
   switch (parent.type) {
-    case 'CallExpression':
-    case 'NewExpression':
+    case AST_NODE_TYPES.CallExpression:
+    case AST_NODE_TYPES.NewExpression:
       return parent.arguments.includes(identifier);
-    case 'Property':
-    case 'ArrayExpression':
-    case 'SpreadElement':
-    case 'ReturnStatement':
+    case AST_NODE_TYPES.Property:
+    case AST_NODE_TYPES.ArrayExpression:
+    case AST_NODE_TYPES.SpreadElement:
+    case AST_NODE_TYPES.ReturnStatement:
       return true;
-    case 'AssignmentExpression':
+    case AST_NODE_TYPES.AssignmentExpression:
       return parent.right === identifier;
-    case 'VariableDeclarator':
+    case AST_NODE_TYPES.VariableDeclarator:
       return parent.init === identifier;
     default:
       return false;
@@ -952,8 +951,8 @@ function enclosingTries(node: TSESTree.Node): TSESTree.TryStatement[] {
   const tries: TSESTree.TryStatement[] = [];
   let child: TSESTree.Node = node;
   for (let current = node.parent; current != null; child = current, current = current.parent) {
-    if (current.type === 'FunctionDeclaration' || current.type === 'FunctionExpression' || current.type === 'ArrowFunctionExpression') break;
-    if (current.type === 'TryStatement' && current.block === child && (current.handler != null || current.finalizer != null)) {
+    if (current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.ArrowFunctionExpression) break;
+    if (current.type === AST_NODE_TYPES.TryStatement && current.block === child && (current.handler != null || current.finalizer != null)) {
       tries.push(current);
     }
   }
@@ -966,7 +965,7 @@ function isInside(node: TSESTree.Node, container: TSESTree.Node): boolean {
 
 function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
   for (let current: TSESTree.Node | undefined = node.parent; current != null; current = current.parent) {
-    if (current.type === 'FunctionDeclaration' || current.type === 'FunctionExpression' || current.type === 'ArrowFunctionExpression') return current;
+    if (current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.ArrowFunctionExpression) return current;
   }
   return undefined;
 }

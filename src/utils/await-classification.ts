@@ -112,12 +112,17 @@ export class AwaitClassifier {
     }
     // A summary that met a function still being summarised may be missing that function's
     // kinds; it is only final once the outermost function of the cycle is done.
-    if (!this.cycleHit || this.inProgress.size === 0) {
+    if (!this.cycleWasHit() || this.inProgress.size === 0) {
       this.summaries.set(declaration, summary);
       this.stats.functionSummaries++;
     }
     this.cycleHit ||= outerCycleHit;
     return summary;
+  }
+
+  /** Read through a method: the summary call above may have set it. */
+  private cycleWasHit(): boolean {
+    return this.cycleHit;
   }
 
   private summarizeBody(declaration: ts.SignatureDeclaration): AwaitSummary {

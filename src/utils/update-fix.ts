@@ -1,4 +1,4 @@
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import type { EntityMetadata } from './entity-metadata.js';
 import type { TypeormCall } from './typeorm-calls.js';
@@ -29,7 +29,7 @@ export interface UpdateRewriteInput {
 export function buildUpdateRewrite(input: UpdateRewriteInput): UpdateRewrite | undefined {
   const { call, typeorm, metadata, entityText, fields, sourceCode } = input;
   if (typeorm.method !== 'save' || fields.length === 0 || metadata.primaryColumns.length === 0) return undefined;
-  if (call.callee.type !== 'MemberExpression' || call.callee.computed) return undefined;
+  if (call.callee.type !== AST_NODE_TYPES.MemberExpression || call.callee.computed) return undefined;
   const criteria = `{ ${metadata.primaryColumns.map((column) => member(column.propertyName, entityText)).join(', ')} }`;
   const partial = `{ ${fields.map((field) => member(field, entityText)).join(', ')} }`;
   const receiver = call.callee.object;

@@ -16,7 +16,7 @@ import { ESLint } from 'eslint';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-import plugin from '../../src/index.js';
+import { pluginForESLint } from '../support/plugin.js';
 import { fixturesDir } from '../rule-tester.js';
 
 const RULE_ID = 'race-guard/no-stale-save';
@@ -43,7 +43,7 @@ function eslintFor(mode: 'lint' | 'fix'): ESLint {
           parser: tsParser,
           parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
         },
-        plugins: { 'race-guard': plugin as ESLint.Plugin },
+        plugins: { 'race-guard': pluginForESLint },
         rules: { [RULE_ID]: 'error' },
       },
       fix: mode === 'fix',

@@ -1,0 +1,239 @@
+/**
+ * The plugin as users get it: `npm pack` the build, install the tarball into a fresh project outside
+ * the repository (from the local npm cache), and run the ESLint CLI over the audit's stale save.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { repoRoot } from '../support/paths.js';
+import { describeRun, run, type RunResult } from '../support/run.js';
+
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+/** The exact versions this repository tests with, so the install is served from the npm cache. */
+function installedVersion(name: string): string {
+  const manifest = path.join(repoRoot, 'node_modules', name, 'package.json');
+  return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version;
+}
+
+/** The environment without the `npm run` variables of the outer package, which would leak into it. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const keep = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
+  return Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) || keep.has(key.toLowerCase())),
+  );
+}
+
+const files: Record<string, string> = {
+  'package.json': `${JSON.stringify({ name: 'race-guard-packed-smoke', private: true, type: 'module' }, null, 2)}\n`,
+  'tsconfig.json': `${JSON.stringify(
+    {
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        strictPropertyInitialization: false,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        skipLibCheck: true,
+        types: ['node'],
+        noEmit: true,
+      },
+      include: ['src'],
+    },
+    null,
+    2,
+  )}\n`,
+  // The usage shown in README.md.
+  'eslint.config.js': `import tsParser from '@typescript-eslint/parser';
+import raceGuard from 'eslint-plugin-race-guard';
+import { defineConfig } from 'eslint/config';
+
+export default defineConfig({
+  files: ['**/*.ts'],
+  extends: [raceGuard.configs.recommended],
+  languageOptions: {
+    parser: tsParser,
+    parserOptions: {
+      projectService: true,
+      tsconfigRootDir: import.meta.dirname,
+    },
+  },
+});
+`,
+  'src/conversation.entity.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity()
+export class Conversation {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column()
+  status: string;
+
+  @Column({ type: 'varchar', nullable: true })
+  assignedAgentId: string | null;
+
+  @Column({ type: 'varchar', nullable: true })
+  lastMessageId: string | null;
+
+  @Column({ default: '' })
+  lastMessageSnippet: string;
+}
+`,
+  // The audit's unsafe pattern: load, a long network call, mutate, save the stale object.
+  'src/ai-responder.ts': `import type { Repository } from 'typeorm';
+
+import { Conversation } from './conversation.entity.js';
+
+export class AiResponderService {
+  constructor(private readonly conversationRepository: Repository<Conversation>) {}
+
+  async handleVisitorMessage(conversationId: number): Promise<void> {
+    const conversation = await this.conversationRepository.findOne({ where: { id: conversationId } });
+    if (!conversation) {
+      return;
+    }
+    const response = await fetch('http://llm.internal/v1/generate', {
+      method: 'POST',
+      body: JSON.stringify({ conversationId }),
+    });
+    const aiResponseText = await response.text();
+    conversation.lastMessageSnippet = aiResponseText;
+    await this.conversationRepository.save(conversation);
+  }
+}
+`,
+  // The audit's safe pattern: one guarded UPDATE. Nothing may be reported here.
+  'src/workflow.consumer.ts': `import type { Repository } from 'typeorm';
+
+import { Conversation } from './conversation.entity.js';
+
+export class WorkflowConsumer {
+  constructor(private readonly conversationRepo: Repository<Conversation>) {}
+
+  async markPending(conversationId: number, triggerMessageId: string): Promise<boolean> {
+    const result = await this.conversationRepo
+      .createQueryBuilder()
+      .update(Conversation)
+      .set({ status: 'pending' })
+      .where('id = :id', { id: conversationId })
+      .andWhere('status = :status', { status: 'open' })
+      .andWhere('last_message_id = :triggerId', { triggerId: triggerMessageId })
+      .execute();
+    return result.affected === 1;
+  }
+}
+`,
+};
+
+interface Finding {
+  file: string;
+  ruleId: string | null;
+  line: number;
+  column: number;
+}
+
+function findings(result: RunResult, projectDir: string): Finding[] {
+  const report = JSON.parse(result.stdout) as {
+    filePath: string;
+    messages: { ruleId: string | null; line: number; column: number }[];
+  }[];
+  return report
+    .flatMap(({ filePath, messages }) =>
+      messages.map(({ ruleId, line, column }) => ({
+        file: path.relative(projectDir, filePath),
+        ruleId,
+        line,
+        column,
+      })),
+    )
+    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+function sortedRuleIds(list: readonly Finding[]): (string | null)[] {
+  return list.map((finding) => finding.ruleId).sort();
+}
+
+describe('packed plugin in a fresh project', () => {
+  let workDir = '';
+  let projectDir = '';
+
+  beforeAll(async () => {
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-packed-'));
+    projectDir = path.join(workDir, 'project');
+    const env = cleanEnv();
+
+    // dist/ is fresh: `npm test` builds and vitest's global setup rebuilds when stale. Skip the
+    // prepack build so other test files never read a half-written dist/.
+    const pack = await run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], {
+      cwd: repoRoot,
+      env,
+    });
+    expect(pack.code, describeRun(pack)).toBe(0);
+    const [packed] = JSON.parse(pack.stdout) as { filename: string }[];
+    const tarball = path.join(workDir, packed?.filename ?? '');
+    expect(fs.existsSync(tarball), `npm pack wrote no ${tarball}`).toBe(true);
+
+    for (const [file, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(projectDir, file)), { recursive: true });
+      fs.writeFileSync(path.join(projectDir, file), content);
+    }
+
+    const install = await run(
+      npm,
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--no-update-notifier',
+        '--save-dev',
+        tarball,
+        ...['eslint', '@typescript-eslint/parser', 'typeorm', 'typescript', '@types/node'].map(
+          (name) => `${name}@${installedVersion(name)}`,
+        ),
+      ],
+      { cwd: projectDir, env },
+    );
+    expect(install.code, describeRun(install)).toBe(0);
+  }, 600_000);
+
+  afterAll(() => {
+    if (workDir !== '') {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    }
+  });
+
+  it('is what require() returns in the project', async () => {
+    const result = await run(
+      process.execPath,
+      ['-e', "console.log(require('eslint-plugin-race-guard').meta.namespace)"],
+      { cwd: projectDir, env: cleanEnv() },
+    );
+    expect(result.code, describeRun(result)).toBe(0);
+    expect(result.stdout.trim()).toBe('race-guard');
+  });
+
+  it('reports exactly the stale save through the ESLint CLI, with and without --concurrency', async () => {
+    const single = await run(npx, ['--no', '--', 'eslint', '-f', 'json', 'src'], { cwd: projectDir, env: cleanEnv() });
+    expect([0, 1], describeRun(single)).toContain(single.code);
+    const singleFindings = findings(single, projectDir);
+    expect(sortedRuleIds(singleFindings), JSON.stringify(singleFindings, null, 2)).toEqual([
+      'race-guard/no-stale-save',
+    ]);
+    expect(singleFindings[0]?.file).toBe(path.join('src', 'ai-responder.ts'));
+
+    const concurrent = await run(npx, ['--no', '--', 'eslint', '-f', 'json', '--concurrency', '2', 'src'], {
+      cwd: projectDir,
+      env: cleanEnv(),
+    });
+    expect([0, 1], describeRun(concurrent)).toContain(concurrent.code);
+    expect(findings(concurrent, projectDir)).toEqual(singleFindings);
+  });
+});
