@@ -18,6 +18,8 @@ export default defineConfig(
     name: 'race-guard/javascript',
     files: ['**/*.{js,mjs,cjs}'],
     extends: [eslint.configs.recommended],
+    // Config files and scripts run on Node.
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
   },
   {
     name: 'race-guard/typescript',
