@@ -78,6 +78,9 @@ type FlowEvent =
 /** Per variable: `F<load>` fresh, or `S<load>:<await>` stale since that await. */
 type FlowState = ReadonlyMap<Variable, ReadonlySet<string>>;
 
+/** Array methods that hand back (a copy of) the list, in some order. */
+const LIST_METHODS = new Set(['sort', 'reverse', 'filter', 'slice', 'toSorted', 'toReversed', 'concat', 'values']);
+
 /** Promise methods whose callback runs once the receiver settles. */
 const PROMISE_CALLBACKS = new Set(['then', 'catch', 'finally']);
 
@@ -288,6 +291,33 @@ export default createRule<Options, MessageIds>({
         if (method != null && ELEMENT_METHODS.has(method)) source = trackedVariable(node.callee.object);
       }
       return source == null ? undefined : { source, sameObject };
+    }
+
+    /** `for (const c of list)`, `for (const c of list.sort(…))`, `for (const c of await repo.find())`. */
+    function bindLoopElement(target: TSESTree.Node, iterable: TSESTree.Expression): void {
+      if (target.type !== AST_NODE_TYPES.Identifier) return;
+      const variable = variableOf(target);
+      if (variable == null) return;
+      const load = loadOf(iterable);
+      if (load != null) {
+        recordLoad(variable, load);
+        return;
+      }
+      const list = unwrap(iterable);
+      const listIdentifier = list.type === AST_NODE_TYPES.Identifier
+        ? list
+        : list.type === AST_NODE_TYPES.CallExpression && list.callee.type === AST_NODE_TYPES.MemberExpression && list.callee.object.type === AST_NODE_TYPES.Identifier && LIST_METHODS.has(calleeName(list) ?? '')
+          ? list.callee.object
+          : undefined;
+      const source = listIdentifier == null ? undefined : trackedVariable(listIdentifier);
+      if (source != null) {
+        const sourceLoad = tracked.get(source);
+        if (sourceLoad != null) tracked.set(variable, sourceLoad);
+        aliasRoot.delete(variable);
+        log.record({ type: 'alias', variable, source });
+      } else if (tracked.has(variable)) {
+        log.record({ type: 'kill', variable });
+      }
     }
 
     function trackedVariable(identifier: TSESTree.Identifier): Variable | undefined {
@@ -710,7 +740,7 @@ export default createRule<Options, MessageIds>({
         const declaration = node.parent;
         const loop = declaration.parent;
         if ((loop.type === AST_NODE_TYPES.ForOfStatement || loop.type === AST_NODE_TYPES.ForInStatement) && loop.left === declaration) {
-          if (loop.type === AST_NODE_TYPES.ForOfStatement) bind(node.id, loop.right);
+          if (loop.type === AST_NODE_TYPES.ForOfStatement) bindLoopElement(node.id, loop.right);
           return;
         }
         const init = node.init;

@@ -216,17 +216,26 @@ export class AwaitClassifier {
   ): AwaitSummary {
     const name = declarationDisplayName(declaration);
     const fromArguments = this.classifyArguments(call, visited);
-    const hasBody = 'body' in declaration && declaration.body != null;
-    if (!hasBody) {
+    const implementation = this.implementationOf(declaration);
+    if (implementation == null) {
       if (ts.isParameter(declaration.parent) || this.isCallToParameter(call)) return fromArguments;
-      // An interface or abstract method: the implementation is chosen at run time.
-      if (declaration.getSourceFile().isDeclarationFile || ts.isMethodSignature(declaration) || isAbstract(declaration)) {
-        return union(new Map([['unknown', [name]]]), fromArguments);
-      }
-      return fromArguments;
+      // An interface or abstract method, a function-typed property: the implementation is chosen
+      // at run time.
+      return union(new Map([['unknown', [name]]]), fromArguments);
     }
-    const summary = this.summarizeFunction(declaration);
+    const summary = this.summarizeFunction(implementation);
     return union(prefixChains(summary, name), fromArguments);
+  }
+
+  /** The declaration with a body: itself, or the implementation behind an overload signature. */
+  private implementationOf(declaration: ts.SignatureDeclaration): ts.SignatureDeclaration | undefined {
+    if ('body' in declaration && declaration.body != null) return declaration;
+    if (!(ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration)) || declaration.name == null) return undefined;
+    const symbol = this.checker.getSymbolAtLocation(declaration.name);
+    return symbol?.declarations?.find(
+      (candidate): candidate is ts.FunctionDeclaration | ts.MethodDeclaration =>
+        (ts.isFunctionDeclaration(candidate) || ts.isMethodDeclaration(candidate)) && candidate.body != null,
+    );
   }
 
   private classifyLibraryCall(
@@ -345,13 +354,6 @@ const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
 
 function isPromiseConstructor(callee: ts.Expression): boolean {
   return ts.isIdentifier(callee) && callee.text === 'Promise';
-}
-
-function isAbstract(declaration: ts.Declaration): boolean {
-  return (
-    ts.canHaveModifiers(declaration) &&
-    (ts.getModifiers(declaration) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.AbstractKeyword)
-  );
 }
 
 function declarationName(declaration: ts.Declaration): string {

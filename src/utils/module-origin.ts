@@ -73,9 +73,10 @@ export function declarationDisplayName(declaration: ts.Node): string {
     ? nameText((declaration as ts.NamedDeclaration).name)
     : undefined;
   let ownName = own;
-  if (ownName == null && (ts.isArrowFunction(declaration) || ts.isFunctionExpression(declaration))) {
+  if (ownName == null && (ts.isArrowFunction(declaration) || ts.isFunctionExpression(declaration) || ts.isFunctionTypeNode(declaration))) {
+    // `validate = async () => …`, `validate: (input) => Promise<boolean>`: named by what holds it.
     const holder = declaration.parent;
-    if (ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) || ts.isPropertyAssignment(holder)) {
+    if (ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertySignature(holder)) {
       ownName = nameText(holder.name);
     }
   }
