@@ -202,6 +202,16 @@ export class AwaitClassifier {
     const declaration = signature?.declaration;
     if (declaration == null || ts.isJSDocSignature(declaration)) {
       if (this.isCallToParameter(call)) return this.classifyArguments(call, visited);
+      // `new Dto()` with an implicit constructor: nothing to wait for.
+      if (ts.isNewExpression(call) && signature != null && !(this.checker.getTypeAtLocation(call).flags & ts.TypeFlags.Any)) {
+        return this.classifyArguments(call, visited);
+      }
+      // The package may simply not be installed: its import still says which one it is.
+      const importedFrom = this.importedModuleOf(call.expression);
+      if (importedFrom != null) {
+        const known = this.classifyByModule(importedFrom, displayLabel(label, importedFrom));
+        if (known != null) return union(known, this.classifyArguments(call, visited));
+      }
       return union(new Map([['unknown', [label]]]), this.classifyArguments(call, visited));
     }
     const origin = moduleOriginOfDeclaration(declaration);
@@ -254,15 +264,63 @@ export class AwaitClassifier {
     if (origin.kind !== 'package') return EMPTY;
     const packageName = origin.name;
     const display = displayLabel(label, packageName);
-    if (matchesModuleList(packageName, this.networkModules)) return new Map([['network', [display]]]);
+    if (matchesModuleList(packageName, PASSTHROUGH_MODULES)) return this.classifyPassthrough(call, visited);
+    const known = this.classifyByModule(packageName, display);
     // `dataSource.transaction(async (manager) => …)`: the callback runs inside the await.
-    if (matchesModuleList(packageName, DATABASE_MODULES)) {
-      return union(new Map([['database', [display]]]), this.classifyInlineCallbacks(call));
-    }
+    if (known?.has('database') === true) return union(known, this.classifyInlineCallbacks(call));
+    return known ?? union(new Map([['unknown', [display]]]), this.classifyArguments(call, visited));
+  }
+
+  /** What a call into a package costs, by the module lists; undefined for unlisted packages. */
+  private classifyByModule(packageName: string, display: string): AwaitSummary | undefined {
+    if (matchesModuleList(packageName, this.networkModules)) return new Map([['network', [display]]]);
+    if (matchesModuleList(packageName, DATABASE_MODULES)) return new Map([['database', [display]]]);
     if (packageName === 'node:timers') return new Map([['timer', [display]]]);
     if (matchesModuleList(packageName, this.localModules)) return new Map([['local', [display]]]);
-    if (matchesModuleList(packageName, PASSTHROUGH_MODULES)) return this.classifyPassthrough(call, visited);
-    return union(new Map([['unknown', [display]]]), this.classifyArguments(call, visited));
+    return undefined;
+  }
+
+  /**
+   * The module a callee was imported from, when its types are missing: `jwt.sign` with
+   * `import jwt from 'jsonwebtoken'`, or `this.fido2.assertionResult` where `fido2: Fido2Lib`
+   * and `Fido2Lib` is imported from `fido2-lib`.
+   */
+  private importedModuleOf(callee: ts.Expression): string | undefined {
+    let root = skipOuterExpressions(callee);
+    while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) {
+      const fromDeclaredType = this.moduleOfDeclaredType(root.expression);
+      if (fromDeclaredType != null) return fromDeclaredType;
+      root = skipOuterExpressions(root.expression);
+    }
+    return ts.isIdentifier(root) ? this.moduleOfImportedSymbol(this.checker.getSymbolAtLocation(root)) : undefined;
+  }
+
+  private moduleOfDeclaredType(receiver: ts.Expression): string | undefined {
+    const symbol = this.checker.getSymbolAtLocation(receiver);
+    const declaration = symbol?.valueDeclaration;
+    if (declaration == null) return undefined;
+    const typeNode =
+      ts.isPropertyDeclaration(declaration) || ts.isVariableDeclaration(declaration) || ts.isParameter(declaration) || ts.isPropertySignature(declaration)
+        ? declaration.type
+        : undefined;
+    // `fido2: Fido2Lib | null` as well as `fido2: Fido2Lib`.
+    const references = typeNode == null ? [] : ts.isUnionTypeNode(typeNode) ? typeNode.types : [typeNode];
+    for (const reference of references) {
+      if (!ts.isTypeReferenceNode(reference)) continue;
+      const typeName = ts.isQualifiedName(reference.typeName) ? leftmost(reference.typeName) : reference.typeName;
+      const module = this.moduleOfImportedSymbol(this.checker.getSymbolAtLocation(typeName));
+      if (module != null) return module;
+    }
+    return undefined;
+  }
+
+  private moduleOfImportedSymbol(symbol: ts.Symbol | undefined): string | undefined {
+    const declaration = symbol?.declarations?.[0];
+    if (declaration == null) return undefined;
+    const importDeclaration = ts.findAncestor(declaration, ts.isImportDeclaration);
+    if (importDeclaration == null || !ts.isStringLiteral(importDeclaration.moduleSpecifier)) return undefined;
+    const specifier = importDeclaration.moduleSpecifier.text;
+    return specifier.startsWith('.') || specifier.startsWith('/') ? undefined : normalizeModuleName(specifier);
   }
 
   /** `Promise.all([...])`, `firstValueFrom(obs)`, `p.then(cb)`: the receiver and arguments decide. */
@@ -386,6 +444,12 @@ export function expressionLabel(expression: ts.Expression): string {
     .replace(/^this\./, '')
     .replace(/\?\./g, '.');
   return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+}
+
+function leftmost(name: ts.QualifiedName): ts.Identifier {
+  let current: ts.EntityName = name;
+  while (ts.isQualifiedName(current)) current = current.left;
+  return current;
 }
 
 function prefixChains(summary: AwaitSummary, name: string): AwaitSummary {
