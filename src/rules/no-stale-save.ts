@@ -928,9 +928,7 @@ function listText(names: readonly string[]): string {
 
 function adviceText(fieldInfo: { fields: readonly string[]; exact: boolean }): string {
   if (fieldInfo.fields.length === 0) {
-    return fieldInfo.exact
-      ? 'Nothing is assigned to it here: re-load it after the await, or write the intended change with update().'
-      : 'Write only the fields this code changes with update(), or re-load it after the await.';
+    return 'Re-load it after the await, or write only the fields this code changes with update().';
   }
   return fieldInfo.exact
     ? `Update only ${listText(fieldInfo.fields)} with update().`

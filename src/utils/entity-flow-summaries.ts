@@ -102,6 +102,13 @@ function loadOfExpression(
   if (ts.isAwaitExpression(node)) node = skipOuterExpressions(node.expression);
   if (visited.has(node)) return undefined;
   visited.add(node);
+  // `(await repo.findOne(…)) ?? null`, `found ? found : await repo.findOneBy(…)`.
+  if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
+    return loadOfExpression(classifier, node.left, depth, visited) ?? loadOfExpression(classifier, node.right, depth, visited);
+  }
+  if (ts.isConditionalExpression(node)) {
+    return loadOfExpression(classifier, node.whenTrue, depth, visited) ?? loadOfExpression(classifier, node.whenFalse, depth, visited);
+  }
   if (ts.isCallExpression(node)) {
     const direct = loadOfCall(classifier, node, depth);
     if (direct != null) return direct;

@@ -712,7 +712,7 @@ export async function close(repo: Repository<Conversation>, llm: LlmClient, id: 
             awaitLine: String(L + 4),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: CONVERSATION_AT_RISK,
-            advice: 'Nothing is assigned to it here: re-load it after the await, or write the intended change with update().',
+            advice: 'Re-load it after the await, or write only the fields this code changes with update().',
           },
           line: L + 5,
           column: 32,
