@@ -559,7 +559,11 @@ export default createRule<Options, MessageIds>({
               if (states == null) continue;
               if (reporting) {
                 const stale = [...states].filter((entry) => entry.startsWith('S'));
-                const chosen = pickStale(stale);
+                const chosen = pickStale(stale, (awaitId) => {
+                  const info = awaitsById.get(awaitId);
+                  const kind = info == null ? undefined : windowKindsOf(summaryOfAwait(info), windowKinds)[0];
+                  return kind == null ? AWAIT_KINDS.length : AWAIT_KINDS.indexOf(kind);
+                });
                 if (chosen != null) {
                   const list = reports.get(event.write) ?? [];
                   if (!list.some((entry) => entry.variable === target.variable)) list.push({ variable: target.variable, ...chosen });
@@ -840,14 +844,19 @@ function markStale(state: FlowState, awaitId: number): FlowState {
   return next;
 }
 
-function pickStale(stale: readonly string[]): { loadId: number; awaitId: number } | undefined {
-  let best: { loadId: number; awaitId: number } | undefined;
+/**
+ * Which window to name when several paths lead to the write: the most telling kind (network
+ * before unknown), then the earliest await.
+ */
+function pickStale(stale: readonly string[], kindRank: (awaitId: number) => number): { loadId: number; awaitId: number } | undefined {
+  let best: { loadId: number; awaitId: number; rank: number } | undefined;
   for (const entry of stale) {
     const [load, awaitPart] = entry.slice(1).split(':');
-    const candidate = { loadId: Number(load), awaitId: Number(awaitPart) };
-    if (best == null || candidate.awaitId > best.awaitId) best = candidate;
+    const awaitId = Number(awaitPart);
+    const candidate = { loadId: Number(load), awaitId, rank: kindRank(awaitId) };
+    if (best == null || candidate.rank < best.rank || (candidate.rank === best.rank && candidate.awaitId < best.awaitId)) best = candidate;
   }
-  return best;
+  return best == null ? undefined : { loadId: best.loadId, awaitId: best.awaitId };
 }
 
 function joinStates(a: FlowState, b: FlowState): FlowState {
@@ -897,6 +906,8 @@ function labelOf(node: TSESTree.Node, keepThis = false): string {
       return `${labelOf(node.callee, keepThis)}(${node.arguments.length > 0 ? '…' : ''})`;
     case AST_NODE_TYPES.AwaitExpression:
       return labelOf(node.argument, keepThis);
+    case AST_NODE_TYPES.ChainExpression:
+      return labelOf(node.expression, keepThis);
     case AST_NODE_TYPES.TSNonNullExpression:
     case AST_NODE_TYPES.TSAsExpression:
       return labelOf(node.expression, keepThis);
