@@ -181,6 +181,7 @@ export default createRule<Options, MessageIds>({
     /** The state inline callbacks are created in, from their enclosing function's solution. */
     const closureEntries = new Map<TSESTree.Node, FlowState>();
     const log = new CodePathEventLog<FlowEvent>(collect, recordClosure);
+    let awaitedCombinatorDepth = 0;
 
     function recordClosure(node: TSESTree.Node): void {
       const parent = node.parent;
@@ -242,12 +243,18 @@ export default createRule<Options, MessageIds>({
       return undefined;
     }
 
-    function loadOf(expression: TSESTree.Expression): LoadInfo | undefined {
+    /**
+     * The load an expression performs. Loads are awaited (`const x = await repo.findOne()`): a
+     * call that is not awaited is not resolved, which keeps type queries off the many ordinary
+     * `const x = f()` bindings.
+     */
+    function loadOf(expression: TSESTree.Expression, awaited = awaitedCombinatorDepth > 0): LoadInfo | undefined {
+      const isAwaited = awaited || containsAwait(expression);
       const call = unwrap(expression);
       // `(await repo.findOneBy(…)) ?? repo.create(…)`: loaded on one side.
-      if (call.type === AST_NODE_TYPES.LogicalExpression && call.operator !== '&&') return loadOf(call.left) ?? loadOf(call.right);
-      if (call.type === AST_NODE_TYPES.ConditionalExpression) return loadOf(call.consequent) ?? loadOf(call.alternate);
-      if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
+      if (call.type === AST_NODE_TYPES.LogicalExpression && call.operator !== '&&') return loadOf(call.left, isAwaited) ?? loadOf(call.right, isAwaited);
+      if (call.type === AST_NODE_TYPES.ConditionalExpression) return loadOf(call.consequent, isAwaited) ?? loadOf(call.alternate, isAwaited);
+      if (call.type !== AST_NODE_TYPES.CallExpression || !isAwaited) return undefined;
       const tsCall = tsNode(call);
       let loader = loadOfCall(classifier, tsCall);
       const name = calleeName(call);
@@ -368,10 +375,16 @@ export default createRule<Options, MessageIds>({
       if (target.type === AST_NODE_TYPES.ArrayPattern) {
         const combined = promiseAllElements(init);
         if (combined != null) {
-          target.elements.forEach((element, index) => {
-            const elementInit = combined[index];
-            if (element != null && elementInit != null && elementInit.type !== AST_NODE_TYPES.SpreadElement) bind(element, elementInit);
-          });
+          // Each element is awaited through the combinator.
+          awaitedCombinatorDepth++;
+          try {
+            target.elements.forEach((element, index) => {
+              const elementInit = combined[index];
+              if (element != null && elementInit != null && elementInit.type !== AST_NODE_TYPES.SpreadElement) bind(element, elementInit);
+            });
+          } finally {
+            awaitedCombinatorDepth--;
+          }
           return;
         }
         const load = loadOf(init);
@@ -809,6 +822,24 @@ export default createRule<Options, MessageIds>({
 function prefixChains(summary: AwaitSummary, callee: string | undefined): AwaitSummary {
   if (callee == null) return summary;
   return new Map([...summary].map(([kind, chain]) => [kind, [callee, ...chain]] as const));
+}
+
+/** `await x`, `(await x) ?? y`, `cond ? await x : y` — the binding waits for its value. */
+function containsAwait(expression: TSESTree.Expression): boolean {
+  switch (expression.type) {
+    case AST_NODE_TYPES.AwaitExpression:
+      return true;
+    case AST_NODE_TYPES.LogicalExpression:
+      return containsAwait(expression.left) || containsAwait(expression.right);
+    case AST_NODE_TYPES.ConditionalExpression:
+      return containsAwait(expression.consequent) || containsAwait(expression.alternate);
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+      return containsAwait(expression.expression);
+    default:
+      return false;
+  }
 }
 
 function withState(state: FlowState, variable: Variable, value: ReadonlySet<string> | undefined): FlowState {
