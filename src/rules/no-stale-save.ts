@@ -572,9 +572,16 @@ export default createRule<Options, MessageIds>({
               if (states == null) continue;
               if (reporting) {
                 const stale = [...states].filter((entry) => entry.startsWith('S'));
-                const chosen = pickStale(stale, (awaitId) => {
+                const kindOf = (awaitId: number): AwaitKind | undefined => {
                   const info = awaitsById.get(awaitId);
-                  const kind = info == null ? undefined : windowKindsOf(summaryOfAwait(info), windowKinds)[0];
+                  return info == null ? undefined : windowKindsOf(summaryOfAwait(info), windowKinds)[0];
+                };
+                // A stale remove reverts no column, only acts on an old decision: it is worth a
+                // report after a known slow call, not after an unclassified one.
+                const removes = event.write.typeorm != null && event.write.typeorm.method !== 'save';
+                const counted = removes ? stale.filter((entry) => kindOf(awaitIdOf(entry)) !== 'unknown') : stale;
+                const chosen = pickStale(counted, (awaitId) => {
+                  const kind = kindOf(awaitId);
                   return kind == null ? AWAIT_KINDS.length : AWAIT_KINDS.indexOf(kind);
                 });
                 if (chosen != null) {
@@ -853,6 +860,10 @@ function freshen(states: ReadonlySet<string> | undefined): ReadonlySet<string> {
   const fresh = new Set<string>();
   for (const entry of states ?? []) fresh.add(`F${loadIdOf(entry)}`);
   return fresh;
+}
+
+function awaitIdOf(entry: string): number {
+  return Number(entry.split(':')[1]);
 }
 
 function loadIdOf(entry: string): string {

@@ -180,6 +180,15 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
   await repo.save(conversation);
 }`,
     },
+    {
+      name: 'remove() after an unclassified call: no column to revert, not reported',
+      code: `${imports}
+export async function close(repo: Repository<Conversation>, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await notifier.notify(id);
+  await repo.remove(conversation);
+}`,
+    },
   ],
   invalid: [
     {
