@@ -1,0 +1,73 @@
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+
+import type { AwaitKind } from './await-classification.js';
+
+const MAX_LABEL_LENGTH = 80;
+
+/**
+ * How a message names an expression: `this.llm.complete()`, `manager.transaction()`,
+ * `qb.setLock(…).getOne()`. Arguments are elided; anything unusual becomes `…`.
+ */
+export function callLabel(node: TSESTree.Node): string {
+  const label = labelOf(node);
+  return label.length > MAX_LABEL_LENGTH ? `${label.slice(0, MAX_LABEL_LENGTH - 1)}…` : label;
+}
+
+function labelOf(node: TSESTree.Node): string {
+  switch (node.type) {
+    case AST_NODE_TYPES.Identifier:
+      return node.name;
+    case AST_NODE_TYPES.ThisExpression:
+      return 'this';
+    case AST_NODE_TYPES.Super:
+      return 'super';
+    case AST_NODE_TYPES.MemberExpression: {
+      const object = labelOf(node.object);
+      if (node.computed || node.property.type !== AST_NODE_TYPES.Identifier) return `${object}[…]`;
+      return `${object}.${node.property.name}`;
+    }
+    case AST_NODE_TYPES.CallExpression:
+      return `${labelOf(node.callee)}(${node.arguments.length > 0 ? '…' : ''})`;
+    case AST_NODE_TYPES.NewExpression:
+      return `new ${labelOf(node.callee)}(${node.arguments.length > 0 ? '…' : ''})`;
+    case AST_NODE_TYPES.ArrayExpression:
+      return '[…]';
+    case AST_NODE_TYPES.AwaitExpression:
+      return labelOf(node.argument);
+    case AST_NODE_TYPES.ChainExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+    case AST_NODE_TYPES.TSTypeAssertion:
+      return labelOf(node.expression);
+    default:
+      return '…';
+  }
+}
+
+/**
+ * The awaited call followed by the chain the classifier found, without saying the same name twice:
+ * `this.llm.complete() → LlmClient.complete → openai.chat.completions.create`, `fetch()`.
+ */
+export function chainText(awaited: TSESTree.Node, chain: readonly string[]): string {
+  const head = callLabel(awaited);
+  const calleeText = head.replace(/\(…?\)$/, '').replace(/^this\./, '');
+  const rest = chain[0] === calleeText ? chain.slice(1) : chain;
+  return [head, ...rest].join(' → ');
+}
+
+/** `a network call`, `a timer`: what an await of that kind waits for, in words. */
+export function kindText(kind: AwaitKind): string {
+  switch (kind) {
+    case 'network':
+      return 'a network call';
+    case 'timer':
+      return 'a timer';
+    case 'unknown':
+      return 'an unclassified call that may be slow I/O';
+    case 'database':
+      return 'a database call';
+    case 'local':
+      return 'local work';
+  }
+}
