@@ -1,8 +1,10 @@
 import noNetworkAwaitInTransaction from './no-network-await-in-transaction.js';
 import noStaleSave from './no-stale-save.js';
+import requireStateGuard from './require-state-guard.js';
 
 /** Every rule, sorted by name. */
 export const rules = {
   'no-network-await-in-transaction': noNetworkAwaitInTransaction,
   'no-stale-save': noStaleSave,
+  'require-state-guard': requireStateGuard,
 };

@@ -1,0 +1,462 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import ts from 'typescript';
+
+import { createRule } from '../utils/create-rule.js';
+import type { ColumnMetadata, EntityMetadata } from '../utils/entity-metadata.js';
+import {
+  conditionColumns,
+  entityOfReceiver,
+  guardNames,
+  isStateColumn,
+  writtenColumns,
+  type StateColumnOptions,
+  type WrittenColumn,
+} from '../utils/state-columns.js';
+import { getTypeServices } from '../utils/type-information.js';
+import { classifyTypeormCall, resolvedDeclaration } from '../utils/typeorm-calls.js';
+
+export interface RequireStateGuardOptions {
+  stateColumns?: string[];
+  guardColumns?: string[];
+  checkAffected?: boolean;
+}
+
+type Options = [RequireStateGuardOptions];
+type MessageIds = 'unguardedTransition' | 'checkThenAct' | 'whereOverrides' | 'uncheckedOutcome' | 'addGuard' | 'useAndWhere';
+
+const WHERE_METHODS = new Set(['where', 'andWhere', 'orWhere', 'whereInIds']);
+
+/** What the update checks, as far as it can be read. */
+interface Condition {
+  /** Normalised column names the condition mentions; undefined when it cannot be read. */
+  columns: Set<string> | undefined;
+}
+
+/** A state check in code before the write: `if (conv.status !== OPEN) return;`. */
+interface StateCheck {
+  node: ts.Node;
+  text: string;
+  /** The state the code expects the row to be in, when the check says it. */
+  expected?: string;
+}
+
+export default createRule<Options, MessageIds>({
+  name: 'require-state-guard',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Require state transitions to be compare-and-set updates whose outcome is checked',
+      recommended: 'recommended',
+      requiresTypeChecking: true,
+    },
+    hasSuggestions: true,
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          stateColumns: {
+            type: 'array',
+            description: 'More columns (property or database names) that hold a state; enum- and string-literal-typed columns and status/state/stage/phase always do.',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
+          guardColumns: {
+            type: 'array',
+            description: 'Columns whose check in the condition also guards a transition (e.g. `last_message_id` as a trigger guard); the version column always does.',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
+          checkAffected: {
+            type: 'boolean',
+            description: 'Whether a guarded update must have its `affected` count checked.',
+          },
+        },
+      },
+    ],
+    defaultOptions: [{ stateColumns: [], guardColumns: [], checkAffected: true }],
+    messages: {
+      unguardedTransition:
+        '{{method}} sets the state column `{{column}}` to {{value}} without checking its current value: the condition has no `{{column}}`, version or guard column, so a concurrent transition is silently overwritten. Put the expected prior state in the condition and check `affected`.',
+      checkThenAct:
+        '{{method}} sets `{{column}}` to {{value}} after checking it at line {{checkLine}} (`{{check}}`), but its condition does not repeat the check: the row may have changed since it was read. Move the check into the condition and check `affected`.',
+      whereOverrides:
+        'This `.where()` replaces the condition of `.{{previousMethod}}()` at line {{previousLine}} ({{previous}}): that check is silently dropped. Use `.andWhere()`.',
+      uncheckedOutcome:
+        'The result of this compare-and-set update of `{{column}}` is discarded: when another writer moved the row first it updates 0 rows and the code carries on as if the transition happened. Check `affected` (e.g. `if (!result.affected) return;`).',
+      addGuard: 'Only update while `{{column}}` is still {{expected}}.',
+      useAndWhere: 'Use `.andWhere()` to keep the earlier condition.',
+    },
+  },
+  create(context, [options]) {
+    const services = getTypeServices(context);
+    const checker = services.program.getTypeChecker();
+    const { sourceCode } = context;
+    const columnOptions: StateColumnOptions = {
+      stateColumns: options.stateColumns ?? [],
+      guardColumns: options.guardColumns ?? [],
+    };
+
+    function stateWrites(literal: ts.Expression | undefined, entity?: EntityMetadata): WrittenColumn[] {
+      if (literal == null || !ts.isObjectLiteralExpression(literal)) return [];
+      return writtenColumns(checker, literal, entity).filter((written) => isStateColumn(written.column, columnOptions));
+    }
+
+    function isGuarded(written: WrittenColumn, condition: Condition): boolean | undefined {
+      if (condition.columns == null) return undefined;
+      const guards = guardNames(written.metadata, written.column, columnOptions);
+      return [...condition.columns].some((name) => guards.has(name));
+    }
+
+    /** `update(criteria, …)`: an id, ids or `In(ids)` say nothing about the state. */
+    function criteriaCondition(criteria: ts.Expression | undefined): Condition {
+      if (criteria == null) return { columns: new Set() };
+      let node = criteria;
+      while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node)) node = node.expression;
+      if (ts.isObjectLiteralExpression(node) || ts.isArrayLiteralExpression(node)) {
+        if (ts.isArrayLiteralExpression(node) && node.elements.every((element) => !ts.isObjectLiteralExpression(element))) {
+          return { columns: new Set() };
+        }
+        return { columns: conditionColumns(node) };
+      }
+      if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'In') return { columns: new Set() };
+      const type = checker.getTypeAtLocation(node);
+      return isKeyLike(type) ? { columns: new Set() } : { columns: undefined };
+    }
+
+    function isKeyLike(type: ts.Type): boolean {
+      const nonNullable = checker.getNonNullableType(type);
+      if (nonNullable.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike)) return true;
+      if (checker.isArrayType(nonNullable)) {
+        const element = checker.getTypeArguments(nonNullable as ts.TypeReference)[0];
+        return element != null && (element.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike)) !== 0;
+      }
+      return false;
+    }
+
+    function parameterIndex(call: ts.CallExpression, name: string): number {
+      const declaration = resolvedDeclaration(checker, call);
+      if (declaration == null || !ts.isFunctionLike(declaration)) return -1;
+      const parameters = declaration.parameters.filter((parameter) => !(ts.isIdentifier(parameter.name) && parameter.name.text === 'this'));
+      return parameters.findIndex((parameter) => ts.isIdentifier(parameter.name) && parameter.name.text === name);
+    }
+
+    function checkRepositoryUpdate(node: TSESTree.CallExpression, method: string): void {
+      const tsCall = services.esTreeNodeToTSNodeMap.get(node);
+      const typeorm = classifyTypeormCall(checker, tsCall);
+      if (typeorm?.kind !== 'atomic-write' || (typeorm.method !== 'update' && typeorm.method !== 'updateAll')) return;
+      if (typeorm.api !== 'Repository' && typeorm.api !== 'EntityManager' && typeorm.api !== 'BaseEntity static') return;
+      const partialIndex = parameterIndex(tsCall, 'partialEntity');
+      const [written] = stateWrites(tsCall.arguments[partialIndex]);
+      if (written == null) return;
+      const criteriaIndex = parameterIndex(tsCall, 'criteria');
+      const criteria = criteriaIndex < 0 ? undefined : tsCall.arguments[criteriaIndex];
+      const condition = method === 'updateAll' ? { columns: new Set<string>() } : criteriaCondition(criteria);
+      const guarded = isGuarded(written, condition);
+      if (guarded === undefined) return;
+      const label = `${method}()`;
+      if (!guarded) {
+        reportUnguarded(node, tsCall, written, label, (expected) =>
+          criteria == null ? undefined : criteriaGuardFix(criteria, written, expected),
+        );
+      } else {
+        reportIfUnchecked(node, written);
+      }
+    }
+
+    function criteriaGuardFix(criteria: ts.Expression, written: WrittenColumn, expected: string) {
+      const key = written.column.propertyName;
+      if (ts.isObjectLiteralExpression(criteria)) {
+        const last = criteria.properties.at(-1);
+        if (last == null) return undefined;
+        return (fixer: TSESLint.RuleFixer) => fixer.insertTextAfterRange([last.end, last.end], `, ${key}: ${expected}`);
+      }
+      const [primary, ...others] = written.metadata.primaryColumns;
+      if (primary == null || others.length > 0) return undefined;
+      return (fixer: TSESLint.RuleFixer) =>
+        fixer.replaceTextRange([criteria.getStart(), criteria.end], `{ ${primary.propertyName}: ${criteria.getText()}, ${key}: ${expected} }`);
+    }
+
+    function checkQueryBuilderExecute(node: TSESTree.CallExpression): void {
+      const tsCall = services.esTreeNodeToTSNodeMap.get(node);
+      const typeorm = classifyTypeormCall(checker, tsCall);
+      if (typeorm?.kind !== 'atomic-write' || typeorm.api !== 'UpdateQueryBuilder') return;
+      const chain = callChain(tsCall.expression);
+      if (chain == null) return;
+      const setCall = chain.find((link) => link.name === 'set');
+      const [written] = stateWrites(setCall?.call.arguments[0]);
+      if (written == null) return;
+      // Only the conditions from the last `.where()` on are in force.
+      const lastWhere = chain.map((link) => link.name).lastIndexOf('where');
+      const conditions = chain.slice(Math.max(lastWhere, 0)).filter((link) => WHERE_METHODS.has(link.name));
+      if (conditions.some((link) => link.name === 'orWhere')) return;
+      const columns = new Set<string>();
+      for (const link of conditions) {
+        if (link.name === 'whereInIds') continue;
+        const argument = link.call.arguments[0];
+        const found = argument == null ? undefined : conditionColumns(argument);
+        if (found == null) return;
+        for (const name of found) columns.add(name);
+      }
+      const guarded = isGuarded(written, { columns });
+      if (guarded === undefined) return;
+      if (!guarded) {
+        const receiverEnd = ts.isPropertyAccessExpression(tsCall.expression) ? tsCall.expression.expression.end : undefined;
+        reportUnguarded(node, tsCall, written, 'This update', (expected) =>
+          receiverEnd == null
+            ? undefined
+            : (fixer: TSESLint.RuleFixer) =>
+                fixer.insertTextAfterRange(
+                  [receiverEnd, receiverEnd],
+                  `.andWhere('${written.column.databaseName} = :expected${capitalize(written.column.propertyName)}', { expected${capitalize(written.column.propertyName)}: ${expected} })`,
+                ),
+        );
+      } else {
+        reportIfUnchecked(node, written);
+      }
+    }
+
+    function checkPartialSave(node: TSESTree.CallExpression): void {
+      const argument = node.arguments.find((candidate) => candidate.type === AST_NODE_TYPES.ObjectExpression);
+      if (argument == null) return;
+      const tsCall = services.esTreeNodeToTSNodeMap.get(node);
+      const typeorm = classifyTypeormCall(checker, tsCall);
+      if (typeorm?.kind !== 'diffing-write' || typeorm.method !== 'save' || typeorm.entityArgumentIndex == null) return;
+      const literal = tsCall.arguments[typeorm.entityArgumentIndex];
+      const target = typeorm.targetArgumentIndex == null ? undefined : tsCall.arguments[typeorm.targetArgumentIndex];
+      const receiver = ts.isPropertyAccessExpression(tsCall.expression) ? tsCall.expression.expression : undefined;
+      const entityHolder = target ?? receiver;
+      const entity = entityHolder == null ? undefined : entityOfReceiver(checker, entityHolder);
+      const [written] = stateWrites(literal, entity);
+      if (written == null) return;
+      // `save({ id, status })` re-reads the row and writes: no condition can be attached.
+      reportUnguarded(node, tsCall, written, 'save()', () => undefined);
+    }
+
+    function checkWhereOverride(node: TSESTree.CallExpression): void {
+      if (node.callee.type !== AST_NODE_TYPES.MemberExpression) return;
+      const tsCall = services.esTreeNodeToTSNodeMap.get(node);
+      const chain = callChain(tsCall.expression);
+      const previous = chain?.findLast((link) => WHERE_METHODS.has(link.name) && link.name !== 'whereInIds');
+      if (previous == null) return;
+      const declaration = resolvedDeclaration(checker, tsCall);
+      if (declaration == null || classifyTypeormCall(checker, tsCall) == null) return;
+      const property = node.callee.property;
+      const previousArgument = previous.call.arguments[0];
+      const previousText = previousArgument == null ? '' : truncate(previousArgument.getText());
+      context.report({
+        loc: { start: property.loc.start, end: node.loc.end },
+        messageId: 'whereOverrides',
+        data: {
+          previousMethod: previous.name,
+          previousLine: String(lineOf(previous.call.expression.name)),
+          previous: previousText,
+        },
+        suggest: [
+          {
+            messageId: 'useAndWhere',
+            fix: (fixer) => fixer.replaceText(property, 'andWhere'),
+          },
+        ],
+      });
+    }
+
+    function reportUnguarded(
+      node: TSESTree.CallExpression,
+      tsCall: ts.CallExpression,
+      written: WrittenColumn,
+      method: string,
+      guardFix: (expected: string) => ((fixer: TSESLint.RuleFixer) => TSESLint.RuleFix) | undefined,
+    ): void {
+      const check = stateCheckBefore(tsCall, written.column, written.metadata);
+      const value = written.valueText == null ? 'a new value' : `\`${truncate(written.valueText)}\``;
+      const fix = check?.expected == null ? undefined : guardFix(check.expected);
+      const suggest =
+        fix == null || check?.expected == null
+          ? []
+          : [{ messageId: 'addGuard' as const, data: { column: written.column.propertyName, expected: `\`${check.expected}\`` }, fix }];
+      if (check != null) {
+        context.report({
+          node,
+          messageId: 'checkThenAct',
+          data: { method, column: written.column.propertyName, value, checkLine: String(lineOf(check.node)), check: check.text },
+          suggest,
+        });
+      } else {
+        context.report({ node, messageId: 'unguardedTransition', data: { method, column: written.column.propertyName, value }, suggest });
+      }
+    }
+
+    function reportIfUnchecked(node: TSESTree.CallExpression, written: WrittenColumn): void {
+      if (options.checkAffected === false || !isResultDiscarded(node)) return;
+      context.report({ node, messageId: 'uncheckedOutcome', data: { column: written.column.propertyName } });
+    }
+
+    function isResultDiscarded(node: TSESTree.CallExpression): boolean {
+      const parent = node.parent;
+      if (parent.type === AST_NODE_TYPES.ExpressionStatement) return true;
+      if (parent.type === AST_NODE_TYPES.AwaitExpression) {
+        if (parent.parent.type === AST_NODE_TYPES.ExpressionStatement) return true;
+        const declarator = parent.parent;
+        if (declarator.type === AST_NODE_TYPES.VariableDeclarator && declarator.id.type === AST_NODE_TYPES.Identifier) {
+          const [variable] = sourceCode.getDeclaredVariables(declarator);
+          // `const result = await …` that nothing reads again.
+          return variable != null && variable.references.every((reference) => reference.init === true);
+        }
+      }
+      return false;
+    }
+
+    /**
+     * A read of the state in a test before the write, in the same function: `if (x.status …)`,
+     * `switch (x.status)`, `x.status === A ? … : …`.
+     */
+    function stateCheckBefore(call: ts.CallExpression, column: ColumnMetadata, metadata: EntityMetadata): StateCheck | undefined {
+      const body = enclosingFunctionBody(call);
+      if (body == null) return undefined;
+      let found: StateCheck | undefined;
+      const visit = (node: ts.Node): void => {
+        if (found != null || node.pos >= call.pos) return;
+        if (ts.isFunctionLike(node)) return;
+        const test = ts.isIfStatement(node)
+          ? node.expression
+          : ts.isSwitchStatement(node)
+            ? node.expression
+            : ts.isConditionalExpression(node)
+              ? node.condition
+              : undefined;
+        if (test != null) {
+          const read = findStateRead(test, column, metadata);
+          if (read != null) {
+            found = { node: test, text: truncate(test.getText()), ...expectedState(node, test, read, call) };
+            return;
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(body);
+      return found;
+    }
+
+    function findStateRead(test: ts.Node, column: ColumnMetadata, metadata: EntityMetadata): ts.PropertyAccessExpression | undefined {
+      let read: ts.PropertyAccessExpression | undefined;
+      const visit = (node: ts.Node): void => {
+        if (read != null) return;
+        if (ts.isPropertyAccessExpression(node) && node.name.text === column.propertyName) {
+          const owner = checker.getNonNullableType(checker.getTypeAtLocation(node.expression)).getSymbol();
+          if (owner?.declarations?.some((declaration) => declaration === metadata.declaration) === true) {
+            read = node;
+            return;
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(test);
+      return read;
+    }
+
+    return {
+      CallExpression(node) {
+        if (node.callee.type !== AST_NODE_TYPES.MemberExpression || node.callee.computed || node.callee.property.type !== AST_NODE_TYPES.Identifier) return;
+        switch (node.callee.property.name) {
+          case 'update':
+          case 'updateAll':
+            checkRepositoryUpdate(node, node.callee.property.name);
+            break;
+          case 'execute':
+            checkQueryBuilderExecute(node);
+            break;
+          case 'save':
+            checkPartialSave(node);
+            break;
+          case 'where':
+            checkWhereOverride(node);
+            break;
+          default:
+            break;
+        }
+      },
+    };
+  },
+});
+
+interface ChainLink {
+  name: string;
+  call: ts.CallExpression & { expression: ts.PropertyAccessExpression };
+}
+
+/** `a.update(E).set(x).where(y)` → [update, set, where]; undefined when the chain is not one expression of calls. */
+function callChain(expression: ts.Expression): ChainLink[] | undefined {
+  const links: ChainLink[] = [];
+  let current: ts.Expression = expression;
+  for (;;) {
+    if (ts.isPropertyAccessExpression(current)) {
+      current = current.expression;
+    } else if (ts.isCallExpression(current) && ts.isPropertyAccessExpression(current.expression)) {
+      links.unshift({ name: current.expression.name.text, call: current as ChainLink['call'] });
+      current = current.expression.expression;
+    } else {
+      return links;
+    }
+  }
+}
+
+/**
+ * What the code expected the state to be: `x.status === A` (or the `case A:` holding the write),
+ * or `x.status !== A` guarding an early exit.
+ */
+function expectedState(statement: ts.Node, test: ts.Expression, read: ts.PropertyAccessExpression, write: ts.Node): { expected?: string } {
+  if (ts.isSwitchStatement(statement)) {
+    const clause = statement.caseBlock.clauses.find((candidate) => candidate.pos <= write.pos && write.end <= candidate.end);
+    return clause != null && ts.isCaseClause(clause) ? { expected: clause.expression.getText() } : {};
+  }
+  const comparison = read.parent;
+  if (!ts.isBinaryExpression(comparison) || comparison !== unwrapParentheses(test)) return {};
+  const other = comparison.left === read ? comparison.right : comparison.left;
+  const kind = comparison.operatorToken.kind;
+  const writeInside = statement.pos <= write.pos && write.end <= statement.end;
+  if ((kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.EqualsEqualsToken) && writeInside) {
+    return { expected: other.getText() };
+  }
+  if ((kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken) && !writeInside && ts.isIfStatement(statement) && exits(statement.thenStatement)) {
+    return { expected: other.getText() };
+  }
+  return {};
+}
+
+function unwrapParentheses(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (ts.isParenthesizedExpression(current)) current = current.expression;
+  return current;
+}
+
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements.at(-1);
+    return last != null && exits(last);
+  }
+  return false;
+}
+
+function enclosingFunctionBody(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent as ts.Node | undefined; current != null; current = current.parent) {
+    if (ts.isFunctionLike(current)) return (current as ts.FunctionLikeDeclaration).body;
+  }
+  return undefined;
+}
+
+function lineOf(node: ts.Node): number {
+  const sourceFile = node.getSourceFile();
+  return sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+}
+
+function truncate(text: string): string {
+  const flat = text.replaceAll(/\s+/g, ' ');
+  return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+}
+
+function capitalize(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+

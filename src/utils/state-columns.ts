@@ -1,0 +1,202 @@
+import ts from 'typescript';
+
+import { entityMetadataOfClass, entityMetadataOfType, type ColumnMetadata, type EntityMetadata } from './entity-metadata.js';
+
+/**
+ * Which columns hold a state machine's state, and which columns in a condition guard a
+ * transition. Columns are matched by property name or database name, so `'last_message_id = :t'`
+ * and `{ lastMessageId }` name the same column.
+ */
+export interface StateColumnOptions {
+  /** Column names (property or database) that always count as state columns. */
+  stateColumns: readonly string[];
+  /** Column names that guard a transition as well as the state column itself (`last_message_id`). */
+  guardColumns: readonly string[];
+}
+
+/** A property written by an update, resolved to the entity column it sets. */
+export interface WrittenColumn {
+  column: ColumnMetadata;
+  metadata: EntityMetadata;
+  /** The property assignment in the literal (`status: ConversationStatus.PENDING`). */
+  property: ts.ObjectLiteralElementLike;
+  /** The written value's source text, when it is a plain expression. */
+  valueText?: string;
+}
+
+/**
+ * The entity columns an object literal sets, found through its contextual type: TypeORM types
+ * `set()`, `update()`'s partial and `save()`'s argument as mapped types over the entity, and
+ * their members keep the entity's property declarations.
+ */
+export function writtenColumns(
+  checker: ts.TypeChecker,
+  literal: ts.ObjectLiteralExpression,
+  knownEntity?: EntityMetadata,
+): WrittenColumn[] {
+  const contextual = checker.getContextualType(literal);
+  const written: WrittenColumn[] = [];
+  for (const property of literal.properties) {
+    const name = propertyName(property);
+    if (name == null) continue;
+    const declaration = contextual?.getProperty(name)?.declarations?.find(ts.isPropertyDeclaration);
+    const owner = declaration?.parent;
+    const declaringEntity = owner != null && ts.isClassLike(owner) ? entityMetadataOfClass(checker, owner) : undefined;
+    // The declaring class may be an abstract base: look the column up on the entity written to.
+    const entity = knownEntity ?? declaringEntity ?? (contextual == null ? undefined : entityOfLiteralTarget(checker, contextual));
+    const column = entity?.byProperty.get(name);
+    if (column == null || entity == null) continue;
+    written.push({
+      column,
+      metadata: entity,
+      property,
+      ...(ts.isPropertyAssignment(property) ? { valueText: property.initializer.getText() } : {}),
+    });
+  }
+  return written;
+}
+
+/**
+ * The entity a repository, a `Repository<E>` subclass or an entity class (`typeof E`) works on.
+ */
+export function entityOfReceiver(checker: ts.TypeChecker, receiver: ts.Expression): EntityMetadata | undefined {
+  const type = checker.getTypeAtLocation(receiver);
+  for (const signature of type.getConstructSignatures()) {
+    const metadata = entityMetadataOfType(checker, signature.getReturnType());
+    if (metadata != null) return metadata;
+  }
+  const seen = new Set<ts.Type>();
+  const queue: ts.Type[] = [type];
+  while (queue.length > 0) {
+    const current = queue.shift() as ts.Type;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    if (/Repository$/.test(current.getSymbol()?.getName() ?? '')) {
+      for (const argument of checker.getTypeArguments(current as ts.TypeReference)) {
+        const metadata = entityMetadataOfType(checker, argument);
+        if (metadata != null) return metadata;
+      }
+    }
+    const target = (current as ts.TypeReference).target as ts.Type | undefined;
+    const classType = target ?? current;
+    if (classType.isClassOrInterface()) queue.push(...(checker.getBaseTypes(classType)));
+  }
+  return undefined;
+}
+
+function entityOfLiteralTarget(checker: ts.TypeChecker, contextual: ts.Type): EntityMetadata | undefined {
+  for (const property of contextual.getProperties()) {
+    const owner = property.declarations?.find(ts.isPropertyDeclaration)?.parent;
+    if (owner != null && ts.isClassLike(owner)) {
+      const metadata = entityMetadataOfClass(checker, owner);
+      if (metadata != null) return metadata;
+    }
+  }
+  return undefined;
+}
+
+export function propertyName(property: ts.ObjectLiteralElementLike): string | undefined {
+  if (ts.isSpreadAssignment(property)) return undefined;
+  const name = property.name;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
+  return undefined;
+}
+
+const DEFAULT_STATE_NAMES = ['status', 'state', 'stage', 'phase'];
+
+export function isStateColumn(column: ColumnMetadata, options: StateColumnOptions): boolean {
+  if (column.kind !== 'column') return false;
+  if (column.isStateLike) return true;
+  const names = [...DEFAULT_STATE_NAMES, ...options.stateColumns].map(normalizeColumnName);
+  return names.includes(normalizeColumnName(column.propertyName)) || names.includes(normalizeColumnName(column.databaseName));
+}
+
+/** `last_message_id`, `lastMessageId`, `"LastMessageId"` → `lastmessageid`. */
+export function normalizeColumnName(name: string): string {
+  return name.replaceAll(/[_"`[\]]/g, '').toLowerCase();
+}
+
+/** The names a condition may use for a column. */
+export function columnNames(column: ColumnMetadata): string[] {
+  return [normalizeColumnName(column.propertyName), normalizeColumnName(column.databaseName)];
+}
+
+/** The columns whose presence in a condition guards a transition of `state`. */
+export function guardNames(metadata: EntityMetadata, state: ColumnMetadata, options: StateColumnOptions): Set<string> {
+  const names = new Set(columnNames(state));
+  if (metadata.versionColumn != null) for (const name of columnNames(metadata.versionColumn)) names.add(name);
+  for (const guard of options.guardColumns) {
+    names.add(normalizeColumnName(guard));
+    const column = metadata.byProperty.get(guard) ?? metadata.columns.find((candidate) => candidate.databaseName === guard);
+    if (column != null) for (const name of columnNames(column)) names.add(name);
+  }
+  return names;
+}
+
+/**
+ * The column names a condition mentions, or `undefined` when the condition cannot be read
+ * (a built string, a function, a variable): then nothing is claimed about it.
+ */
+export function conditionColumns(condition: ts.Expression): Set<string> | undefined {
+  const node = skipParentheses(condition);
+  if (ts.isStringLiteralLike(node)) return columnsInSql(node.text);
+  if (ts.isObjectLiteralExpression(node)) {
+    const names = new Set<string>();
+    for (const property of node.properties) {
+      const name = propertyName(property);
+      if (name == null) return undefined;
+      names.add(normalizeColumnName(name));
+    }
+    return names;
+  }
+  if (ts.isArrayLiteralExpression(node)) {
+    // `[{ a }, { b }]` is `a OR b`: a column guards only if every branch has it.
+    let common: Set<string> | undefined;
+    for (const element of node.elements) {
+      const names = conditionColumns(element);
+      if (names == null) return undefined;
+      common = common == null ? names : new Set([...common].filter((name) => names.has(name)));
+    }
+    return common ?? new Set();
+  }
+  if (ts.isNewExpression(node) && ts.isIdentifier(node.expression) && /^(Not)?Brackets$/.test(node.expression.text)) {
+    const callback = node.arguments?.[0];
+    if (callback == null || !ts.isFunctionLike(callback)) return undefined;
+    const names = new Set<string>();
+    const state = { readable: true };
+    const visit = (inner: ts.Node): void => {
+      if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && /where$/i.test(inner.expression.name.text)) {
+        const argument = inner.arguments[0];
+        const found = argument == null ? undefined : conditionColumns(argument);
+        if (found == null) state.readable = false;
+        else for (const name of found) names.add(name);
+      }
+      ts.forEachChild(inner, visit);
+    };
+    visit(callback);
+    return state.readable ? names : undefined;
+  }
+  return undefined;
+}
+
+const SQL_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'null', 'like', 'ilike', 'between', 'true', 'false', 'any', 'all', 'exists', 'select', 'from', 'where', 'now', 'coalesce', 'lower', 'upper']);
+
+/** Identifiers in a SQL condition, without parameters (`:id`), keywords or string literals. */
+export function columnsInSql(sql: string): Set<string> {
+  const names = new Set<string>();
+  const withoutStrings = sql.replaceAll(/'(?:[^']|'')*'/g, ' ');
+  for (const match of withoutStrings.matchAll(/(:{1,2}\.{0,3})?((?:["`[]?[A-Za-z_][\w$]*["`\]]?\.)*["`[]?[A-Za-z_][\w$]*["`\]]?)/g)) {
+    if (match[1] != null && match[1] !== '') continue;
+    const last = match[2]?.split('.').at(-1);
+    if (last == null) continue;
+    const name = normalizeColumnName(last);
+    if (!SQL_WORDS.has(name)) names.add(name);
+  }
+  return names;
+}
+
+function skipParentheses(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current)) current = current.expression;
+  return current;
+}

@@ -1,0 +1,310 @@
+import rule from '../../src/rules/require-state-guard.js';
+import { createRuleTester } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+const imports = `
+import { In, Repository } from 'typeorm';
+import { Account, Conversation, ConversationStatus } from './shared/entities.js';
+`;
+
+/** Line numbers in cases count from the first line of `imports`. */
+const L = imports.split('\n').length - 1;
+
+ruleTester.run('require-state-guard', rule, {
+  valid: [
+    {
+      name: "the audit's WorkflowConsumer: guarded on status and last_message_id, affected checked",
+      code: `${imports}
+export async function markPending(repo: Repository<Conversation>, conversationId: string, triggerMessageId: string) {
+  const result = await repo
+    .createQueryBuilder()
+    .update(Conversation)
+    .set({ status: ConversationStatus.PENDING })
+    .where('id = :id', { id: conversationId })
+    .andWhere('status = :status', { status: ConversationStatus.OPEN })
+    .andWhere('last_message_id = :triggerId', { triggerId: triggerMessageId })
+    .execute();
+  if (result.affected === 0) return false;
+  return true;
+}`,
+    },
+    {
+      name: 'repository update with the expected state in the criteria, result returned',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const result = await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
+  return (result.affected ?? 0) > 0;
+}`,
+    },
+    {
+      name: 'no state column written; an increment',
+      code: `${imports}
+export async function bump(repo: Repository<Conversation>, id: string) {
+  await repo.update(id, { priority: 3 });
+  await repo.increment({ id }, 'priority', 1);
+}`,
+    },
+    {
+      name: 'the version column guards',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, conversation: Conversation) {
+  const { affected } = await repo.update({ id: conversation.id, version: conversation.version }, { status: ConversationStatus.RESOLVED });
+  return affected === 1;
+}`,
+    },
+    {
+      name: 'a configured guard column (snake_case) guards',
+      options: [{ guardColumns: ['last_message_id'] }],
+      code: `${imports}
+export async function close(repo: Repository<Conversation>, id: string, trigger: string) {
+  const result = await repo.update({ id, lastMessageId: trigger }, { status: ConversationStatus.RESOLVED });
+  if (!result.affected) throw new Error('moved on');
+}`,
+    },
+    {
+      name: 'conditions that cannot be read are not judged',
+      code: `${imports}
+export async function close(repo: Repository<Conversation>, criteria: { id: string }, where: string) {
+  await repo.update(criteria, { status: ConversationStatus.RESOLVED });
+  await repo.createQueryBuilder().update(Conversation).set({ status: ConversationStatus.RESOLVED }).where(where).execute();
+}`,
+    },
+    {
+      name: 'checkAffected: false accepts a discarded guarded result',
+      options: [{ checkAffected: false }],
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'an unguarded query builder transition',
+      code: `${imports}
+export async function markPending(repo: Repository<Conversation>, id: string) {
+  const result = await repo.createQueryBuilder().update(Conversation).set({ status: ConversationStatus.PENDING }).where('id = :id', { id }).execute();
+  return result.affected;
+}`,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          data: { method: 'This update', column: 'status', value: '`ConversationStatus.PENDING`' },
+          line: L + 3,
+          column: 24,
+          endLine: L + 3,
+          endColumn: 150,
+        },
+      ],
+    },
+
+    {
+      name: 'an id-only repository update of a state column',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const result = await repo.update(id, { status: ConversationStatus.RESOLVED });
+  return result.affected === 1;
+}`,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          data: { method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`' },
+          line: L + 3,
+          column: 24,
+          endLine: L + 3,
+          endColumn: 80,
+        },
+      ],
+    },
+    {
+      name: 'check-then-act: an early return on the state, then an id-keyed write (suggests the guard)',
+      code: `${imports}
+export async function escalate(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.status !== ConversationStatus.OPEN) return;
+  const result = await repo.update(id, { status: ConversationStatus.PENDING });
+  return result.affected;
+}`,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          data: {
+            method: 'update()',
+            column: 'status',
+            value: '`ConversationStatus.PENDING`',
+            checkLine: String(L + 4),
+            check: 'conversation.status !== ConversationStatus.OPEN',
+          },
+          line: L + 5,
+          column: 24,
+          endLine: L + 5,
+          endColumn: 79,
+          suggestions: [
+            {
+              messageId: 'addGuard',
+              data: { column: 'status', expected: '`ConversationStatus.OPEN`' },
+              output: `${imports}
+export async function escalate(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.status !== ConversationStatus.OPEN) return;
+  const result = await repo.update({ id: id, status: ConversationStatus.OPEN }, { status: ConversationStatus.PENDING });
+  return result.affected;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'check-then-act inside the checked branch, object criteria',
+      code: `${imports}
+export async function reopen(repo: Repository<Conversation>, conversation: Conversation) {
+  if (conversation.status === ConversationStatus.RESOLVED) {
+    const result = await repo.update({ id: conversation.id }, { status: ConversationStatus.OPEN });
+    return result.affected;
+  }
+  return 0;
+}`,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          data: {
+            method: 'update()',
+            column: 'status',
+            value: '`ConversationStatus.OPEN`',
+            checkLine: String(L + 3),
+            check: 'conversation.status === ConversationStatus.RESOLVED',
+          },
+          line: L + 4,
+          column: 26,
+          endLine: L + 4,
+          endColumn: 99,
+          suggestions: [
+            {
+              messageId: 'addGuard',
+              data: { column: 'status', expected: '`ConversationStatus.RESOLVED`' },
+              output: `${imports}
+export async function reopen(repo: Repository<Conversation>, conversation: Conversation) {
+  if (conversation.status === ConversationStatus.RESOLVED) {
+    const result = await repo.update({ id: conversation.id, status: ConversationStatus.RESOLVED }, { status: ConversationStatus.OPEN });
+    return result.affected;
+  }
+  return 0;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a second .where() drops the guard of the first',
+      code: `${imports}
+export async function markPending(repo: Repository<Conversation>, id: string) {
+  const result = await repo
+    .createQueryBuilder()
+    .update(Conversation)
+    .set({ status: ConversationStatus.PENDING })
+    .where('status = :status', { status: ConversationStatus.OPEN })
+    .where('id = :id', { id })
+    .execute();
+  return result.affected;
+}`,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          data: { method: 'This update', column: 'status', value: '`ConversationStatus.PENDING`' },
+          line: L + 3,
+          column: 24,
+          endLine: L + 9,
+          endColumn: 15,
+        },
+        {
+          messageId: 'whereOverrides',
+          data: { previousMethod: 'where', previousLine: String(L + 7), previous: "'status = :status'" },
+          line: L + 8,
+          column: 6,
+          endLine: L + 8,
+          endColumn: 31,
+          suggestions: [
+            {
+              messageId: 'useAndWhere',
+              output: `${imports}
+export async function markPending(repo: Repository<Conversation>, id: string) {
+  const result = await repo
+    .createQueryBuilder()
+    .update(Conversation)
+    .set({ status: ConversationStatus.PENDING })
+    .where('status = :status', { status: ConversationStatus.OPEN })
+    .andWhere('id = :id', { id })
+    .execute();
+  return result.affected;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a guarded update whose outcome is discarded',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
+}`,
+      errors: [
+        {
+          messageId: 'uncheckedOutcome',
+          data: { column: 'status' },
+          line: L + 3,
+          column: 9,
+          endLine: L + 3,
+          endColumn: 105,
+        },
+      ],
+    },
+    {
+      name: 'save() of a literal that sets the state',
+      code: `${imports}
+export async function markRunning(repo: Repository<Conversation>, record: Conversation) {
+  await repo.save({ ...record, status: ConversationStatus.PENDING });
+}`,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          data: { method: 'save()', column: 'status', value: '`ConversationStatus.PENDING`' },
+          line: L + 3,
+          column: 9,
+          endLine: L + 3,
+          endColumn: 69,
+        },
+      ],
+    },
+    {
+      name: 'a bulk cancel keyed on In(ids) alone, a string-literal union state through BaseEntity',
+      code: `${imports}
+export async function cancelMany(repo: Repository<Conversation>, ids: string[]) {
+  const result = await repo.update({ id: In(ids) }, { status: ConversationStatus.RESOLVED });
+  const downgraded = await Account.update({ id: 1 }, { plan: 'free' });
+  return [result.affected, downgraded.affected];
+}`,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          data: { method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`' },
+          line: L + 3,
+          column: 24,
+          endLine: L + 3,
+          endColumn: 93,
+        },
+        {
+          messageId: 'unguardedTransition',
+          data: { method: 'update()', column: 'plan', value: "`'free'`" },
+          line: L + 4,
+          column: 28,
+          endLine: L + 4,
+          endColumn: 71,
+        },
+      ],
+    },
+  ],
+});
