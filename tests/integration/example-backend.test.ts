@@ -51,8 +51,10 @@ describe('examples/chat-backend', () => {
   it('is flagged where the audit says it is unsafe, and only there', async () => {
     const eslint = new ESLint({ cwd: exampleDir });
     const results = await eslint.lintFiles(['.']);
+    const assignment = fs.readFileSync(path.join(exampleDir, 'src', 'assignment', 'assignment.service.ts'), 'utf8');
     expect(findings(results).sort()).toEqual([
       `src/ai-responder/ai-responder.service.ts:${String(lineOf(responder, 'await this.conversationRepository.save(conversation)'))} race-guard/no-stale-save`,
+      `src/assignment/assignment.service.ts:${String(lineOf(assignment, 'status: ConversationStatus.RESOLVED'))} race-guard/require-state-guard`,
     ]);
   });
 

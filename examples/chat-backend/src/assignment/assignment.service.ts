@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { Conversation } from '../conversation/conversation.entity.js';
+import { Conversation, ConversationStatus } from '../conversation/conversation.entity.js';
 
 /**
  * Agent-facing writes. They run while the AI may be mid-reply for the same conversation, which is
@@ -27,6 +27,15 @@ export class AssignmentService {
 
   async setPriority(conversationId: string, priority: number): Promise<void> {
     const result = await this.conversationRepository.update({ id: conversationId }, { priority });
+    if (!result.affected) {
+      throw new NotFoundException(`Conversation ${conversationId} not found`);
+    }
+  }
+
+  async resolve(conversationId: string): Promise<void> {
+    // ❌ Unguarded transition: keyed on the id alone, so it resolves the conversation whatever state
+    // it is in now — including one the workflow consumer just moved to PENDING for a new message.
+    const result = await this.conversationRepository.update(conversationId, { status: ConversationStatus.RESOLVED });
     if (!result.affected) {
       throw new NotFoundException(`Conversation ${conversationId} not found`);
     }
