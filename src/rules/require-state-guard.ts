@@ -99,7 +99,27 @@ export default createRule<Options, MessageIds>({
 
     function stateWrites(literal: ts.Expression | undefined, entity?: EntityMetadata): WrittenColumn[] {
       if (literal == null || !ts.isObjectLiteralExpression(literal)) return [];
-      return writtenColumns(checker, literal, entity).filter((written) => isStateColumn(written.column, columnOptions));
+      return writtenColumns(checker, literal, entity).filter(
+        (written) => isStateColumn(written.column, columnOptions) && isKnownState(written.property),
+      );
+    }
+
+    /**
+     * A transition moves a row to a state the code names (`Status.DONE`, `'offline'`); a value the
+     * caller supplies (`{ status: presence.status }`) is a setting, where last-writer-wins is the
+     * intended behaviour.
+     */
+    function isKnownState(property: ts.ObjectLiteralElementLike): boolean {
+      if (!ts.isPropertyAssignment(property)) return false;
+      let value = property.initializer;
+      while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value) || ts.isSatisfiesExpression(value)) value = value.expression;
+      if (ts.isStringLiteralLike(value) || ts.isNumericLiteral(value)) return true;
+      if (value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword) return true;
+      if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) {
+        const symbol = checker.getSymbolAtLocation(value);
+        return symbol != null && (symbol.flags & ts.SymbolFlags.EnumMember) !== 0;
+      }
+      return false;
     }
 
     function isGuarded(written: WrittenColumn, condition: Condition): boolean | undefined {

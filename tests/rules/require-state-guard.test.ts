@@ -78,6 +78,14 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
   await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
 }`,
     },
+    {
+      name: 'a caller-supplied value is a setting, not a transition',
+      code: `${imports}
+export async function setPresence(repo: Repository<Conversation>, id: string, status: ConversationStatus) {
+  await repo.update(id, { status });
+  await repo.update(id, { status: status as ConversationStatus });
+}`,
+    },
   ],
   invalid: [
     {
