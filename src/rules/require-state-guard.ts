@@ -81,11 +81,11 @@ export default createRule<Options, MessageIds>({
       checkThenAct:
         '{{method}} sets `{{column}}` to {{value}} after checking it at line {{checkLine}} (`{{check}}`), but its condition does not repeat the check: the row may have changed since it was read. Move the check into the condition and check `affected`.',
       whereOverrides:
-        'This `.where()` replaces the condition of `.{{previousMethod}}()` at line {{previousLine}} ({{previous}}): that check is silently dropped. Use `.andWhere()`.',
+        'This `.{{method}}()` replaces the condition of `.{{previousMethod}}()` at line {{previousLine}} ({{previous}}): that check is silently dropped. Use `.{{replacement}}()`.',
       uncheckedOutcome:
         'The result of this compare-and-set update of `{{column}}` is discarded: when another writer moved the row first it updates 0 rows and the code carries on as if the transition happened. Check `affected` (e.g. `if (!result.affected) return;`).',
       addGuard: 'Only update while `{{column}}` is still {{expected}}.',
-      useAndWhere: 'Use `.andWhere()` to keep the earlier condition.',
+      useAndWhere: 'Use `.{{replacement}}()` to keep the earlier condition.',
     },
   },
   create(context, [options]) {
@@ -193,8 +193,8 @@ export default createRule<Options, MessageIds>({
       }
       const [primary, ...others] = written.metadata.primaryColumns;
       if (primary == null || others.length > 0) return undefined;
-      return (fixer: TSESLint.RuleFixer) =>
-        fixer.replaceTextRange([criteria.getStart(), criteria.end], `{ ${primary.propertyName}: ${criteria.getText()}, ${key}: ${expected} }`);
+      const keyText = criteria.getText() === primary.propertyName ? primary.propertyName : `${primary.propertyName}: ${criteria.getText()}`;
+      return (fixer: TSESLint.RuleFixer) => fixer.replaceTextRange([criteria.getStart(), criteria.end], `{ ${keyText}, ${key}: ${expected} }`);
     }
 
     function checkQueryBuilderExecute(node: TSESTree.CallExpression): void {
@@ -206,8 +206,8 @@ export default createRule<Options, MessageIds>({
       const setCall = chain.find((link) => link.name === 'set');
       const [written] = stateWrites(setCall?.call.arguments[0]);
       if (written == null) return;
-      // Only the conditions from the last `.where()` on are in force.
-      const lastWhere = chain.map((link) => link.name).lastIndexOf('where');
+      // Only the conditions from the last `.where()` (or `.whereInIds()`, which sets too) are in force.
+      const lastWhere = chain.findLastIndex((link) => link.name === 'where' || link.name === 'whereInIds');
       const conditions = chain.slice(Math.max(lastWhere, 0)).filter((link) => WHERE_METHODS.has(link.name));
       if (conditions.some((link) => link.name === 'orWhere')) return;
       const columns = new Set<string>();
@@ -257,17 +257,21 @@ export default createRule<Options, MessageIds>({
       if (node.callee.type !== AST_NODE_TYPES.MemberExpression) return;
       const tsCall = services.esTreeNodeToTSNodeMap.get(node);
       const chain = callChain(tsCall.expression);
-      const previous = chain?.findLast((link) => WHERE_METHODS.has(link.name) && link.name !== 'whereInIds');
+      const previous = chain?.findLast((link) => WHERE_METHODS.has(link.name));
       if (previous == null) return;
       const declaration = resolvedDeclaration(checker, tsCall);
       if (declaration == null || classifyTypeormCall(checker, tsCall) == null) return;
       const property = node.callee.property;
+      if (property.type !== AST_NODE_TYPES.Identifier) return;
+      const replacement = property.name === 'whereInIds' ? 'andWhereInIds' : 'andWhere';
       const previousArgument = previous.call.arguments[0];
       const previousText = previousArgument == null ? '' : truncate(previousArgument.getText());
       context.report({
         loc: { start: property.loc.start, end: node.loc.end },
         messageId: 'whereOverrides',
         data: {
+          method: property.name,
+          replacement,
           previousMethod: previous.name,
           previousLine: String(lineOf(previous.call.expression.name)),
           previous: previousText,
@@ -275,7 +279,8 @@ export default createRule<Options, MessageIds>({
         suggest: [
           {
             messageId: 'useAndWhere',
-            fix: (fixer) => fixer.replaceText(property, 'andWhere'),
+            data: { replacement },
+            fix: (fixer) => fixer.replaceText(property, replacement),
           },
         ],
       });
@@ -315,6 +320,7 @@ export default createRule<Options, MessageIds>({
     function isResultDiscarded(node: TSESTree.CallExpression): boolean {
       const parent = node.parent;
       if (parent.type === AST_NODE_TYPES.ExpressionStatement) return true;
+      if (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'void') return true;
       if (parent.type === AST_NODE_TYPES.AwaitExpression) {
         if (parent.parent.type === AST_NODE_TYPES.ExpressionStatement) return true;
         const declarator = parent.parent;
@@ -390,6 +396,7 @@ export default createRule<Options, MessageIds>({
             checkPartialSave(node);
             break;
           case 'where':
+          case 'whereInIds':
             checkWhereOverride(node);
             break;
           default:

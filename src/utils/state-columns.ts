@@ -139,7 +139,7 @@ export function guardNames(metadata: EntityMetadata, state: ColumnMetadata, opti
  */
 export function conditionColumns(condition: ts.Expression): Set<string> | undefined {
   const node = skipParentheses(condition);
-  if (ts.isStringLiteralLike(node)) return columnsInSql(node.text);
+  if (ts.isStringLiteralLike(node)) return callsSqlFunction(node.text) ? undefined : columnsInSql(node.text);
   if (ts.isObjectLiteralExpression(node)) {
     const names = new Set<string>();
     for (const property of node.properties) {
@@ -165,7 +165,10 @@ export function conditionColumns(condition: ts.Expression): Set<string> | undefi
     const names = new Set<string>();
     const state = { readable: true };
     const visit = (inner: ts.Node): void => {
-      if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && /where$/i.test(inner.expression.name.text)) {
+      // An OR inside the brackets: a guard in one branch does not hold for the other.
+      if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && inner.expression.name.text === 'orWhere') {
+        state.readable = false;
+      } else if (ts.isCallExpression(inner) && ts.isPropertyAccessExpression(inner.expression) && /where$/i.test(inner.expression.name.text)) {
         const argument = inner.arguments[0];
         const found = argument == null ? undefined : conditionColumns(argument);
         if (found == null) state.readable = false;
@@ -177,6 +180,15 @@ export function conditionColumns(condition: ts.Expression): Set<string> | undefi
     return state.readable ? names : undefined;
   }
   return undefined;
+}
+
+/** `job_is_claimable(id, now())`: what a SQL function checks cannot be read from its arguments. */
+function callsSqlFunction(sql: string): boolean {
+  const withoutStrings = sql.replaceAll(/'(?:[^']|'')*'/g, ' ');
+  for (const match of withoutStrings.matchAll(/([A-Za-z_][\w$]*)\s*\(/g)) {
+    if (!['in', 'not', 'and', 'or', 'exists', 'any', 'all'].includes((match[1] ?? '').toLowerCase())) return true;
+  }
+  return false;
 }
 
 const SQL_WORDS = new Set(['and', 'or', 'not', 'in', 'is', 'null', 'like', 'ilike', 'between', 'true', 'false', 'any', 'all', 'exists', 'select', 'from', 'where', 'now', 'coalesce', 'lower', 'upper']);

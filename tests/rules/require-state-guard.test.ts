@@ -156,7 +156,7 @@ export async function escalate(repo: Repository<Conversation>, id: string) {
 export async function escalate(repo: Repository<Conversation>, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
   if (conversation.status !== ConversationStatus.OPEN) return;
-  const result = await repo.update({ id: id, status: ConversationStatus.OPEN }, { status: ConversationStatus.PENDING });
+  const result = await repo.update({ id, status: ConversationStatus.OPEN }, { status: ConversationStatus.PENDING });
   return result.affected;
 }`,
             },
@@ -229,7 +229,7 @@ export async function markPending(repo: Repository<Conversation>, id: string) {
         },
         {
           messageId: 'whereOverrides',
-          data: { previousMethod: 'where', previousLine: String(L + 7), previous: "'status = :status'" },
+          data: { method: 'where', replacement: 'andWhere', previousMethod: 'where', previousLine: String(L + 7), previous: "'status = :status'" },
           line: L + 8,
           column: 6,
           endLine: L + 8,
@@ -237,6 +237,7 @@ export async function markPending(repo: Repository<Conversation>, id: string) {
           suggestions: [
             {
               messageId: 'useAndWhere',
+              data: { replacement: 'andWhere' },
               output: `${imports}
 export async function markPending(repo: Repository<Conversation>, id: string) {
   const result = await repo
