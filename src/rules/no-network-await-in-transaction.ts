@@ -7,7 +7,8 @@ import { CodePathEventLog, solveForward, type RecordedCodePath } from '../utils/
 import { createRule } from '../utils/create-rule.js';
 import { takesPessimisticLock } from '../utils/entity-flow-summaries.js';
 import { getTypeServices } from '../utils/type-information.js';
-import { classifyTypeormCall, isTransactionCall } from '../utils/typeorm-calls.js';
+import { transactionalDecoratorOf, transactionRunnerOf } from '../utils/transaction-scopes.js';
+import { classifyTypeormCall } from '../utils/typeorm-calls.js';
 
 export interface NoNetworkAwaitInTransactionOptions {
   windowKinds?: AwaitKind[];
@@ -87,9 +88,6 @@ const LOCKING_READS = new Set([
 
 const LOCK_MODE = /pessimistic_[a-z_]+|for_no_key_update|for_key_share/;
 const SQL_LOCK = /\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/i;
-
-/** `@Transactional()` propagations that may run the method without a transaction of its own or the caller's. */
-const NON_TRANSACTIONAL_PROPAGATION = /\b(?:NEVER|Never|NOT_SUPPORTED|NotSupported|SUPPORTS|Supports)\b/;
 
 const ADVICE =
   'Make the call first, outside the transaction, then write its result in a short transaction with a compare-and-set update (criteria that check the state you read; test `affected`).';
@@ -213,43 +211,33 @@ export default createRule<Options, MessageIds>({
       for (const [node, finding] of findings) context.report({ node, messageId: finding.messageId, data: finding.data });
     }
 
-    /** The transaction a whole function runs in: a transaction callback or a `@Transactional()` method. */
+    /**
+     * The transaction a whole function runs in: a callback that a transaction runner runs
+     * (`manager.transaction(cb)`, a wrapper of the project), or a `@Transactional()` method.
+     */
     function contextOf(fn: TSESTree.Node): TransactionStart | undefined {
       if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression && fn.type !== AST_NODE_TYPES.FunctionExpression) return undefined;
       const parent = fn.parent;
-      // `dataSource.transaction(cb)`, `manager.transaction('SERIALIZABLE', cb)`: the callback comes last.
-      if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.at(-1) === fn) {
-        if (!isTransactionCall(checker, tsNode(parent))) return undefined;
-        return { id: -1, label: `\`${callLabel(parent.callee)}()\``, line: parent.loc.start.line };
+      if (parent.type === AST_NODE_TYPES.CallExpression) {
+        const index = parent.arguments.indexOf(fn);
+        if (index < 0) return undefined;
+        const runner = transactionRunnerOf(checker, tsNode(parent));
+        if (runner?.callbackIndexes.has(index) !== true) return undefined;
+        const call = `\`${callLabel(parent.callee)}()\``;
+        const label = runner.chain.length > 1 ? `${call} (${runner.chain.join(' → ')}())` : call;
+        return { id: -1, label, line: parent.loc.start.line };
       }
-      if (parent.type === AST_NODE_TYPES.MethodDefinition && parent.value === fn) {
-        const decorator = transactionalDecorator(parent.decorators);
+      if (parent.type === AST_NODE_TYPES.MethodDefinition && parent.value === fn && parent.decorators.length > 0) {
+        const method = tsNode(parent);
+        const decorators = ts.canHaveDecorators(method) ? (ts.getDecorators(method) ?? []) : [];
+        const decorator = transactionalDecoratorOf(checker, decorators);
         if (decorator == null) return undefined;
-        return { id: -1, label: `\`@Transactional()\` on \`${methodName(parent)}\``, line: decorator.loc.start.line };
-      }
-      return undefined;
-    }
-
-    /**
-     * `@Transactional()` (typeorm-transactional, @nestjs-cls/transactional and look-alikes), unless its
-     * propagation may run the method without a transaction (`NEVER`, `NOT_SUPPORTED`, `SUPPORTS`).
-     */
-    function transactionalDecorator(decorators: readonly TSESTree.Decorator[]): TSESTree.Decorator | undefined {
-      for (const decorator of decorators) {
-        let expression: TSESTree.Expression = decorator.expression;
-        let args: readonly TSESTree.CallExpressionArgument[] = [];
-        if (expression.type === AST_NODE_TYPES.CallExpression) {
-          args = expression.arguments;
-          expression = expression.callee;
-        }
-        const name = expression.type === AST_NODE_TYPES.Identifier
-          ? expression.name
-          : expression.type === AST_NODE_TYPES.MemberExpression && !expression.computed && expression.property.type === AST_NODE_TYPES.Identifier
-            ? expression.property.name
-            : undefined;
-        if (name !== 'Transactional') continue;
-        if (args.some((argument) => NON_TRANSACTIONAL_PROPAGATION.test(sourceCode.getText(argument)))) return undefined;
-        return decorator;
+        const expression = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+        return {
+          id: -1,
+          label: `\`@${expression.getText().replace(/\s+/g, '')}()\` on \`${methodName(parent)}\``,
+          line: sourceCode.getLocFromIndex(decorator.getStart()).line,
+        };
       }
       return undefined;
     }
@@ -260,7 +248,7 @@ export default createRule<Options, MessageIds>({
       if (site.returned && (!state.has('C') || !isThenable(site.operand))) return;
       // `await manager.transaction(cb)` nested in another transaction: cb's own awaits are reported.
       const operand = unwrap(site.operand);
-      if (operand.type === AST_NODE_TYPES.CallExpression && isTransactionCall(checker, tsNode(operand))) return;
+      if (operand.type === AST_NODE_TYPES.CallExpression && transactionRunnerOf(checker, tsNode(operand)) != null) return;
       const summary = classifier.classifyAwaited(tsNode(site.operand) as ts.Expression);
       const kind = windowKindsOf(summary, windowKinds)[0];
       if (kind == null) return;

@@ -12,7 +12,8 @@ import { LlmClient } from './shared/llm-client.js';
 import { Assistant } from './shared/assistant.js';
 import { PaymentClient, sleep } from './shared/payments.js';
 import { MessageCounter } from './shared/services.js';
-import { Propagation, Transactional, runOnTransactionCommit } from './shared/transactional.js';
+import { Propagation, Transactional, runInTransaction, runOnTransactionCommit } from 'typeorm-transactional';
+import { RequestContext, Transaction, TransactionalConnection } from '@vendure/core';
 `;
 
 /** Line numbers in cases count from the first line of `imports`. */
@@ -211,6 +212,39 @@ export async function odd(loose: any, queryRunner: QueryRunner, llm: LlmClient, 
   await llm.complete(String(await list[0]));
   const returned = () => llm.complete('not a transaction');
   void returned;
+}`,
+    },
+    {
+      name: "Vendure's @Transaction('manual') starts no transaction by itself",
+      code: `${imports}
+export class Resolver {
+  constructor(private readonly llm: LlmClient) {}
+
+  @Transaction('manual')
+  async draft(ctx: RequestContext): Promise<string> {
+    void ctx;
+    return await this.llm.complete('manual');
+  }
+}`,
+    },
+    {
+      name: 'a function that takes a callback but runs it outside its transaction is no transaction runner',
+      code: `${imports}
+export class Audit {
+  constructor(private readonly dataSource: DataSource, private readonly llm: LlmClient) {}
+
+  private async timed<T>(work: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    const result = await work();
+    await this.dataSource.transaction(async (manager) => {
+      await manager.increment(Conversation, { id: 'stats' }, 'priority', Date.now() - started);
+    });
+    return result;
+  }
+
+  async reply(): Promise<string> {
+    return this.timed(async () => this.llm.complete('outside'));
+  }
 }`,
     },
     {
@@ -616,6 +650,129 @@ export async function emit(dataSource: DataSource, project: Project) {
           column: 5,
           endLine: L + 5,
           endColumn: 25,
+        },
+      ],
+    },
+    {
+      name: "typeorm-transactional's runInTransaction(fn, options)",
+      code: `${imports}
+export async function reply(llm: LlmClient) {
+  await runInTransaction(async () => {
+    await llm.complete('q');
+  }, { propagation: Propagation.REQUIRES_NEW });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'networkInTransaction',
+          data: { what: AWAIT, kind: NETWORK, chain: `llm.complete(…) → ${LLM}`, start: '`runInTransaction()`', startLine: String(L + 3) },
+          line: L + 4,
+          column: 5,
+          endLine: L + 4,
+          endColumn: 28,
+        },
+      ],
+    },
+    {
+      name: "Vendure: @Transaction() resolvers and connection.withTransaction()",
+      code: `${imports}
+export class Resolver {
+  constructor(private readonly connection: TransactionalConnection, private readonly payments: PaymentClient) {}
+
+  @Transaction()
+  async capture(ctx: RequestContext, id: string): Promise<boolean> {
+    void ctx;
+    return await this.payments.capture(id);
+  }
+
+  async settle(ctx: RequestContext, id: string): Promise<void> {
+    await this.connection.withTransaction(ctx, async (transactionCtx) => {
+      void transactionCtx;
+      await this.payments.capture(id);
+    });
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'networkInTransaction',
+          data: { what: AWAIT, kind: NETWORK, chain: `this.payments.capture(…) → ${PAYMENT}`, start: '`@Transaction()` on `Resolver.capture`', startLine: String(L + 5) },
+          line: L + 8,
+          column: 12,
+          endLine: L + 8,
+          endColumn: 43,
+        },
+        {
+          messageId: 'networkInTransaction',
+          data: { what: AWAIT, kind: NETWORK, chain: `this.payments.capture(…) → ${PAYMENT}`, start: '`this.connection.withTransaction()`', startLine: String(L + 12) },
+          line: L + 14,
+          column: 7,
+          endLine: L + 14,
+          endColumn: 38,
+        },
+      ],
+    },
+    {
+      name: 'a transaction wrapper of the project (a closure that calls the work inside transaction()), and a wrapper of it',
+      code: `${imports}
+export class OrderService {
+  constructor(private readonly manager: EntityManager, private readonly payments: PaymentClient) {}
+
+  protected async atomicPhase<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    const doWork = async (m: EntityManager): Promise<T> => {
+      return await work(m);
+    };
+    return this.manager.transaction(async (m) => doWork(m));
+  }
+
+  protected async withRetry<T>(attempts: number, work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.atomicPhase(work);
+    } catch (error) {
+      if (attempts <= 1) throw error;
+      return this.withRetry(attempts - 1, work);
+    }
+  }
+
+  async capture(id: string): Promise<void> {
+    await this.atomicPhase(async (manager) => {
+      await manager.update(Conversation, { id }, { status: ConversationStatus.PENDING });
+      await this.payments.capture(id);
+    });
+    await this.withRetry(3, async () => {
+      await this.payments.capture(id);
+    });
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'networkInTransaction',
+          data: {
+            what: AWAIT,
+            kind: NETWORK,
+            chain: `this.payments.capture(…) → ${PAYMENT}`,
+            start: '`this.atomicPhase()` (OrderService.atomicPhase → transaction())',
+            startLine: String(L + 22),
+          },
+          line: L + 24,
+          column: 7,
+          endLine: L + 24,
+          endColumn: 38,
+        },
+        {
+          messageId: 'networkInTransaction',
+          data: {
+            what: AWAIT,
+            kind: NETWORK,
+            chain: `this.payments.capture(…) → ${PAYMENT}`,
+            start: '`this.withRetry()` (OrderService.withRetry → OrderService.atomicPhase → transaction())',
+            startLine: String(L + 26),
+          },
+          line: L + 27,
+          column: 7,
+          endLine: L + 27,
+          endColumn: 38,
         },
       ],
     },
