@@ -11,22 +11,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import tsParser from '@typescript-eslint/parser';
 import { ESLint } from 'eslint';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-import { pluginForESLint } from '../support/plugin.js';
 import { fixturesDir } from '../rule-tester.js';
+import { corpusDir, corpusFiles, createCorpusESLint, expectReportsAtMarkers, lintOnce } from '../support/corpus.js';
 
-const RULE_ID = 'race-guard/no-stale-save';
-const MARKER = '❌ no-stale-save';
-const corpusDir = path.join(fixturesDir, 'no-stale-save');
-
-const fixtureNames = fs
-  .readdirSync(corpusDir)
-  .filter((name) => name.endsWith('.ts') && !name.startsWith('.'))
-  .sort();
+const RULE_NAME = 'no-stale-save';
+const dir = corpusDir(RULE_NAME);
+const fixtureNames = corpusFiles(dir);
 
 /** One ESLint per mode, created on first use: the project service is slow to start. */
 const eslints = new Map<'lint' | 'fix', ESLint>();
@@ -34,49 +28,10 @@ const eslints = new Map<'lint' | 'fix', ESLint>();
 function eslintFor(mode: 'lint' | 'fix'): ESLint {
   let eslint = eslints.get(mode);
   if (eslint == null) {
-    eslint = new ESLint({
-      cwd: fixturesDir,
-      overrideConfigFile: true,
-      overrideConfig: {
-        files: ['**/*.ts'],
-        languageOptions: {
-          parser: tsParser,
-          parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
-        },
-        plugins: { 'race-guard': pluginForESLint },
-        rules: { [RULE_ID]: 'error' },
-      },
-      fix: mode === 'fix',
-    });
+    eslint = createCorpusESLint(RULE_NAME, { fix: mode === 'fix' });
     eslints.set(mode, eslint);
   }
   return eslint;
-}
-
-/** The 1-based line of every expected report, repeated when a line expects several. */
-function markerLines(source: string): number[] {
-  return source.split('\n').flatMap((line, index) => {
-    const count = line.split(MARKER).length - 1;
-    return Array.from({ length: count }, () => index + 1);
-  });
-}
-
-/** The elements of `from` not matched one-for-one in `remove` (multiset difference), sorted. */
-function difference(from: readonly number[], remove: readonly number[]): number[] {
-  const left = [...remove];
-  const result: number[] = [];
-  for (const value of [...from].sort((a, b) => a - b)) {
-    const index = left.indexOf(value);
-    if (index === -1) result.push(value);
-    else left.splice(index, 1);
-  }
-  return result;
-}
-
-async function lintOnce(eslint: ESLint, text: string, filePath: string): Promise<ESLint.LintResult> {
-  const [result] = await eslint.lintText(text, { filePath });
-  if (result == null) throw new Error(`ESLint returned no result for ${filePath}`);
-  return result;
 }
 
 // ---- type-checking a fixed file with the TypeScript API --------------------------------------
@@ -134,23 +89,11 @@ describe('no-stale-save fixture corpus', () => {
   });
 
   describe.each(fixtureNames)('%s', (name) => {
-    const filePath = path.join(corpusDir, name);
+    const filePath = path.join(dir, name);
     const source = fs.readFileSync(filePath, 'utf8');
 
     it('reports exactly the lines marked `// ❌ no-stale-save`', async () => {
-      const result = await lintOnce(eslintFor('lint'), source, filePath);
-      const foreign = result.messages.filter((message) => message.ruleId !== RULE_ID);
-      expect(foreign.map((message) => `${String(message.line)}: ${message.message}`)).toEqual([]);
-
-      const reported = result.messages.map((message) => message.line);
-      const expected = markerLines(source);
-      const lines = source.split('\n');
-      const describeLine = (line: number): string => `${String(line)}: ${lines[line - 1]?.trim() ?? ''}`;
-      const details = result.messages.map((message) => `  ${String(message.line)}: ${message.message}`).join('\n');
-      expect(
-        { missed: difference(expected, reported).map(describeLine), unexpected: difference(reported, expected).map(describeLine) },
-        `${name}: report lines vs marker lines; reports were:\n${details}`,
-      ).toEqual({ missed: [], unexpected: [] });
+      await expectReportsAtMarkers(eslintFor('lint'), RULE_NAME, source, filePath);
     });
 
     it('autofix output is idempotent and type-checks', async () => {

@@ -1,0 +1,92 @@
+/**
+ * Fixture corpora: folders of real TypeScript (`tests/fixtures/<rule>/*.ts`) that type-check against
+ * the fixture project. A line the rule should report carries the trailing comment `// ❌ <rule>`
+ * (once per expected report) on the line where the report starts; every other line must stay silent.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+import tsParser from '@typescript-eslint/parser';
+import { ESLint } from 'eslint';
+import { expect } from 'vitest';
+
+import { fixturesDir } from '../rule-tester.js';
+import { pluginForESLint } from './plugin.js';
+
+/** The corpus folder of a rule. */
+export function corpusDir(ruleName: string): string {
+  return path.join(fixturesDir, ruleName);
+}
+
+/** The `.ts` files of a corpus folder, sorted (dot files are scratch copies). */
+export function corpusFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.ts') && !name.startsWith('.'))
+    .sort();
+}
+
+/** An ESLint with only `race-guard/<ruleName>` on, typed against `tests/fixtures`. */
+export function createCorpusESLint(ruleName: string, options: { fix?: boolean } = {}): ESLint {
+  return new ESLint({
+    cwd: fixturesDir,
+    overrideConfigFile: true,
+    overrideConfig: {
+      files: ['**/*.ts'],
+      languageOptions: {
+        parser: tsParser,
+        parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
+      },
+      plugins: { 'race-guard': pluginForESLint },
+      rules: { [`race-guard/${ruleName}`]: 'error' },
+    },
+    fix: options.fix === true,
+  });
+}
+
+/** The 1-based line of every expected report, repeated when a line expects several. */
+export function markerLines(source: string, marker: string): number[] {
+  return source.split('\n').flatMap((line, index) => {
+    const count = line.split(marker).length - 1;
+    return Array.from({ length: count }, () => index + 1);
+  });
+}
+
+/** The elements of `from` not matched one-for-one in `remove` (multiset difference), sorted. */
+export function difference(from: readonly number[], remove: readonly number[]): number[] {
+  const left = [...remove];
+  const result: number[] = [];
+  for (const value of [...from].sort((a, b) => a - b)) {
+    const index = left.indexOf(value);
+    if (index === -1) result.push(value);
+    else left.splice(index, 1);
+  }
+  return result;
+}
+
+export async function lintOnce(eslint: ESLint, text: string, filePath: string): Promise<ESLint.LintResult> {
+  const [result] = await eslint.lintText(text, { filePath });
+  if (result == null) throw new Error(`ESLint returned no result for ${filePath}`);
+  return result;
+}
+
+/**
+ * Lints a corpus file and expects the rule's reports exactly on the lines marked
+ * `// ❌ <ruleName>`, and no message from anything else (a parse error, another rule).
+ */
+export async function expectReportsAtMarkers(eslint: ESLint, ruleName: string, source: string, filePath: string): Promise<void> {
+  const ruleId = `race-guard/${ruleName}`;
+  const result = await lintOnce(eslint, source, filePath);
+  const foreign = result.messages.filter((message) => message.ruleId !== ruleId);
+  expect(foreign.map((message) => `${String(message.line)}: ${message.message}`)).toEqual([]);
+
+  const reported = result.messages.map((message) => message.line);
+  const expected = markerLines(source, `❌ ${ruleName}`);
+  const lines = source.split('\n');
+  const describeLine = (line: number): string => `${String(line)}: ${lines[line - 1]?.trim() ?? ''}`;
+  const details = result.messages.map((message) => `  ${String(message.line)}: ${message.message}`).join('\n');
+  expect(
+    { missed: difference(expected, reported).map(describeLine), unexpected: difference(reported, expected).map(describeLine) },
+    `${path.basename(filePath)}: report lines vs marker lines; reports were:\n${details}`,
+  ).toEqual({ missed: [], unexpected: [] });
+}
