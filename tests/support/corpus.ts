@@ -8,6 +8,7 @@ import path from 'node:path';
 
 import tsParser from '@typescript-eslint/parser';
 import { ESLint } from 'eslint';
+import ts from 'typescript';
 import { expect } from 'vitest';
 
 import { fixturesDir } from '../rule-tester.js';
@@ -89,4 +90,67 @@ export async function expectReportsAtMarkers(eslint: ESLint, ruleName: string, s
     { missed: difference(expected, reported).map(describeLine), unexpected: difference(reported, expected).map(describeLine) },
     `${path.basename(filePath)}: report lines vs marker lines; reports were:\n${details}`,
   ).toEqual({ missed: [], unexpected: [] });
+}
+
+// ---- type-checking a rewritten fixture with the TypeScript API ---------------------------------
+
+interface TypeCheckSetup {
+  compilerOptions: ts.CompilerOptions;
+  host: ts.CompilerHost;
+}
+
+let typeCheckSetup: TypeCheckSetup | undefined;
+
+/** Read `tests/fixtures/tsconfig.json` on first use; declaration files and shared fixtures are parsed once. */
+function getTypeCheckSetup(): TypeCheckSetup {
+  if (typeCheckSetup != null) return typeCheckSetup;
+  const parsedConfig = ts.getParsedCommandLineOfConfigFile(path.join(fixturesDir, 'tsconfig.json'), undefined, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    },
+  });
+  if (parsedConfig == null) throw new Error('tests/fixtures/tsconfig.json could not be read');
+  const compilerOptions = parsedConfig.options;
+
+  const sourceFileCache = new Map<string, ts.SourceFile>();
+  const baseHost = ts.createCompilerHost(compilerOptions);
+  const host: ts.CompilerHost = {
+    ...baseHost,
+    getSourceFile(fileName, languageVersion, onError, shouldCreate) {
+      const cacheable = fileName.endsWith('.d.ts') || fileName.endsWith('.d.mts') || fileName.endsWith('.d.cts') || fileName.includes('/fixtures/shared/');
+      const cached = cacheable ? sourceFileCache.get(fileName) : undefined;
+      if (cached != null) return cached;
+      const sourceFile = baseHost.getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      if (cacheable && sourceFile != null) sourceFileCache.set(fileName, sourceFile);
+      return sourceFile;
+    },
+  };
+  typeCheckSetup = { compilerOptions, host };
+  return typeCheckSetup;
+}
+
+/**
+ * Type errors in `text` when it is compiled as a sibling of `fixturePath` (so imports resolve alike),
+ * written to a temporary dot file named `<tempPrefix><basename>` (dot files are not corpus files).
+ */
+export function typeErrorsOf(text: string, fixturePath: string, tempPrefix: string): string[] {
+  const { compilerOptions, host } = getTypeCheckSetup();
+  const tempPath = path.join(path.dirname(fixturePath), `${tempPrefix}${path.basename(fixturePath)}`);
+  fs.writeFileSync(tempPath, text);
+  try {
+    const program = ts.createProgram({ rootNames: [tempPath], options: compilerOptions, host });
+    const sourceFile = program.getSourceFile(tempPath);
+    if (sourceFile == null) return [`${tempPath} is not part of the program`];
+    const diagnostics = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)];
+    return diagnostics.map((diagnostic) => {
+      const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+      if (diagnostic.start == null) return message;
+      const { line, character } = sourceFile.getLineAndCharacterOfPosition(diagnostic.start);
+      const lineText = text.split('\n')[line]?.trim() ?? '';
+      return `${String(line + 1)}:${String(character + 1)} ${message}\n    ${lineText}`;
+    });
+  } finally {
+    fs.rmSync(tempPath, { force: true });
+  }
 }
