@@ -1,10 +1,11 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
-import { AWAIT_KINDS, getAwaitClassifier, windowKindsOf, type AwaitKind } from '../utils/await-classification.js';
+import { getAwaitClassifier, windowKindsOf, type AwaitKind } from '../utils/await-classification.js';
 import { callLabel, chainText, kindText } from '../utils/call-labels.js';
 import { CodePathEventLog, solveForward, type RecordedCodePath } from '../utils/code-path-events.js';
 import { createRule } from '../utils/create-rule.js';
+import { awaitClassificationSchema } from '../utils/option-schemas.js';
 import { takesPessimisticLock } from '../utils/entity-flow-summaries.js';
 import { getTypeServices } from '../utils/type-information.js';
 import { transactionalDecoratorOf, transactionRunnerOf } from '../utils/transaction-scopes.js';
@@ -105,26 +106,10 @@ export default createRule<Options, MessageIds>({
       {
         type: 'object',
         additionalProperties: false,
-        properties: {
-          windowKinds: {
-            type: 'array',
-            description: 'Which kinds of awaited call are reported while a transaction or row lock is held.',
-            items: { type: 'string', enum: [...AWAIT_KINDS] },
-            uniqueItems: true,
-          },
-          networkModules: {
-            type: 'array',
-            description: 'More packages whose calls are network I/O (e.g. an in-house API client).',
-            items: { type: 'string', minLength: 1 },
-            uniqueItems: true,
-          },
-          localModules: {
-            type: 'array',
-            description: 'More packages whose calls are local work, never reported.',
-            items: { type: 'string', minLength: 1 },
-            uniqueItems: true,
-          },
-        },
+        properties: awaitClassificationSchema(
+          'Which kinds of awaited call are reported while a transaction or row lock is held.',
+          'More packages whose calls are local work, never reported.',
+        ),
       },
     ],
     defaultOptions: [{ windowKinds: DEFAULT_WINDOW_KINDS, networkModules: [], localModules: [] }],

@@ -9,8 +9,10 @@ import {
   type AwaitKind,
   type AwaitSummary,
 } from '../utils/await-classification.js';
-import { CodePathEventLog, solveForward, type RecordedCodePath } from '../utils/code-path-events.js';
+import { CodePathEventLog, joinSetMaps, setMapsEqual, solveForward, type RecordedCodePath } from '../utils/code-path-events.js';
+import { callLabel } from '../utils/call-labels.js';
 import { createRule } from '../utils/create-rule.js';
+import { awaitClassificationSchema } from '../utils/option-schemas.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/entity-metadata.js';
 import { loadOfCall, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
 import { columnsAtRisk, loadedColumnsSpecOf, type LoadedColumnsSpec } from '../utils/loaded-columns.js';
@@ -107,24 +109,10 @@ export default createRule<Options, MessageIds>({
         type: 'object',
         additionalProperties: false,
         properties: {
-          windowKinds: {
-            type: 'array',
-            description: 'Which kinds of awaited call open a stale-save window.',
-            items: { type: 'string', enum: [...AWAIT_KINDS] },
-            uniqueItems: true,
-          },
-          networkModules: {
-            type: 'array',
-            description: 'More packages whose calls are network I/O (e.g. an in-house API client).',
-            items: { type: 'string', minLength: 1 },
-            uniqueItems: true,
-          },
-          localModules: {
-            type: 'array',
-            description: 'More packages whose calls are local work that never opens a window.',
-            items: { type: 'string', minLength: 1 },
-            uniqueItems: true,
-          },
+          ...awaitClassificationSchema(
+            'Which kinds of awaited call open a stale-save window.',
+            'More packages whose calls are local work that never opens a window.',
+          ),
           loaders: {
             type: 'array',
             description: 'Names of more functions or methods that return a loaded entity (`retrieve`, `OrderService.retrieve`).',
@@ -535,7 +523,7 @@ export default createRule<Options, MessageIds>({
             // rejects half-way hands this stale state to the catch/finally too.
             for (const tryStatement of event.info.tries) {
               const before = pendingHandlers.get(tryStatement);
-              pendingHandlers.set(tryStatement, before == null ? stale : joinStates(before, stale));
+              pendingHandlers.set(tryStatement, before == null ? stale : joinSetMaps(before, stale));
             }
             return stale;
           }
@@ -546,13 +534,13 @@ export default createRule<Options, MessageIds>({
                 entry = markStale(state, event.receiverWindow.id);
               }
               const before = closureEntries.get(event.fn);
-              closureEntries.set(event.fn, before == null ? entry : joinStates(before, entry));
+              closureEntries.set(event.fn, before == null ? entry : joinSetMaps(before, entry));
             }
             return state;
           }
           case 'handler-entry': {
             const pending = pendingHandlers.get(event.tryStatement);
-            return pending == null ? state : joinStates(state, pending);
+            return pending == null ? state : joinSetMaps(state, pending);
           }
           case 'write': {
             let current = state;
@@ -597,14 +585,14 @@ export default createRule<Options, MessageIds>({
           }
         }
       };
-      let entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinStates, statesEqual);
+      let entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinSetMaps, setMapsEqual);
       // Handler states feed back into the solution: re-solve until they settle (a few rounds).
       for (let round = 0; round < 4; round++) {
         const settled = new Map(pendingHandlers);
-        entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinStates, statesEqual);
+        entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinSetMaps, setMapsEqual);
         if ([...pendingHandlers].every(([tryStatement, state]) => {
           const previous = settled.get(tryStatement);
-          return previous != null && statesEqual(previous, state);
+          return previous != null && setMapsEqual(previous, state);
         })) break;
       }
       reporting = true;
@@ -901,61 +889,13 @@ function pickStale(stale: readonly string[], kindRank: (awaitId: number) => numb
   return best == null ? undefined : { loadId: best.loadId, awaitId: best.awaitId };
 }
 
-function joinStates(a: FlowState, b: FlowState): FlowState {
-  const next = new Map<Variable, ReadonlySet<string>>(a);
-  for (const [variable, states] of b) {
-    const existing = next.get(variable);
-    next.set(variable, existing == null ? states : new Set([...existing, ...states]));
-  }
-  return next;
-}
-
-function statesEqual(a: FlowState, b: FlowState): boolean {
-  if (a.size !== b.size) return false;
-  for (const [variable, states] of a) {
-    const other = b.get(variable);
-    if (other?.size !== states.size) return false;
-    for (const entry of states) if (!other.has(entry)) return false;
-  }
-  return true;
-}
-
 function loaderText(load: LoadInfo): string {
   const [first, ...rest] = load.loader.chain;
   return rest.length === 0 ? `${first ?? 'a load'}()` : `${first ?? ''}() → ${rest.join(' → ')}()`;
 }
 
 function awaitedText(info: AwaitInfo): string {
-  const operand = info.operand;
-  const expression = operand.type === AST_NODE_TYPES.CallExpression || operand.type === AST_NODE_TYPES.NewExpression ? operand : undefined;
-  if (expression == null) return labelOf(operand);
-  const callee = labelOf(expression.callee, true);
-  return `${callee}(${expression.arguments.length > 0 ? '…' : ''})`;
-}
-
-function labelOf(node: TSESTree.Node, keepThis = false): string {
-  switch (node.type) {
-    case AST_NODE_TYPES.Identifier:
-      return node.name;
-    case AST_NODE_TYPES.ThisExpression:
-      return 'this';
-    case AST_NODE_TYPES.MemberExpression: {
-      const object = labelOf(node.object, keepThis);
-      if (node.computed || node.property.type !== AST_NODE_TYPES.Identifier) return `${object}[…]`;
-      return `${object}.${node.property.name}`;
-    }
-    case AST_NODE_TYPES.CallExpression:
-      return `${labelOf(node.callee, keepThis)}(${node.arguments.length > 0 ? '…' : ''})`;
-    case AST_NODE_TYPES.AwaitExpression:
-      return labelOf(node.argument, keepThis);
-    case AST_NODE_TYPES.ChainExpression:
-      return labelOf(node.expression, keepThis);
-    case AST_NODE_TYPES.TSNonNullExpression:
-    case AST_NODE_TYPES.TSAsExpression:
-      return labelOf(node.expression, keepThis);
-    default:
-      return '…';
-  }
+  return callLabel(info.operand);
 }
 
 function reasonText(kind: AwaitKind, chain: readonly string[]): string {

@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 
-import { CodePathEventLog, solveForward, type RecordedCodePath } from '../utils/code-path-events.js';
+import { CodePathEventLog, joinSetMaps, setMapsEqual, solveForward, type RecordedCodePath } from '../utils/code-path-events.js';
 import { createRule } from '../utils/create-rule.js';
 import {
   acquisitionMayFail,
@@ -460,24 +460,24 @@ export default createRule<Options, MessageIds>({
             }
             if (catchTry != null) {
               const before = pending.get(catchTry);
-              pending.set(catchTry, before == null ? toCatch : joinStates(before, toCatch));
+              pending.set(catchTry, before == null ? toCatch : joinSetMaps(before, toCatch));
             }
             return state;
           }
           case 'catch-entry': {
             const waiting = pending.get(event.tryStatement);
-            return waiting == null ? state : joinStates(state, waiting);
+            return waiting == null ? state : joinSetMaps(state, waiting);
           }
         }
       };
 
-      let entries = solveForward<FlowEvent, FlowState>(recorded, new Map(), transfer, joinStates, statesEqual);
+      let entries = solveForward<FlowEvent, FlowState>(recorded, new Map(), transfer, joinSetMaps, setMapsEqual);
       for (let round = 0; round < 4; round++) {
         const settled = new Map(pending);
-        entries = solveForward<FlowEvent, FlowState>(recorded, new Map(), transfer, joinStates, statesEqual);
+        entries = solveForward<FlowEvent, FlowState>(recorded, new Map(), transfer, joinSetMaps, setMapsEqual);
         if ([...pending].every(([tryStatement, state]) => {
           const previous = settled.get(tryStatement);
-          return previous != null && statesEqual(previous, state);
+          return previous != null && setMapsEqual(previous, state);
         })) break;
       }
       reporting = true;
@@ -882,21 +882,3 @@ function mapEntries(state: FlowState, id: number, map: (entry: string) => string
   return withEntry(state, id, new Set([...current].map(map).filter((entry) => entry !== '')));
 }
 
-function joinStates(a: FlowState, b: FlowState): FlowState {
-  const next = new Map<number, ReadonlySet<string>>(a);
-  for (const [id, values] of b) {
-    const existing = next.get(id);
-    next.set(id, existing == null ? values : new Set([...existing, ...values]));
-  }
-  return next;
-}
-
-function statesEqual(a: FlowState, b: FlowState): boolean {
-  if (a.size !== b.size) return false;
-  for (const [id, values] of a) {
-    const other = b.get(id);
-    if (other?.size !== values.size) return false;
-    for (const value of values) if (!other.has(value)) return false;
-  }
-  return true;
-}

@@ -122,3 +122,26 @@ export function solveForward<E, S>(
   }
   return entry;
 }
+
+/** A dataflow state: for each key, the set of facts that may hold. */
+export type SetMap<K> = ReadonlyMap<K, ReadonlySet<string>>;
+
+/** The "may" join: a fact holds after a merge if it holds on any incoming path. */
+export function joinSetMaps<K>(a: SetMap<K>, b: SetMap<K>): SetMap<K> {
+  const next = new Map<K, ReadonlySet<string>>(a);
+  for (const [key, facts] of b) {
+    const existing = next.get(key);
+    next.set(key, existing == null ? facts : new Set([...existing, ...facts]));
+  }
+  return next;
+}
+
+export function setMapsEqual<K>(a: SetMap<K>, b: SetMap<K>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, facts] of a) {
+    const other = b.get(key);
+    if (other?.size !== facts.size) return false;
+    for (const fact of facts) if (!other.has(fact)) return false;
+  }
+  return true;
+}
