@@ -295,11 +295,12 @@ export default createRule<Options, MessageIds>({
     ): void {
       const check = stateCheckBefore(tsCall, written.column, written.metadata);
       const value = written.valueText == null ? 'a new value' : `\`${truncate(written.valueText)}\``;
-      const fix = check?.expected == null ? undefined : guardFix(check.expected);
+      const expected = check?.expected ?? loadedState(tsCall, written);
+      const fix = expected == null ? undefined : guardFix(expected);
       const suggest =
-        fix == null || check?.expected == null
+        fix == null || expected == null
           ? []
-          : [{ messageId: 'addGuard' as const, data: { column: written.column.propertyName, expected: `\`${check.expected}\`` }, fix }];
+          : [{ messageId: 'addGuard' as const, data: { column: written.column.propertyName, expected: `\`${expected}\`` }, fix }];
       if (check != null) {
         context.report({
           node,
@@ -310,6 +311,32 @@ export default createRule<Options, MessageIds>({
       } else {
         context.report({ node, messageId: 'unguardedTransition', data: { method, column: written.column.propertyName, value }, suggest });
       }
+    }
+
+    /**
+     * `update({ id: conversation.id }, …)` with `conversation` a loaded entity: the state it was
+     * loaded in (`conversation.status`) is the state the write expects.
+     */
+    function loadedState(call: ts.CallExpression, written: WrittenColumn): string | undefined {
+      const [primary, ...others] = written.metadata.primaryColumns;
+      if (primary == null || others.length > 0) return undefined;
+      let holder: ts.Expression | undefined;
+      const visit = (node: ts.Node): void => {
+        if (holder != null) return;
+        if (ts.isPropertyAccessExpression(node) && node.name.text === primary.propertyName && ts.isIdentifier(node.expression)) {
+          const owner = checker.getNonNullableType(checker.getTypeAtLocation(node.expression)).getSymbol();
+          if (owner?.declarations?.some((declaration) => declaration === written.metadata.declaration) === true) {
+            holder = node.expression;
+            return;
+          }
+        }
+        ts.forEachChild(node, visit);
+      };
+      for (const argument of call.arguments) {
+        if (ts.isObjectLiteralExpression(argument) && argument === written.property.parent) continue;
+        visit(argument);
+      }
+      return holder == null ? undefined : `${holder.getText()}.${written.column.propertyName}`;
     }
 
     function reportIfUnchecked(node: TSESTree.CallExpression, written: WrittenColumn): void {

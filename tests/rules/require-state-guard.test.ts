@@ -315,5 +315,35 @@ export async function cancelMany(repo: Repository<Conversation>, ids: string[]) 
         },
       ],
     },
+
+    {
+      name: 'the loaded entity says which state the write expects',
+      code: `${imports}
+export async function close(repo: Repository<Conversation>, conversation: Conversation) {
+  const result = await repo.update({ id: conversation.id }, { status: ConversationStatus.RESOLVED });
+  return result.affected;
+}`,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          data: { method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`' },
+          line: L + 3,
+          column: 24,
+          endLine: L + 3,
+          endColumn: 101,
+          suggestions: [
+            {
+              messageId: 'addGuard',
+              data: { column: 'status', expected: '`conversation.status`' },
+              output: `${imports}
+export async function close(repo: Repository<Conversation>, conversation: Conversation) {
+  const result = await repo.update({ id: conversation.id, status: conversation.status }, { status: ConversationStatus.RESOLVED });
+  return result.affected;
+}`,
+            },
+          ],
+        },
+      ],
+    },
   ],
 });
