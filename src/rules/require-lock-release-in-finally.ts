@@ -27,7 +27,7 @@ export interface RequireLockReleaseInFinallyOptions {
 }
 
 type Options = [RequireLockReleaseInFinallyOptions];
-type MessageIds = 'notReleasedOnEveryPath' | 'releaseOnlyInTry' | 'releaseOnlyInCatch' | 'throwBeforeTry' | 'releaseWithoutCheck';
+type MessageIds = 'notReleasedOnEveryPath' | 'neverReleased' | 'wrapInTryFinally' | 'releaseOnlyInTry' | 'releaseOnlyInCatch' | 'throwBeforeTry' | 'releaseWithoutCheck';
 
 /** The method names of a user's own lock service, and the names its locks go by. */
 const ACQUIRE_NAME = /^(?:acquire|lock|trylock|obtain|take)/i;
@@ -57,6 +57,8 @@ interface Acquisition {
   plainRelease?: string;
   advisory: boolean;
   queryRunner: boolean;
+  /** Recognised by name only: a user's own lock service. */
+  userService?: boolean;
   mayFail: boolean;
   label: string;
   releases: TSESTree.CallExpression[];
@@ -96,6 +98,7 @@ export default createRule<Options, MessageIds>({
       recommended: 'recommended',
       requiresTypeChecking: true,
     },
+    hasSuggestions: true,
     schema: [
       {
         type: 'object',
@@ -120,6 +123,9 @@ export default createRule<Options, MessageIds>({
     ],
     defaultOptions: [{ locks: [] }],
     messages: {
+      neverReleased:
+        '`{{lock}}` (line {{line}}) is acquired but never released in this function: nothing frees it, and its handle is not returned, stored or handed on. Release it in a `finally` after the acquisition.',
+      wrapInTryFinally: 'Wrap the statements after the acquisition in `try { … } finally { {{release}} }`.',
       notReleasedOnEveryPath:
         '`{{lock}}` (line {{line}}) is not released on every path: {{path}} leaves it held, and `{{release}}` (line {{releaseLine}}) is not in a `finally` that covers it. Put the code after the acquisition in `try { … } finally { {{release}} }`.',
       releaseOnlyInTry:
@@ -216,7 +222,7 @@ export default createRule<Options, MessageIds>({
           || (!isOpaqueType(resultType) && (hasMethodMatching(checker, resultType, RELEASE_NAME) || isCallableResult(checker, resultType)));
         if (!evidence) return undefined;
       }
-      return { ...base, handleCallable: true, handleReleases: RELEASE_NAME, receiverKey: keyOf(receiver), receiverReleases: RELEASE_NAME, failName: /^try/i.test(method) };
+      return { ...base, userService: true, handleCallable: true, handleReleases: RELEASE_NAME, receiverKey: keyOf(receiver), receiverReleases: RELEASE_NAME, failName: /^try/i.test(method) };
     }
 
     function receiverMatches(pattern: string | undefined, receiver: TSESTree.Expression | undefined): boolean {
@@ -394,6 +400,16 @@ export default createRule<Options, MessageIds>({
     // ---- the flow ----------------------------------------------------------------------------------
 
     function analyse(recorded: RecordedCodePath<FlowEvent>): void {
+      for (const acquisition of byFunction.get(recorded.node) ?? []) {
+        if (acquisition.escapes || acquisition.releases.length > 0) continue;
+        // A lock service's release needs arguments (the key, the lock id) that an unused result cannot give.
+        if (acquisition.variable == null && acquisition.userService === true) continue;
+        context.report({
+          node: acquisition.call,
+          messageId: 'neverReleased',
+          data: { lock: acquisition.label, line: String(acquisition.call.loc.start.line) },
+        });
+      }
       const own = (byFunction.get(recorded.node) ?? []).filter((acquisition) => !acquisition.escapes && acquisition.releases.length > 0);
       if (own.length === 0) return;
       const tracked = new Set(own.map((acquisition) => acquisition.id));
@@ -569,7 +585,85 @@ export default createRule<Options, MessageIds>({
           return;
         }
       }
-      context.report({ node: acquisition.call, messageId: 'notReleasedOnEveryPath', data });
+      const fix = wrapFix(acquisition);
+      context.report({
+        node: acquisition.call,
+        messageId: 'notReleasedOnEveryPath',
+        data,
+        ...(fix == null ? {} : { suggest: [{ messageId: 'wrapInTryFinally', data: { release: data.release }, fix }] }),
+      });
+    }
+
+    /** The statement directly in a block (or the program) that holds `node`. */
+    function statementInBlock(node: TSESTree.Node): TSESTree.Statement | undefined {
+      let current: TSESTree.Node = node;
+      for (let parent = node.parent; parent != null; current = parent, parent = parent.parent) {
+        if (isFunctionNode(parent)) return undefined;
+        if (parent.type === AST_NODE_TYPES.BlockStatement || parent.type === AST_NODE_TYPES.Program) return current as TSESTree.Statement;
+      }
+      return undefined;
+    }
+
+    /** `try { …the rest of the block… } finally { <release> }`, when the release is unambiguous. */
+    function wrapFix(acquisition: Acquisition): TSESLint.ReportFixFunction | undefined {
+      if (acquisition.releases.length !== 1) return undefined;
+      const [release] = acquisition.releases;
+      if (release == null) return undefined;
+      const releaseStatement = release.parent.type === AST_NODE_TYPES.AwaitExpression ? release.parent.parent : release.parent;
+      if (releaseStatement.type !== AST_NODE_TYPES.ExpressionStatement) return undefined;
+      const acquireStatement = statementInBlock(acquisition.call);
+      const block = acquireStatement?.parent;
+      if (acquireStatement == null || releaseStatement.parent !== block) return undefined;
+      if (block.type !== AST_NODE_TYPES.BlockStatement && block.type !== AST_NODE_TYPES.Program) return undefined;
+      const body = block.body as TSESTree.Node[];
+      let start = body.indexOf(acquireStatement) + 1;
+      if (start === 0 || body.indexOf(releaseStatement) < start) return undefined;
+      if (acquisition.mayFail) {
+        // `if (!lockId) return;` stays before the try: nothing is held on that path.
+        const check = body[start];
+        const { variable } = acquisition;
+        if (variable == null || check?.type !== AST_NODE_TYPES.IfStatement || check.alternate != null) return undefined;
+        if (conditionOf(check.test, variable).whenTrue !== 'failed' || !alwaysExits(check.consequent)) return undefined;
+        start++;
+      }
+      const moved = body.slice(start).filter((statement) => statement !== releaseStatement);
+      const first = body[start];
+      const last = body.at(-1);
+      if (moved.length === 0 || first == null || last == null) return undefined;
+      // Comments between statements would be lost; a release using a name declared after the acquisition
+      // would lose it in the `finally`.
+      if (sourceCode.getAllComments().some((comment) => comment.range[0] >= first.range[0] && comment.range[1] <= last.range[1] && !moved.some((statement) => isInside(comment as unknown as TSESTree.Node, statement)))) return undefined;
+      for (const statement of moved) {
+        for (const variable of sourceCode.getDeclaredVariables(statement)) {
+          if (variable.references.some((reference) => isInside(reference.identifier, releaseStatement))) return undefined;
+        }
+      }
+      const line = sourceCode.lines[acquireStatement.loc.start.line - 1] ?? '';
+      const indent = /^\s*/.exec(line)?.[0] ?? '';
+      const inner = `${indent}  `;
+      const text = [
+        'try {',
+        ...moved.map((statement) => `${inner}${indented(sourceCode.getText(statement))}`),
+        `${indent}} finally {`,
+        `${inner}${sourceCode.getText(releaseStatement)}`,
+        `${indent}}`,
+      ].join('\n');
+      return (fixer) => fixer.replaceTextRange([first.range[0], last.range[1]], text);
+    }
+
+    /** Later lines move in by two spaces too, unless a template literal could span them. */
+    function indented(text: string): string {
+      if (text.includes('`')) return text;
+      return text.split('\n').map((line, index) => (index === 0 || line.trim() === '' ? line : `  ${line}`)).join('\n');
+    }
+
+    function alwaysExits(node: TSESTree.Node): boolean {
+      if (node.type === AST_NODE_TYPES.ReturnStatement || node.type === AST_NODE_TYPES.ThrowStatement) return true;
+      if (node.type === AST_NODE_TYPES.BlockStatement) {
+        const lastStatement = node.body.at(-1);
+        return lastStatement != null && alwaysExits(lastStatement);
+      }
+      return false;
     }
 
     /** A release in `finally` of a lock that may not have been obtained, with no check first. */

@@ -22,6 +22,13 @@ const looseImports = imports.replaceAll("'./shared/", "'../shared/");
 ruleTester.run('require-lock-release-in-finally', rule, {
   valid: [
     {
+      name: "a lock service's result unused: its release needs arguments nothing here holds",
+      code: `${imports}
+export async function warm(locks: VisitorLockService, uid: string): Promise<void> {
+  await locks.acquireLock(uid);
+}`,
+    },
+    {
       name: "the audit's responder: checked, then released in finally",
       code: `${imports}
 export async function respond(locks: VisitorLockService, uid: string, log: (e: unknown) => void): Promise<void> {
@@ -358,6 +365,78 @@ export async function run(door: Gate, key: string): Promise<void> {
   ],
   invalid: [
     {
+      name: "acquired and never released",
+      code: `${imports}
+export async function respond(locks: VisitorLockService, manager: LockManager, uid: string): Promise<void> {
+  const lockId = await locks.acquireLock(uid);
+  if (!lockId) return;
+  const lock = await manager.acquire(uid);
+  await doWork(uid + lock.key);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          data: { lock: "locks.acquireLock(…)", line: String(L + 3) },
+          line: L + 3,
+          column: 24,
+          endLine: L + 3,
+          endColumn: 46,
+        },
+        {
+          messageId: 'neverReleased',
+          data: { lock: "manager.acquire(…)", line: String(L + 5) },
+          line: L + 5,
+          column: 22,
+          endLine: L + 5,
+          endColumn: 42,
+        },
+      ],
+    },
+    {
+      name: "the suggestion keeps the check for a failed acquisition before the try",
+      code: `${imports}
+export async function respond(locks: VisitorLockService, uid: string): Promise<void> {
+  const lockId = await locks.acquireLock(uid);
+  if (!lockId) return;
+  await doWork(uid);
+  await locks.releaseLock(uid, lockId);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'notReleasedOnEveryPath',
+          data: {
+            lock: "locks.acquireLock(…)",
+            line: String(L + 3),
+            path: `an exception from \`await doWork(…)\` at line ${String(L + 5)}`,
+            release: "locks.releaseLock(…)",
+            releaseLine: String(L + 6),
+          },
+          line: L + 3,
+          column: 24,
+          endLine: L + 3,
+          endColumn: 46,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              data: { release: "locks.releaseLock(…)" },
+              output: `${imports}
+export async function respond(locks: VisitorLockService, uid: string): Promise<void> {
+  const lockId = await locks.acquireLock(uid);
+  if (!lockId) return;
+  try {
+    await doWork(uid);
+  } finally {
+    await locks.releaseLock(uid, lockId);
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "an early return that never unlocks",
       code: `${imports}
 export async function ban(locks: LockManager, user: string, alreadyBanned: boolean): Promise<string> {
@@ -384,6 +463,19 @@ export async function ban(locks: LockManager, user: string, alreadyBanned: boole
           column: 22,
           endLine: L + 3,
           endColumn: 41,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: "lock.unlock()" }, output: `${imports}
+export async function ban(locks: LockManager, user: string, alreadyBanned: boolean): Promise<string> {
+  const lock = await locks.acquire(user);
+  try {
+    if (alreadyBanned) {
+      return 'already banned';
+    }
+    await doWork(user);
+    return 'banned';
+  } finally {
+    lock.unlock();
+  }
+}` }],
         },
       ],
     },
@@ -410,6 +502,15 @@ export async function change(locks: LockManager, key: string): Promise<void> {
           column: 22,
           endLine: L + 3,
           endColumn: 40,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: "lock.unlock()" }, output: `${imports}
+export async function change(locks: LockManager, key: string): Promise<void> {
+  const lock = await locks.acquire(key);
+  try {
+    await doWork(key);
+  } finally {
+    lock.unlock();
+  }
+}` }],
         },
       ],
     },
@@ -647,6 +748,18 @@ export async function run(redlock: Redlock, semaphore: Semaphore): Promise<void>
           column: 22,
           endLine: L + 3,
           endColumn: 50,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: "lock.release()" }, output: `${imports}
+export async function run(redlock: Redlock, semaphore: Semaphore): Promise<void> {
+  const lock = await redlock.acquire(['a'], 1000);
+  try {
+    await doWork('a');
+    const [, release] = await semaphore.acquire();
+    await doWork('b');
+    release();
+  } finally {
+    await lock.release();
+  }
+}` }],
         },
         {
           messageId: 'notReleasedOnEveryPath',
@@ -661,6 +774,18 @@ export async function run(redlock: Redlock, semaphore: Semaphore): Promise<void>
           column: 29,
           endLine: L + 6,
           endColumn: 48,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: "release()" }, output: `${imports}
+export async function run(redlock: Redlock, semaphore: Semaphore): Promise<void> {
+  const lock = await redlock.acquire(['a'], 1000);
+  await doWork('a');
+  await lock.release();
+  const [, release] = await semaphore.acquire();
+  try {
+    await doWork('b');
+  } finally {
+    release();
+  }
+}` }],
         },
       ],
     },
@@ -690,6 +815,18 @@ export async function migrate(dataSource: DataSource): Promise<void> {
           column: 23,
           endLine: L + 3,
           endColumn: 53,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: "queryRunner.release()" }, output: `${imports}
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    await queryRunner.connect();
+    await queryRunner.query('SELECT pg_advisory_lock(42)');
+    await doWork('migrate');
+    await queryRunner.query('SELECT pg_advisory_unlock(42)');
+  } finally {
+    await queryRunner.release();
+  }
+}` }],
         },
         {
           messageId: 'notReleasedOnEveryPath',
@@ -704,6 +841,18 @@ export async function migrate(dataSource: DataSource): Promise<void> {
           column: 9,
           endLine: L + 5,
           endColumn: 57,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: "queryRunner.query(pg_advisory_unlock…)" }, output: `${imports}
+export async function migrate(dataSource: DataSource): Promise<void> {
+  const queryRunner = dataSource.createQueryRunner();
+  await queryRunner.connect();
+  await queryRunner.query('SELECT pg_advisory_lock(42)');
+  try {
+    await doWork('migrate');
+    await queryRunner.release();
+  } finally {
+    await queryRunner.query('SELECT pg_advisory_unlock(42)');
+  }
+}` }],
         },
       ],
     },
@@ -732,6 +881,16 @@ export async function run(gate: Gate, key: string): Promise<void> {
           column: 9,
           endLine: L + 4,
           endColumn: 24,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: "gate.leave(…)" }, output: `${imports}
+interface Gate { enter(key: string): Promise<void>; leave(key: string): Promise<void> }
+export async function run(gate: Gate, key: string): Promise<void> {
+  await gate.enter(key);
+  try {
+    await doWork(key);
+  } finally {
+    await gate.leave(key);
+  }
+}` }],
         },
       ],
     },
@@ -763,6 +922,19 @@ export async function ban(locks: LockManager, user: string, alreadyBanned: boole
           column: 22,
           endLine: L + 3,
           endColumn: 41,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: "lock.unlock()" }, output: `${looseImports}
+export async function ban(locks: LockManager, user: string, alreadyBanned: boolean): Promise<string> {
+  const lock = await locks.acquire(user);
+  try {
+    if (alreadyBanned) {
+      return 'already banned';
+    }
+    await doWork(user);
+    return 'banned';
+  } finally {
+    lock.unlock();
+  }
+}` }],
         },
       ],
     },
