@@ -12,11 +12,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import { ESLint } from 'eslint';
-import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-import { fixturesDir } from '../rule-tester.js';
-import { corpusDir, corpusFiles, createCorpusESLint, expectReportsAtMarkers, lintOnce } from '../support/corpus.js';
+import { corpusDir, corpusFiles, createCorpusESLint, expectReportsAtMarkers, lintOnce, typeErrorsOf } from '../support/corpus.js';
 
 const RULE_NAME = 'no-stale-save';
 const dir = corpusDir(RULE_NAME);
@@ -32,53 +30,6 @@ function eslintFor(mode: 'lint' | 'fix'): ESLint {
     eslints.set(mode, eslint);
   }
   return eslint;
-}
-
-// ---- type-checking a fixed file with the TypeScript API --------------------------------------
-
-const parsedConfig = ts.getParsedCommandLineOfConfigFile(path.join(fixturesDir, 'tsconfig.json'), undefined, {
-  ...ts.sys,
-  onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
-    throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
-  },
-});
-if (parsedConfig == null) throw new Error('tests/fixtures/tsconfig.json could not be read');
-const compilerOptions = parsedConfig.options;
-
-/** Declaration files and the shared fixture modules do not change between programs: parse them once. */
-const sourceFileCache = new Map<string, ts.SourceFile>();
-const baseHost = ts.createCompilerHost(compilerOptions);
-const cachingHost: ts.CompilerHost = {
-  ...baseHost,
-  getSourceFile(fileName, languageVersion, onError, shouldCreate) {
-    const cacheable = fileName.endsWith('.d.ts') || fileName.endsWith('.d.mts') || fileName.endsWith('.d.cts') || fileName.includes('/fixtures/shared/');
-    const cached = cacheable ? sourceFileCache.get(fileName) : undefined;
-    if (cached != null) return cached;
-    const sourceFile = baseHost.getSourceFile(fileName, languageVersion, onError, shouldCreate);
-    if (cacheable && sourceFile != null) sourceFileCache.set(fileName, sourceFile);
-    return sourceFile;
-  },
-};
-
-/** Type errors in `text` when it is compiled as a sibling of `fixturePath` (so imports resolve alike). */
-function typeErrorsOf(text: string, fixturePath: string): string[] {
-  const tempPath = path.join(path.dirname(fixturePath), `.fixed-${path.basename(fixturePath)}`);
-  fs.writeFileSync(tempPath, text);
-  try {
-    const program = ts.createProgram({ rootNames: [tempPath], options: compilerOptions, host: cachingHost });
-    const sourceFile = program.getSourceFile(tempPath);
-    if (sourceFile == null) return [`${tempPath} is not part of the program`];
-    const diagnostics = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)];
-    return diagnostics.map((diagnostic) => {
-      const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
-      if (diagnostic.start == null) return message;
-      const { line, character } = sourceFile.getLineAndCharacterOfPosition(diagnostic.start);
-      const lineText = text.split('\n')[line]?.trim() ?? '';
-      return `${String(line + 1)}:${String(character + 1)} ${message}\n    ${lineText}`;
-    });
-  } finally {
-    fs.rmSync(tempPath, { force: true });
-  }
 }
 
 // ---- the corpus -----------------------------------------------------------------------------------
@@ -105,7 +56,7 @@ describe('no-stale-save fixture corpus', () => {
       const again = await lintOnce(eslint, output, filePath);
       expect(again.output ?? output, `${name}: a second --fix pass changed the fixed text`).toBe(output);
 
-      expect(typeErrorsOf(output, filePath), `${name}: the fixed text does not type-check`).toEqual([]);
+      expect(typeErrorsOf(output, filePath, '.fixed-'), `${name}: the fixed text does not type-check`).toEqual([]);
     });
   });
 });
