@@ -1,5 +1,7 @@
 import { ESLintUtils } from '@typescript-eslint/utils';
 
+import { observedRule } from './report-details.js';
+
 /** Which preset first turns a rule on; `strict` and `all` include every earlier level. */
 export type PresetLevel = 'recommended' | 'strict';
 
@@ -16,4 +18,7 @@ export function ruleDocsUrl(ruleName: string): string {
   return `${REPOSITORY_URL}/blob/main/docs/rules/${ruleName}.md`;
 }
 
-export const createRule = ESLintUtils.RuleCreator<RaceGuardDocs>(ruleDocsUrl);
+const createPlainRule = ESLintUtils.RuleCreator<RaceGuardDocs>(ruleDocsUrl);
+
+/** `RuleCreator`, plus an observer hook that does nothing unless a tool installs one (see report-details). */
+export const createRule: typeof createPlainRule = (rule) => observedRule(createPlainRule(rule));
