@@ -16,6 +16,7 @@ import { awaitClassificationSchema } from '../utils/option-schemas.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/entity-metadata.js';
 import { loadOfCall, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
 import { columnsAtRisk, loadedColumnsSpecOf, type LoadedColumnsSpec } from '../utils/loaded-columns.js';
+import { columnRefOf, entityRefOf, recordReportDetails } from '../utils/report-details.js';
 import { getTypeServices } from '../utils/type-information.js';
 import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm-calls.js';
 import { buildUpdateRewrite } from '../utils/update-fix.js';
@@ -627,7 +628,8 @@ export default createRule<Options, MessageIds>({
       const metadata = entityMetadataOfType(checker, checker.getTypeAtLocation(tsNode(target.expression)));
       const fieldInfo = writtenFields(variable, load, write, target);
       const written = new Set(fieldInfo.fields);
-      const atRisk = metadata == null ? undefined : columnsAtRisk(metadata, load.columns, written).map((column) => column.propertyName);
+      const atRiskColumns = metadata == null ? undefined : columnsAtRisk(metadata, load.columns, written);
+      const atRisk = atRiskColumns?.map((column) => column.propertyName);
       const isRemove = write.typeorm != null && write.typeorm.method !== 'save';
       const data = {
         name: variable.name,
@@ -646,6 +648,20 @@ export default createRule<Options, MessageIds>({
         ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)
         : undefined;
       const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, target.expression);
+      recordReportDetails(context, write.call, isRemove ? 'staleRemove' : 'staleSave', () => ({
+        rule: 'no-stale-save',
+        variable: variable.name,
+        ...(metadata == null ? {} : { entity: entityRefOf(metadata) }),
+        load: { label: loaderText(load), line: load.line },
+        window: { label: awaitedText(awaitInfo), line: awaitInfo.node.loc.start.line, kind, chain: [...chain] },
+        write: { method: write.method, line: write.call.loc.start.line },
+        writtenFields: fieldInfo.fields.map((field) => {
+          const column = metadata?.byProperty.get(field)?.databaseName;
+          return column == null ? { property: field } : { property: field, column };
+        }),
+        fieldsExact: fieldInfo.exact,
+        ...(atRiskColumns == null ? {} : { columnsAtRisk: atRiskColumns.map(columnRefOf) }),
+      }));
       context.report({
         node: write.call,
         messageId: isRemove ? 'staleRemove' : 'staleSave',
