@@ -1,0 +1,87 @@
+import tsParser from '@typescript-eslint/parser';
+import { ESLint, type Linter } from 'eslint';
+import ts from 'typescript';
+
+import plugin from '../index.js';
+import { setReportObserver, type ObservedReport } from '../utils/report-details.js';
+import type { AuditScope } from './discover.js';
+import { firstLine } from './errors.js';
+
+export interface LintOutcome {
+  eslint: ESLint;
+  results: ESLint.LintResult[];
+  /** What the rules reported, with the data behind each message (see report-details). */
+  observed: ObservedReport[];
+}
+
+const LINTED_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
+
+/**
+ * Lints the scope's files with the plugin's `recommended` rules through ESLint's Node API.
+ *
+ * Nothing of the audited project is loaded: `overrideConfigFile: true` keeps its ESLint config
+ * (JavaScript that would run) unread, and the parser, TypeScript and the plugin are the ones this
+ * package imports. Type information comes from programs built here with `ts.createProgram`, which
+ * never loads the TypeScript server plugins a tsconfig may list (only tsserver does).
+ */
+export async function lintScope(scope: AuditScope, onFile: (file: string) => void): Promise<LintOutcome> {
+  const programs = scope.projects.map((project) =>
+    ts.createProgram({
+      rootNames: project.parsed.fileNames,
+      options: { ...project.parsed.options, noEmit: true },
+      ...(project.parsed.projectReferences == null ? {} : { projectReferences: project.parsed.projectReferences }),
+    }),
+  );
+  const config: Linter.Config = {
+    name: 'race-guard/audit',
+    files: LINTED_FILES,
+    plugins: { 'race-guard': plugin as unknown as ESLint.Plugin },
+    languageOptions: {
+      parser: tsParser,
+      parserOptions: { programs },
+    },
+    linterOptions: { reportUnusedDisableDirectives: 'off', reportUnusedInlineConfigs: 'off' },
+    rules: plugin.configs.recommended.rules as Linter.RulesRecord,
+  };
+  const eslint = new ESLint({
+    cwd: scope.lintRoot,
+    overrideConfigFile: true,
+    overrideConfig: [config],
+    // The observer lives in this process: worker threads would have their own.
+    concurrency: 'off',
+    cache: false,
+    errorOnUnmatchedPattern: false,
+  });
+
+  const observed: ObservedReport[] = [];
+  const results: ESLint.LintResult[] = [];
+  setReportObserver((report) => observed.push(report));
+  try {
+    // One file at a time, so a file that breaks a rule or the parser costs only that file.
+    for (const file of scope.files) {
+      try {
+        results.push(...(await eslint.lintFiles([file])));
+      } catch (error) {
+        results.push(unanalysedResult(file, `race-guard could not analyse this file: ${firstLine(error)}`));
+      }
+      onFile(file);
+    }
+  } finally {
+    setReportObserver(undefined);
+  }
+  return { eslint, results, observed };
+}
+
+function unanalysedResult(filePath: string, message: string): ESLint.LintResult {
+  return {
+    filePath,
+    messages: [{ ruleId: null, fatal: true, severity: 2, message, line: 0, column: 0 }],
+    suppressedMessages: [],
+    errorCount: 1,
+    fatalErrorCount: 1,
+    warningCount: 0,
+    fixableErrorCount: 0,
+    fixableWarningCount: 0,
+    usedDeprecatedRules: [],
+  };
+}
