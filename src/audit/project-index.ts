@@ -105,7 +105,7 @@ const LOCK_NAME = /lock|mutex|semaphore/i;
 const ADVISORY_LOCK = /\bpg_advisory_(?:xact_)?lock(?:_shared)?\s*\(/i;
 const ADVISORY_UNLOCK = /\bpg_advisory_unlock(?:_shared|_all)?\s*\(/i;
 
-export function buildProjectIndex(scope: AuditScope): ProjectIndex {
+export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => void = () => undefined): ProjectIndex {
   const inScope = new Set(scope.files.map((file) => path.resolve(file)));
   const entities: EntityInfo[] = [];
   const entityByClass = new Map<ClassDeclaration, EntityInfo>();
@@ -142,6 +142,7 @@ export function buildProjectIndex(scope: AuditScope): ProjectIndex {
       for (const tryStatement of sourceFile.getDescendantsOfKind(SyntaxKind.TryStatement)) {
         locksInFinally.push(...locksReleasedIn(tryStatement));
       }
+      onFile(file);
     }
   }
   return {

@@ -1,0 +1,165 @@
+import { ruleDocsUrl } from '../utils/create-rule.js';
+import type { AuditReport, Excerpt, Finding, Risk, SafePattern, WriterRef } from './report.js';
+
+/** The report in the shape of a hand-written reliability audit (safe, unsafe, error handling, recommendations). */
+export function renderMarkdown(report: AuditReport): string {
+  const out: string[] = [];
+  const { scope, summary } = report;
+  out.push('# Reliability Audit: Race Conditions & State Integrity', '');
+  out.push(`**Date:** ${report.generatedAt.slice(0, 10)}  `);
+  const entities = scope.entities.length === 0 ? 'no TypeORM entities found' : `${String(scope.entities.length)} ${plural(scope.entities.length, 'entity', 'entities')} (${scope.entities.map((entity) => `\`${entity.name}\``).join(', ')})`;
+  out.push(`**Scope:** \`${scope.path}\` — ${plural(scope.projects.length, 'project', 'projects')} ${scope.projects.map((project) => `\`${project}\``).join(', ')}; ${String(scope.files)} ${plural(scope.files, 'file', 'files')}; ${entities}  `);
+  out.push(`**Tool:** ${report.tool.name} ${report.tool.version}, \`recommended\` rules`, '');
+  const risks = (['high', 'medium', 'low'] as const).filter((risk) => summary.risk[risk] > 0).map((risk) => `${String(summary.risk[risk])} ${risk}`);
+  out.push(
+    `**Summary:** ${String(summary.unsafe)} unsafe ${plural(summary.unsafe, 'pattern', 'patterns')}${risks.length > 0 ? ` (risk: ${risks.join(', ')})` : ''}, ` +
+      `${String(summary.errorHandling)} error-handling ${plural(summary.errorHandling, 'finding', 'findings')}, ` +
+      `${String(summary.safePatterns)} safe ${plural(summary.safePatterns, 'pattern', 'patterns')}` +
+      (summary.notAnalysed > 0 ? `; ${String(summary.notAnalysed)} ${plural(summary.notAnalysed, 'file', 'files')} could not be analysed (see the end)` : '') +
+      '.',
+    '',
+  );
+
+  out.push('## 1. Safe patterns found', '');
+  if (report.safePatterns.length === 0) out.push('No guarded update or lock released in `finally` was found.', '');
+  for (const pattern of report.safePatterns) out.push(...safePattern(pattern));
+
+  const unsafe = report.findings.filter((finding) => finding.section === 'unsafe');
+  out.push('## 2. Unsafe patterns', '');
+  if (unsafe.length === 0) out.push('None found.', '');
+  for (const finding of unsafe) out.push(...findingSection(finding));
+
+  const errorHandling = report.findings.filter((finding) => finding.section === 'error-handling');
+  const locksInFinally = report.safePatterns.filter((pattern) => pattern.kind === 'lock-released-in-finally');
+  out.push('## 3. Error handling', '');
+  if (errorHandling.length === 0) {
+    out.push(
+      locksInFinally.length > 0
+        ? `**Status:** Satisfactory. Every lock acquisition found is released in a \`finally\` (${locksInFinally.map((pattern) => pattern.id).join(', ')}), so a crash in between cannot leave it held.`
+        : '**Status:** No lock acquisitions were found.',
+      '',
+    );
+  } else {
+    out.push(`**Status:** Needs attention — ${String(errorHandling.length)} lock ${plural(errorHandling.length, 'finding', 'findings')}.`, '');
+    for (const finding of errorHandling) out.push(...findingSection(finding));
+  }
+
+  out.push('## 4. Recommendations', '');
+  if (report.findings.length === 0) out.push('Nothing to change.', '');
+  report.findings.forEach((finding, position) => {
+    const { recommendation } = finding;
+    const how = recommendation.kind === 'fix' ? 'Autofix' : recommendation.kind === 'suggestion' ? 'Suggestion' : 'Advice';
+    out.push(`${String(position + 1)}. **${finding.id}** \`${finding.location.file}:${String(finding.location.line)}\` — ${how}: ${recommendation.description}`);
+    if (recommendation.diff != null && recommendation.diff !== '') out.push('', indent(fence(recommendation.diff, 'diff'), '   '));
+    out.push('');
+  });
+
+  if (report.notAnalysed.length > 0) {
+    out.push('## Files not analysed', '');
+    for (const entry of report.notAnalysed) out.push(`- \`${entry.file}${entry.line > 0 ? `:${String(entry.line)}` : ''}\` — ${entry.message}`);
+    out.push('');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+function safePattern(pattern: SafePattern): string[] {
+  const where = `\`${pattern.location.file}:${String(pattern.location.line)}\``;
+  if (pattern.kind === 'guarded-update') {
+    const guards = pattern.guards.map((guard) => `\`${guard.column}\` (${guard.role === 'state' ? 'state' : guard.role === 'version' ? 'version' : 'guard'})`).join(', ');
+    return [
+      `### ${pattern.id}. Guarded update in \`${pattern.function}\``,
+      `**File:** ${where}`,
+      '',
+      `Writes ${pattern.columns.map((column) => `\`${column}\``).join(', ')} of \`${pattern.entity}\` only while ${guards} still hold the values it expects, and checks \`affected\`: a concurrent change makes it a no-op instead of a clobber.`,
+      '',
+      fence(excerptText(pattern.excerpt), 'ts'),
+      '',
+    ];
+  }
+  return [
+    `### ${pattern.id}. Lock released in \`finally\` in \`${pattern.function}\``,
+    `**File:** ${where}`,
+    '',
+    `The lock taken at line ${String(pattern.acquire.line)} is released in a \`finally\` (line ${String(pattern.release.line)}), so it is freed even when the work in between throws.`,
+    '',
+    fence(excerptText(pattern.excerpt), 'ts'),
+    '',
+  ];
+}
+
+function findingSection(finding: Finding): string[] {
+  const out = [
+    `### ${finding.id}. ${finding.title} — risk: **${riskLabel(finding.risk)}**`,
+    `**File:** \`${finding.location.file}:${String(finding.location.line)}\` · rule [\`${finding.ruleId}\`](${ruleDocsUrl(finding.ruleId.replace(/^race-guard\//, ''))})`,
+    '',
+    `> ${finding.message}`,
+    '',
+    fence(excerptText(finding.excerpt), 'ts'),
+    '',
+  ];
+  if (finding.diagram != null) out.push('**Race window**', '', fence(finding.diagram, 'mermaid'), '');
+  if (finding.columnsAtRisk != null) {
+    out.push(
+      finding.columnsAtRisk.length === 0
+        ? '**Columns at risk:** none besides the fields written (a lost update of those only).'
+        : `**Columns at risk:** ${finding.columnsAtRisk.map((column) => `\`${column.property}\`${column.column === column.property ? '' : ` (\`${column.column}\`)`}`).join(', ')}`,
+      '',
+    );
+  } else if (finding.ruleId === 'race-guard/no-stale-save') {
+    out.push('**Columns at risk:** every loaded column (the entity class could not be resolved).', '');
+  }
+  if (finding.concurrentWriters != null) {
+    out.push('**Concurrent writers**', '');
+    if (finding.concurrentWriters.length === 0) out.push('- No other function in the project writes these columns; callers of this function running twice still race.');
+    const writerText = (writer: WriterRef): string => `\`${writer.function}\` (\`${writer.file}:${String(writer.line)}\`, ${writer.operation})`;
+    for (const entry of finding.concurrentWriters.filter((candidate) => candidate.via === 'explicit')) {
+      out.push(`- \`${entry.property}\` is also written by ${listText(entry.writers.map(writerText))}`);
+    }
+    // Version and update-date columns: one line, since every write bumps all of them.
+    const bumped = finding.concurrentWriters.filter((candidate) => candidate.via === 'version-bump');
+    const bumpers = [...new Map(bumped.flatMap((entry) => entry.writers).map((writer) => [`${writer.file}:${String(writer.line)}`, writer])).values()];
+    if (bumped.length > 0) {
+      out.push(
+        `- ${listText(bumped.map((entry) => `\`${entry.property}\``))} ${bumped.length === 1 ? 'moves' : 'move'} backwards: ${String(bumpers.length)} ${plural(bumpers.length, 'write', 'writes')} of ${finding.entity == null ? 'the entity' : `\`${finding.entity.name}\``} ${plural(bumpers.length, 'bumps', 'bump')} ${bumped.length === 1 ? 'it' : 'them'}, which the stale save undoes`,
+      );
+    }
+    out.push('');
+  }
+  out.push(`**Risk:** ${riskLabel(finding.risk)} — ${finding.riskReason}.`, '');
+  return out;
+}
+
+function excerptText(excerpt: Excerpt): string {
+  const parts: string[] = [];
+  let previousEnd: number | undefined;
+  for (const segment of excerpt.segments) {
+    if (previousEnd != null && segment.startLine > previousEnd + 1) parts.push('// …');
+    parts.push(...segment.lines);
+    previousEnd = segment.startLine + segment.lines.length - 1;
+  }
+  return parts.join('\n');
+}
+
+/** A fenced block whose fence is longer than any backtick run inside it. */
+function fence(content: string, language: string): string {
+  const longest = Math.max(2, ...[...content.matchAll(/`+/g)].map((match) => match[0].length));
+  const marker = '`'.repeat(longest + 1);
+  return `${marker}${language}\n${content}\n${marker}`;
+}
+
+function indent(text: string, prefix: string): string {
+  return text.split('\n').map((line) => (line === '' ? line : `${prefix}${line}`)).join('\n');
+}
+
+function riskLabel(risk: Risk): string {
+  return risk.charAt(0).toUpperCase() + risk.slice(1);
+}
+
+function listText(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
+}
+
+function plural(count: number, one: string, many: string): string {
+  return count === 1 ? one : many;
+}

@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+import cliProgress from 'cli-progress';
+
+import plugin from '../index.js';
+import { discoverScope } from './discover.js';
+import { AuditSetupError } from './errors.js';
+import { lintScope } from './lint.js';
+import { buildProjectIndex } from './project-index.js';
+import { buildReport, type AuditReport } from './report.js';
+import { renderMarkdown } from './render-markdown.js';
+import { renderSarif } from './render-sarif.js';
+
+export type AuditFormat = 'md' | 'json' | 'sarif';
+export type FailOn = 'error' | 'warn' | 'off';
+
+export interface AuditOptions {
+  path: string;
+  projects: readonly string[];
+  format: AuditFormat;
+  out?: string;
+  failOn: FailOn;
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+}
+
+/** Below this many files the audit is over before a progress bar would be worth drawing. */
+const PROGRESS_MIN_FILES = 25;
+
+/** Runs the audit and writes the report; resolves to the exit code (0 clean, 1 findings). */
+export async function runAudit(options: AuditOptions): Promise<number> {
+  const scope = discoverScope(options.path, options.projects, options.cwd);
+  const progress = createProgress(options, scope.files.length * 2);
+  let report: AuditReport;
+  let output: string;
+  try {
+    const lint = await lintScope(scope, () => progress?.increment(1, { phase: 'linting' }));
+    const index = buildProjectIndex(scope, () => progress?.increment(1, { phase: 'indexing writers' }));
+    report = buildReport({
+      scope,
+      shownPath: path.relative(options.cwd, scope.root).split(path.sep).join('/') || '.',
+      results: lint.results,
+      observed: lint.observed,
+      index,
+      tool: { name: 'race-guard', version: plugin.meta.version },
+      now: reportDate(options.env),
+    });
+    output = options.format === 'md' ? renderMarkdown(report) : options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderSarif(lint.results, lint.eslint, scope.lintRoot);
+  } finally {
+    progress?.stop();
+  }
+
+  if (options.out == null) {
+    options.stdout.write(output);
+  } else {
+    try {
+      fs.writeFileSync(path.resolve(options.cwd, options.out), output);
+    } catch (error) {
+      throw new AuditSetupError(`cannot write ${options.out} (${(error as NodeJS.ErrnoException).code ?? 'unknown error'})`);
+    }
+  }
+  return failingCount(report, options.failOn) > 0 ? 1 : 0;
+}
+
+/** Findings at or above `--fail-on`. Files that could not be analysed count as warnings. */
+function failingCount(report: AuditReport, failOn: FailOn): number {
+  if (failOn === 'off') return 0;
+  const errors = report.findings.filter((finding) => finding.severity === 'error').length;
+  if (failOn === 'error') return errors;
+  return errors + report.findings.filter((finding) => finding.severity === 'warn').length + report.notAnalysed.length;
+}
+
+/** `SOURCE_DATE_EPOCH` (seconds) makes the report's date reproducible, as in reproducible builds. */
+function reportDate(env: NodeJS.ProcessEnv): Date {
+  const epoch = Number(env.SOURCE_DATE_EPOCH);
+  return env.SOURCE_DATE_EPOCH != null && Number.isFinite(epoch) ? new Date(epoch * 1000) : new Date();
+}
+
+function isCI(env: NodeJS.ProcessEnv): boolean {
+  const value = env.CI?.toLowerCase();
+  return value != null && value !== '' && value !== 'false' && value !== '0';
+}
+
+function createProgress(options: AuditOptions, total: number): cliProgress.SingleBar | undefined {
+  if (options.stderr.isTTY !== true || isCI(options.env) || total < PROGRESS_MIN_FILES * 2) return undefined;
+  const bar = new cliProgress.SingleBar(
+    { stream: options.stderr, format: 'race-guard audit [{bar}] {percentage}% | {phase}', clearOnComplete: true, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(total, 0, { phase: 'linting' });
+  return bar;
+}
