@@ -56,17 +56,26 @@ export function discoverScope(target: string, projectArguments: readonly string[
     if (!fs.existsSync(configPath)) throw new AuditSetupError(`--project ${argument}: no tsconfig.json there`);
     configPaths.push(configPath);
   }
-  if (configPaths.length === 0) {
-    const direct = path.join(root, 'tsconfig.json');
-    configPaths.push(...(fs.existsSync(direct) ? [direct] : findTsconfigs(root)));
-  }
-  if (configPaths.length === 0) {
-    throw new AuditSetupError(`no tsconfig.json in ${target} or its subfolders; pass --project <tsconfig.json>`);
-  }
-
   const projects: AuditProject[] = [];
   const seenConfigs = new Set<string>();
-  for (const configPath of configPaths) collectProject(configPath, cwd, projects, seenConfigs);
+  if (configPaths.length === 0) {
+    const direct = path.join(root, 'tsconfig.json');
+    if (fs.existsSync(direct)) {
+      configPaths.push(direct);
+      collectProject(direct, cwd, projects, seenConfigs);
+    }
+    // A monorepo root whose tsconfig only holds shared settings: its packages have their own.
+    if (projects.length === 0) {
+      const nested = findTsconfigs(root);
+      configPaths.push(...nested);
+      for (const configPath of nested) collectProject(configPath, cwd, projects, seenConfigs);
+    }
+    if (configPaths.length === 0) {
+      throw new AuditSetupError(`no tsconfig.json in ${target} or its subfolders; pass --project <tsconfig.json>`);
+    }
+  } else {
+    for (const configPath of configPaths) collectProject(configPath, cwd, projects, seenConfigs);
+  }
 
   const seenFiles = new Set<string>();
   const files: string[] = [];
@@ -79,7 +88,7 @@ export function discoverScope(target: string, projectArguments: readonly string[
     }
   }
   if (files.length === 0) {
-    const names = projects.map((project) => path.relative(cwd, project.configPath) || project.configPath).join(', ');
+    const names = configPaths.map((configPath) => path.relative(cwd, configPath) || configPath).join(', ');
     throw new AuditSetupError(`${names} includes no TypeScript source files`);
   }
   return { root, lintRoot: commonAncestor([root, ...files.map((file) => path.dirname(file))]), projects, files };

@@ -1,16 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 
-import plugin from '../index.js';
 import { discoverScope } from './discover.js';
 import { AuditSetupError } from './errors.js';
-import { lintScope } from './lint.js';
-import { buildProjectIndex } from './project-index.js';
-import { buildReport, type AuditReport } from './report.js';
-import { renderMarkdown } from './render-markdown.js';
-import { renderSarif } from './render-sarif.js';
+import type { AuditReport } from './report.js';
 
 export type AuditFormat = 'md' | 'json' | 'sarif';
 export type FailOn = 'error' | 'warn' | 'off';
@@ -33,7 +28,16 @@ const PROGRESS_MIN_FILES = 25;
 /** Runs the audit and writes the report; resolves to the exit code (0 clean, 1 findings). */
 export async function runAudit(options: AuditOptions): Promise<number> {
   const scope = discoverScope(options.path, options.projects, options.cwd);
-  const progress = createProgress(options, scope.files.length * 2);
+  // ESLint, the plugin and ts-morph (a second TypeScript) load only once the project is known to exist.
+  const [{ lintScope }, { buildProjectIndex }, { buildReport }, { renderMarkdown }, { renderSarif }, { default: plugin }] = await Promise.all([
+    import('./lint.js'),
+    import('./project-index.js'),
+    import('./report.js'),
+    import('./render-markdown.js'),
+    import('./render-sarif.js'),
+    import('../index.js'),
+  ]);
+  const progress = await createProgress(options, scope.files.length * 2);
   let report: AuditReport;
   let output: string;
   try {
@@ -84,8 +88,9 @@ function isCI(env: NodeJS.ProcessEnv): boolean {
   return value != null && value !== '' && value !== 'false' && value !== '0';
 }
 
-function createProgress(options: AuditOptions, total: number): cliProgress.SingleBar | undefined {
+async function createProgress(options: AuditOptions, total: number): Promise<cliProgress.SingleBar | undefined> {
   if (options.stderr.isTTY !== true || isCI(options.env) || total < PROGRESS_MIN_FILES * 2) return undefined;
+  const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { stream: options.stderr, format: 'race-guard audit [{bar}] {percentage}% | {phase}', clearOnComplete: true, hideCursor: true },
     cliProgress.Presets.shades_classic,
