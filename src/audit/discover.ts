@@ -60,17 +60,16 @@ export function discoverScope(target: string, projectArguments: readonly string[
   const seenConfigs = new Set<string>();
   if (configPaths.length === 0) {
     const direct = path.join(root, 'tsconfig.json');
-    if (fs.existsSync(direct)) {
-      configPaths.push(direct);
-      collectProject(direct, cwd, projects, seenConfigs);
-    }
+    const candidates = fs.existsSync(direct) ? [direct] : [];
+    for (const configPath of candidates) collectProject(configPath, cwd, projects, seenConfigs);
     // A monorepo root whose tsconfig only holds shared settings: its packages have their own.
     if (projects.length === 0) {
       const nested = findTsconfigs(root);
-      configPaths.push(...nested);
+      candidates.push(...nested);
       for (const configPath of nested) collectProject(configPath, cwd, projects, seenConfigs);
     }
-    if (configPaths.length === 0) {
+    configPaths.push(...candidates);
+    if (candidates.length === 0) {
       throw new AuditSetupError(`no tsconfig.json in ${target} or its subfolders; pass --project <tsconfig.json>`);
     }
   } else {

@@ -41,7 +41,7 @@ export async function lintScope(scope: AuditScope, onFile: (file: string) => voi
       parserOptions: { programs },
     },
     linterOptions: { reportUnusedDisableDirectives: 'off', reportUnusedInlineConfigs: 'off' },
-    rules: plugin.configs.recommended.rules as Linter.RulesRecord,
+    rules: plugin.configs.recommended.rules,
   };
   const eslint = new ESLint({
     cwd: scope.lintRoot,

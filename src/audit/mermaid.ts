@@ -10,7 +10,8 @@ const MAX_LABEL = 90;
 export function label(text: string): string {
   const flat = text.replaceAll(/\s+/g, ' ').trim();
   const short = flat.length > MAX_LABEL ? `${flat.slice(0, MAX_LABEL - 1)}…` : flat;
-  return short.replaceAll('#', '#35;').replaceAll(';', '#59;').replaceAll('<', '#60;').replaceAll('>', '#62;').replaceAll('%', '#37;');
+  // One pass, so the `;` of an inserted code is not escaped again.
+  return short.replaceAll(/[#;<>%]/g, (character) => `#${String(character.charCodeAt(0))};`);
 }
 
 export interface DiagramWriter {

@@ -261,7 +261,7 @@ class WriteIndexer {
     const receiver = callee.getExpression();
     const args = call.getArguments();
     let entity: EntityInfo | undefined;
-    let properties: string[] = [];
+    let properties: string[];
     let operation: WriteOperation;
     let condition: ConditionRead | undefined;
     let outer: Node = call;
@@ -310,7 +310,7 @@ class WriteIndexer {
     } else {
       return undefined;
     }
-    if (entity == null || operation == null) return undefined;
+    if (entity == null) return undefined;
     const columns = new Set(entity.columns.map((column) => column.property));
     properties = [...new Set(properties)].filter((property) => columns.has(property));
     if (properties.length === 0) return undefined;
@@ -336,7 +336,7 @@ class WriteIndexer {
     const declaration = this.project.getTypeChecker().getResolvedSignature(call)?.getDeclaration();
     if (declaration == null || !isTypeormFile(declaration.getSourceFile().getFilePath())) return undefined;
     const owner = declaration.getParent();
-    const name = owner != null && (Node.isClassDeclaration(owner) || Node.isInterfaceDeclaration(owner)) ? owner.getName() : undefined;
+    const name = Node.isClassDeclaration(owner) || Node.isInterfaceDeclaration(owner) ? owner.getName() : undefined;
     if (name == null) return undefined;
     if (name === 'TreeRepository' || name === 'MongoRepository') return 'Repository';
     if (name.endsWith('EntityManager')) return 'EntityManager';

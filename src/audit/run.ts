@@ -89,7 +89,7 @@ function isCI(env: NodeJS.ProcessEnv): boolean {
 }
 
 async function createProgress(options: AuditOptions, total: number): Promise<cliProgress.SingleBar | undefined> {
-  if (options.stderr.isTTY !== true || isCI(options.env) || total < PROGRESS_MIN_FILES * 2) return undefined;
+  if (!options.stderr.isTTY || isCI(options.env) || total < PROGRESS_MIN_FILES * 2) return undefined;
   const { default: cliProgress } = await import('cli-progress');
   const bar = new cliProgress.SingleBar(
     { stream: options.stderr, format: 'race-guard audit [{bar}] {percentage}% | {phase}', clearOnComplete: true, hideCursor: true },

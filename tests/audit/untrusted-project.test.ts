@@ -126,7 +126,7 @@ describe('race-guard audit on an untrusted project', () => {
     expect(fs.readdirSync(markerDir)).toEqual([]);
     expect(treeSnapshot(projectDir)).toEqual(before);
 
-    const report = JSON.parse(results[0]?.stdout ?? '') as AuditReport;
+    const report = JSON.parse(results[0].stdout) as AuditReport;
     const staleSave = report.findings.find((finding) => finding.ruleId === 'race-guard/no-stale-save');
     expect(staleSave).toMatchObject({ location: { file: 'src/payment.service.ts', line: 14 }, function: 'PaymentService.pay' });
     expect(staleSave?.concurrentWriters).toContainEqual({
