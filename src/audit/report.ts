@@ -158,11 +158,19 @@ export function buildReport(input: ReportInput): AuditReport {
       if (!message.ruleId.startsWith('race-guard/')) continue;
       const key = observedKey(result.filePath, message.ruleId, message.line, message.column, message.messageId ?? '');
       const report = observed.get(key)?.shift();
-      findings.push(
-        buildFinding({ result, message, report, index, sources, relative, id: `F${String(findings.length + 1)}` }),
-      );
+      findings.push(buildFinding({ result, message, report, index, sources, relative, id: '' }));
     }
   }
+  // Unsafe patterns before error handling, the highest risk first, then by place; ids follow that order.
+  const riskRank: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
+  findings.sort((a, b) =>
+    (a.section === b.section ? 0 : a.section === 'unsafe' ? -1 : 1) ||
+    riskRank[a.risk] - riskRank[b.risk] ||
+    a.location.file.localeCompare(b.location.file) ||
+    a.location.line - b.location.line ||
+    a.location.column - b.location.column,
+  );
+  findings.forEach((finding, position) => (finding.id = `F${String(position + 1)}`));
 
   const reportedLocks = new Set(findings.filter((finding) => finding.ruleId === LOCK_RULE).map((finding) => `${finding.location.file}:${String(finding.location.line)}`));
   const guardFindings = findings.filter((finding) => finding.ruleId === 'race-guard/require-state-guard');
