@@ -1,6 +1,7 @@
 /**
  * The plugin as users get it: `npm pack` the build, install the tarball into a fresh project outside
- * the repository (from the local npm cache), and run the ESLint CLI over the audit's stale save.
+ * the repository (from the local npm cache), and run the ESLint CLI and the `race-guard audit` bin over
+ * the audit's stale save.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -237,6 +238,28 @@ describe('packed plugin in a fresh project', () => {
     expect(concurrent.code, describeRun(concurrent)).toBe(1);
     expect(findings(concurrent, projectDir)).toEqual(singleFindings);
   });
+
+  it('runs `npx race-guard audit` from the installed bin: JSON and SARIF name the stale save and the guarded update', async () => {
+    const env = cleanEnv();
+    delete env.CI;
+    const [json, sarif] = await Promise.all([
+      run(npx, ['--no', '--', 'race-guard', 'audit', '.', '--format', 'json'], { cwd: projectDir, env }),
+      run(npx, ['--no', '--', 'race-guard', 'audit', '.', '--format', 'sarif'], { cwd: projectDir, env }),
+    ]);
+    expect(json.code, describeRun(json)).toBe(1);
+    const report = JSON.parse(json.stdout) as {
+      findings: { ruleId: string; location: { file: string }; function?: string }[];
+      safePatterns: { kind: string; function: string }[];
+    };
+    expect(report.findings.map((finding) => [finding.ruleId, finding.location.file, finding.function])).toEqual([
+      ['race-guard/no-stale-save', 'src/ai-responder.ts', 'AiResponderService.handleVisitorMessage'],
+    ]);
+    expect(report.safePatterns).toContainEqual(expect.objectContaining({ kind: 'guarded-update', function: 'WorkflowConsumer.markPending' }));
+    expect(sarif.code, describeRun(sarif)).toBe(1);
+    const log = JSON.parse(sarif.stdout) as { version: string; runs: { results: { ruleId: string }[] }[] };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0]?.results.map((result) => result.ruleId)).toEqual(['race-guard/no-stale-save']);
+  }, 180_000);
 
   it('works the same with TypeScript 5.9.3, the oldest version in the peer range', async () => {
     const env = cleanEnv();
