@@ -15,6 +15,7 @@ import {
 import { isTypeormFile } from '../utils/module-origin.js';
 import { columnsInSql, normalizeColumnName } from '../utils/state-columns.js';
 import type { AuditScope } from './discover.js';
+import { firstLine } from './errors.js';
 
 /*
  * The whole-project view a per-file rule cannot have: every entity, every function that writes
@@ -82,6 +83,8 @@ export interface ProjectIndex {
   writers: ColumnWriter[];
   guardedUpdates: GuardedUpdate[];
   locksInFinally: LockInFinally[];
+  /** Files whose writers could not all be indexed, with the first error. */
+  problems: { file: string; message: string }[];
   /** The function holding a position (1-based line and column), named as writers are. */
   functionAt(file: string, line: number, column: number): string | undefined;
 }
@@ -113,6 +116,7 @@ export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => v
   const guardedUpdates: GuardedUpdate[] = [];
   const locksInFinally: LockInFinally[] = [];
   const functionLookups = new Map<string, SourceFile>();
+  const problems: ProjectIndex['problems'] = [];
 
   for (const auditProject of scope.projects) {
     const project = new Project({ tsConfigFilePath: auditProject.configPath });
@@ -133,14 +137,19 @@ export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => v
       const file = path.resolve(sourceFile.getFilePath());
       if (functionLookups.has(file)) continue;
       functionLookups.set(file, sourceFile);
-      for (const call of sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-        const found = indexer.writeOf(call);
-        if (found == null) continue;
-        writers.push(found.writer);
-        if (found.guarded != null) guardedUpdates.push(found.guarded);
-      }
-      for (const tryStatement of sourceFile.getDescendantsOfKind(SyntaxKind.TryStatement)) {
-        locksInFinally.push(...locksReleasedIn(tryStatement));
+      // Code the index does not expect costs that file's writers, not the audit.
+      try {
+        for (const call of sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+          const found = indexer.writeOf(call);
+          if (found == null) continue;
+          writers.push(found.writer);
+          if (found.guarded != null) guardedUpdates.push(found.guarded);
+        }
+        for (const tryStatement of sourceFile.getDescendantsOfKind(SyntaxKind.TryStatement)) {
+          locksInFinally.push(...locksReleasedIn(tryStatement));
+        }
+      } catch (error) {
+        problems.push({ file, message: `race-guard could not index the column writers in this file: ${firstLine(error)}` });
       }
       onFile(file);
     }
@@ -150,6 +159,7 @@ export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => v
     writers,
     guardedUpdates,
     locksInFinally,
+    problems,
     functionAt(file, line, column) {
       const sourceFile = functionLookups.get(path.resolve(file));
       if (sourceFile == null) return undefined;

@@ -161,6 +161,7 @@ export function buildReport(input: ReportInput): AuditReport {
       findings.push(buildFinding({ result, message, report, index, sources, relative, id: '' }));
     }
   }
+  for (const problem of index.problems) notAnalysed.push({ file: relative(problem.file), line: 0, column: 0, message: problem.message });
   // Unsafe patterns before error handling, the highest risk first, then by place; ids follow that order.
   const riskRank: Record<Risk, number> = { high: 0, medium: 1, low: 2 };
   findings.sort((a, b) =>

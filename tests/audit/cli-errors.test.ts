@@ -61,11 +61,9 @@ describe('race-guard audit usage and setup errors', () => {
     expect(result.stdout).toContain('Exit codes: 0 no findings at or above --fail-on, 1 findings, 2 usage or setup error.');
   });
 
-  it('exits 0 on a project without findings, whatever --fail-on says', async () => {
-    for (const failOn of ['error', 'warn', 'off']) {
-      const result = await runCli(['audit', path.join(workDir, 'small'), '--fail-on', failOn, '--format', 'json']);
-      expect(result.code, describeRunShort(result)).toBe(0);
-      expect((JSON.parse(result.stdout) as { findings: unknown[] }).findings).toEqual([]);
-    }
+  it('exits 0 on a project without findings, even with the strictest --fail-on', async () => {
+    const result = await runCli(['audit', path.join(workDir, 'small'), '--fail-on', 'warn', '--format', 'json']);
+    expect(result.code, describeRunShort(result)).toBe(0);
+    expect(JSON.parse(result.stdout) as unknown).toMatchObject({ findings: [], notAnalysed: [], scope: { files: 1 } });
   }, 120_000);
 });
