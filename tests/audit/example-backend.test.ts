@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport, Finding } from '../../src/audit/report.js';
 import { repoRoot } from '../support/paths.js';
 import type { RunResult } from '../support/run.js';
-import { compileSchema, describeRunShort, exampleLine, runCli } from './support.js';
+import { compileSarifSchema, compileSchema, describeRunShort, exampleLine, runCli } from './support.js';
 
 const responder = 'src/ai-responder/ai-responder.service.ts';
 const assignment = 'src/assignment/assignment.service.ts';
@@ -127,7 +127,7 @@ describe('race-guard audit on examples/chat-backend', () => {
   it('writes SARIF 2.1.0 that validates against the official schema, with rule help URIs', () => {
     expect(sarif.code, describeRunShort(sarif)).toBe(1);
     const log = JSON.parse(sarif.stdout) as Log;
-    const validate = compileSchema(path.join(repoRoot, 'tests', 'audit', 'sarif', 'sarif-schema-2.1.0.json'));
+    const validate = compileSarifSchema();
     expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
     expect(log.version).toBe('2.1.0');
     const [runEntry] = log.runs;

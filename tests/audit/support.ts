@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type Options, type ValidateFunction } from 'ajv';
+import ajvDraft04 from 'ajv-draft-04';
 
 import { repoRoot } from '../support/paths.js';
 import { run, type RunResult } from '../support/run.js';
@@ -24,22 +25,30 @@ export function exampleLine(file: string, needle: string): number {
   return text.slice(0, index).split('\n').length;
 }
 
+const FORMATS: Options['formats'] = {
+  'date-time': (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
+  uri: (value: string) => URL.canParse(value),
+  'uri-reference': (value: string) => URL.canParse(value, 'file:///base/'),
+};
+
 /**
- * An ajv for draft-07 schemas with real checks for the formats the report and SARIF use
- * (ajv-formats is not a dependency). The SARIF schema has a pattern that is invalid as a
- * Unicode regular expression, hence `unicodeRegExp: false`.
+ * An ajv for the report's draft-07 schema, with real checks for the formats it uses (ajv-formats
+ * is not a dependency).
  */
 export function compileSchema(schemaPath: string): ValidateFunction {
-  const ajv = new Ajv({
-    strict: false,
-    allErrors: true,
-    unicodeRegExp: false,
-    formats: {
-      'date-time': (value: string) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})$/.test(value) && !Number.isNaN(Date.parse(value)),
-      uri: (value: string) => URL.canParse(value),
-      'uri-reference': (value: string) => URL.canParse(value, 'file:///base/'),
-    },
-  });
+  const ajv = new Ajv({ strict: false, allErrors: true, formats: FORMATS });
+  return ajv.compile(JSON.parse(fs.readFileSync(schemaPath, 'utf8')) as object);
+}
+
+/**
+ * The SARIF 2.1.0 schema as Microsoft's SARIF SDK publishes it (`@microsoft/jest-sarif`, a
+ * devDependency kept only for this file; draft-04, hence ajv-draft-04). It has a pattern that is
+ * invalid as a Unicode regular expression, hence `unicodeRegExp: false`.
+ */
+export function compileSarifSchema(): ValidateFunction {
+  const schemaPath = path.join(repoRoot, 'node_modules', '@microsoft', 'jest-sarif', 'lib', 'schemas', 'sarif-2.1.0-rtm.5.json');
+  // A CommonJS module whose `module.exports` is the class, with the class again as `default`.
+  const ajv = new ajvDraft04.default({ strict: false, allErrors: true, unicodeRegExp: false, formats: FORMATS });
   return ajv.compile(JSON.parse(fs.readFileSync(schemaPath, 'utf8')) as object);
 }
 
