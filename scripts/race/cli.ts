@@ -47,8 +47,9 @@ async function main(): Promise<number> {
   const postgresUrl = process.env.RACE_GUARD_PG_URL?.trim() ?? '';
   const repoRoot = findRepoRoot(import.meta.dirname);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-race-'));
+  const started = performance.now();
   const progress = (line: string): void => {
-    process.stderr.write(`race: ${line}\n`);
+    process.stderr.write(`race: [${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
   };
 
   console.log(`race: seed=${String(seed)} runs=${String(runs)} (repeat with: npm run race -- --seed ${String(seed)} --runs ${String(runs)})`);

@@ -108,8 +108,9 @@ export async function prepareVariants(repoRoot: string, workDir: string, progres
   }
 
   progress('compiling both copies');
-  compile(vulnerableDir);
-  compile(fixedDir);
+  const declarations = new Map<string, ts.SourceFile>();
+  compile(vulnerableDir, declarations);
+  compile(fixedDir, declarations);
   return {
     vulnerable: { name: 'vulnerable', dir: vulnerableDir, modules: await loadExampleModules(path.join(vulnerableDir, 'out')) },
     fixed: { name: 'fixed', dir: fixedDir, modules: await loadExampleModules(path.join(fixedDir, 'out')) },
@@ -209,8 +210,12 @@ function changedLines(before: string, after: string): { removed: string[]; added
   return { removed: a.slice(head, a.length - tail), added: b.slice(head, b.length - tail) };
 }
 
-/** Type-checks and emits a copy to `out/`; any diagnostic is an error, in the fixed copy above all. */
-function compile(dir: string): void {
+/**
+ * Type-checks and emits a copy to `out/`; any diagnostic is an error, in the fixed copy above all.
+ * Both copies resolve their packages to the same real paths, so the parsed declaration files are
+ * shared through `declarations`: parsing typeorm's and Nest's types is most of the work.
+ */
+function compile(dir: string, declarations: Map<string, ts.SourceFile>): void {
   const configPath = path.join(dir, 'tsconfig.json');
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
     ...ts.sys,
@@ -219,7 +224,18 @@ function compile(dir: string): void {
     },
   });
   if (parsed == null) throw new Error(`cannot read ${configPath}`);
-  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options });
+  const host = ts.createCompilerHost(parsed.options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, onError, shouldCreate) => {
+    if (!fileName.endsWith('.d.ts')) return getSourceFile(fileName, languageVersion, onError, shouldCreate);
+    let sourceFile = declarations.get(fileName);
+    if (sourceFile == null) {
+      sourceFile = getSourceFile(fileName, languageVersion, onError, shouldCreate);
+      if (sourceFile != null) declarations.set(fileName, sourceFile);
+    }
+    return sourceFile;
+  };
+  const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, host });
   const emitted = program.emit();
   const diagnostics = [...ts.getPreEmitDiagnostics(program), ...emitted.diagnostics];
   if (diagnostics.length > 0 || emitted.emitSkipped) {
