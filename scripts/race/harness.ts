@@ -24,19 +24,26 @@ const AGENTS = ['Ada', 'Grace', 'Linus'];
 
 export async function race(options: RaceOptions): Promise<RaceReport> {
   const variants = await prepareVariants(options.repoRoot, options.workDir, options.progress);
-  const targets: DatabaseTarget[] = [sqliteTarget(options.workDir)];
-  if (options.postgresUrl != null) targets.push(await postgresTarget(options.postgresUrl));
-
   const loggedErrors: string[] = [];
   Logger.overrideLogger(captureErrors(loggedErrors));
   const stub = await LlmStub.start();
   try {
+    const openers: (() => DatabaseTarget | Promise<DatabaseTarget>)[] = [() => sqliteTarget(options.workDir)];
+    const { postgresUrl } = options;
+    if (postgresUrl != null) openers.push(() => postgresTarget(postgresUrl));
     const databases: DatabaseResult[] = [];
-    for (const target of targets) {
+    for (const open of openers) {
+      const target = await open();
       const scenarios = SCENARIOS.filter((scenario) => target.kind === 'postgres' || !scenario.postgresOnly);
-      const before = await runVariant(target, variants.vulnerable, scenarios, stub, loggedErrors, options);
-      const after = await runVariant(target, variants.fixed, scenarios, stub, loggedErrors, options);
-      await target.cleanUp();
+      let before: VariantResult[];
+      let after: VariantResult[];
+      try {
+        before = await runVariant(target, variants.vulnerable, scenarios, stub, loggedErrors, options);
+        after = await runVariant(target, variants.fixed, scenarios, stub, loggedErrors, options);
+      } finally {
+        // Also on failure: an open PostgreSQL client would keep the process alive.
+        await target.cleanUp();
+      }
       databases.push({
         kind: target.kind,
         label: target.label,
