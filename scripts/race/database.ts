@@ -65,11 +65,12 @@ export async function postgresTarget(url: string): Promise<DatabaseTarget> {
     kind: 'postgres',
     label: `PostgreSQL ${version} at ${where.hostname}:${where.port || '5432'}${where.pathname}`,
     async open(modules, variant) {
-      const schema = `race_guard_${variant}`;
+      // The pid keeps two harnesses on one database (npm run race and its test) apart.
+      const schema = `race_guard_${variant}_${String(process.pid)}`;
       schemas.add(schema);
       await admin.query(`drop schema if exists ${schema} cascade`);
       await admin.query(`create schema ${schema}`);
-      applicationName = `race-guard-${variant}`;
+      applicationName = `race-guard-${variant}-${String(process.pid)}`;
       const withName = new URL(url);
       withName.searchParams.set('application_name', applicationName);
       return modules.createDataSource({ type: 'postgres', url: withName.toString(), schema, synchronize: true }).initialize();

@@ -134,8 +134,9 @@ export function formatChanges(changes: readonly PluginChange[], numberOf: (id: S
   const lines = ['What the plugin changed in the copy of examples/chat-backend (built plugin, ESLint Node API):'];
   for (const change of changes) {
     lines.push(`  ${String(numberOf(change.scenario))}. ${change.ruleId} at ${change.file}:${String(change.line)} — ${change.how}`);
-    for (const removed of change.removed) lines.push(`     - ${removed.trim()}`);
-    for (const added of change.added) lines.push(`     + ${added.trim()}`);
+    const indent = Math.min(...[...change.removed, ...change.added].filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)?.[0].length ?? 0));
+    for (const removed of change.removed) lines.push(`     - ${removed.slice(indent)}`);
+    for (const added of change.added) lines.push(`     + ${added.slice(indent)}`);
   }
   return lines.join('\n');
 }

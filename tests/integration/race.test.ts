@@ -29,7 +29,8 @@ describe('npm run race (reduced)', () => {
   });
 
   it(`loses data before the plugin's fixes and none after, every scenario, ${String(RUNS)} runs each`, { timeout: 300_000 }, async () => {
-    const jsonPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'race-test-')), 'report.json');
+    const outDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-test-'));
+    const jsonPath = path.join(outDir, 'report.json');
     const env = { ...process.env };
     if (postgresUrl === '') delete env.RACE_GUARD_PG_URL;
     const result = await run(process.execPath, [cli, '--runs', String(RUNS), '--seed', String(randomInt(2 ** 31)), '--json', jsonPath], {
@@ -39,6 +40,7 @@ describe('npm run race (reduced)', () => {
     const details = describeRun(result);
     expect(result.code, details).toBe(0);
     const report = JSON.parse(fs.readFileSync(jsonPath, 'utf8')) as RaceReport & { verdict: Verdict };
+    fs.rmSync(outDir, { recursive: true, force: true });
 
     expect(report.databases.map((database) => database.kind), details).toEqual(postgresUrl === '' ? ['sqlite'] : ['sqlite', 'postgres']);
     for (const database of report.databases) {
