@@ -23,27 +23,20 @@ export interface RaceOptions {
 const AGENTS = ['Ada', 'Grace', 'Linus'];
 
 export async function race(options: RaceOptions): Promise<RaceReport> {
-  const variants = await prepareVariants(options.repoRoot, options.workDir, options.progress);
-  const loggedErrors: string[] = [];
-  Logger.overrideLogger(captureErrors(loggedErrors));
-  const stub = await LlmStub.start();
+  const targets: DatabaseTarget[] = [sqliteTarget(options.workDir)];
+  let stub: LlmStub | undefined;
   try {
-    const openers: (() => DatabaseTarget | Promise<DatabaseTarget>)[] = [() => sqliteTarget(options.workDir)];
-    const { postgresUrl } = options;
-    if (postgresUrl != null) openers.push(() => postgresTarget(postgresUrl));
+    // Connect first: an unreachable PostgreSQL should fail the run before minutes of SQLite.
+    if (options.postgresUrl != null) targets.push(await postgresTarget(options.postgresUrl));
+    const variants = await prepareVariants(options.repoRoot, options.workDir, options.progress);
+    const loggedErrors: string[] = [];
+    Logger.overrideLogger(captureErrors(loggedErrors));
+    stub = await LlmStub.start();
     const databases: DatabaseResult[] = [];
-    for (const open of openers) {
-      const target = await open();
+    for (const target of targets) {
       const scenarios = SCENARIOS.filter((scenario) => target.kind === 'postgres' || !scenario.postgresOnly);
-      let before: VariantResult[];
-      let after: VariantResult[];
-      try {
-        before = await runVariant(target, variants.vulnerable, scenarios, stub, loggedErrors, options);
-        after = await runVariant(target, variants.fixed, scenarios, stub, loggedErrors, options);
-      } finally {
-        // Also on failure: an open PostgreSQL client would keep the process alive.
-        await target.cleanUp();
-      }
+      const before = await runVariant(target, variants.vulnerable, scenarios, stub, loggedErrors, options);
+      const after = await runVariant(target, variants.fixed, scenarios, stub, loggedErrors, options);
       databases.push({
         kind: target.kind,
         label: target.label,
@@ -62,7 +55,9 @@ export async function race(options: RaceOptions): Promise<RaceReport> {
     if (stub.unexpected.length > 0) throw new Error(`the LLM stub got requests no run scripted:\n  ${stub.unexpected.join('\n  ')}`);
     return { seed: options.seed, runs: options.runs, changes: variants.changes, databases };
   } finally {
-    await stub.close();
+    // Also on failure: an open server or PostgreSQL client would keep the process alive.
+    await stub?.close();
+    for (const target of targets) await target.cleanUp();
   }
 }
 
