@@ -13,7 +13,7 @@ const eslintPluginSettings = {
 };
 
 export default defineConfig(
-  globalIgnores(['dist/', 'coverage/', 'examples/', 'tests/fixtures/'], 'race-guard/ignores'),
+  globalIgnores(['dist/', 'build/', 'coverage/', 'examples/', 'tests/fixtures/'], 'race-guard/ignores'),
   {
     name: 'race-guard/javascript',
     files: ['**/*.{js,mjs,cjs}'],
@@ -23,7 +23,7 @@ export default defineConfig(
   },
   {
     name: 'race-guard/typescript',
-    files: ['src/**/*.ts', 'tests/**/*.ts', 'vitest.config.ts'],
+    files: ['src/**/*.ts', 'tests/**/*.ts', 'scripts/**/*.ts', 'vitest.config.ts'],
     extends: [eslint.configs.recommended, tseslint.configs.strictTypeChecked],
     languageOptions: {
       parserOptions: {

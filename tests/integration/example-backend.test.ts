@@ -51,10 +51,19 @@ describe('examples/chat-backend', () => {
   it('is flagged where the audit says it is unsafe, and only there', async () => {
     const eslint = new ESLint({ cwd: exampleDir });
     const results = await eslint.lintFiles(['.']);
-    const assignment = fs.readFileSync(path.join(exampleDir, 'src', 'assignment', 'assignment.service.ts'), 'utf8');
+    const source = (...segments: string[]): string => fs.readFileSync(path.join(exampleDir, 'src', ...segments), 'utf8');
+    const assignment = source('assignment', 'assignment.service.ts');
+    // The three files below hold the vulnerable code `npm run race` runs (scenarios 2, 3 and 4).
+    const handoff = source('handoff', 'handoff.worker.ts');
+    const greeting = source('greeting', 'greeting.service.ts');
+    const summary = source('inbox-summary', 'inbox-summary.service.ts');
     expect(findings(results).sort()).toEqual([
       `src/ai-responder/ai-responder.service.ts:${String(lineOf(responder, 'await this.conversationRepository.save(conversation)'))} race-guard/no-stale-save`,
       `src/assignment/assignment.service.ts:${String(lineOf(assignment, 'status: ConversationStatus.RESOLVED'))} race-guard/require-state-guard`,
+      `src/greeting/greeting.service.ts:${String(lineOf(greeting, 'await this.visitorLockService.acquireLock(visitorUid)'))} race-guard/require-lock-release-in-finally`,
+      `src/handoff/handoff.worker.ts:${String(lineOf(handoff, 'await this.conversationRepository.update('))} race-guard/require-state-guard`,
+      // The first of the two LLM calls: the one under the row lock, not the ✅ summarize() after it.
+      `src/inbox-summary/inbox-summary.service.ts:${String(lineOf(summary, 'await this.llm.complete(summaryPrompt(history))'))} race-guard/no-network-await-in-transaction`,
     ]);
   });
 

@@ -3,6 +3,9 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AiResponderService } from './ai-responder/ai-responder.service.js';
 import { AssignmentService } from './assignment/assignment.service.js';
 import { dataSourceOptions, ENTITIES } from './data-source.js';
+import { GreetingService } from './greeting/greeting.service.js';
+import { HandoffWorker } from './handoff/handoff.worker.js';
+import { InboxSummaryService } from './inbox-summary/inbox-summary.service.js';
 import { LlmClient } from './llm/llm.client.js';
 import { VisitorLockService } from './visitor-lock/visitor-lock.service.js';
 import { WorkflowConsumer } from './workflow/workflow.consumer.js';
@@ -19,7 +22,16 @@ import { WorkflowConsumer } from './workflow/workflow.consumer.js';
     }),
     TypeOrmModule.forFeature(ENTITIES),
   ],
-  providers: [LlmClient, VisitorLockService, AiResponderService, WorkflowConsumer, AssignmentService],
-  exports: [AiResponderService, WorkflowConsumer, AssignmentService],
+  providers: [
+    LlmClient,
+    VisitorLockService,
+    AiResponderService,
+    WorkflowConsumer,
+    AssignmentService,
+    HandoffWorker,
+    GreetingService,
+    InboxSummaryService,
+  ],
+  exports: [AiResponderService, WorkflowConsumer, AssignmentService, HandoffWorker, GreetingService, InboxSummaryService],
 })
 export class AppModule {}

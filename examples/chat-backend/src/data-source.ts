@@ -8,7 +8,7 @@ export const ENTITIES = [Conversation, Message, Agent, VisitorLock];
 
 export type ChatDatabaseOptions =
   | { type: 'better-sqlite3'; database: string; synchronize?: boolean; logging?: boolean }
-  | { type: 'postgres'; url: string; synchronize?: boolean; logging?: boolean };
+  | { type: 'postgres'; url: string; schema?: string; synchronize?: boolean; logging?: boolean };
 
 export function dataSourceOptions(options: ChatDatabaseOptions): DataSourceOptions {
   const common = {
@@ -19,8 +19,9 @@ export function dataSourceOptions(options: ChatDatabaseOptions): DataSourceOptio
     logging: options.logging ?? false,
   };
   return options.type === 'postgres'
-    ? { type: 'postgres', url: options.url, ...common }
-    : { type: 'better-sqlite3', database: options.database, ...common };
+    ? { type: 'postgres', url: options.url, ...(options.schema == null ? {} : { schema: options.schema }), ...common }
+    : // WAL: no sync of the whole file per commit, and readers do not wait for a writer.
+      { type: 'better-sqlite3', database: options.database, enableWAL: true, ...common };
 }
 
 export function createDataSource(options: ChatDatabaseOptions): DataSource {

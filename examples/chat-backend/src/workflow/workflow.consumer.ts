@@ -16,8 +16,11 @@ export class WorkflowConsumer {
     private readonly conversationRepository: Repository<Conversation>,
   ) {}
 
-  /** Moves a conversation to PENDING when nobody has written since `triggerMessageId`. */
-  async handleInactivity(conversationId: string, triggerMessageId: string): Promise<void> {
+  /**
+   * Moves a conversation to PENDING when nobody has written since `triggerMessageId`; true when it
+   * did, false when the conversation had moved on.
+   */
+  async handleInactivity(conversationId: string, triggerMessageId: string): Promise<boolean> {
     // ✅ SAFE (audit §1): the state the job was scheduled for is part of the WHERE, so a newer
     // message or a status change in the meantime makes this a no-op instead of a clobber.
     const result = await this.conversationRepository
@@ -31,8 +34,9 @@ export class WorkflowConsumer {
 
     if (result.affected === 0) {
       this.logger.log(`Conversation ${conversationId} changed since ${triggerMessageId}; inactivity skipped`);
-      return;
+      return false;
     }
     this.logger.log(`Conversation ${conversationId} marked pending after inactivity`);
+    return true;
   }
 }
