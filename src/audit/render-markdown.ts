@@ -12,8 +12,10 @@ export function renderMarkdown(report: AuditReport): string {
   out.push(`**Tool:** ${report.tool.name} ${report.tool.version}, \`recommended\` rules`, '');
   const risks = (['high', 'medium', 'low'] as const).filter((risk) => summary.risk[risk] > 0).map((risk) => `${String(summary.risk[risk])} ${risk}`);
   out.push(
-    `**Summary:** ${String(summary.unsafe)} unsafe ${plural(summary.unsafe, 'pattern', 'patterns')}${risks.length > 0 ? ` (risk: ${risks.join(', ')})` : ''}, ` +
-      `${String(summary.errorHandling)} error-handling ${plural(summary.errorHandling, 'finding', 'findings')}, ` +
+    // The risk counts cover both kinds of finding, so they follow the two counts rather than one.
+    `**Summary:** ${String(summary.unsafe)} unsafe ${plural(summary.unsafe, 'pattern', 'patterns')}, ` +
+      `${String(summary.errorHandling)} error-handling ${plural(summary.errorHandling, 'finding', 'findings')}` +
+      `${risks.length > 0 ? ` (risk of all findings: ${risks.join(', ')})` : ''}, ` +
       `${String(summary.safePatterns)} safe ${plural(summary.safePatterns, 'pattern', 'patterns')}` +
       (summary.notAnalysed > 0 ? `; ${String(summary.notAnalysed)} ${plural(summary.notAnalysed, 'file', 'files')} could not be analysed (see the end)` : '') +
       '.',
