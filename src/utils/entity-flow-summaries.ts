@@ -3,7 +3,7 @@ import ts from 'typescript';
 import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from './await-classification.js';
 import { entityMetadataOfType } from './entity-metadata.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from './module-origin.js';
-import { classifyTypeormCall, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
+import { callMayResolveTo, classifyTypeormCall, isTypeormOrProjectDeclaration, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
 
 /** A function of the project that returns an entity it loaded (`retrieve`, `getEntityOrThrow`). */
 export interface LoaderSummary {
@@ -48,6 +48,7 @@ export function loadOfCall(
   depth = 0,
 ): LoaderSummary | undefined {
   const checker = classifier.checker;
+  if (!callMayResolveTo(checker, call, isTypeormOrProjectDeclaration)) return undefined;
   const typeorm = classifyTypeormCall(checker, call);
   if (typeorm != null) {
     if (typeorm.kind !== 'load' || typeorm.loadShape == null || takesPessimisticLock(call)) return undefined;
@@ -58,6 +59,8 @@ export function loadOfCall(
   const summary = loaderSummary(classifier, declaration, depth);
   return summary == null ? undefined : { shape: summary.shape, chain: [declarationDisplayName(declaration), ...summary.chain] };
 }
+
+const isProjectDeclaration = (declaration: ts.Declaration): boolean => moduleOriginOfDeclaration(declaration).kind === 'project';
 
 function loaderSummary(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number): LoaderSummary | undefined {
   const { loaders } = cachesOf(classifier);
@@ -161,6 +164,7 @@ export function takesPessimisticLock(call: ts.CallExpression): boolean {
 
 /** Which parameters a project function hands to a diffing write (`save`, `remove`, …). */
 export function saversOfCall(classifier: AwaitClassifier, call: ts.CallExpression, depth = 0): readonly SaverSummary[] {
+  if (!callMayResolveTo(classifier.checker, call, isProjectDeclaration)) return [];
   const declaration = resolvedDeclaration(classifier.checker, call);
   if (declaration == null || moduleOriginOfDeclaration(declaration).kind !== 'project') return [];
   const { savers } = cachesOf(classifier);

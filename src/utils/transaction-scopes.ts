@@ -3,7 +3,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from './await-classification.js';
 import { packageOfDeclaration } from './lock-calls.js';
 import { declarationDisplayName, moduleOriginOfDeclaration, normalizeModuleName } from './module-origin.js';
-import { isTransactionCall, resolvedDeclaration } from './typeorm-calls.js';
+import { callMayResolveTo, isTransactionCall, resolvedDeclaration } from './typeorm-calls.js';
 
 /** A call that runs some of its function arguments inside a transaction. */
 export interface TransactionRunner {
@@ -38,6 +38,7 @@ const wrapperCaches = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, TransactionRu
 export function transactionRunnerOf(checker: ts.TypeChecker, call: ts.CallExpression, depth = 0): TransactionRunner | undefined {
   const last = call.arguments.length - 1;
   if (last < 0) return undefined;
+  if (!callMayResolveTo(checker, call, mayBeRunner)) return undefined;
   if (isTransactionCall(checker, call)) return { callbackIndexes: new Set([last]), chain: ['transaction'] };
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null) {
@@ -80,6 +81,12 @@ export function transactionalDecoratorOf(checker: ts.TypeChecker, decorators: re
     }
   }
   return undefined;
+}
+
+/** TypeORM's `transaction`, a package runner, or a function of the project that may wrap one. */
+function mayBeRunner(declaration: ts.Declaration): boolean {
+  const name = declarationName(declaration);
+  return name === 'transaction' || PACKAGE_RUNNERS.some((runner) => runner.name === name) || moduleOriginOfDeclaration(declaration).kind === 'project';
 }
 
 /** Propagations under which a `@Transactional()` method may run without a transaction. */
