@@ -88,6 +88,8 @@ const PROMISE_CALLBACKS = new Set(['then', 'catch', 'finally']);
 
 /** Array methods that hand back elements of the list they are called on. */
 const ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'filter', 'slice', 'pop', 'shift', 'toSorted', 'toReversed']);
+/** Methods whose receiver this rule follows: the writes, `reload()`, and the list/element methods above. */
+const RECEIVER_METHODS = new Set(['save', 'remove', 'softRemove', 'recover', 'reload', ...LIST_METHODS, ...ELEMENT_METHODS]);
 
 const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network', 'unknown', 'timer'];
 const MAX_LISTED_COLUMNS = 6;
@@ -152,6 +154,8 @@ export default createRule<Options, MessageIds>({
 
     /** Variables that held a loaded entity at some point, with their latest load. */
     const tracked = new Map<Variable, LoadInfo>();
+    /** Per variable: whether any use could reach a write (see `mayReachWrite`). */
+    const reachesWrite = new Map<Variable, boolean>();
     const loadsById = new Map<number, LoadInfo>();
     /** Aliases (`const c = conv`) share field writes and hand-offs for the fix. */
     const aliasRoot = new Map<Variable, Variable>();
@@ -203,6 +207,29 @@ export default createRule<Options, MessageIds>({
     }
 
 
+
+    /**
+     * Whether some use of the variable could hand the object it holds to a write: as an argument
+     * (directly, in an array or a spread), an alias, a loop's list, or the receiver of
+     * `save()`/`reload()`/an element method. A variable only ever used as `x.prop` (read or
+     * assigned) cannot be the target of a stale save, so resolving the call that initialises it —
+     * the costliest type query of this rule, made for every `const x = await call()` — is skipped.
+     */
+    function mayReachWrite(variable: Variable): boolean {
+      let cached = reachesWrite.get(variable);
+      if (cached == null) {
+        cached = variable.references.some((reference) => !reference.isWriteOnly() && !isPropertyUse(reference.identifier));
+        reachesWrite.set(variable, cached);
+      }
+      return cached;
+    }
+
+    function isPropertyUse(identifier: TSESTree.Node): boolean {
+      const member = identifier.parent;
+      if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== identifier || member.computed) return false;
+      const call = member.parent;
+      return !(call.type === AST_NODE_TYPES.CallExpression && call.callee === member && member.property.type === AST_NODE_TYPES.Identifier && RECEIVER_METHODS.has(member.property.name));
+    }
 
     function variableOf(identifier: TSESTree.Identifier): Variable | undefined {
       return ASTUtils.findVariable(sourceCode.getScope(identifier), identifier) ?? undefined;
@@ -293,7 +320,7 @@ export default createRule<Options, MessageIds>({
       if (target.type !== AST_NODE_TYPES.Identifier) return;
       const variable = variableOf(target);
       if (variable == null) return;
-      const load = loadOf(iterable);
+      const load = mayReachWrite(variable) ? loadOf(iterable) : undefined;
       if (load != null) {
         recordLoad(variable, load);
         return;
@@ -337,7 +364,7 @@ export default createRule<Options, MessageIds>({
           if (tracked.has(variable)) log.record({ type: 'kill', variable });
           return;
         }
-        const load = loadOf(init);
+        const load = mayReachWrite(variable) ? loadOf(init) : undefined;
         if (load != null) {
           recordLoad(variable, load);
           return;
