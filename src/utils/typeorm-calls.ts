@@ -175,7 +175,14 @@ export function classifyTypeormCall(
   checker: ts.TypeChecker,
   call: ts.CallExpression,
 ): TypeormCall | undefined {
-  if (!callMayResolveTo(checker, call, isTypeormDeclaration)) return undefined;
+  const candidates = calleeDeclarations(checker, call);
+  if (candidates != null && !candidates.some(isTypeormDeclaration)) return undefined;
+  // `Repository#save` has four overloads that all take the entity first: when every overload
+  // classifies the same way, which one the call resolves to does not matter.
+  if (candidates != null && candidates.every(isTypeormDeclaration)) {
+    const [first, ...others] = candidates.map(classifyTypeormDeclaration);
+    if (first != null && others.every((other) => sameClassification(first, other))) return first;
+  }
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null || !isTypeormFile(declaration.getSourceFile().fileName)) return undefined;
   return classifyTypeormDeclaration(declaration);
@@ -219,6 +226,11 @@ export function classifyTypeormDeclaration(declaration: ts.Declaration): Typeorm
   }
   if (ATOMIC_WRITES.has(method)) return { kind: 'atomic-write', api, method };
   return { kind: 'other', api, method };
+}
+
+function sameClassification(a: TypeormCall, b: TypeormCall): boolean {
+  return a.kind === b.kind && a.api === b.api && a.method === b.method && a.loadShape === b.loadShape &&
+    a.entityArgumentIndex === b.entityArgumentIndex && a.targetArgumentIndex === b.targetArgumentIndex;
 }
 
 function declarationName(declaration: ts.Declaration): string {
