@@ -8,7 +8,7 @@ import { createRule } from '../utils/create-rule.js';
 import { awaitClassificationSchema } from '../utils/option-schemas.js';
 import { takesPessimisticLock } from '../utils/entity-flow-summaries.js';
 import { getTypeServices } from '../utils/type-information.js';
-import { transactionalDecoratorOf, transactionRunnerOf } from '../utils/transaction-scopes.js';
+import { transactionalDecoratorOf, transactionRunnerNames, transactionRunnerOf } from '../utils/transaction-scopes.js';
 import { classifyTypeormCall } from '../utils/typeorm-calls.js';
 
 export interface NoNetworkAwaitInTransactionOptions {
@@ -113,7 +113,7 @@ function cannotBeThenable(node: TSESTree.Node): boolean {
         (property) =>
           property.type === AST_NODE_TYPES.Property &&
           !property.computed &&
-          !(property.key.type === AST_NODE_TYPES.Identifier ? property.key.name === 'then' : property.key.type === AST_NODE_TYPES.Literal && property.key.value === 'then'),
+          !(property.key.type === AST_NODE_TYPES.Identifier ? property.key.name === 'then' : property.key.value === 'then'),
       );
     default:
       return false;
@@ -238,7 +238,7 @@ export default createRule<Options, MessageIds>({
       if (parent.type === AST_NODE_TYPES.CallExpression) {
         const index = parent.arguments.indexOf(fn);
         if (index < 0) return undefined;
-        const runner = transactionRunnerOf(checker, tsNode(parent));
+        const runner = transactionRunnerOf(checker, tsNode(parent), 0, transactionRunnerNames(services.program));
         if (runner?.callbackIndexes.has(index) !== true) return undefined;
         const call = `\`${callLabel(parent.callee)}()\``;
         const label = runner.chain.length > 1 ? `${call} (${runner.chain.join(' → ')}())` : call;
@@ -265,7 +265,7 @@ export default createRule<Options, MessageIds>({
       if (site.returned && (!state.has('C') || !isThenable(site.operand))) return;
       // `await manager.transaction(cb)` nested in another transaction: cb's own awaits are reported.
       const operand = unwrap(site.operand);
-      if (operand.type === AST_NODE_TYPES.CallExpression && transactionRunnerOf(checker, tsNode(operand)) != null) return;
+      if (operand.type === AST_NODE_TYPES.CallExpression && transactionRunnerOf(checker, tsNode(operand), 0, transactionRunnerNames(services.program)) != null) return;
       const summary = classifier.classifyAwaited(tsNode(site.operand) as ts.Expression);
       const kind = windowKindsOf(summary, windowKinds)[0];
       if (kind == null) return;

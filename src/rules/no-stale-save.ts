@@ -14,7 +14,7 @@ import { callLabel } from '../utils/call-labels.js';
 import { createRule } from '../utils/create-rule.js';
 import { awaitClassificationSchema } from '../utils/option-schemas.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/entity-metadata.js';
-import { loadOfCall, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
+import { loaderNames, loadOfCall, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
 import { columnsAtRisk, loadedColumnsSpecOf, type LoadedColumnsSpec } from '../utils/loaded-columns.js';
 import { getTypeServices } from '../utils/type-information.js';
 import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm-calls.js';
@@ -271,7 +271,7 @@ export default createRule<Options, MessageIds>({
       if (call.type === AST_NODE_TYPES.ConditionalExpression) return loadOf(call.consequent, isAwaited) ?? loadOf(call.alternate, isAwaited);
       if (call.type !== AST_NODE_TYPES.CallExpression || !isAwaited) return undefined;
       const tsCall = tsNode(call);
-      let loader = loadOfCall(classifier, tsCall);
+      let loader = loadOfCall(classifier, tsCall, 0, loaderNames(services.program));
       const name = calleeName(call);
       if (loader == null && name != null && matchesLoaderOption(call, name)) loader = { shape: 'one', chain: [name] };
       if (loader == null) return undefined;

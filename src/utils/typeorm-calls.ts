@@ -67,6 +67,9 @@ const LOADS: Readonly<Record<string, LoadShape>> = {
   findAncestors: 'many',
 };
 
+/** The methods of TypeORM that load entities (on any API). */
+export const LOAD_METHODS: readonly string[] = Object.keys(LOADS);
+
 const DIFFING_WRITES = new Set(['save', 'remove', 'softRemove', 'recover']);
 
 const ATOMIC_WRITES = new Set([
