@@ -8,7 +8,7 @@ import { createRule } from '../utils/create-rule.js';
 import { awaitClassificationSchema } from '../utils/option-schemas.js';
 import { takesPessimisticLock } from '../utils/entity-flow-summaries.js';
 import { getTypeServices } from '../utils/type-information.js';
-import { transactionalDecoratorOf, transactionRunnerOf } from '../utils/transaction-scopes.js';
+import { transactionalDecoratorOf, transactionRunnerNames, transactionRunnerOf } from '../utils/transaction-scopes.js';
 import { classifyTypeormCall } from '../utils/typeorm-calls.js';
 
 export interface NoNetworkAwaitInTransactionOptions {
@@ -93,6 +93,33 @@ const SQL_LOCK = /\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bLOC
 const ADVICE =
   'Make the call first, outside the transaction, then write its result in a short transaction with a compare-and-set update (criteria that check the state you read; test `affected`).';
 
+/**
+ * Expressions that evaluate to a primitive, a function, an array or an object literal without a
+ * `then`: never a promise, whatever the types say.
+ */
+function cannotBeThenable(node: TSESTree.Node): boolean {
+  switch (node.type) {
+    case AST_NODE_TYPES.Literal:
+    case AST_NODE_TYPES.TemplateLiteral:
+    case AST_NODE_TYPES.BinaryExpression:
+    case AST_NODE_TYPES.UnaryExpression:
+    case AST_NODE_TYPES.UpdateExpression:
+    case AST_NODE_TYPES.ArrayExpression:
+    case AST_NODE_TYPES.ArrowFunctionExpression:
+    case AST_NODE_TYPES.FunctionExpression:
+      return true;
+    case AST_NODE_TYPES.ObjectExpression:
+      return node.properties.every(
+        (property) =>
+          property.type === AST_NODE_TYPES.Property &&
+          !property.computed &&
+          !(property.key.type === AST_NODE_TYPES.Identifier ? property.key.name === 'then' : property.key.value === 'then'),
+      );
+    default:
+      return false;
+  }
+}
+
 export default createRule<Options, MessageIds>({
   name: 'no-network-await-in-transaction',
   meta: {
@@ -137,6 +164,11 @@ export default createRule<Options, MessageIds>({
     function analyse(recorded: RecordedCodePath<HoldEvent>): void {
       const events = recorded.allEvents;
       if (!events.some((event) => event.type === 'await')) return;
+      // Most functions are callbacks like `(row) => ({ id: row.id })` whose only "await" is a
+      // returned value that cannot be a promise. Finding out whether the call they are handed to
+      // runs a transaction is a type query; it is only worth asking if something could be reported.
+      const reportable = events.some((event) => event.type === 'start' || event.type === 'lock' || (event.type === 'await' && !(event.site.returned && cannotBeThenable(event.site.operand))));
+      if (!reportable) return;
       const functionContext = contextOf(recorded.node);
       if (functionContext == null && !events.some((event) => event.type === 'start' || event.type === 'lock')) return;
       const initial: HoldState = functionContext == null ? new Set() : new Set(['C']);
@@ -206,7 +238,7 @@ export default createRule<Options, MessageIds>({
       if (parent.type === AST_NODE_TYPES.CallExpression) {
         const index = parent.arguments.indexOf(fn);
         if (index < 0) return undefined;
-        const runner = transactionRunnerOf(checker, tsNode(parent));
+        const runner = transactionRunnerOf(checker, tsNode(parent), 0, transactionRunnerNames(services.program));
         if (runner?.callbackIndexes.has(index) !== true) return undefined;
         const call = `\`${callLabel(parent.callee)}()\``;
         const label = runner.chain.length > 1 ? `${call} (${runner.chain.join(' → ')}())` : call;
@@ -233,7 +265,7 @@ export default createRule<Options, MessageIds>({
       if (site.returned && (!state.has('C') || !isThenable(site.operand))) return;
       // `await manager.transaction(cb)` nested in another transaction: cb's own awaits are reported.
       const operand = unwrap(site.operand);
-      if (operand.type === AST_NODE_TYPES.CallExpression && transactionRunnerOf(checker, tsNode(operand)) != null) return;
+      if (operand.type === AST_NODE_TYPES.CallExpression && transactionRunnerOf(checker, tsNode(operand), 0, transactionRunnerNames(services.program)) != null) return;
       const summary = classifier.classifyAwaited(tsNode(site.operand) as ts.Expression);
       const kind = windowKindsOf(summary, windowKinds)[0];
       if (kind == null) return;

@@ -14,7 +14,7 @@ import { callLabel } from '../utils/call-labels.js';
 import { createRule } from '../utils/create-rule.js';
 import { awaitClassificationSchema } from '../utils/option-schemas.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/entity-metadata.js';
-import { loadOfCall, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
+import { loaderNames, loadOfCall, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
 import { columnsAtRisk, loadedColumnsSpecOf, type LoadedColumnsSpec } from '../utils/loaded-columns.js';
 import { columnRefOf, entityRefOf, recordReportDetails } from '../utils/report-details.js';
 import { getTypeServices } from '../utils/type-information.js';
@@ -89,6 +89,8 @@ const PROMISE_CALLBACKS = new Set(['then', 'catch', 'finally']);
 
 /** Array methods that hand back elements of the list they are called on. */
 const ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'filter', 'slice', 'pop', 'shift', 'toSorted', 'toReversed']);
+/** Methods whose receiver this rule follows: the writes, `reload()`, and the list/element methods above. */
+const RECEIVER_METHODS = new Set(['save', 'remove', 'softRemove', 'recover', 'reload', ...LIST_METHODS, ...ELEMENT_METHODS]);
 
 const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network', 'unknown', 'timer'];
 const MAX_LISTED_COLUMNS = 6;
@@ -153,6 +155,8 @@ export default createRule<Options, MessageIds>({
 
     /** Variables that held a loaded entity at some point, with their latest load. */
     const tracked = new Map<Variable, LoadInfo>();
+    /** Per variable: whether any use could reach a write (see `mayReachWrite`). */
+    const reachesWrite = new Map<Variable, boolean>();
     const loadsById = new Map<number, LoadInfo>();
     /** Aliases (`const c = conv`) share field writes and hand-offs for the fix. */
     const aliasRoot = new Map<Variable, Variable>();
@@ -205,6 +209,29 @@ export default createRule<Options, MessageIds>({
 
 
 
+    /**
+     * Whether some use of the variable could hand the object it holds to a write: as an argument
+     * (directly, in an array or a spread), an alias, a loop's list, or the receiver of
+     * `save()`/`reload()`/an element method. A variable only ever used as `x.prop` (read or
+     * assigned) cannot be the target of a stale save, so resolving the call that initialises it —
+     * the costliest type query of this rule, made for every `const x = await call()` — is skipped.
+     */
+    function mayReachWrite(variable: Variable): boolean {
+      let cached = reachesWrite.get(variable);
+      if (cached == null) {
+        cached = variable.references.some((reference) => !reference.isWriteOnly() && !isPropertyUse(reference.identifier));
+        reachesWrite.set(variable, cached);
+      }
+      return cached;
+    }
+
+    function isPropertyUse(identifier: TSESTree.Node): boolean {
+      const member = identifier.parent;
+      if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== identifier || member.computed) return false;
+      const call = member.parent;
+      return !(call.type === AST_NODE_TYPES.CallExpression && call.callee === member && member.property.type === AST_NODE_TYPES.Identifier && RECEIVER_METHODS.has(member.property.name));
+    }
+
     function variableOf(identifier: TSESTree.Identifier): Variable | undefined {
       return ASTUtils.findVariable(sourceCode.getScope(identifier), identifier) ?? undefined;
     }
@@ -245,7 +272,7 @@ export default createRule<Options, MessageIds>({
       if (call.type === AST_NODE_TYPES.ConditionalExpression) return loadOf(call.consequent, isAwaited) ?? loadOf(call.alternate, isAwaited);
       if (call.type !== AST_NODE_TYPES.CallExpression || !isAwaited) return undefined;
       const tsCall = tsNode(call);
-      let loader = loadOfCall(classifier, tsCall);
+      let loader = loadOfCall(classifier, tsCall, 0, loaderNames(services.program));
       const name = calleeName(call);
       if (loader == null && name != null && matchesLoaderOption(call, name)) loader = { shape: 'one', chain: [name] };
       if (loader == null) return undefined;
@@ -294,7 +321,7 @@ export default createRule<Options, MessageIds>({
       if (target.type !== AST_NODE_TYPES.Identifier) return;
       const variable = variableOf(target);
       if (variable == null) return;
-      const load = loadOf(iterable);
+      const load = mayReachWrite(variable) ? loadOf(iterable) : undefined;
       if (load != null) {
         recordLoad(variable, load);
         return;
@@ -338,7 +365,7 @@ export default createRule<Options, MessageIds>({
           if (tracked.has(variable)) log.record({ type: 'kill', variable });
           return;
         }
-        const load = loadOf(init);
+        const load = mayReachWrite(variable) ? loadOf(init) : undefined;
         if (load != null) {
           recordLoad(variable, load);
           return;

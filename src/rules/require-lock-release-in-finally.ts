@@ -31,6 +31,8 @@ type MessageIds = 'notReleasedOnEveryPath' | 'neverReleased' | 'wrapInTryFinally
 
 /** The method names of a user's own lock service, and the names its locks go by. */
 const ACQUIRE_NAME = /^(?:acquire|lock|trylock|obtain|take)/i;
+/** The acquiring methods of the lock packages `recognise` knows. */
+const PACKAGE_ACQUIRE_METHODS = new Set(['createQueryRunner', 'acquire', 'lock']);
 const RELEASE_NAME = /^(?:release|unlock|free)/i;
 const LOCK_NAME = /(?:^|[^A-Za-z])(?:lock|mutex|semaphore)|Lock|Mutex|Semaphore|LOCK|MUTEX|SEMAPHORE/;
 const ADVISORY_LOCK = /\bpg_advisory_lock(?:_shared)?\s*\(/i;
@@ -196,6 +198,9 @@ export default createRule<Options, MessageIds>({
           ? { ...base, handleReleases: exact, plainRelease: pair.release }
           : { ...base, receiverKey: keyOf(receiver), receiverReleases: exact, handleReleases: exact };
       }
+      // Every package lock below and every lock service is named by its method: the call's
+      // signature (costly to resolve) is only needed for those names.
+      if (!PACKAGE_ACQUIRE_METHODS.has(method) && (receiver == null || !ACQUIRE_NAME.test(method))) return undefined;
       const pkg = packageOfCall(checker, tsCall);
       switch (pkg) {
         case 'typeorm':

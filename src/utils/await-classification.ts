@@ -13,6 +13,7 @@ import {
   NETWORK_MODULES,
   PASSTHROUGH_MODULES,
 } from './module-lists.js';
+import { calleeDeclarations } from './typeorm-calls.js';
 
 /**
  * What an awaited expression waits for.
@@ -198,8 +199,11 @@ export class AwaitClassifier {
 
   private classifyCall(call: ts.CallExpression | ts.NewExpression, visited: Set<ts.Node>): AwaitSummary {
     const label = expressionLabel(call.expression);
-    const signature = this.checker.getResolvedSignature(call);
-    const declaration = signature?.declaration;
+    // Without overloads, the callee's symbol names the declaration; resolving the signature
+    // would also check every argument.
+    const only = ts.isCallExpression(call) ? calleeDeclarations(this.checker, call) : undefined;
+    const signature = only?.length === 1 ? undefined : this.checker.getResolvedSignature(call);
+    const declaration = only?.length === 1 ? only[0] : signature?.declaration;
     if (declaration == null || ts.isJSDocSignature(declaration)) {
       if (this.isCallToParameter(call)) return this.classifyArguments(call, visited);
       // `new Dto()` with an implicit constructor: nothing to wait for.
@@ -342,6 +346,9 @@ export class AwaitClassifier {
     for (const argument of call.arguments ?? []) {
       const inner = skipOuterExpressions(argument);
       if (ts.isFunctionLike(inner) || ts.isCallExpression(inner) || ts.isArrayLiteralExpression(inner) || ts.isIdentifier(inner) || ts.isNewExpression(inner)) {
+        // A parameter holds nothing this function started (`classifyIdentifier` finds nothing in
+        // it): known from its symbol, without asking for its type.
+        if (ts.isIdentifier(inner) && this.isParameter(inner)) continue;
         if (ts.isIdentifier(inner) && !this.isThenable(inner) && !this.isFunctionConst(inner)) continue;
         summary = union(summary, ts.isIdentifier(inner) && this.isFunctionConst(inner)
           ? this.summarizeConstFunction(inner)
@@ -358,6 +365,11 @@ export class AwaitClassifier {
       if (ts.isFunctionLike(inner)) summary = union(summary, this.summarizeInline(inner));
     }
     return summary;
+  }
+
+  private isParameter(identifier: ts.Identifier): boolean {
+    const declaration = this.checker.getSymbolAtLocation(identifier)?.valueDeclaration;
+    return declaration != null && ts.isParameter(declaration);
   }
 
   private isFunctionConst(identifier: ts.Identifier): boolean {

@@ -3,7 +3,8 @@ import ts from 'typescript';
 import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from './await-classification.js';
 import { entityMetadataOfType } from './entity-metadata.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from './module-origin.js';
-import { classifyTypeormCall, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
+import { methodNameOfCall, namesReaching } from './call-name-gates.js';
+import { callMayResolveTo, classifyTypeormCall, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
 
 /** A function of the project that returns an entity it loaded (`retrieve`, `getEntityOrThrow`). */
 export interface LoaderSummary {
@@ -41,13 +42,26 @@ function cachesOf(classifier: AwaitClassifier): Caches {
   return found;
 }
 
+/**
+ * Method names a load can have in this program: TypeORM's loads, and every function of the
+ * project that calls one, directly or through others (the only candidates for a loader summary).
+ * `loadOfCall` takes it to rule out `receiver.method()` calls without a type query.
+ */
+export function loaderNames(program: ts.Program): ReadonlySet<string> {
+  return namesReaching(program, LOAD_METHODS);
+}
+
 /** A TypeORM load, or a call to a project function whose summary says it returns one. */
 export function loadOfCall(
   classifier: AwaitClassifier,
   call: ts.CallExpression,
   depth = 0,
+  names?: ReadonlySet<string>,
 ): LoaderSummary | undefined {
   const checker = classifier.checker;
+  const method = names == null ? undefined : methodNameOfCall(call);
+  if (method != null && names?.has(method) === false) return undefined;
+  if (!callMayResolveTo(checker, call, isTypeormOrProjectDeclaration)) return undefined;
   const typeorm = classifyTypeormCall(checker, call);
   if (typeorm != null) {
     if (typeorm.kind !== 'load' || typeorm.loadShape == null || takesPessimisticLock(call)) return undefined;
@@ -58,6 +72,8 @@ export function loadOfCall(
   const summary = loaderSummary(classifier, declaration, depth);
   return summary == null ? undefined : { shape: summary.shape, chain: [declarationDisplayName(declaration), ...summary.chain] };
 }
+
+const isProjectDeclaration = (declaration: ts.Declaration): boolean => moduleOriginOfDeclaration(declaration).kind === 'project';
 
 function loaderSummary(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number): LoaderSummary | undefined {
   const { loaders } = cachesOf(classifier);
@@ -161,6 +177,7 @@ export function takesPessimisticLock(call: ts.CallExpression): boolean {
 
 /** Which parameters a project function hands to a diffing write (`save`, `remove`, …). */
 export function saversOfCall(classifier: AwaitClassifier, call: ts.CallExpression, depth = 0): readonly SaverSummary[] {
+  if (!callMayResolveTo(classifier.checker, call, isProjectDeclaration)) return [];
   const declaration = resolvedDeclaration(classifier.checker, call);
   if (declaration == null || moduleOriginOfDeclaration(declaration).kind !== 'project') return [];
   const { savers } = cachesOf(classifier);

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 
 import { moduleOriginOfDeclaration } from './module-origin.js';
+import { resolvedDeclaration } from './typeorm-calls.js';
 
 /**
  * The package a declaration belongs to: its `node_modules` package, or the module an ambient
@@ -19,7 +20,7 @@ export function packageOfDeclaration(declaration: ts.Node): string | undefined {
 
 /** The package that declares the function a call resolves to, if any. */
 export function packageOfCall(checker: ts.TypeChecker, call: ts.CallExpression): string | undefined {
-  const declaration = checker.getResolvedSignature(call)?.declaration;
+  const declaration = resolvedDeclaration(checker, call);
   if (declaration == null || ts.isJSDocSignature(declaration)) return undefined;
   return packageOfDeclaration(declaration);
 }

@@ -1,9 +1,10 @@
 import ts from 'typescript';
 
 import { skipOuterExpressions } from './await-classification.js';
+import { methodNameOfCall, namesReaching } from './call-name-gates.js';
 import { packageOfDeclaration } from './lock-calls.js';
 import { declarationDisplayName, moduleOriginOfDeclaration, normalizeModuleName } from './module-origin.js';
-import { isTransactionCall, resolvedDeclaration } from './typeorm-calls.js';
+import { callMayResolveTo, isTransactionCall, resolvedDeclaration } from './typeorm-calls.js';
 
 /** A call that runs some of its function arguments inside a transaction. */
 export interface TransactionRunner {
@@ -35,9 +36,17 @@ const wrapperCaches = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, TransactionRu
  * `runInTransaction(cb)`, Vendure's `connection.withTransaction(ctx, cb)`, or a function of the
  * project that hands its callback parameter to one of those (or calls it inside one).
  */
-export function transactionRunnerOf(checker: ts.TypeChecker, call: ts.CallExpression, depth = 0): TransactionRunner | undefined {
+export function transactionRunnerOf(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression,
+  depth = 0,
+  runnerNames?: ReadonlySet<string>,
+): TransactionRunner | undefined {
   const last = call.arguments.length - 1;
   if (last < 0) return undefined;
+  const method = runnerNames == null ? undefined : methodNameOfCall(call);
+  if (method != null && runnerNames?.has(method) === false) return undefined;
+  if (!callMayResolveTo(checker, call, mayBeRunner)) return undefined;
   if (isTransactionCall(checker, call)) return { callbackIndexes: new Set([last]), chain: ['transaction'] };
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null) {
@@ -80,6 +89,23 @@ export function transactionalDecoratorOf(checker: ts.TypeChecker, decorators: re
     }
   }
   return undefined;
+}
+
+/**
+ * Method names a transaction runner can have in this program: `transaction`, the package runners,
+ * and every function of the project that calls one of those, directly or through others.
+ * `transactionRunnerOf` takes it to rule out `receiver.method(cb)` calls without a type query.
+ */
+export function transactionRunnerNames(program: ts.Program): ReadonlySet<string> {
+  return namesReaching(program, RUNNER_SEEDS);
+}
+
+const RUNNER_SEEDS = ['transaction', ...PACKAGE_RUNNERS.map((runner) => runner.name)];
+
+/** TypeORM's `transaction`, a package runner, or a function of the project that may wrap one. */
+function mayBeRunner(declaration: ts.Declaration): boolean {
+  const name = declarationName(declaration);
+  return name === 'transaction' || PACKAGE_RUNNERS.some((runner) => runner.name === name) || moduleOriginOfDeclaration(declaration).kind === 'project';
 }
 
 /** Propagations under which a `@Transactional()` method may run without a transaction. */

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 
-import { isTypeormFile } from './module-origin.js';
+import { isTypeormFile, moduleOriginOfDeclaration } from './module-origin.js';
 
 /**
  * What a TypeORM call does to the database, as far as races are concerned.
@@ -67,6 +67,9 @@ const LOADS: Readonly<Record<string, LoadShape>> = {
   findAncestors: 'many',
 };
 
+/** The methods of TypeORM that load entities (on any API). */
+export const LOAD_METHODS: readonly string[] = Object.keys(LOADS);
+
 const DIFFING_WRITES = new Set(['save', 'remove', 'softRemove', 'recover']);
 
 const ATOMIC_WRITES = new Set([
@@ -108,9 +111,63 @@ export function resolvedDeclaration(
   checker: ts.TypeChecker,
   call: ts.CallLikeExpression,
 ): ts.Declaration | undefined {
+  // A function or method without overloads: the call can only resolve to it, and finding that
+  // out through the callee's symbol skips checking the arguments against the signature (for
+  // TypeORM's generic find options, the bulk of a rule's cost).
+  const declarations = calleeDeclarations(checker, call);
+  if (declarations?.length === 1) return declarations[0];
   const signature = checker.getResolvedSignature(call);
   return signature?.declaration ?? undefined;
 }
+
+/**
+ * What the callee's symbol says the call may resolve to, without resolving the call.
+ * `getResolvedSignature` type-checks the call with its arguments (contextually typing every
+ * callback body in them), which is most of what a typed rule costs; the callee's symbol only
+ * needs the receiver's type. When every declaration of that symbol is a function or method, the
+ * resolved signature is one of them (an overload); for anything else (a property or variable of
+ * a function type, an `any` or unresolved callee, a computed name) this returns undefined and
+ * the caller must resolve.
+ */
+export function calleeDeclarations(
+  checker: ts.TypeChecker,
+  call: ts.CallLikeExpression,
+): readonly ts.SignatureDeclaration[] | undefined {
+  if (!ts.isCallExpression(call)) return undefined;
+  let callee: ts.Expression = call.expression;
+  while (ts.isParenthesizedExpression(callee) || ts.isNonNullExpression(callee)) callee = callee.expression;
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name : ts.isIdentifier(callee) ? callee : undefined;
+  if (name == null) return undefined;
+  let symbol = checker.getSymbolAtLocation(name);
+  if (symbol != null && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declarations = symbol?.declarations;
+  if (declarations == null || declarations.length === 0) return undefined;
+  const functions = declarations.filter(
+    (declaration): declaration is ts.FunctionDeclaration | ts.MethodDeclaration | ts.MethodSignature =>
+      ts.isFunctionDeclaration(declaration) || ts.isMethodDeclaration(declaration) || ts.isMethodSignature(declaration),
+  );
+  return functions.length === declarations.length ? functions : undefined;
+}
+
+/**
+ * False only when the call certainly resolves to none of the declarations `accepts`: a cheap
+ * gate in front of `getResolvedSignature` for the many calls (array methods, loggers, HTTP
+ * clients) that no analysis needs resolved.
+ */
+export function callMayResolveTo(
+  checker: ts.TypeChecker,
+  call: ts.CallLikeExpression,
+  accepts: (declaration: ts.Declaration) => boolean,
+): boolean {
+  const declarations = calleeDeclarations(checker, call);
+  return declarations == null || declarations.some(accepts);
+}
+
+const isTypeormDeclaration = (declaration: ts.Declaration): boolean => isTypeormFile(declaration.getSourceFile().fileName);
+
+/** A TypeORM method, or a function of the project (which may be summarised). */
+export const isTypeormOrProjectDeclaration = (declaration: ts.Declaration): boolean =>
+  isTypeormDeclaration(declaration) || moduleOriginOfDeclaration(declaration).kind === 'project';
 
 /**
  * Classifies a call by the declaration TypeORM itself gives it. Custom repositories
@@ -121,6 +178,14 @@ export function classifyTypeormCall(
   checker: ts.TypeChecker,
   call: ts.CallExpression,
 ): TypeormCall | undefined {
+  const candidates = calleeDeclarations(checker, call);
+  if (candidates != null && !candidates.some(isTypeormDeclaration)) return undefined;
+  // `Repository#save` has four overloads that all take the entity first: when every overload
+  // classifies the same way, which one the call resolves to does not matter.
+  if (candidates != null && candidates.every(isTypeormDeclaration)) {
+    const [first, ...others] = candidates.map(classifyTypeormDeclaration);
+    if (first != null && others.every((other) => sameClassification(first, other))) return first;
+  }
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null || !isTypeormFile(declaration.getSourceFile().fileName)) return undefined;
   return classifyTypeormDeclaration(declaration);
@@ -166,6 +231,11 @@ export function classifyTypeormDeclaration(declaration: ts.Declaration): Typeorm
   return { kind: 'other', api, method };
 }
 
+function sameClassification(a: TypeormCall, b: TypeormCall): boolean {
+  return a.kind === b.kind && a.api === b.api && a.method === b.method && a.loadShape === b.loadShape &&
+    a.entityArgumentIndex === b.entityArgumentIndex && a.targetArgumentIndex === b.targetArgumentIndex;
+}
+
 function declarationName(declaration: ts.Declaration): string {
   const name = (declaration as ts.NamedDeclaration).name;
   return name != null && (ts.isIdentifier(name) || ts.isStringLiteral(name)) ? name.text : '';
@@ -180,6 +250,7 @@ function parameterName(parameter: ts.ParameterDeclaration): string {
  * parameter is a transactional EntityManager.
  */
 export function isTransactionCall(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  if (!callMayResolveTo(checker, call, isTypeormDeclaration)) return false;
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null || !isTypeormFile(declaration.getSourceFile().fileName)) return false;
   return declarationName(declaration) === 'transaction';

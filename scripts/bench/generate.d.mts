@@ -1,0 +1,12 @@
+// Types for the benchmark generator, so the tests can import it.
+export interface GeneratedProject {
+  dir: string;
+  /** Absolute paths of the generated `.ts` files. */
+  files: string[];
+  modules: number;
+  /** Per rule (`no-stale-save`, `@typescript-eslint/no-floating-promises`, …): unsafe shapes planted. */
+  planted: Record<string, number>;
+  shapeCounts: Record<string, number>;
+}
+
+export function generateProject(options: { dir: string; files: number; seed: number; nodeModules: string }): GeneratedProject;
