@@ -92,6 +92,17 @@ function lockService(world: World): VisitorLockServiceLike {
   return new world.modules.VisitorLockService(world.locks);
 }
 
+/** The visitor's latest message of `conversation`, answered by the example's `AiResponderService` through `model`. */
+async function replyAsAi(world: World, conversation: ConversationRow, model: string): Promise<void> {
+  const responder = new world.modules.AiResponderService(world.conversations, world.messages, lockService(world), llmClient(world, model));
+  await responder.handleVisitorMessage({
+    visitorUid: conversation.visitorUid,
+    conversationId: conversation.id,
+    messageId: conversation.lastMessageId ?? '',
+  });
+  world.stub.forget(model);
+}
+
 /** An OPEN conversation whose last message is the newest of `visitorMessages` from the visitor. */
 async function seedConversation(world: World, random: Random, visitorMessages: number): Promise<ConversationRow> {
   const { ConversationStatus, MessageAuthor } = world.modules;
@@ -171,13 +182,7 @@ const staleSave: Scenario = {
         ]),
       );
     });
-    const responder = new modules.AiResponderService(world.conversations, world.messages, lockService(world), llmClient(world, model));
-    await responder.handleVisitorMessage({
-      visitorUid: conversation.visitorUid,
-      conversationId: conversation.id,
-      messageId: conversation.lastMessageId ?? '',
-    });
-    world.stub.forget(model);
+    await replyAsAi(world, conversation, model);
     if (writers == null) throw invalidRun(this.id, world, index, 'the responder never called the LLM');
     const [assigned, markedPending] = await writers;
     if (script.received !== calls.length) throw invalidRun(this.id, world, index, `${String(script.received)} of ${String(calls.length)} LLM calls made`);
@@ -243,13 +248,7 @@ const lockLeak: Scenario = {
     await sleep(random.between(0, 5));
     const replyModel = modelFor(world, 'lock-leak', index);
     const replyScript = world.stub.script(replyModel, responderCalls(random, 0));
-    const responder = new modules.AiResponderService(world.conversations, world.messages, lockService(world), llmClient(world, replyModel));
-    await responder.handleVisitorMessage({
-      visitorUid: conversation.visitorUid,
-      conversationId: conversation.id,
-      messageId: conversation.lastMessageId ?? '',
-    });
-    world.stub.forget(replyModel);
+    await replyAsAi(world, conversation, replyModel);
     const replies = await countAiReplies(world, conversation.id);
     const refused = replyScript.received === 0;
     if (refused !== (replies === 0)) throw invalidRun(this.id, world, index, `${String(replyScript.received)} LLM calls but ${String(replies)} replies`);

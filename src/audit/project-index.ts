@@ -13,7 +13,8 @@ import {
 } from 'ts-morph';
 
 import { isTypeormFile } from '../utils/module-origin.js';
-import { columnsInSql, normalizeColumnName } from '../utils/state-columns.js';
+import { COLUMN_DECORATORS } from '../utils/entity-metadata.js';
+import { columnsInSql, DEFAULT_STATE_NAMES, normalizeColumnName } from '../utils/state-columns.js';
 import type { AuditScope } from './discover.js';
 import { firstLine } from './errors.js';
 
@@ -89,19 +90,16 @@ export interface ProjectIndex {
   functionAt(file: string, line: number, column: number): string | undefined;
 }
 
-const COLUMN_DECORATORS: Readonly<Record<string, EntityColumnKind>> = {
-  Column: 'column',
-  PrimaryColumn: 'primary',
-  PrimaryGeneratedColumn: 'primary',
-  ObjectIdColumn: 'primary',
-  VersionColumn: 'version',
-  UpdateDateColumn: 'update-date',
-  CreateDateColumn: 'create-date',
-  DeleteDateColumn: 'delete-date',
-  ManyToOne: 'relation',
-  OneToOne: 'relation',
-};
-const STATE_NAMES = new Set(['status', 'state', 'stage', 'phase']);
+/**
+ * The kind of column a TypeORM decorator gives the entity's own table, as the rules' entity
+ * metadata reads it; the inverse relation sides and `@RelationId` have no column to write.
+ */
+function columnKindOf(decorator: string | undefined): EntityColumnKind | undefined {
+  if (decorator == null || decorator === 'OneToMany' || decorator === 'ManyToMany') return undefined;
+  const kind = COLUMN_DECORATORS[decorator];
+  return kind === 'relation-id' ? undefined : kind;
+}
+const STATE_NAMES = new Set(DEFAULT_STATE_NAMES);
 const ACQUIRE_NAME = /^(?:acquire|lock|trylock|obtain|take)/i;
 const RELEASE_NAME = /^(?:release|unlock|free)/i;
 const LOCK_NAME = /lock|mutex|semaphore/i;
@@ -200,9 +198,9 @@ function entityOf(declaration: ClassDeclaration): EntityInfo | undefined {
   for (const classDeclaration of chain.reverse()) {
     for (const property of classDeclaration.getProperties()) {
       const decorators = property.getDecorators().map((decorator) => ({ decorator, name: typeormDecoratorName(decorator) }));
-      const primary = decorators.find((entry) => entry.name != null && COLUMN_DECORATORS[entry.name] != null);
-      if (primary?.name == null) continue;
-      let kind = COLUMN_DECORATORS[primary.name] ?? 'column';
+      const primary = decorators.find((entry) => columnKindOf(entry.name) != null);
+      if (primary == null) continue;
+      let kind = columnKindOf(primary.name) ?? 'column';
       const options = optionsOf(primary.decorator.getArguments());
       if (kind === 'column' && options.get('primary') === 'true') kind = 'primary';
       const propertyName = property.getName();

@@ -45,7 +45,8 @@ export interface ColumnMetadata {
   declaration: ts.PropertyDeclaration;
 }
 
-const COLUMN_DECORATORS: Readonly<Record<string, ColumnKind>> = {
+/** TypeORM's property decorators that declare a column or a relation, and what each declares. */
+export const COLUMN_DECORATORS: Readonly<Record<string, ColumnKind>> = {
   Column: 'column',
   PrimaryColumn: 'primary',
   PrimaryGeneratedColumn: 'primary',

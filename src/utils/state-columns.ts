@@ -102,7 +102,8 @@ export function propertyName(property: ts.ObjectLiteralElementLike): string | un
   return undefined;
 }
 
-const DEFAULT_STATE_NAMES = ['status', 'state', 'stage', 'phase'];
+/** Column names that hold a state machine's state even when the column is a plain string. */
+export const DEFAULT_STATE_NAMES: readonly string[] = ['status', 'state', 'stage', 'phase'];
 
 export function isStateColumn(column: ColumnMetadata, options: StateColumnOptions): boolean {
   if (column.kind !== 'column') return false;
