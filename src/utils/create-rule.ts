@@ -1,5 +1,6 @@
 import { ESLintUtils } from '@typescript-eslint/utils';
 
+import { toleratingCheckerFailures } from './checker-failures.js';
 import { observedRule } from './report-details.js';
 
 /** Which preset first turns a rule on; `strict` and `all` include every earlier level. */
@@ -20,5 +21,9 @@ export function ruleDocsUrl(ruleName: string): string {
 
 const createPlainRule = ESLintUtils.RuleCreator<RaceGuardDocs>(ruleDocsUrl);
 
-/** `RuleCreator`, plus an observer hook that does nothing unless a tool installs one (see report-details). */
-export const createRule: typeof createPlainRule = (rule) => observedRule(createPlainRule(rule));
+/**
+ * `RuleCreator`, plus an observer hook that does nothing unless a tool installs one (see
+ * report-details), and a guard that turns a failure inside TypeScript's checker into a skipped file
+ * (see checker-failures).
+ */
+export const createRule: typeof createPlainRule = (rule) => observedRule(toleratingCheckerFailures(createPlainRule(rule)));
