@@ -16,7 +16,7 @@ import { isTypeormFile } from '../utils/module-origin.js';
 import { COLUMN_DECORATORS } from '../utils/entity-metadata.js';
 import { columnsInSql, DEFAULT_STATE_NAMES, normalizeColumnName } from '../utils/state-columns.js';
 import type { AuditScope } from './discover.js';
-import { firstLine } from './errors.js';
+import { AuditSetupError, firstLine } from './errors.js';
 
 /*
  * The whole-project view a per-file rule cannot have: every entity, every function that writes
@@ -117,7 +117,13 @@ export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => v
   const problems: ProjectIndex['problems'] = [];
 
   for (const auditProject of scope.projects) {
-    const project = new Project({ tsConfigFilePath: auditProject.configPath });
+    let project: Project;
+    try {
+      project = new Project({ tsConfigFilePath: auditProject.configPath });
+    } catch (error) {
+      // A tsconfig TypeScript could still read (its sources listed) that ts-morph's stricter reader rejects.
+      throw new AuditSetupError(`cannot read ${path.relative(scope.root, auditProject.configPath) || auditProject.configPath}: ${firstLine(error)}`);
+    }
     const sourceFiles = project.getSourceFiles().filter((file) => inScope.has(path.resolve(file.getFilePath())));
     // Entities first: writers in one file name entities declared in another.
     for (const sourceFile of project.getSourceFiles()) {

@@ -102,6 +102,14 @@ function describeFailure(error: unknown): string {
   return `internal error: ${line} (set RACE_GUARD_DEBUG=1 to see where)`;
 }
 
+// A reader that goes away early (`race-guard audit | head`) closes the pipe: stop quietly with the
+// audit's exit code, as Unix tools do, instead of dying on an unhandled 'error' event.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit();
+  process.stderr.write(`race-guard: cannot write the report (${error.code ?? error.message})\n`);
+  process.exit(2);
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

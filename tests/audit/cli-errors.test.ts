@@ -1,11 +1,12 @@
 /** Usage and setup errors: exit code 2, one line on stderr, nothing on stdout, never a stack trace. */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { describeRunShort, runCli } from './support.js';
+import { cliPath, describeRunShort, exampleDir, runCli } from './support.js';
 
 let workDir = '';
 
@@ -15,6 +16,10 @@ beforeAll(() => {
   fs.writeFileSync(path.join(workDir, 'no-tsconfig', 'src', 'index.ts'), 'export const answer = 42;\n');
   fs.mkdirSync(path.join(workDir, 'broken-tsconfig'));
   fs.writeFileSync(path.join(workDir, 'broken-tsconfig', 'tsconfig.json'), '{ "compilerOptions": { not json\n');
+  // Unterminated, yet TypeScript still finds its sources: only a stricter reader rejects it.
+  fs.mkdirSync(path.join(workDir, 'truncated-tsconfig', 'src'), { recursive: true });
+  fs.writeFileSync(path.join(workDir, 'truncated-tsconfig', 'tsconfig.json'), '{ "include": ["src"],');
+  fs.writeFileSync(path.join(workDir, 'truncated-tsconfig', 'src', 'index.ts'), 'export const answer = 42;\n');
   fs.mkdirSync(path.join(workDir, 'empty-project'));
   fs.writeFileSync(path.join(workDir, 'empty-project', 'tsconfig.json'), '{ "include": ["src"] }\n');
   fs.mkdirSync(path.join(workDir, 'small', 'src'), { recursive: true });
@@ -30,6 +35,7 @@ const cases: [string, () => string[], RegExp][] = [
   ['a path that does not exist', () => ['audit', path.join(workDir, 'missing')], /^race-guard: path not found: .*missing$/],
   ['a directory without a tsconfig', () => ['audit', path.join(workDir, 'no-tsconfig')], /^race-guard: no tsconfig\.json in .*no-tsconfig or its subfolders; pass --project <tsconfig\.json>$/],
   ['a tsconfig that is not JSON', () => ['audit', path.join(workDir, 'broken-tsconfig')], /^race-guard: cannot read .*tsconfig\.json: /],
+  ['a truncated tsconfig that still lists its sources', () => ['audit', path.join(workDir, 'truncated-tsconfig')], /^race-guard: cannot read tsconfig\.json: '\}' expected\.$/],
   ['a tsconfig without sources', () => ['audit', path.join(workDir, 'empty-project')], /^race-guard: .*empty-project\/tsconfig\.json includes no TypeScript source files$/],
   ['a file that is not a tsconfig', () => ['audit', path.join(workDir, 'small', 'src', 'index.ts')], /^race-guard: .*index\.ts is a file; pass a project directory or its tsconfig\.json$/],
   ['a --project that does not exist', () => ['audit', path.join(workDir, 'small'), '--project', path.join(workDir, 'nowhere.json')], /^race-guard: path not found: .*nowhere\.json$/],
@@ -65,5 +71,16 @@ describe('race-guard audit usage and setup errors', () => {
     const result = await runCli(['audit', path.join(workDir, 'small'), '--fail-on', 'warn', '--format', 'json']);
     expect(result.code, describeRunShort(result)).toBe(0);
     expect(JSON.parse(result.stdout) as unknown).toMatchObject({ findings: [], notAnalysed: [], scope: { files: 1 } });
+  }, 120_000);
+
+  it('stops quietly with the audit\'s exit code when its reader closes the pipe early (`| head`)', async () => {
+    const child = spawn(process.execPath, [cliPath, 'audit', exampleDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(stderr).toBe('');
+    // The example has findings: 1, not a crash's 1 with a stack (stderr is empty).
+    expect(code).toBe(1);
   }, 120_000);
 });
