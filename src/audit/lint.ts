@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
 import ts from 'typescript';
@@ -5,7 +7,7 @@ import ts from 'typescript';
 import plugin from '../index.js';
 import { setReportObserver, type ObservedReport } from '../utils/report-details.js';
 import type { AuditScope } from './discover.js';
-import { firstLine } from './errors.js';
+import { AuditSetupError, firstLine } from './errors.js';
 
 export interface LintOutcome {
   eslint: ESLint;
@@ -32,6 +34,7 @@ export async function lintScope(scope: AuditScope, onFile: (file: string) => voi
       ...(project.parsed.projectReferences == null ? {} : { projectReferences: project.parsed.projectReferences }),
     }),
   );
+  for (const program of programs) assertTypeormResolves(program, scope.root);
   const config: Linter.Config = {
     name: 'race-guard/audit',
     files: LINTED_FILES,
@@ -70,6 +73,25 @@ export async function lintScope(scope: AuditScope, onFile: (file: string) => voi
     setReportObserver(undefined);
   }
   return { eslint, results, observed };
+}
+
+const TYPEORM_IMPORT = /\bfrom\s*['"]typeorm['"]|\brequire\(\s*['"]typeorm['"]\s*\)/;
+
+/**
+ * The rules recognise TypeORM by the declarations its calls resolve to. In a project whose
+ * dependencies are not installed every such call is `any`, the rules see nothing, and the report
+ * would call the project safe: that is a setup problem, said as one.
+ */
+function assertTypeormResolves(program: ts.Program, root: string): void {
+  const importer = program
+    .getSourceFiles()
+    .find((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && TYPEORM_IMPORT.test(file.text));
+  if (importer == null) return;
+  const resolved = ts.resolveModuleName('typeorm', importer.fileName, program.getCompilerOptions(), ts.sys).resolvedModule;
+  if (resolved != null) return;
+  throw new AuditSetupError(
+    `${path.relative(root, importer.fileName) || importer.fileName} imports typeorm, which cannot be resolved: install the project's dependencies first (the rules recognise TypeORM by its types)`,
+  );
 }
 
 function unanalysedResult(filePath: string, message: string): ESLint.LintResult {

@@ -20,6 +20,10 @@ beforeAll(() => {
   fs.mkdirSync(path.join(workDir, 'truncated-tsconfig', 'src'), { recursive: true });
   fs.writeFileSync(path.join(workDir, 'truncated-tsconfig', 'tsconfig.json'), '{ "include": ["src"],');
   fs.writeFileSync(path.join(workDir, 'truncated-tsconfig', 'src', 'index.ts'), 'export const answer = 42;\n');
+  // TypeORM entities, but no node_modules: nothing the rules could recognise.
+  fs.mkdirSync(path.join(workDir, 'uninstalled', 'src'), { recursive: true });
+  fs.writeFileSync(path.join(workDir, 'uninstalled', 'tsconfig.json'), '{ "compilerOptions": { "strict": true, "types": [], "experimentalDecorators": true }, "include": ["src"] }\n');
+  fs.writeFileSync(path.join(workDir, 'uninstalled', 'src', 'entity.ts'), "import { Entity, PrimaryColumn } from 'typeorm';\n\n@Entity()\nexport class Ticket {\n  @PrimaryColumn() id!: string;\n}\n");
   fs.mkdirSync(path.join(workDir, 'empty-project'));
   fs.writeFileSync(path.join(workDir, 'empty-project', 'tsconfig.json'), '{ "include": ["src"] }\n');
   fs.mkdirSync(path.join(workDir, 'small', 'src'), { recursive: true });
@@ -36,6 +40,7 @@ const cases: [string, () => string[], RegExp][] = [
   ['a directory without a tsconfig', () => ['audit', path.join(workDir, 'no-tsconfig')], /^race-guard: no tsconfig\.json in .*no-tsconfig or its subfolders; pass --project <tsconfig\.json>$/],
   ['a tsconfig that is not JSON', () => ['audit', path.join(workDir, 'broken-tsconfig')], /^race-guard: cannot read .*tsconfig\.json: /],
   ['a truncated tsconfig that still lists its sources', () => ['audit', path.join(workDir, 'truncated-tsconfig')], /^race-guard: cannot read tsconfig\.json: '\}' expected\.$/],
+  ['a project whose typeorm is not installed', () => ['audit', path.join(workDir, 'uninstalled')], /^race-guard: src\/entity\.ts imports typeorm, which cannot be resolved: install the project's dependencies first/],
   ['a tsconfig without sources', () => ['audit', path.join(workDir, 'empty-project')], /^race-guard: .*empty-project\/tsconfig\.json includes no TypeScript source files$/],
   ['a file that is not a tsconfig', () => ['audit', path.join(workDir, 'small', 'src', 'index.ts')], /^race-guard: .*index\.ts is a file; pass a project directory or its tsconfig\.json$/],
   ['a --project that does not exist', () => ['audit', path.join(workDir, 'small'), '--project', path.join(workDir, 'nowhere.json')], /^race-guard: path not found: .*nowhere\.json$/],
