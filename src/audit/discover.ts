@@ -25,6 +25,7 @@ export interface AuditScope {
 
 /** Folders never searched for a tsconfig: dependencies and build output. */
 const SKIPPED_DIRECTORIES = new Set(['node_modules', 'dist', 'build', 'out', 'coverage', 'lib']);
+const EMPTY_FILES_LIST = 18002;
 /** How deep below the path a monorepo's package tsconfigs are looked for. */
 const MAX_SEARCH_DEPTH = 3;
 const SOURCE_FILE = /\.(?:ts|tsx|mts|cts)$/;
@@ -126,9 +127,11 @@ function findTsconfigs(root: string): string[] {
     }
     if (depth >= MAX_SEARCH_DEPTH) return;
     for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      if (entry.isDirectory() && !entry.name.startsWith('.') && !SKIPPED_DIRECTORIES.has(entry.name)) {
-        visit(path.join(directory, entry.name), depth + 1);
-      }
+      if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
+      const child = path.join(directory, entry.name);
+      // Build output is skipped, but a folder with a tsconfig of its own (a package named `lib`) is a project.
+      if (SKIPPED_DIRECTORIES.has(entry.name) && (entry.name === 'node_modules' || !fs.existsSync(path.join(child, 'tsconfig.json')))) continue;
+      visit(child, depth + 1);
     }
   };
   visit(root, 0);
@@ -149,13 +152,18 @@ function collectProject(configPath: string, cwd: string, projects: AuditProject[
   };
   const parsed = ts.getParsedCommandLineOfConfigFile(normalized, {}, host);
   if (parsed == null) throw new AuditSetupError(`cannot read ${shown}`);
-  const syntaxError = parsed.errors.find((diagnostic) => diagnostic.file?.fileName === normalized && diagnostic.category === ts.DiagnosticCategory.Error);
+  // An empty `files` list (TS18002) is how a monorepo root that only holds shared settings says
+  // it has no sources of its own: the caller then looks for the packages' tsconfigs.
+  const syntaxError = parsed.errors.find(
+    (diagnostic) => diagnostic.file?.fileName === normalized && diagnostic.category === ts.DiagnosticCategory.Error && diagnostic.code !== EMPTY_FILES_LIST,
+  );
   if (syntaxError != null && parsed.fileNames.length === 0) {
     throw new AuditSetupError(`cannot read ${shown}: ${ts.flattenDiagnosticMessageText(syntaxError.messageText, ' ')}`);
   }
   const files = parsed.fileNames
     .map((file) => path.resolve(file))
-    .filter((file) => SOURCE_FILE.test(file) && !DECLARATION_FILE.test(file) && !file.split(path.sep).includes('node_modules'));
+    // Relative to the project, so a project that itself lives under a node_modules folder still counts.
+    .filter((file) => SOURCE_FILE.test(file) && !DECLARATION_FILE.test(file) && !path.relative(path.dirname(normalized), file).split(path.sep).includes('node_modules'));
   if (files.length > 0) projects.push({ configPath: normalized, parsed, files });
   for (const reference of parsed.projectReferences ?? []) {
     collectProject(ts.resolveProjectReferencePath(reference), cwd, projects, seen);

@@ -20,8 +20,12 @@ const TSCONFIG = `${JSON.stringify({ compilerOptions: { strict: true, types: [],
 
 beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-projects-'));
-  // A monorepo: no tsconfig at the root, one per package.
+  // A monorepo: a root tsconfig with shared settings and an empty `files` list, one per package
+  // (one of them named like build output).
   write('mono/package.json', '{ "private": true, "workspaces": ["packages/*"] }\n');
+  write('mono/tsconfig.json', `${JSON.stringify({ compilerOptions: { strict: true }, files: [] })}\n`);
+  write('mono/packages/lib/tsconfig.json', TSCONFIG);
+  write('mono/packages/lib/src/index.ts', 'export const lib = 0;\n');
   write('mono/packages/api/tsconfig.json', TSCONFIG);
   write('mono/packages/api/src/index.ts', 'export const api = 1;\n');
   write('mono/packages/worker/tsconfig.json', TSCONFIG);
@@ -54,8 +58,8 @@ describe('race-guard audit on unfamiliar projects', () => {
   it("finds a monorepo's package tsconfigs (not those under node_modules)", async () => {
     const { code, report } = await audit(['mono']);
     expect(code).toBe(0);
-    expect(report.scope.projects).toEqual(['packages/api/tsconfig.json', 'packages/worker/tsconfig.json']);
-    expect(report.scope.files).toBe(2);
+    expect(report.scope.projects).toEqual(['packages/api/tsconfig.json', 'packages/lib/tsconfig.json', 'packages/worker/tsconfig.json']);
+    expect(report.scope.files).toBe(3);
   }, 60_000);
 
   it('follows the references of a solution-style tsconfig', async () => {
