@@ -39,6 +39,7 @@ type CallGraph = ReadonlyMap<string, readonly string[]>;
 
 const caches = new WeakMap<ts.Program, Map<string, ReadonlySet<string>>>();
 const callGraphs = new WeakMap<ts.Program, CallGraph>();
+const fileEdges = new WeakMap<ts.SourceFile, readonly (readonly [string, string])[]>();
 
 function computeNamesReaching(callers: CallGraph, seeds: readonly string[]): ReadonlySet<string> {
   const names = new Set(seeds);
@@ -57,6 +58,26 @@ function callGraphOf(program: ts.Program): CallGraph {
   const cached = callGraphs.get(program);
   if (cached != null) return cached;
   const callers = new Map<string, string[]>();
+  for (const file of program.getSourceFiles()) {
+    if (file.isDeclarationFile || moduleOriginOfFile(file.fileName).kind !== 'project') continue;
+    for (const [callee, caller] of callEdgesOf(file)) {
+      const list = callers.get(callee);
+      if (list == null) callers.set(callee, [caller]);
+      else list.push(caller);
+    }
+  }
+  callGraphs.set(program, callers);
+  return callers;
+}
+
+/**
+ * `[callee name, caller name]` for every call in a file. Kept per source file: after an edit the
+ * editor's next program reuses every unchanged `SourceFile`, so only the edited file is walked again.
+ */
+function callEdgesOf(file: ts.SourceFile): readonly (readonly [string, string])[] {
+  const cached = fileEdges.get(file);
+  if (cached != null) return cached;
+  const edges: [string, string][] = [];
   const visit = (node: ts.Node, owner: string | undefined): void => {
     let current = owner;
     if (ts.isFunctionLike(node)) {
@@ -64,21 +85,15 @@ function callGraphOf(program: ts.Program): CallGraph {
       current = functionName(node) ?? owner;
     } else if (ts.isCallExpression(node) && current != null) {
       const callee = calleeName(node);
-      if (callee != null) {
-        const list = callers.get(callee) ?? [];
-        list.push(current);
-        callers.set(callee, list);
-      }
+      if (callee != null) edges.push([callee, current]);
     }
     ts.forEachChild(node, (child) => {
       visit(child, current);
     });
   };
-  for (const file of program.getSourceFiles()) {
-    if (!file.isDeclarationFile && moduleOriginOfFile(file.fileName).kind === 'project') visit(file, undefined);
-  }
-  callGraphs.set(program, callers);
-  return callers;
+  visit(file, undefined);
+  fileEdges.set(file, edges);
+  return edges;
 }
 
 function calleeName(call: ts.CallExpression): string | undefined {
