@@ -16,12 +16,18 @@ const tsconfig = process.env.BENCH_TSCONFIG;
 export const RACE_GUARD_RULES = Object.keys(raceGuard.rules).map((name) => `race-guard/${name}`);
 export const YARDSTICK_RULE = '@typescript-eslint/no-floating-promises';
 
-/** `BENCH_RULES=race-guard` or `BENCH_RULES=yardstick` lints with one side only (the isolated runs). */
+/**
+ * `BENCH_RULES=race-guard` or `BENCH_RULES=yardstick` lints with one side only (the isolated runs);
+ * a comma-separated list of rule ids (`race-guard/no-stale-save`) lints with just those, for profiling.
+ */
 const only = process.env.BENCH_RULES;
-const rules = {
-  ...(only === 'race-guard' ? {} : { [YARDSTICK_RULE]: 'error' }),
-  ...(only === 'yardstick' ? {} : Object.fromEntries(RACE_GUARD_RULES.map((rule) => [rule, 'error']))),
-};
+const rules =
+  only != null && only.includes('/')
+    ? Object.fromEntries(only.split(',').map((rule) => [rule.trim(), 'error']))
+    : {
+        ...(only === 'race-guard' ? {} : { [YARDSTICK_RULE]: 'error' }),
+        ...(only === 'yardstick' ? {} : Object.fromEntries(RACE_GUARD_RULES.map((rule) => [rule, 'error']))),
+      };
 
 export default [
   {

@@ -1,6 +1,6 @@
 // One benchmark run in a process of its own (so its peak RSS is its own): lints every project
 // `.ts` file of a tsconfig with the bench config and prints one JSON line of figures.
-//   node scripts/bench/lint-run.mjs <tsconfig.json> [--concurrency off|auto|<n>] [--rules race-guard|yardstick]
+//   node scripts/bench/lint-run.mjs <tsconfig.json> [--concurrency off|auto|<n>] [--rules race-guard|yardstick|<rule ids, comma-separated>]
 //                                   [--tsconfig-program] [--list-reports]
 // Generated projects are linted through the project service (as editors and most configs do);
 // `--tsconfig-program` builds the program from the named tsconfig instead (`parserOptions.project`),

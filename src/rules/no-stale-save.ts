@@ -164,6 +164,8 @@ export default createRule<Options, MessageIds>({
     const closureWrites = new Map<Variable, WriteInfo>();
     const functionWrites = new Map<TSESTree.Node, WriteInfo[]>();
     const awaitSummaries = new Map<AwaitInfo, AwaitSummary>();
+    /** Filled once the whole file is walked; see `collectWrittenVariables`. */
+    const writtenVariables = new Set<Variable>();
     let nextLoadId = 0;
     let nextAwaitId = 0;
     const awaitsById = new Map<number, AwaitInfo>();
@@ -203,8 +205,41 @@ export default createRule<Options, MessageIds>({
       deferred.push(recorded);
       if (functionNode.type === AST_NODE_TYPES.Program) {
         deferred.sort((a, b) => a.node.range[0] - b.node.range[0]);
+        collectWrittenVariables();
         for (const path of deferred) analyse(path);
       }
+    }
+
+    /**
+     * Variables whose object some write of the file may carry: the write targets and, through
+     * every alias, the variables they were copied from. An await only matters while one of these
+     * is fresh; classifying it otherwise (which may summarise callees across the project) is wasted.
+     */
+    function collectWrittenVariables(): void {
+      for (const writes of functionWrites.values()) for (const write of writes) for (const target of write.targets) writtenVariables.add(target.variable);
+      const sourcesOf = new Map<Variable, Variable[]>();
+      for (const path of deferred) {
+        for (const event of path.allEvents) {
+          if (event.type === 'alias') sourcesOf.set(event.variable, [...(sourcesOf.get(event.variable) ?? []), event.source]);
+        }
+      }
+      const pending = [...writtenVariables];
+      for (let variable = pending.pop(); variable != null; variable = pending.pop()) {
+        for (const source of sourcesOf.get(variable) ?? []) {
+          if (!writtenVariables.has(source)) {
+            writtenVariables.add(source);
+            pending.push(source);
+          }
+        }
+      }
+    }
+
+    function hasFreshWritten(state: FlowState): boolean {
+      for (const [variable, states] of state) {
+        if (!writtenVariables.has(variable)) continue;
+        for (const entry of states) if (entry.startsWith('F')) return true;
+      }
+      return false;
     }
 
 
@@ -543,8 +578,8 @@ export default createRule<Options, MessageIds>({
           case 'reload':
             return freshenAliases(state, event.variable);
           case 'await': {
-            // Without a fresh entity there is nothing for this await to make stale.
-            if (!hasFresh(state)) return state;
+            // Without a fresh entity that is written later there is nothing for this await to make stale.
+            if (!hasFreshWritten(state)) return state;
             if (windowKindsOf(summaryOfAwait(event.info), windowKinds).length === 0) return state;
             const stale = markStale(state, event.info.id);
             // ESLint links a try to its handler only from its start and its end; an await that
@@ -558,7 +593,7 @@ export default createRule<Options, MessageIds>({
           case 'closure': {
             if (reporting) {
               let entry = state;
-              if (event.receiverWindow != null && hasFresh(state) && windowKindsOf(summaryOfAwait(event.receiverWindow), windowKinds).length > 0) {
+              if (event.receiverWindow != null && hasFreshWritten(state) && windowKindsOf(summaryOfAwait(event.receiverWindow), windowKinds).length > 0) {
                 entry = markStale(state, event.receiverWindow.id);
               }
               const before = closureEntries.get(event.fn);

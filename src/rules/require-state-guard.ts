@@ -98,10 +98,21 @@ export default createRule<Options, MessageIds>({
     };
 
     function stateWrites(literal: ts.Expression | undefined, entity?: EntityMetadata): WrittenColumn[] {
-      if (literal == null || !ts.isObjectLiteralExpression(literal)) return [];
+      if (literal == null || !ts.isObjectLiteralExpression(literal) || !literal.properties.some(mayBeKnownState)) return [];
       return writtenColumns(checker, literal, entity).filter(
         (written) => isStateColumn(written.column, columnOptions) && isKnownState(written.property),
       );
+    }
+
+    /**
+     * Resolving which entity an update writes, and which call it is, is the costliest part of
+     * this rule; an update none of whose object literals sets a named state is settled without it.
+     */
+    function mayWriteKnownState(node: TSESTree.CallExpression): boolean {
+      return node.arguments.some((argument) => {
+        if (argument.type !== AST_NODE_TYPES.ObjectExpression) return false;
+        return services.esTreeNodeToTSNodeMap.get(argument).properties.some(mayBeKnownState);
+      });
     }
 
     /**
@@ -110,16 +121,13 @@ export default createRule<Options, MessageIds>({
      * intended behaviour.
      */
     function isKnownState(property: ts.ObjectLiteralElementLike): boolean {
-      if (!ts.isPropertyAssignment(property)) return false;
-      let value = property.initializer;
-      while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value) || ts.isSatisfiesExpression(value)) value = value.expression;
-      if (ts.isStringLiteralLike(value) || ts.isNumericLiteral(value)) return true;
-      if (value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword) return true;
+      const value = knownStateCandidate(property);
+      if (value == null) return false;
       if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) {
         const symbol = checker.getSymbolAtLocation(value);
         return symbol != null && (symbol.flags & ts.SymbolFlags.EnumMember) !== 0;
       }
-      return false;
+      return true;
     }
 
     function isGuarded(written: WrittenColumn, condition: Condition): boolean | undefined {
@@ -162,12 +170,13 @@ export default createRule<Options, MessageIds>({
     }
 
     function checkRepositoryUpdate(node: TSESTree.CallExpression, method: string): void {
+      if (!mayWriteKnownState(node)) return;
       const tsCall = services.esTreeNodeToTSNodeMap.get(node);
       const typeorm = classifyTypeormCall(checker, tsCall);
       if (typeorm?.kind !== 'atomic-write' || (typeorm.method !== 'update' && typeorm.method !== 'updateAll')) return;
       if (typeorm.api !== 'Repository' && typeorm.api !== 'EntityManager' && typeorm.api !== 'BaseEntity static') return;
       const partialIndex = parameterIndex(tsCall, 'partialEntity');
-      const [written] = stateWrites(tsCall.arguments[partialIndex]);
+      const [written] = stateWrites(tsCall.arguments[partialIndex], updatedEntity(tsCall, typeorm.api));
       if (written == null) return;
       const criteriaIndex = parameterIndex(tsCall, 'criteria');
       const criteria = criteriaIndex < 0 ? undefined : tsCall.arguments[criteriaIndex];
@@ -182,6 +191,16 @@ export default createRule<Options, MessageIds>({
       } else {
         reportIfUnchecked(node, written);
       }
+    }
+
+    /**
+     * The entity `repository.update()`, `manager.update(Entity, …)` or `Entity.update()` writes,
+     * read from the repository's type argument or the entity class: cheaper than the contextual
+     * type of the partial, which TypeScript only finds by resolving the whole call.
+     */
+    function updatedEntity(call: ts.CallExpression, api: string): EntityMetadata | undefined {
+      const holder = api === 'EntityManager' ? call.arguments[0] : ts.isPropertyAccessExpression(call.expression) ? call.expression.expression : undefined;
+      return holder == null ? undefined : entityOfReceiver(checker, holder);
     }
 
     function criteriaGuardFix(criteria: ts.Expression, written: WrittenColumn, expected: string) {
@@ -199,12 +218,14 @@ export default createRule<Options, MessageIds>({
 
     function checkQueryBuilderExecute(node: TSESTree.CallExpression): void {
       const tsCall = services.esTreeNodeToTSNodeMap.get(node);
+      const setLiteral = callChain(tsCall.expression)?.find((link) => link.name === 'set')?.call.arguments[0];
+      if (setLiteral == null || !ts.isObjectLiteralExpression(setLiteral) || !setLiteral.properties.some(mayBeKnownState)) return;
       const typeorm = classifyTypeormCall(checker, tsCall);
       if (typeorm?.kind !== 'atomic-write' || typeorm.api !== 'UpdateQueryBuilder') return;
       const chain = callChain(tsCall.expression);
       if (chain == null) return;
       const setCall = chain.find((link) => link.name === 'set');
-      const [written] = stateWrites(setCall?.call.arguments[0]);
+      const [written] = stateWrites(setCall?.call.arguments[0], setCall == null ? undefined : entityOfReceiver(checker, setCall.call.expression.expression));
       if (written == null) return;
       // Only the conditions from the last `.where()` (or `.whereInIds()`, which sets too) are in force.
       const lastWhere = chain.findLastIndex((link) => link.name === 'where' || link.name === 'whereInIds');
@@ -237,8 +258,7 @@ export default createRule<Options, MessageIds>({
     }
 
     function checkPartialSave(node: TSESTree.CallExpression): void {
-      const argument = node.arguments.find((candidate) => candidate.type === AST_NODE_TYPES.ObjectExpression);
-      if (argument == null) return;
+      if (!mayWriteKnownState(node)) return;
       const tsCall = services.esTreeNodeToTSNodeMap.get(node);
       const typeorm = classifyTypeormCall(checker, tsCall);
       if (typeorm?.kind !== 'diffing-write' || typeorm.method !== 'save' || typeorm.entityArgumentIndex == null) return;
@@ -433,6 +453,21 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
+
+/** The value of `status: <value>` when it is a literal or may be an enum member (`Status.DONE`). */
+function knownStateCandidate(property: ts.ObjectLiteralElementLike): ts.Expression | undefined {
+  if (!ts.isPropertyAssignment(property)) return undefined;
+  let value = property.initializer;
+  while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value) || ts.isSatisfiesExpression(value)) value = value.expression;
+  if (ts.isStringLiteralLike(value) || ts.isNumericLiteral(value)) return value;
+  if (value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword) return value;
+  if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) return value;
+  return undefined;
+}
+
+function mayBeKnownState(property: ts.ObjectLiteralElementLike): boolean {
+  return knownStateCandidate(property) != null;
+}
 
 interface ChainLink {
   name: string;

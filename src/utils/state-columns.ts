@@ -34,7 +34,9 @@ export function writtenColumns(
   literal: ts.ObjectLiteralExpression,
   knownEntity?: EntityMetadata,
 ): WrittenColumn[] {
-  const contextual = checker.getContextualType(literal);
+  // The contextual type needs the call resolved with all its arguments: only when the caller
+  // could not say which entity is written.
+  const contextual = knownEntity == null ? checker.getContextualType(literal) : undefined;
   const written: WrittenColumn[] = [];
   for (const property of literal.properties) {
     const name = propertyName(property);
@@ -57,7 +59,8 @@ export function writtenColumns(
 }
 
 /**
- * The entity a repository, a `Repository<E>` subclass or an entity class (`typeof E`) works on.
+ * The entity a repository, a `Repository<E>` subclass, a query builder (`UpdateQueryBuilder<E>`)
+ * or an entity class (`typeof E`) works on.
  */
 export function entityOfReceiver(checker: ts.TypeChecker, receiver: ts.Expression): EntityMetadata | undefined {
   const type = checker.getTypeAtLocation(receiver);
@@ -71,7 +74,7 @@ export function entityOfReceiver(checker: ts.TypeChecker, receiver: ts.Expressio
     const current = queue.shift() as ts.Type;
     if (seen.has(current)) continue;
     seen.add(current);
-    if (/Repository$/.test(current.getSymbol()?.getName() ?? '')) {
+    if (/(Repository|QueryBuilder)$/.test(current.getSymbol()?.getName() ?? '')) {
       for (const argument of checker.getTypeArguments(current as ts.TypeReference)) {
         const metadata = entityMetadataOfType(checker, argument);
         if (metadata != null) return metadata;
