@@ -200,10 +200,12 @@ export class AwaitClassifier {
   private classifyCall(call: ts.CallExpression | ts.NewExpression, visited: Set<ts.Node>): AwaitSummary {
     const label = expressionLabel(call.expression);
     // Without overloads, the callee's symbol names the declaration; resolving the signature
-    // would also check every argument.
-    const only = ts.isCallExpression(call) ? calleeDeclarations(this.checker, call) : undefined;
-    const signature = only?.length === 1 ? undefined : this.checker.getResolvedSignature(call);
-    const declaration = only?.length === 1 ? only[0] : signature?.declaration;
+    // would also check every argument (for an SDK's overloaded `create(params)`, inferring its
+    // generics: the costliest query of a summary). Overloads declared together classify alike.
+    const candidates = ts.isCallExpression(call) ? calleeDeclarations(this.checker, call) : undefined;
+    const interchangeable = candidates != null && overloadsClassifyAlike(candidates) ? candidates[0] : undefined;
+    const signature = interchangeable == null ? this.checker.getResolvedSignature(call) : undefined;
+    const declaration = interchangeable ?? signature?.declaration;
     if (declaration == null || ts.isJSDocSignature(declaration)) {
       if (this.isCallToParameter(call)) return this.classifyArguments(call, visited);
       // `new Dto()` with an implicit constructor: nothing to wait for.
@@ -410,6 +412,15 @@ export class AwaitClassifier {
     const declaration = this.checker.getSymbolAtLocation(callee)?.valueDeclaration;
     return declaration != null && ts.isParameter(declaration);
   }
+}
+
+/**
+ * Overloads of one function or method, declared side by side: whichever the call resolves to,
+ * it has the same name, module and implementation, which is all classification looks at.
+ */
+function overloadsClassifyAlike(declarations: readonly ts.SignatureDeclaration[]): boolean {
+  const [first, ...others] = declarations;
+  return first != null && others.every((other) => other.parent === first.parent && other.getSourceFile() === first.getSourceFile());
 }
 
 /** `axios.post`, `setTimeout`, `client.send (@aws-sdk/client-s3)`: the package named once. */
