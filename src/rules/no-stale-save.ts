@@ -248,16 +248,42 @@ export default createRule<Options, MessageIds>({
      * Whether some use of the variable could hand the object it holds to a write: as an argument
      * (directly, in an array or a spread), an alias, a loop's list, or the receiver of
      * `save()`/`reload()`/an element method. A variable only ever used as `x.prop` (read or
-     * assigned) cannot be the target of a stale save, so resolving the call that initialises it —
+     * assigned) or as a value (in arithmetic, a comparison, a template, a test) cannot be the
+     * target of a stale save, so resolving the call that initialises it —
      * the costliest type query of this rule, made for every `const x = await call()` — is skipped.
      */
     function mayReachWrite(variable: Variable): boolean {
       let cached = reachesWrite.get(variable);
       if (cached == null) {
-        cached = variable.references.some((reference) => !reference.isWriteOnly() && !isPropertyUse(reference.identifier));
+        cached = variable.references.some((reference) => !reference.isWriteOnly() && !isPropertyUse(reference.identifier) && !isValueUse(reference.identifier));
         reachesWrite.set(variable, cached);
       }
       return cached;
+    }
+
+    /**
+     * `hash % 1000`, `` `${count}` ``, `!conv`, `if (conv)`, `switch (kind)`: a use that only reads
+     * the value, so the object itself goes no further.
+     */
+    function isValueUse(identifier: TSESTree.Node): boolean {
+      const parent = identifier.parent;
+      switch (parent?.type) {
+        case AST_NODE_TYPES.BinaryExpression:
+        case AST_NODE_TYPES.UnaryExpression:
+        case AST_NODE_TYPES.UpdateExpression:
+        case AST_NODE_TYPES.TemplateLiteral:
+          return true;
+        case AST_NODE_TYPES.IfStatement:
+        case AST_NODE_TYPES.WhileStatement:
+        case AST_NODE_TYPES.DoWhileStatement:
+          return parent.test === identifier;
+        case AST_NODE_TYPES.ConditionalExpression:
+          return parent.test === identifier;
+        case AST_NODE_TYPES.SwitchStatement:
+          return parent.discriminant === identifier;
+        default:
+          return false;
+      }
     }
 
     function isPropertyUse(identifier: TSESTree.Node): boolean {
