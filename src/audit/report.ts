@@ -288,7 +288,7 @@ function buildFinding(input: FindingInput): Finding {
     const others = writer == null ? [] : writersOf(index, writer.entity, [writer.entity.columns.find((entry) => entry.property === data.column)?.column ?? column], functionName);
     const writerRefs = others.map((other) => writerRef(other, relative));
     const concurrent: ConcurrentWriters[] = writer == null || data.column == null ? [] : [{ property: data.column, column: writer.entity.columns.find((entry) => entry.property === data.column)?.column ?? data.column, via: 'explicit', writers: writerRefs }];
-    const risky = messageId !== 'uncheckedOutcome';
+    const risky = messageId !== 'uncheckedOutcome' && messageId !== 'presenceCheckOnly';
     const risk: Risk = !risky ? 'low' : writerRefs.length > 0 ? 'high' : 'medium';
     return {
       ...base,
@@ -481,6 +481,8 @@ function stateGuardTitle(messageId: string): string {
       return 'Dropped guard';
     case 'uncheckedOutcome':
       return 'Unchecked compare-and-set';
+    case 'presenceCheckOnly':
+      return 'Compare-and-set count tested only for presence';
     default:
       return 'Unguarded transition';
   }

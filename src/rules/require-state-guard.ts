@@ -22,7 +22,7 @@ export interface RequireStateGuardOptions {
 }
 
 type Options = [RequireStateGuardOptions];
-type MessageIds = 'unguardedTransition' | 'checkThenAct' | 'whereOverrides' | 'uncheckedOutcome' | 'addGuard' | 'useAndWhere';
+type MessageIds = 'unguardedTransition' | 'checkThenAct' | 'whereOverrides' | 'uncheckedOutcome' | 'presenceCheckOnly' | 'addGuard' | 'useAndWhere';
 
 const WHERE_METHODS = new Set(['where', 'andWhere', 'orWhere', 'whereInIds']);
 
@@ -84,6 +84,8 @@ export default createRule<Options, MessageIds>({
         'This `.{{method}}()` replaces the condition of `.{{previousMethod}}()` at line {{previousLine}} ({{previous}}): that check is silently dropped. Use `.{{replacement}}()`.',
       uncheckedOutcome:
         'The result of this compare-and-set update of `{{column}}` is discarded: when another writer moved the row first it updates 0 rows and the code carries on as if the transition happened. Check `affected` (e.g. `if (!result.affected) return;`).',
+      presenceCheckOnly:
+        '`{{check}}` holds whether or not the compare-and-set update of `{{column}}` at line {{line}} changed a row: `affected` is 0, not missing, when another writer moved the row first. Test the count (e.g. `if (!result.affected) return;`).',
       addGuard: 'Only update while `{{column}}` is still {{expected}}.',
       useAndWhere: 'Use `.{{replacement}}()` to keep the earlier condition.',
     },
@@ -360,8 +362,59 @@ export default createRule<Options, MessageIds>({
     }
 
     function reportIfUnchecked(node: TSESTree.CallExpression, written: WrittenColumn): void {
-      if (options.checkAffected === false || !isResultDiscarded(node)) return;
-      context.report({ node, messageId: 'uncheckedOutcome', data: { column: written.column.propertyName } });
+      if (options.checkAffected === false) return;
+      if (isResultDiscarded(node)) {
+        context.report({ node, messageId: 'uncheckedOutcome', data: { column: written.column.propertyName } });
+        return;
+      }
+      const presenceCheck = onlyPresenceChecked(node);
+      if (presenceCheck != null) {
+        context.report({
+          node: presenceCheck,
+          messageId: 'presenceCheckOnly',
+          data: { check: truncate(sourceCode.getText(presenceCheck)), column: written.column.propertyName, line: String(node.loc.start.line) },
+        });
+      }
+    }
+
+    /**
+     * `const result = await …update(…); if (result.affected !== undefined) …`: every read of the
+     * count only asks whether the driver reported one, which it does when 0 rows matched too. The
+     * first such test, when there is no other read of the result.
+     */
+    function onlyPresenceChecked(node: TSESTree.CallExpression): TSESTree.Node | undefined {
+      const parent = node.parent;
+      if (parent.type !== AST_NODE_TYPES.AwaitExpression || parent.parent.type !== AST_NODE_TYPES.VariableDeclarator) return undefined;
+      const declarator = parent.parent;
+      const counts: { variable: TSESLint.Scope.Variable; throughResult: boolean }[] = [];
+      if (declarator.id.type === AST_NODE_TYPES.Identifier) {
+        const [variable] = sourceCode.getDeclaredVariables(declarator);
+        if (variable != null) counts.push({ variable, throughResult: true });
+      } else if (declarator.id.type === AST_NODE_TYPES.ObjectPattern) {
+        for (const property of declarator.id.properties) {
+          if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier || property.key.name !== 'affected') continue;
+          if (property.value.type !== AST_NODE_TYPES.Identifier) return undefined;
+          const name = property.value.name;
+          const variable = sourceCode.getDeclaredVariables(declarator).find((candidate) => candidate.name === name);
+          if (variable != null) counts.push({ variable, throughResult: false });
+        }
+      }
+      let first: TSESTree.Node | undefined;
+      for (const { variable, throughResult } of counts) {
+        for (const reference of variable.references) {
+          if (reference.init === true) continue;
+          let read: TSESTree.Node = reference.identifier;
+          if (throughResult) {
+            const member = read.parent;
+            if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== read || member.computed || member.property.type !== AST_NODE_TYPES.Identifier || member.property.name !== 'affected') return undefined;
+            read = member.parent.type === AST_NODE_TYPES.ChainExpression ? member.parent : member;
+          }
+          const test = presenceTest(read);
+          if (test == null) return undefined;
+          if (first == null || test.range[0] < first.range[0]) first = test;
+        }
+      }
+      return first;
     }
 
     function isResultDiscarded(node: TSESTree.CallExpression): boolean {
@@ -467,6 +520,18 @@ function knownStateCandidate(property: ts.ObjectLiteralElementLike): ts.Expressi
 
 function mayBeKnownState(property: ts.ObjectLiteralElementLike): boolean {
   return knownStateCandidate(property) != null;
+}
+
+/** `x !== undefined`, `x != null`, `typeof x === 'number'`: true for a count of 0 as well. */
+function presenceTest(read: TSESTree.Node): TSESTree.Node | undefined {
+  const parent = read.parent;
+  if (parent?.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'typeof') {
+    return parent.parent.type === AST_NODE_TYPES.BinaryExpression ? parent.parent : parent;
+  }
+  if (parent?.type !== AST_NODE_TYPES.BinaryExpression || !['===', '!==', '==', '!='].includes(parent.operator)) return undefined;
+  const other = parent.left === read ? parent.right : parent.left;
+  const isNullish = (other.type === AST_NODE_TYPES.Identifier && other.name === 'undefined') || (other.type === AST_NODE_TYPES.Literal && other.value === null && other.raw === 'null');
+  return isNullish ? parent : undefined;
 }
 
 interface ChainLink {

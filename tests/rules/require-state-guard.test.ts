@@ -86,8 +86,72 @@ export async function setPresence(repo: Repository<Conversation>, id: string, st
   await repo.update(id, { status: status as ConversationStatus });
 }`,
     },
+    {
+      name: 'a presence test next to a real test of the count',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const result = await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
+  if (result.affected === undefined) throw new Error('this driver does not report affected rows');
+  return result.affected === 1;
+}`,
+    },
+    {
+      name: 'the result handed on: the caller tests it',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const result = await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
+  if (result.affected !== undefined) console.log('driver reports counts');
+  return result;
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a guarded update whose count is only tested for presence',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const result = await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
+  return result.affected !== undefined;
+}`,
+      errors: [
+        {
+          messageId: 'presenceCheckOnly',
+          data: { check: 'result.affected !== undefined', column: 'status', line: String(L + 3) },
+          line: L + 4,
+          column: 10,
+          endLine: L + 4,
+          endColumn: 39,
+        },
+      ],
+    },
+    {
+      name: 'a destructured count compared with null, and an optional chain with typeof',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const { affected } = await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
+  if (affected != null) console.log('resolved', id);
+  const result = await repo.createQueryBuilder().update(Conversation).set({ status: ConversationStatus.OPEN }).where('id = :id AND status = :status', { id, status: ConversationStatus.RESOLVED }).execute();
+  return typeof result?.affected === 'number';
+}`,
+      errors: [
+        {
+          messageId: 'presenceCheckOnly',
+          data: { check: 'affected != null', column: 'status', line: String(L + 3) },
+          line: L + 4,
+          column: 7,
+          endLine: L + 4,
+          endColumn: 23,
+        },
+        {
+          messageId: 'presenceCheckOnly',
+          data: { check: "typeof result?.affected === 'number'", column: 'status', line: String(L + 5) },
+          line: L + 6,
+          column: 10,
+          endLine: L + 6,
+          endColumn: 46,
+        },
+      ],
+    },
     {
       name: 'an unguarded query builder transition',
       code: `${imports}
