@@ -28,6 +28,7 @@ const PROGRESS_MIN_FILES = 25;
 /** Runs the audit and writes the report; resolves to the exit code (0 clean, 1 findings). */
 export async function runAudit(options: AuditOptions): Promise<number> {
   const scope = discoverScope(options.path, options.projects, options.cwd);
+  const now = reportDate(options.env);
   // ESLint, the plugin and ts-morph (a second TypeScript) load only once the project is known to exist.
   const [{ lintScope }, { buildProjectIndex }, { buildReport }, { renderMarkdown }, { renderSarif }, { default: plugin }] = await Promise.all([
     import('./lint.js'),
@@ -50,7 +51,7 @@ export async function runAudit(options: AuditOptions): Promise<number> {
       observed: lint.observed,
       index,
       tool: { name: 'race-guard', version: plugin.meta.version },
-      now: reportDate(options.env),
+      now,
     });
     output = options.format === 'md' ? renderMarkdown(report) : options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderSarif(lint.results, lint.eslint, scope.lintRoot);
   } finally {
@@ -79,8 +80,14 @@ function failingCount(report: AuditReport, failOn: FailOn): number {
 
 /** `SOURCE_DATE_EPOCH` (seconds) makes the report's date reproducible, as in reproducible builds. */
 function reportDate(env: NodeJS.ProcessEnv): Date {
-  const epoch = Number(env.SOURCE_DATE_EPOCH);
-  return env.SOURCE_DATE_EPOCH != null && Number.isFinite(epoch) ? new Date(epoch * 1000) : new Date();
+  const value = env.SOURCE_DATE_EPOCH;
+  if (value == null || value === '') return new Date();
+  const date = /^\d+$/.test(value) ? new Date(Number(value) * 1000) : undefined;
+  // The reproducible-builds convention: a malformed value is an error, not a silent fallback.
+  if (date == null || Number.isNaN(date.getTime())) {
+    throw new AuditSetupError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 (got '${value}')`);
+  }
+  return date;
 }
 
 function isCI(env: NodeJS.ProcessEnv): boolean {

@@ -65,6 +65,13 @@ describe('race-guard audit usage and setup errors', () => {
     expect(result.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it.each(['99999999999999999', 'yesterday', '-5'])('a malformed SOURCE_DATE_EPOCH (%s): exit 2 with one line, before any work', async (value) => {
+    const result = await runCli(['audit', path.join(workDir, 'small')], workDir, { SOURCE_DATE_EPOCH: value });
+    expect(result.code, describeRunShort(result)).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`race-guard: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970-01-01 (got '${value}')\n`);
+  });
+
   it('prints its usage for --help and exits 0', async () => {
     const result = await runCli(['--help']);
     expect(result.code).toBe(0);

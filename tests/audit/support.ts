@@ -11,8 +11,8 @@ export const cliPath = path.join(repoRoot, 'dist', 'cli', 'race-guard.js');
 export const exampleDir = path.join(repoRoot, 'examples', 'chat-backend');
 
 /** Runs the built CLI (`node dist/cli/race-guard.js …`) in `cwd`, outside CI so nothing differs by environment. */
-export function runCli(args: readonly string[], cwd = repoRoot): Promise<RunResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: '1767225600' };
+export function runCli(args: readonly string[], cwd = repoRoot, extraEnv: NodeJS.ProcessEnv = {}): Promise<RunResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, SOURCE_DATE_EPOCH: '1767225600', ...extraEnv };
   delete env.CI;
   return run(process.execPath, [cliPath, ...args], { cwd, env });
 }
