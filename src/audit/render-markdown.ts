@@ -7,8 +7,8 @@ export function renderMarkdown(report: AuditReport): string {
   const { scope, summary } = report;
   out.push('# Reliability Audit: Race Conditions & State Integrity', '');
   out.push(`**Date:** ${report.generatedAt.slice(0, 10)}  `);
-  const entities = scope.entities.length === 0 ? 'no TypeORM entities found' : `${String(scope.entities.length)} ${plural(scope.entities.length, 'entity', 'entities')} (${scope.entities.map((entity) => `\`${entity.name}\``).join(', ')})`;
-  out.push(`**Scope:** \`${scope.path}\` — ${plural(scope.projects.length, 'project', 'projects')} ${scope.projects.map((project) => `\`${project}\``).join(', ')}; ${String(scope.files)} ${plural(scope.files, 'file', 'files')}; ${entities}  `);
+  const entities = scope.entities.length === 0 ? 'no TypeORM entities found' : `${String(scope.entities.length)} ${plural(scope.entities.length, 'entity', 'entities')} (${scope.entities.map((entity) => `${inlineCode(entity.name)}`).join(', ')})`;
+  out.push(`**Scope:** ${inlineCode(scope.path)} — ${plural(scope.projects.length, 'project', 'projects')} ${scope.projects.map((project) => `${inlineCode(project)}`).join(', ')}; ${String(scope.files)} ${plural(scope.files, 'file', 'files')}; ${entities}  `);
   out.push(`**Tool:** ${report.tool.name} ${report.tool.version}, \`recommended\` rules`, '');
   const risks = (['high', 'medium', 'low'] as const).filter((risk) => summary.risk[risk] > 0).map((risk) => `${String(summary.risk[risk])} ${risk}`);
   out.push(
@@ -51,35 +51,35 @@ export function renderMarkdown(report: AuditReport): string {
   report.findings.forEach((finding, position) => {
     const { recommendation } = finding;
     const how = recommendation.kind === 'fix' ? 'Autofix' : recommendation.kind === 'suggestion' ? 'Suggestion' : 'Advice';
-    out.push(`${String(position + 1)}. **${finding.id}** \`${finding.location.file}:${String(finding.location.line)}\` — ${how}: ${recommendation.description}`);
+    out.push(`${String(position + 1)}. **${finding.id}** ${inlineCode(`${finding.location.file}:${String(finding.location.line)}`)} — ${how}: ${recommendation.description}`);
     if (recommendation.diff != null && recommendation.diff !== '') out.push('', indent(fence(recommendation.diff, 'diff'), '   '));
     out.push('');
   });
 
   if (report.notAnalysed.length > 0) {
     out.push('## Files not analysed', '');
-    for (const entry of report.notAnalysed) out.push(`- \`${entry.file}${entry.line > 0 ? `:${String(entry.line)}` : ''}\` — ${entry.message}`);
+    for (const entry of report.notAnalysed) out.push(`- ${inlineCode(`${entry.file}${entry.line > 0 ? `:${String(entry.line)}` : ''}`)} — ${entry.message}`);
     out.push('');
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
 
 function safePattern(pattern: SafePattern): string[] {
-  const where = `\`${pattern.location.file}:${String(pattern.location.line)}\``;
+  const where = `${inlineCode(`${pattern.location.file}:${String(pattern.location.line)}`)}`;
   if (pattern.kind === 'guarded-update') {
-    const guards = pattern.guards.map((guard) => `\`${guard.column}\` (${guard.role === 'state' ? 'state' : guard.role === 'version' ? 'version' : 'guard'})`).join(', ');
+    const guards = pattern.guards.map((guard) => `${inlineCode(guard.column)} (${guard.role === 'state' ? 'state' : guard.role === 'version' ? 'version' : 'guard'})`).join(', ');
     return [
-      `### ${pattern.id}. Guarded update in \`${pattern.function}\``,
+      `### ${pattern.id}. Guarded update in ${inlineCode(pattern.function)}`,
       `**File:** ${where}`,
       '',
-      `Writes ${pattern.columns.map((column) => `\`${column}\``).join(', ')} of \`${pattern.entity}\` only while ${guards} still hold the values it expects, and checks \`affected\`: a concurrent change makes it a no-op instead of a clobber.`,
+      `Writes ${pattern.columns.map((column) => `${inlineCode(column)}`).join(', ')} of ${inlineCode(pattern.entity)} only while ${guards} still hold the values it expects, and checks \`affected\`: a concurrent change makes it a no-op instead of a clobber.`,
       '',
       fence(excerptText(pattern.excerpt), 'ts'),
       '',
     ];
   }
   return [
-    `### ${pattern.id}. Lock released in \`finally\` in \`${pattern.function}\``,
+    `### ${pattern.id}. Lock released in \`finally\` in ${inlineCode(pattern.function)}`,
     `**File:** ${where}`,
     '',
     `The lock taken at line ${String(pattern.acquire.line)} is released in a \`finally\` (line ${String(pattern.release.line)}), so it is freed even when the work in between throws.`,
@@ -92,7 +92,7 @@ function safePattern(pattern: SafePattern): string[] {
 function findingSection(finding: Finding): string[] {
   const out = [
     `### ${finding.id}. ${finding.title} — risk: **${riskLabel(finding.risk)}**`,
-    `**File:** \`${finding.location.file}:${String(finding.location.line)}\` · rule [\`${finding.ruleId}\`](${ruleDocsUrl(finding.ruleId.replace(/^race-guard\//, ''))})`,
+    `**File:** ${inlineCode(`${finding.location.file}:${String(finding.location.line)}`)} · rule [${inlineCode(finding.ruleId)}](${ruleDocsUrl(finding.ruleId.replace(/^race-guard\//, ''))})`,
     '',
     `> ${finding.message}`,
     '',
@@ -104,7 +104,7 @@ function findingSection(finding: Finding): string[] {
     out.push(
       finding.columnsAtRisk.length === 0
         ? '**Columns at risk:** none besides the fields written (a lost update of those only).'
-        : `**Columns at risk:** ${finding.columnsAtRisk.map((column) => `\`${column.property}\`${column.column === column.property ? '' : ` (\`${column.column}\`)`}`).join(', ')}`,
+        : `**Columns at risk:** ${finding.columnsAtRisk.map((column) => `${inlineCode(column.property)}${column.column === column.property ? '' : ` (${inlineCode(column.column)})`}`).join(', ')}`,
       '',
     );
   } else if (finding.ruleId === 'race-guard/no-stale-save') {
@@ -113,16 +113,16 @@ function findingSection(finding: Finding): string[] {
   if (finding.concurrentWriters != null) {
     out.push('**Concurrent writers**', '');
     if (finding.concurrentWriters.length === 0) out.push('- No other function in the project writes these columns; callers of this function running twice still race.');
-    const writerText = (writer: WriterRef): string => `\`${writer.function}\` (\`${writer.file}:${String(writer.line)}\`, ${writer.operation})`;
+    const writerText = (writer: WriterRef): string => `${inlineCode(writer.function)} (${inlineCode(`${writer.file}:${String(writer.line)}`)}, ${writer.operation})`;
     for (const entry of finding.concurrentWriters.filter((candidate) => candidate.via === 'explicit')) {
-      out.push(`- \`${entry.property}\` is also written by ${listText(entry.writers.map(writerText))}`);
+      out.push(`- ${inlineCode(entry.property)} is also written by ${listText(entry.writers.map(writerText))}`);
     }
     // Version and update-date columns: one line, since every write bumps all of them.
     const bumped = finding.concurrentWriters.filter((candidate) => candidate.via === 'version-bump');
     const bumpers = [...new Map(bumped.flatMap((entry) => entry.writers).map((writer) => [`${writer.file}:${String(writer.line)}`, writer])).values()];
     if (bumped.length > 0) {
       out.push(
-        `- ${listText(bumped.map((entry) => `\`${entry.property}\``))} ${bumped.length === 1 ? 'moves' : 'move'} backwards: ${String(bumpers.length)} ${plural(bumpers.length, 'write', 'writes')} of ${finding.entity == null ? 'the entity' : `\`${finding.entity.name}\``} ${plural(bumpers.length, 'bumps', 'bump')} ${bumped.length === 1 ? 'it' : 'them'}, which the stale save undoes`,
+        `- ${listText(bumped.map((entry) => `${inlineCode(entry.property)}`))} ${bumped.length === 1 ? 'moves' : 'move'} backwards: ${String(bumpers.length)} ${plural(bumpers.length, 'write', 'writes')} of ${finding.entity == null ? 'the entity' : `${inlineCode(finding.entity.name)}`} ${plural(bumpers.length, 'bumps', 'bump')} ${bumped.length === 1 ? 'it' : 'them'}, which the stale save undoes`,
       );
     }
     out.push('');
@@ -140,6 +140,17 @@ function excerptText(excerpt: Excerpt): string {
     previousEnd = segment.startLine + segment.lines.length - 1;
   }
   return parts.join('\n');
+}
+
+/**
+ * An inline code span that survives backticks in what it shows (a column named with one): the
+ * delimiter is longer than any backtick run inside, padded when the text starts or ends with one.
+ */
+export function inlineCode(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
+  const marker = '`'.repeat(longest + 1);
+  const padding = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
+  return `${marker}${padding}${text}${padding}${marker}`;
 }
 
 /** A fenced block whose fence is longer than any backtick run inside it. */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { applyEdit, unifiedDiff } from '../../src/audit/diff.js';
 import { label, staleSaveDiagram } from '../../src/audit/mermaid.js';
+import { inlineCode } from '../../src/audit/render-markdown.js';
 
 describe('unifiedDiff', () => {
   const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', ''].join('\n');
@@ -44,5 +45,14 @@ describe('Mermaid diagrams', () => {
       expect(line).toMatch(/^ {2}(?:participant \w+ as (?:[^;#\n]|#\d+;)+|\w+-{1,2}>>\w+: (?:[^;#\n]|#\d+;)+|Note over \w+(?:,\w+)?: (?:[^;#\n]|#\d+;)+)$/);
     }
     expect(diagram).toContain('  W1->>DB: update sets status#59; note (other.ts:9)');
+  });
+});
+
+describe('inlineCode', () => {
+  it('uses a delimiter longer than any backtick run inside, padded when the text starts or ends with one', () => {
+    expect(inlineCode('status')).toBe('`status`');
+    expect(inlineCode('my`col')).toBe('``my`col``');
+    expect(inlineCode('`quoted`')).toBe('`` `quoted` ``');
+    expect(inlineCode('a``b')).toBe('```a``b```');
   });
 });
