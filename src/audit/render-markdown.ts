@@ -7,8 +7,8 @@ export function renderMarkdown(report: AuditReport): string {
   const { scope, summary } = report;
   out.push('# Reliability Audit: Race Conditions & State Integrity', '');
   out.push(`**Date:** ${report.generatedAt.slice(0, 10)}  `);
-  const entities = scope.entities.length === 0 ? 'no TypeORM entities found' : `${String(scope.entities.length)} ${plural(scope.entities.length, 'entity', 'entities')} (${scope.entities.map((entity) => `${inlineCode(entity.name)}`).join(', ')})`;
-  out.push(`**Scope:** ${inlineCode(scope.path)} — ${plural(scope.projects.length, 'project', 'projects')} ${scope.projects.map((project) => `${inlineCode(project)}`).join(', ')}; ${String(scope.files)} ${plural(scope.files, 'file', 'files')}; ${entities}  `);
+  const entities = scope.entities.length === 0 ? 'no TypeORM entities found' : `${String(scope.entities.length)} ${plural(scope.entities.length, 'entity', 'entities')} (${scope.entities.map((entity) => inlineCode(entity.name)).join(', ')})`;
+  out.push(`**Scope:** ${inlineCode(scope.path)} — ${plural(scope.projects.length, 'project', 'projects')} ${scope.projects.map((project) => inlineCode(project)).join(', ')}; ${String(scope.files)} ${plural(scope.files, 'file', 'files')}; ${entities}  `);
   out.push(`**Tool:** ${report.tool.name} ${report.tool.version}, \`recommended\` rules`, '');
   const risks = (['high', 'medium', 'low'] as const).filter((risk) => summary.risk[risk] > 0).map((risk) => `${String(summary.risk[risk])} ${risk}`);
   out.push(
@@ -65,14 +65,14 @@ export function renderMarkdown(report: AuditReport): string {
 }
 
 function safePattern(pattern: SafePattern): string[] {
-  const where = `${inlineCode(`${pattern.location.file}:${String(pattern.location.line)}`)}`;
+  const where = inlineCode(`${pattern.location.file}:${String(pattern.location.line)}`);
   if (pattern.kind === 'guarded-update') {
     const guards = pattern.guards.map((guard) => `${inlineCode(guard.column)} (${guard.role === 'state' ? 'state' : guard.role === 'version' ? 'version' : 'guard'})`).join(', ');
     return [
       `### ${pattern.id}. Guarded update in ${inlineCode(pattern.function)}`,
       `**File:** ${where}`,
       '',
-      `Writes ${pattern.columns.map((column) => `${inlineCode(column)}`).join(', ')} of ${inlineCode(pattern.entity)} only while ${guards} still hold the values it expects, and checks \`affected\`: a concurrent change makes it a no-op instead of a clobber.`,
+      `Writes ${pattern.columns.map((column) => inlineCode(column)).join(', ')} of ${inlineCode(pattern.entity)} only while ${guards} still hold the values it expects, and checks \`affected\`: a concurrent change makes it a no-op instead of a clobber.`,
       '',
       fence(excerptText(pattern.excerpt), 'ts'),
       '',
@@ -122,7 +122,7 @@ function findingSection(finding: Finding): string[] {
     const bumpers = [...new Map(bumped.flatMap((entry) => entry.writers).map((writer) => [`${writer.file}:${String(writer.line)}`, writer])).values()];
     if (bumped.length > 0) {
       out.push(
-        `- ${listText(bumped.map((entry) => `${inlineCode(entry.property)}`))} ${bumped.length === 1 ? 'moves' : 'move'} backwards: ${String(bumpers.length)} ${plural(bumpers.length, 'write', 'writes')} of ${finding.entity == null ? 'the entity' : `${inlineCode(finding.entity.name)}`} ${plural(bumpers.length, 'bumps', 'bump')} ${bumped.length === 1 ? 'it' : 'them'}, which the stale save undoes`,
+        `- ${listText(bumped.map((entry) => inlineCode(entry.property)))} ${bumped.length === 1 ? 'moves' : 'move'} backwards: ${String(bumpers.length)} ${plural(bumpers.length, 'write', 'writes')} of ${finding.entity == null ? 'the entity' : inlineCode(finding.entity.name)} ${plural(bumpers.length, 'bumps', 'bump')} ${bumped.length === 1 ? 'it' : 'them'}, which the stale save undoes`,
       );
     }
     out.push('');
