@@ -624,6 +624,26 @@ export class Create${entity}Request {
   note?: string;
 }
 
+export class Update${entity}Request {
+  title?: string;
+  dueAt?: string | null;
+  tags?: string[];
+}
+
+/** The fields an update changes; absent fields are left alone, \`dueAt: null\` clears the date. */
+export function changesOf${i}(current: ${entity}, request: Update${entity}Request): Partial<Pick<${entity}, 'title' | 'dueAt' | 'tags'>> {
+  const changes: Partial<Pick<${entity}, 'title' | 'dueAt' | 'tags'>> = {};
+  const title = request.title?.trim();
+  if (title != null && title !== '' && title !== current.title) changes.title = title;
+  if (request.dueAt === null && current.dueAt != null) changes.dueAt = null;
+  else if (request.dueAt != null) changes.dueAt = new Date(request.dueAt);
+  if (request.tags != null) {
+    const tags = parseTags${i}(request.tags.join(','));
+    if (tags.join(',') !== current.tags.join(',')) changes.tags = tags;
+  }
+  return changes;
+}
+
 export class Announce${entity}Request {
   ids?: string[];
   reason?: string;
@@ -656,6 +676,13 @@ function corpusControllerEndpoints(entity, i) {
   suggestTags(@Query('q') q = '', @Query('max') max = '5'): { tags: string[] } {
     const limit = Math.min(Math.max(Number.parseInt(max, 10) || 5, 1), 20);
     return { tags: this.service.suggestTags(q).slice(0, limit) };
+  }
+
+  @Post('tags/diff')
+  @HttpCode(200)
+  diffTags(@Body() body: { before?: string[]; after?: string[] }): { added: string[]; removed: string[] } {
+    if (!Array.isArray(body.before) || !Array.isArray(body.after)) throw new BadRequestException('before and after must be lists');
+    return this.service.diffTags(body.before, body.after);
   }
 
   @Get('reference/:id')
@@ -716,6 +743,7 @@ function corpusExtras({ i, entity, base }, variety) {
   const quietHours = variety() < 0.5;
   const digest = variety() < 0.4;
   const audience = variety() < 0.6;
+  const fees = variety() < 0.5;
 
   const policy = `import { type ${entity}, ${entity}Status } from './${base}.entity.js';
 
@@ -798,6 +826,52 @@ export function priorityOf${n}(row: Pick<${entity}, 'status' | 'total' | 'update
   return idleDays > 3 ? 'normal' : 'low';
 }
 
+export function diffTags${n}(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
+  const old = new Set(before);
+  const next = new Set(after);
+  return {
+    added: after.filter((tag) => !old.has(tag)),
+    removed: before.filter((tag) => !next.has(tag)),
+  };
+}
+
+export function dueLabel${n}(dueAt: Date | null, now = new Date()): string {
+  if (dueAt == null) return 'no due date';
+  const hours = (dueAt.getTime() - now.getTime()) / 3_600_000;
+  if (hours < 0) {
+    const overdue = Math.ceil(-hours / 24);
+    return overdue === 1 ? 'overdue by a day' : \`overdue by \${String(overdue)} days\`;
+  }
+  if (hours < 24) return 'due today';
+  if (hours < 48) return 'due tomorrow';
+  const days = businessDaysBetween${n}(now, dueAt);
+  return days <= 5 ? \`due in \${String(days)} working days\` : \`due \${dueAt.toISOString().slice(0, 10)}\`;
+}
+
+/** "[ACME] Broken export" → prefix ACME, rest "Broken export"; titles without a prefix keep it all. */
+export function splitTitle${n}(title: string): { prefix?: string; rest: string } {
+  const match = /^\\s*\\[([^\\]]{1,20})\\]\\s*(.*)$/.exec(title);
+  if (match?.[1] == null) return { rest: title.trim() };
+  return { prefix: match[1].toUpperCase(), rest: (match[2] ?? '').trim() };
+}
+
+/** Collapses whitespace, strips control characters and cuts at a word boundary. */
+export function cleanNote${n}(note: string, max = 500): string {
+  const clean = note.replace(/[\\u0000-\\u0008\\u000b-\\u001f]/g, '').replace(/[ \\t]+/g, ' ').trim();
+  if (clean.length <= max) return clean;
+  const cut = clean.lastIndexOf(' ', max);
+  return clean.slice(0, cut > max / 2 ? cut : max);
+}
+
+export function mentions${n}(text: string): string[] {
+  const found: string[] = [];
+  for (const match of text.matchAll(/(^|\\s)@([a-z][a-z0-9_.-]{1,30})/gi)) {
+    const handle = match[2]?.toLowerCase();
+    if (handle != null && !found.includes(handle)) found.push(handle);
+  }
+  return found;
+}
+
 export function canMove${n}(from: ${entity}Status, to: ${entity}Status): boolean {
   switch (from) {
     case ${entity}Status.OPEN:
@@ -808,7 +882,32 @@ export function canMove${n}(from: ${entity}Status, to: ${entity}Status): boolean
       return false;
   }
 }
-${quietHours ? `
+${fees ? `
+interface FeeBand${n} {
+  upTo: number;
+  percent: number;
+  minimum: number;
+}
+
+const FEE_BANDS_${n}: readonly FeeBand${n}[] = [
+  { upTo: 10_000, percent: 2.5, minimum: 50 },
+  { upTo: 100_000, percent: 1.8, minimum: 250 },
+  { upTo: 1_000_000, percent: 1.2, minimum: 1_800 },
+  { upTo: Number.POSITIVE_INFINITY, percent: 0.9, minimum: 12_000 },
+];
+
+/** Fee in cents for a total in cents: the first band the total fits in, never below its minimum. */
+export function feeFor${n}(total: number, discountPercent = 0): number {
+  if (total <= 0) return 0;
+  for (const band of FEE_BANDS_${n}) {
+    if (total > band.upTo) continue;
+    const fee = Math.round((total * band.percent) / 100);
+    const discounted = Math.round(fee * (1 - Math.min(Math.max(discountPercent, 0), 50) / 100));
+    return Math.max(discounted, band.minimum);
+  }
+  return 0;
+}
+` : ''}${quietHours ? `
 /** No notifications at night in the recipient's zone (offset in minutes east of UTC). */
 export function isQuietHour${n}(at: Date, offsetMinutes: number, from = 22, to = 7): boolean {
   const local = new Date(at.getTime() + offsetMinutes * 60_000);
@@ -893,6 +992,22 @@ export class ${entity}Presenter {
     return days < 30 ? \`\${String(days)} d ago\` : this.dates.format(date);
   }
 
+  toMarkdown(views: readonly ${entity}View[], heading = '${noun}s'): string {
+    if (views.length === 0) return \`## \${heading}\\n\\nNothing to show.\`;
+    const rows = views.map((view) => \`| \${view.headline.replace(/\\|/g, '\\\\|')} | \${view.amount} | \${view.updated} |\`);
+    return [\`## \${heading}\`, '', '| ${noun} | amount | updated |', '|---|---|---|', ...rows].join('\\n');
+  }
+
+  groupByStatus(views: readonly ${entity}View[]): Map<string, ${entity}View[]> {
+    const groups = new Map<string, ${entity}View[]>();
+    for (const view of views) {
+      const group = groups.get(view.status);
+      if (group == null) groups.set(view.status, [view]);
+      else group.push(view);
+    }
+    return groups;
+  }
+
   totalsByPriority(views: readonly ${entity}View[]): Record<${entity}Priority, number> {
     const totals: Record<${entity}Priority, number> = { urgent: 0, high: 0, normal: 0, low: 0 };
     for (const view of views) totals[view.priority] += 1;
@@ -930,13 +1045,23 @@ function pause${n}(ms: number): Promise<void> {
 export class ${entity}Notifier {
   private readonly logger = new Logger(${entity}Notifier.name);
 
+  private readonly source = process.env.SERVICE_NAME ?? '${base}';
+
   constructor(private readonly http: HttpClient) {}
+
+  /** Receivers drop repeats by this key, so a retried delivery is not handled twice. */
+  withKey(event: ${entity}Event): ${entity}Event & { key: string; source: string } {
+    const canonical = JSON.stringify(event, Object.keys(event).sort());
+    const key = Buffer.from(\`\${event.kind}:\${event.id}:\${String(canonical.length)}:\${event.at}\`).toString('base64url');
+    return { ...event, key, source: this.source };
+  }
 
   /** Posts an event, pausing longer after each failure; false when every attempt failed. */
   async deliver(event: ${entity}Event): Promise<boolean> {
+    const body = this.withKey(event);
     for (let attempt = 1; attempt <= ATTEMPTS_${n}; attempt++) {
       try {
-        await this.http.post('/events/${base}', event);
+        await this.http.post('/events/${base}', body);
         return true;
       } catch (error: unknown) {
         this.logger.warn(\`\${event.kind} \${event.id}: attempt \${String(attempt)}/\${String(ATTEMPTS_${n})} failed: \${String(error)}\`);
@@ -979,7 +1104,7 @@ ${digest ? `
 `;
 
   const serviceImports = `import { ${entity}Notifier } from './${base}.notifier.js';
-import { businessDaysBetween${n}, slugify${n}, validate${entity}Draft, type ${entity}Draft } from './${base}.policy.js';
+import { businessDaysBetween${n}, diffTags${n}, dueLabel${n}, slugify${n}, validate${entity}Draft, type ${entity}Draft } from './${base}.policy.js';
 import { ${entity}Presenter } from './${base}.presenter.js';
 `;
   const serviceFields = `  private readonly presenter = new ${entity}Presenter();
@@ -1016,6 +1141,22 @@ import { ${entity}Presenter } from './${base}.presenter.js';
     return this.presenter.toCsv(this.presenter.presentMany(rows));
   }
 
+  dueSummary(rows: readonly ${entity}[], now = new Date()): { overdue: number; today: number; later: number; labels: string[] } {
+    let overdue = 0;
+    let today = 0;
+    let later = 0;
+    const labels: string[] = [];
+    for (const row of rows) {
+      if (row.dueAt == null) continue;
+      const label = dueLabel${n}(row.dueAt, now);
+      if (label.startsWith('overdue')) overdue++;
+      else if (label === 'due today') today++;
+      else later++;
+      labels.push(\`\${row.title}: \${label}\`);
+    }
+    return { overdue, today, later, labels };
+  }
+
   suggestTags(text: string): string[] {
     const words = text.toLowerCase().split(/[^a-z0-9]+/).filter((word) => word.length > 2 && !STOP_WORDS_${n}.has(word));
     const counts = new Map<string, number>();
@@ -1023,6 +1164,10 @@ import { ${entity}Presenter } from './${base}.presenter.js';
     return [...counts.entries()]
       .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
       .map(([word]) => slugify${n}(word));
+  }
+
+  diffTags(before: readonly string[], after: readonly string[]): { added: string[]; removed: string[] } {
+    return diffTags${n}(before.map((tag) => slugify${n}(tag)), after.map((tag) => slugify${n}(tag)));
   }
 
   /** A short human-friendly reference with a check digit, e.g. for support e-mails. */
