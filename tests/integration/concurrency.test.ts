@@ -35,8 +35,9 @@ async function findings(concurrency: 'off' | 'auto' | number): Promise<string[]>
 
 describe('concurrency', () => {
   beforeAll(() => {
-    // Seed 6 plants an unsafe shape of every rule in 60 files.
-    project = generatedProject(60, 6);
+    // Seed 12 plants an unsafe shape of every race-guard rule in 60 files (of the default corpus
+    // profile: 5 modules, so fewer service methods than the dense profile's 7).
+    project = generatedProject(60, 12);
   });
   afterAll(() => {
     removeProject(project);
