@@ -481,7 +481,6 @@ ${extras?.serviceMethods ?? ''}}
 }
 
 function controllerSource(entity, base, corpus) {
-  const i = base.split('-').at(-1);
   return `import { ${corpus ? 'BadRequestException, Body, Controller, Get, Header, HttpCode, Param, Post, Query' : 'Controller, Get, Param, Query'} } from '@nestjs/common';
 
 import { ${corpus ? `Announce${entity}Request, Create${entity}Request, ` : ''}to${entity}Dto, type ${entity}Dto } from './${base}.dto.js';
@@ -506,7 +505,7 @@ export class ${entity}Controller {
     return { open: await this.store.countOpen() };
   }
 
-${corpus ? corpusControllerEndpoints(entity, i) : ''}  @Get(':id')
+${corpus ? corpusControllerEndpoints(entity) : ''}  @Get(':id')
   async get(@Param('id') id: string): Promise<${entity}Dto> {
     return to${entity}Dto(await this.store.getOrThrow(id));
   }
@@ -686,7 +685,7 @@ export function parseListQuery${i}(query: Record<string, string | undefined>): L
 `;
 }
 
-function corpusControllerEndpoints(entity, i) {
+function corpusControllerEndpoints(entity) {
   return `  @Get('tags/suggest')
   suggestTags(@Query('q') q = '', @Query('max') max = '5'): { tags: string[] } {
     const limit = Math.min(Math.max(Number.parseInt(max, 10) || 5, 1), 20);
