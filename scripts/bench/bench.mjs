@@ -1,7 +1,9 @@
 // `npm run bench`: holds the race-guard rules to the cost of one typical typed rule,
 // typescript-eslint's no-floating-promises, on generated NestJS + TypeORM projects.
-//   node scripts/bench/bench.mjs [--sizes 250,1000,4000] [--seed 1] [--concurrency-size 1000]
+//   node scripts/bench/bench.mjs [--sizes 250,1000,4000] [--seed 1] [--profile corpus|dense] [--concurrency-size 1000]
 //                                [--editor-file <file.ts>] [--editor-runs 50] [--no-isolated] [--keep]
+// `--profile dense` generates the older projects where every service method does TypeORM work;
+// they overstate the rules' share of a real lint run, so `corpus` is the default (see generate.mjs).
 // Each measurement runs in a child process of its own, so peak RSS belongs to one run and no
 // cache survives from one size to the next. Prints Markdown tables (pasted into docs/performance.md).
 import { execFileSync } from 'node:child_process';
@@ -17,6 +19,7 @@ const { values } = parseArgs({
   options: {
     sizes: { type: 'string', default: '250,1000,4000' },
     seed: { type: 'string', default: '1' },
+    profile: { type: 'string', default: 'corpus' },
     'concurrency-size': { type: 'string', default: '1000' },
     'editor-file': { type: 'string', default: path.join(root, 'examples/chat-backend/src/ai-responder/ai-responder.service.ts') },
     'editor-runs': { type: 'string', default: '50' },
@@ -27,6 +30,11 @@ const { values } = parseArgs({
 const sizes = values.sizes.split(',').map(Number);
 const seed = Number(values.seed);
 const concurrencySize = Number(values['concurrency-size']);
+const profile = values.profile;
+if (profile !== 'corpus' && profile !== 'dense') {
+  console.error(`--profile ${profile}: corpus or dense`);
+  process.exit(2);
+}
 
 if (!fs.existsSync(path.join(root, 'dist', 'index.js'))) {
   console.error('dist/ is missing: run `npm run build` first.');
@@ -47,14 +55,14 @@ const YARDSTICK = '@typescript-eslint/no-floating-promises';
 const ms = (value) => (value == null ? '–' : value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(0)} ms`);
 const sum = (record, ids) => ids.reduce((total, id) => total + (record[id] ?? 0), 0);
 
-console.log(`race-guard bench — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? 'unknown CPU'} ×${String(os.availableParallelism())}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(`race-guard bench — ${profile} profile — ${new Date().toISOString()} — ${os.cpus()[0]?.model ?? 'unknown CPU'} ×${String(os.availableParallelism())}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
 console.log(`sizes ${sizes.join(', ')}, seed ${String(seed)}, projects in ${workDir}\n`);
 
 const runs = [];
 const projects = new Map();
 for (const size of sizes) {
   const dir = path.join(workDir, `n${String(size)}`);
-  const project = generateProject({ dir, files: size, seed, nodeModules: path.join(root, 'node_modules') });
+  const project = generateProject({ dir, files: size, seed, nodeModules: path.join(root, 'node_modules'), profile });
   projects.set(size, project);
   process.stderr.write(`N=${String(size)}: linting…\n`);
   const run = measure('lint-run.mjs', [path.join(dir, 'tsconfig.json')]);
