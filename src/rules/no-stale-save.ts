@@ -14,11 +14,12 @@ import { callLabel } from '../utils/call-labels.js';
 import { createRule } from '../utils/create-rule.js';
 import { awaitClassificationSchema } from '../utils/option-schemas.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/entity-metadata.js';
-import { loaderNames, loadOfCall, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
+import { loaderNames, loadOfCall, saverNames, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
 import { columnsAtRisk, loadedColumnsSpecOf, type LoadedColumnsSpec } from '../utils/loaded-columns.js';
 import { columnRefOf, entityRefOf, recordReportDetails } from '../utils/report-details.js';
 import { getTypeServices } from '../utils/type-information.js';
-import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm-calls.js';
+import { classifyTypeormCall, DIFFING_WRITE_METHODS, type TypeormCall } from '../utils/typeorm-calls.js';
+import { methodNameOfCall } from '../utils/call-name-gates.js';
 import { buildUpdateRewrite } from '../utils/update-fix.js';
 
 type Variable = TSESLint.Scope.Variable;
@@ -523,7 +524,10 @@ export default createRule<Options, MessageIds>({
 
     function writeOfCall(call: TSESTree.CallExpression): WriteInfo | undefined {
       const tsCall = tsNode(call);
-      const typeorm = classifyTypeormCall(checker, tsCall);
+      // Only a diffing write or a project saver carries the entity into a write; any other
+      // method is settled by its name (a presenter or a policy handed the entity is common).
+      const method = methodNameOfCall(tsCall);
+      const typeorm = method == null || DIFFING_WRITE_METHODS.includes(method) ? classifyTypeormCall(checker, tsCall) : undefined;
       if (typeorm != null) {
         if (typeorm.kind !== 'diffing-write') return undefined;
         let targets: WriteInfo['targets'];
@@ -536,7 +540,7 @@ export default createRule<Options, MessageIds>({
         }
         return targets.length === 0 ? undefined : { call, targets, typeorm, method: `${typeorm.method}()` };
       }
-      for (const saver of saversOfCall(classifier, tsCall)) {
+      for (const saver of saversOfCall(classifier, tsCall, 0, saverNames(services.program))) {
         const targets = targetsOf(call.arguments[saver.parameterIndex]);
         if (targets.length === 0) continue;
         const calleeLabel = expressionLabel(tsCall.expression);

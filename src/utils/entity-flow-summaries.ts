@@ -4,7 +4,7 @@ import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitS
 import { entityMetadataOfType } from './entity-metadata.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from './module-origin.js';
 import { methodNameOfCall, namesReaching } from './call-name-gates.js';
-import { callMayResolveTo, classifyTypeormCall, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
+import { callMayResolveTo, classifyTypeormCall, DIFFING_WRITE_METHODS, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
 
 /** A function of the project that returns an entity it loaded (`retrieve`, `getEntityOrThrow`). */
 export interface LoaderSummary {
@@ -49,6 +49,15 @@ function cachesOf(classifier: AwaitClassifier): Caches {
  */
 export function loaderNames(program: ts.Program): ReadonlySet<string> {
   return namesReaching(program, LOAD_METHODS);
+}
+
+/**
+ * Method names a saver can have in this program: TypeORM's diffing writes, and every function of
+ * the project that calls one, directly or through others. `saversOfCall` takes it to rule out
+ * `receiver.method()` calls (presenters, policies, notifiers handed an entity) without a type query.
+ */
+export function saverNames(program: ts.Program): ReadonlySet<string> {
+  return namesReaching(program, DIFFING_WRITE_METHODS);
 }
 
 /** A TypeORM load, or a call to a project function whose summary says it returns one. */
@@ -176,7 +185,14 @@ export function takesPessimisticLock(call: ts.CallExpression): boolean {
 }
 
 /** Which parameters a project function hands to a diffing write (`save`, `remove`, …). */
-export function saversOfCall(classifier: AwaitClassifier, call: ts.CallExpression, depth = 0): readonly SaverSummary[] {
+export function saversOfCall(
+  classifier: AwaitClassifier,
+  call: ts.CallExpression,
+  depth = 0,
+  names?: ReadonlySet<string>,
+): readonly SaverSummary[] {
+  const method = names == null ? undefined : methodNameOfCall(call);
+  if (method != null && names?.has(method) === false) return [];
   if (!callMayResolveTo(classifier.checker, call, isProjectDeclaration)) return [];
   const declaration = resolvedDeclaration(classifier.checker, call);
   if (declaration == null || moduleOriginOfDeclaration(declaration).kind !== 'project') return [];
@@ -185,12 +201,12 @@ export function saversOfCall(classifier: AwaitClassifier, call: ts.CallExpressio
   if (cached != null) return cached;
   if (depth > MAX_DEPTH) return [];
   savers.set(declaration, []);
-  const computed = computeSavers(classifier, declaration, depth);
+  const computed = computeSavers(classifier, declaration, depth, names);
   savers.set(declaration, computed);
   return computed;
 }
 
-function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number): readonly SaverSummary[] {
+function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number, names: ReadonlySet<string> | undefined): readonly SaverSummary[] {
   if (!ts.isFunctionLike(declaration)) return [];
   const body = (declaration as ts.FunctionLikeDeclaration).body;
   if (body == null) return [];
@@ -199,7 +215,19 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
   );
   const name = declarationDisplayName(declaration);
   const result: SaverSummary[] = [];
+  // The awaits before the current point, classified only once a write needs them: most
+  // functions a caller hands an entity to write nothing, and their awaits never matter.
+  const awaitsSeen: ts.AwaitExpression[] = [];
+  let awaitsClassified = 0;
   const awaitsSoFar = new Map<AwaitKind, readonly string[]>();
+  const awaitsBeforeHere = (): Map<AwaitKind, readonly string[]> => {
+    for (; awaitsClassified < awaitsSeen.length; awaitsClassified++) {
+      for (const [kind, chain] of classifier.classifyAwaited((awaitsSeen[awaitsClassified] as ts.AwaitExpression).expression)) {
+        if (!awaitsSoFar.has(kind)) awaitsSoFar.set(kind, chain);
+      }
+    }
+    return awaitsSoFar;
+  };
   const parameterIndexOf = (expression: ts.Expression): number => {
     const node = skipOuterExpressions(expression);
     if (!ts.isIdentifier(node)) return -1;
@@ -215,25 +243,24 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     ts.forEachChild(node, visit);
     // Post-order: an await is complete once its operand (and any write inside it) has run.
     if (ts.isCallExpression(node)) {
-      const typeorm = classifyTypeormCall(classifier.checker, node);
+      const method = methodNameOfCall(node);
+      const typeorm = method == null || DIFFING_WRITE_METHODS.includes(method) ? classifyTypeormCall(classifier.checker, node) : undefined;
       if (typeorm?.kind === 'diffing-write') {
         const entityExpressions = typeorm.entityArgumentIndex == null
           ? [receiverOf(node)].filter((receiver) => receiver != null)
           : entityExpressionsOf(node.arguments[typeorm.entityArgumentIndex]);
-        for (const expression of entityExpressions) record(parameterIndexOf(expression), [typeorm.method], awaitsSoFar);
+        for (const expression of entityExpressions) record(parameterIndexOf(expression), [typeorm.method], awaitsBeforeHere());
       } else if (typeorm == null) {
-        for (const saver of saversOfCall(classifier, node, depth + 1)) {
+        for (const saver of saversOfCall(classifier, node, depth + 1, names)) {
           const argument = node.arguments[saver.parameterIndex];
           if (argument == null) continue;
-          const before = new Map(awaitsSoFar);
+          const before = new Map(awaitsBeforeHere());
           for (const [kind, chain] of saver.awaitsBefore) if (!before.has(kind)) before.set(kind, chain);
           for (const expression of entityExpressionsOf(argument)) record(parameterIndexOf(expression), saver.chain, before);
         }
       }
     } else if (ts.isAwaitExpression(node) && !isInExitingBranch(node, body)) {
-      for (const [kind, chain] of classifier.classifyAwaited(node.expression)) {
-        if (!awaitsSoFar.has(kind)) awaitsSoFar.set(kind, chain);
-      }
+      awaitsSeen.push(node);
     }
   };
   ts.forEachChild(body, visit);

@@ -70,7 +70,10 @@ const LOADS: Readonly<Record<string, LoadShape>> = {
 /** The methods of TypeORM that load entities (on any API). */
 export const LOAD_METHODS: readonly string[] = Object.keys(LOADS);
 
-const DIFFING_WRITES = new Set(['save', 'remove', 'softRemove', 'recover']);
+/** The methods of TypeORM that re-read a row and write back what differs (on any API). */
+export const DIFFING_WRITE_METHODS: readonly string[] = ['save', 'remove', 'softRemove', 'recover'];
+
+const DIFFING_WRITES = new Set(DIFFING_WRITE_METHODS);
 
 const ATOMIC_WRITES = new Set([
   'update',
