@@ -392,7 +392,8 @@ export default createRule<Options, MessageIds>({
         if (variable != null) counts.push({ variable, throughResult: true });
       } else if (declarator.id.type === AST_NODE_TYPES.ObjectPattern) {
         for (const property of declarator.id.properties) {
-          if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier || property.key.name !== 'affected') continue;
+          // `{ affected, raw }`: the returned rows may be what the code tests.
+          if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier || property.key.name !== 'affected') return undefined;
           if (property.value.type !== AST_NODE_TYPES.Identifier) return undefined;
           const name = property.value.name;
           const variable = sourceCode.getDeclaredVariables(declarator).find((candidate) => candidate.name === name);

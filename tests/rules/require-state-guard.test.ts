@@ -96,6 +96,15 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
 }`,
     },
     {
+      name: 'returned rows destructured beside the count: they may be what the code tests',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const { affected, raw } = await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
+  if (affected !== undefined) console.log('driver reports counts');
+  return Array.isArray(raw) && raw.length > 0;
+}`,
+    },
+    {
       name: 'the result handed on: the caller tests it',
       code: `${imports}
 export async function resolve(repo: Repository<Conversation>, id: string) {
