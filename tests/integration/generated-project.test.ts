@@ -7,6 +7,7 @@ import tsParser from '@typescript-eslint/parser';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { measureDensity } from '../../scripts/bench/density.mjs';
 import type { GeneratedProject } from '../../scripts/bench/generate.mjs';
 import { getAwaitClassifier } from '../../src/utils/await-classification.js';
 import { generatedProject, removeProject } from '../support/generated-project.js';
@@ -20,6 +21,19 @@ describe('the benchmark generator', () => {
   });
   afterAll(() => {
     removeProject(project);
+  });
+
+  it('is as TypeORM-dense as the densest real backend of the corpus, no denser (the corpus profile)', () => {
+    // spacebar: 18.6 calls and 35.8 awaits per kLOC, calls in 27% of 742 files of 69 lines (docs/performance.md).
+    const density = measureDensity([path.join(project.dir, 'src')]);
+    expect(density.callsPerKloc).toBeGreaterThanOrEqual(15);
+    expect(density.callsPerKloc).toBeLessThanOrEqual(19);
+    expect(density.awaitsPerKloc).toBeGreaterThanOrEqual(28);
+    expect(density.awaitsPerKloc).toBeLessThanOrEqual(40);
+    expect(density.filesWithCalls).toBeGreaterThanOrEqual(0.18);
+    expect(density.filesWithCalls).toBeLessThanOrEqual(0.3);
+    expect(density.linesPerFile).toBeGreaterThanOrEqual(45);
+    expect(density.linesPerFile).toBeLessThanOrEqual(85);
   });
 
   it('writes exactly N files that type-check against the real typeorm, axios, openai and Nest types', { timeout: 300_000 }, () => {
