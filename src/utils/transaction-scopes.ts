@@ -77,6 +77,8 @@ export function transactionalDecoratorOf(checker: ts.TypeChecker, decorators: re
     }
     const identifier = ts.isIdentifier(expression) ? expression : ts.isPropertyAccessExpression(expression) ? expression.name : undefined;
     if (identifier == null || !ts.isIdentifier(identifier)) continue;
+    // `@Get()`, `@UseGuards()`, …: settled by the file's imports, without resolving the symbol.
+    if (!transactionDecoratorNames(identifier.getSourceFile()).has(identifier.text)) continue;
     const imported = ts.isIdentifier(expression) ? importOf(checker, expression) : undefined;
     const name = imported?.name ?? identifier.text;
     if (name === 'Transactional') {
@@ -89,6 +91,27 @@ export function transactionalDecoratorOf(checker: ts.TypeChecker, decorators: re
     }
   }
   return undefined;
+}
+
+const TRANSACTION_DECORATORS = ['Transactional', 'Transaction'];
+const decoratorNamesByFile = new WeakMap<ts.SourceFile, ReadonlySet<string>>();
+
+/** The names a transaction decorator can have in a file: its own names and their import aliases. */
+function transactionDecoratorNames(file: ts.SourceFile): ReadonlySet<string> {
+  let names = decoratorNamesByFile.get(file);
+  if (names == null) {
+    const found = new Set(TRANSACTION_DECORATORS);
+    for (const statement of file.statements) {
+      const bindings = ts.isImportDeclaration(statement) ? statement.importClause?.namedBindings : undefined;
+      if (bindings == null || !ts.isNamedImports(bindings)) continue;
+      for (const specifier of bindings.elements) {
+        if (specifier.propertyName != null && TRANSACTION_DECORATORS.includes(specifier.propertyName.text)) found.add(specifier.name.text);
+      }
+    }
+    names = found;
+    decoratorNamesByFile.set(file, names);
+  }
+  return names;
 }
 
 /**

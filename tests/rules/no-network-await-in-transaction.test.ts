@@ -568,6 +568,29 @@ export class Replies {
       ],
     },
     {
+      name: '@Transactional() imported under another name',
+      code: `${imports}import { Transactional as InTransaction } from 'typeorm-transactional';
+export class Replies {
+  constructor(private readonly llm: LlmClient) {}
+
+  @InTransaction()
+  async reply(id: string): Promise<void> {
+    await this.llm.complete(id);
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'networkInTransaction',
+          data: { what: AWAIT, kind: NETWORK, chain: `this.llm.complete(…) → ${LLM}`, start: '`@InTransaction()` on `Replies.reply`', startLine: String(L + 5) },
+          line: L + 7,
+          column: 5,
+          endLine: L + 7,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
       name: 'a callback whose body is the network call: the transaction waits for the returned promise',
       code: `${imports}
 export function reply(dataSource: DataSource, assistant: Assistant) {
