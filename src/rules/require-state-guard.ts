@@ -26,6 +26,13 @@ type MessageIds = 'unguardedTransition' | 'checkThenAct' | 'whereOverrides' | 'u
 
 const WHERE_METHODS = new Set(['where', 'andWhere', 'orWhere', 'whereInIds']);
 
+/** Methods of `UpdateQueryBuilder` (and `QueryBuilder`) that return the builder itself. */
+const BUILDER_RETURNING_METHODS = new Set([
+  'where', 'andWhere', 'orWhere', 'whereInIds', 'andWhereInIds', 'orWhereInIds', 'whereEntity', 'set',
+  'output', 'returning', 'orderBy', 'addOrderBy', 'limit', 'updateEntity', 'callListeners', 'useTransaction',
+  'setParameter', 'setParameters', 'setNativeParameters', 'comment', 'setQueryRunner', 'printSql', 'disableEscaping',
+]);
+
 /** What the update checks, as far as it can be read. */
 interface Condition {
   /** Normalised column names the condition mentions; undefined when it cannot be read. */
@@ -220,14 +227,13 @@ export default createRule<Options, MessageIds>({
 
     function checkQueryBuilderExecute(node: TSESTree.CallExpression): void {
       const tsCall = services.esTreeNodeToTSNodeMap.get(node);
-      const setLiteral = callChain(tsCall.expression)?.find((link) => link.name === 'set')?.call.arguments[0];
-      if (setLiteral == null || !ts.isObjectLiteralExpression(setLiteral) || !setLiteral.properties.some(mayBeKnownState)) return;
-      const typeorm = classifyTypeormCall(checker, tsCall);
-      if (typeorm?.kind !== 'atomic-write' || typeorm.api !== 'UpdateQueryBuilder') return;
       const chain = callChain(tsCall.expression);
-      if (chain == null) return;
-      const setCall = chain.find((link) => link.name === 'set');
-      const [written] = stateWrites(setCall?.call.arguments[0], setCall == null ? undefined : entityOfReceiver(checker, setCall.call.expression.expression));
+      const setIndex = chain?.findIndex((link) => link.name === 'set') ?? -1;
+      const setCall = chain?.[setIndex];
+      const setLiteral = setCall?.call.arguments[0];
+      if (chain == null || setCall == null || setLiteral == null || !ts.isObjectLiteralExpression(setLiteral) || !setLiteral.properties.some(mayBeKnownState)) return;
+      if (!isUpdateQueryBuilderExecute(tsCall, chain, setIndex)) return;
+      const [written] = stateWrites(setLiteral, entityOfReceiver(checker, setCall.call.expression.expression));
       if (written == null) return;
       // Only the conditions from the last `.where()` (or `.whereInIds()`, which sets too) are in force.
       const lastWhere = chain.findLastIndex((link) => link.name === 'where' || link.name === 'whereInIds');
@@ -257,6 +263,23 @@ export default createRule<Options, MessageIds>({
       } else {
         reportIfUnchecked(node, written);
       }
+    }
+
+    /**
+     * `….set(v).where(…).andWhere(…).execute()` executes the `UpdateQueryBuilder` whose `set()` it
+     * calls when every call after `set()` is one of its methods that return the builder. Asking
+     * that of `set()` needs only its receiver's type; asking it of `execute()` would type-check
+     * `set()`'s values against the entity's deep-partial type, the costliest step of the chain.
+     */
+    function isUpdateQueryBuilderExecute(call: ts.CallExpression, chain: readonly ChainLink[], setIndex: number): boolean {
+      const setCall = chain[setIndex];
+      // The chain is the receiver of `execute()`: the calls after `set()` are the rest of it.
+      if (setCall != null && chain.slice(setIndex + 1).every((link) => BUILDER_RETURNING_METHODS.has(link.name))) {
+        const set = classifyTypeormCall(checker, setCall.call);
+        return set?.api === 'UpdateQueryBuilder' && set.method === 'set';
+      }
+      const typeorm = classifyTypeormCall(checker, call);
+      return typeorm?.kind === 'atomic-write' && typeorm.api === 'UpdateQueryBuilder';
     }
 
     function checkPartialSave(node: TSESTree.CallExpression): void {
@@ -407,7 +430,7 @@ export default createRule<Options, MessageIds>({
           let read: TSESTree.Node = reference.identifier;
           if (throughResult) {
             const member = read.parent;
-            if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== read || member.computed || member.property.type !== AST_NODE_TYPES.Identifier || member.property.name !== 'affected') return undefined;
+            if (member.type !== AST_NODE_TYPES.MemberExpression || member.object !== read || member.computed || member.property.type !== AST_NODE_TYPES.Identifier || member.property.name !== 'affected') return undefined;
             read = member.parent.type === AST_NODE_TYPES.ChainExpression ? member.parent : member;
           }
           const test = presenceTest(read);
