@@ -105,6 +105,14 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
 }`,
     },
     {
+      name: 'a typeof that is not a test: the result is logged, not checked for presence',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const result = await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
+  console.log(typeof result.affected);
+}`,
+    },
+    {
       name: 'the result handed on: the caller tests it',
       code: `${imports}
 export async function resolve(repo: Repository<Conversation>, id: string) {
@@ -115,6 +123,63 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
     },
   ],
   invalid: [
+    {
+      name: 'a state column inherited from an abstract base, through the repository, the builder and the manager',
+      code: `${imports}import { DataSource, EntityManager } from 'typeorm';
+import { ExportJob } from './shared/inherited-entities.js';
+export async function finish(jobs: Repository<ExportJob>, dataSource: DataSource, manager: EntityManager, id: string) {
+  await jobs.update({ id }, { status: 'done' });
+  await dataSource.createQueryBuilder().update(ExportJob).set({ status: 'done' }).where('id = :id', { id }).execute();
+  await manager.update(ExportJob, { id }, { status: 'done' });
+}`,
+      errors: [
+        { messageId: 'unguardedTransition', data: { method: 'update()', column: 'status', value: "`'done'`" }, line: L + 4, column: 9, endLine: L + 4, endColumn: 48 },
+        { messageId: 'unguardedTransition', data: { method: 'This update', column: 'status', value: "`'done'`" }, line: L + 5, column: 9, endLine: L + 5, endColumn: 118 },
+        { messageId: 'unguardedTransition', data: { method: 'update()', column: 'status', value: "`'done'`" }, line: L + 6, column: 9, endLine: L + 6, endColumn: 62 },
+      ],
+    },
+    {
+      name: 'single-table inheritance: a check on the parent type is a check on the child row',
+      code: `${imports}import { Content, Post } from './shared/inherited-entities.js';
+export async function publish(posts: Repository<Post>, content: Content, post: Post) {
+  if (content.status !== 'draft') return;
+  await posts.update({ id: content.id }, { status: 'published' });
+  if (post.status !== 'draft') return;
+  await posts.update({ id: post.id }, { status: 'published' });
+}`,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          data: { method: 'update()', column: 'status', value: "`'published'`", checkLine: String(L + 3), check: "content.status !== 'draft'" },
+          line: L + 4,
+          column: 9,
+          endLine: L + 4,
+          endColumn: 66,
+          suggestions: [{ messageId: 'addGuard', data: { column: 'status', expected: "`'draft'`" }, output: `${imports}import { Content, Post } from './shared/inherited-entities.js';
+export async function publish(posts: Repository<Post>, content: Content, post: Post) {
+  if (content.status !== 'draft') return;
+  await posts.update({ id: content.id, status: 'draft' }, { status: 'published' });
+  if (post.status !== 'draft') return;
+  await posts.update({ id: post.id }, { status: 'published' });
+}` }],
+        },
+        {
+          messageId: 'checkThenAct',
+          data: { method: 'update()', column: 'status', value: "`'published'`", checkLine: String(L + 3), check: "content.status !== 'draft'" },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 63,
+          suggestions: [{ messageId: 'addGuard', data: { column: 'status', expected: "`'draft'`" }, output: `${imports}import { Content, Post } from './shared/inherited-entities.js';
+export async function publish(posts: Repository<Post>, content: Content, post: Post) {
+  if (content.status !== 'draft') return;
+  await posts.update({ id: content.id }, { status: 'published' });
+  if (post.status !== 'draft') return;
+  await posts.update({ id: post.id, status: 'draft' }, { status: 'published' });
+}` }],
+        },
+      ],
+    },
     {
       name: 'a guarded update whose count is only tested for presence',
       code: `${imports}
