@@ -73,6 +73,9 @@ function callGraphOf(program: ts.Program): CallGraph {
 /**
  * `[callee name, caller name]` for every call in a file. Kept per source file: after an edit the
  * editor's next program reuses every unchanged `SourceFile`, so only the edited file is walked again.
+ * A function known under a second name (`import { save as store }`, `export default`, `{ keep:
+ * saveConversation }`, `const { save: persist } = repo`) is an edge too: calling the second name
+ * reaches whatever the first reaches.
  */
 function callEdgesOf(file: ts.SourceFile): readonly (readonly [string, string])[] {
   const cached = fileEdges.get(file);
@@ -83,10 +86,14 @@ function callEdgesOf(file: ts.SourceFile): readonly (readonly [string, string])[
     if (ts.isFunctionLike(node)) {
       // A nested function's calls count for the named function around it, and for itself.
       current = functionName(node) ?? owner;
+      const holder = holderName(node);
+      if (current != null && holder != null && holder !== current) edges.push([current, holder]);
     } else if (ts.isCallExpression(node) && current != null) {
       const callee = calleeName(node);
       if (callee != null) edges.push([callee, current]);
     }
+    const alias = aliasEdge(node);
+    if (alias != null) edges.push(alias);
     ts.forEachChild(node, (child) => {
       visit(child, current);
     });
@@ -108,9 +115,55 @@ function calleeName(call: ts.CallExpression): string | undefined {
 function functionName(fn: ts.SignatureDeclaration): string | undefined {
   const own = fn.name;
   if (own != null) return ts.isIdentifier(own) || ts.isStringLiteral(own) || ts.isPrivateIdentifier(own) ? own.text : undefined;
-  const holder = fn.parent;
+  return holderName(fn) ?? (isDefaultExport(fn) ? 'default' : undefined);
+}
+
+/** The variable or property a function expression is assigned to (`persist = async function impl() {}`). */
+function holderName(fn: ts.SignatureDeclaration): string | undefined {
+  let holder: ts.Node = fn.parent;
+  while (ts.isParenthesizedExpression(holder) || ts.isAsExpression(holder) || ts.isSatisfiesExpression(holder)) holder = holder.parent;
   if ((ts.isVariableDeclaration(holder) || ts.isPropertyDeclaration(holder) || ts.isPropertyAssignment(holder)) && ts.isIdentifier(holder.name)) {
     return holder.name.text;
   }
+  return undefined;
+}
+
+function isDefaultExport(fn: ts.SignatureDeclaration): boolean {
+  if (ts.isExportAssignment(fn.parent)) return true;
+  return ts.canHaveModifiers(fn) && (ts.getModifiers(fn) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.DefaultKeyword);
+}
+
+/** `[original, alias]` when a node gives a function a second name; undefined otherwise. */
+function aliasEdge(node: ts.Node): [string, string] | undefined {
+  // `import { save as store }`, `export { save as store }`.
+  if ((ts.isImportSpecifier(node) || ts.isExportSpecifier(node)) && node.propertyName != null) return [node.propertyName.text, node.name.text];
+  // `import store from './persist.js'`: the module's default export.
+  if (ts.isImportClause(node) && node.name != null) return ['default', node.name.text];
+  // `export default saveConversation;`, `export default function persist() {}`.
+  if (ts.isExportAssignment(node) && !node.isExportEquals) {
+    const original = referencedName(node.expression);
+    return original == null ? undefined : [original, 'default'];
+  }
+  if (ts.isFunctionDeclaration(node) && node.name != null && isDefaultExport(node)) return [node.name.text, 'default'];
+  // `const { save: persist } = repo`.
+  if (ts.isBindingElement(node) && node.propertyName != null && ts.isIdentifier(node.name)) {
+    const original = ts.isIdentifier(node.propertyName) || ts.isStringLiteral(node.propertyName) ? node.propertyName.text : undefined;
+    return original == null ? undefined : [original, node.name.text];
+  }
+  // `const persist = saveConversation`, `{ keep: helpers.saveConversation }`, `save = this.repo.save.bind(this.repo)`.
+  if ((ts.isVariableDeclaration(node) || ts.isPropertyDeclaration(node) || ts.isPropertyAssignment(node)) && ts.isIdentifier(node.name) && node.initializer != null) {
+    const original = referencedName(node.initializer);
+    return original == null || original === node.name.text ? undefined : [original, node.name.text];
+  }
+  return undefined;
+}
+
+/** The function a value expression names: `f`, `x.f`, `x.f.bind(x)`. */
+function referencedName(expression: ts.Expression): string | undefined {
+  let node = expression;
+  while (ts.isParenthesizedExpression(node) || ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isNonNullExpression(node)) node = node.expression;
+  if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'bind') node = node.expression.expression;
+  if (ts.isIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
   return undefined;
 }

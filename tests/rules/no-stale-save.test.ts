@@ -445,6 +445,74 @@ export async function reply(store: ConversationStore, llm: LlmClient, id: string
       ],
     },
     {
+      name: 'savers reached under other names: a renamed import, a default export, a named function expression, an object property',
+      code: `import { Repository } from 'typeorm';
+import { Conversation } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import storeDefault, { savers, storeConversation as keep } from './shared/persist-helpers.js';
+import * as helpers from './shared/persist-helpers.js';
+
+export class Finisher {
+  constructor(private readonly repo: Repository<Conversation>) {}
+
+  async viaRenamedImport(conversation: Conversation): Promise<void> {
+    await keep(this.repo, conversation);
+  }
+
+  async viaDefaultExport(conversation: Conversation): Promise<void> {
+    await storeDefault(this.repo, conversation);
+  }
+}
+
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, finisher: Finisher, id: string) {
+  const first = await repo.findOneByOrFail({ id });
+  const second = await repo.findOneByOrFail({ id });
+  const third = await repo.findOneByOrFail({ id });
+  const fourth = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  first.lastMessageSnippet = text;
+  await finisher.viaRenamedImport(first);
+  await finisher.viaDefaultExport(second);
+  await helpers.keepFn(repo, third);
+  await savers.remember(repo, fourth);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: 'first', loader: 'findOneByOrFail()', loadLine: '20', method: 'finisher.viaRenamedImport() (Finisher.viaRenamedImport → storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: CONVERSATION_AT_RISK, advice: 'Update only lastMessageSnippet with update().' },
+          line: 26,
+          column: 9,
+          endLine: 26,
+          endColumn: 41,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: 'second', loader: 'findOneByOrFail()', loadLine: '21', method: 'finisher.viaDefaultExport() (Finisher.viaDefaultExport → <anonymous> → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.' },
+          line: 27,
+          column: 9,
+          endLine: 27,
+          endColumn: 42,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: 'third', loader: 'findOneByOrFail()', loadLine: '22', method: 'helpers.keepFn() (keepImpl → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.' },
+          line: 28,
+          column: 9,
+          endLine: 28,
+          endColumn: 36,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: 'fourth', loader: 'findOneByOrFail()', loadLine: '23', method: 'savers.remember() (storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.' },
+          line: 29,
+          column: 9,
+          endLine: 29,
+          endColumn: 38,
+        },
+      ],
+    },
+    {
       name: 'a transaction without a row lock does not close the window: manager.save(Target, entity)',
       code: `${imports}
 export async function capture(dataSource: DataSource, payments: PaymentClient, id: string) {
