@@ -18,8 +18,7 @@ import { loaderNames, loadOfCall, saverNames, saversOfCall, type LoaderSummary }
 import { columnsAtRisk, loadedColumnsSpecOf, type LoadedColumnsSpec } from '../utils/loaded-columns.js';
 import { columnRefOf, entityRefOf, recordReportDetails } from '../utils/report-details.js';
 import { getTypeServices } from '../utils/type-information.js';
-import { classifyTypeormCall, DIFFING_WRITE_METHODS, type TypeormCall } from '../utils/typeorm-calls.js';
-import { methodNameOfCall } from '../utils/call-name-gates.js';
+import { classifyIfDiffingWriteName, classifyTypeormCall, type TypeormCall } from '../utils/typeorm-calls.js';
 import { buildUpdateRewrite } from '../utils/update-fix.js';
 
 type Variable = TSESLint.Scope.Variable;
@@ -277,7 +276,6 @@ export default createRule<Options, MessageIds>({
         case AST_NODE_TYPES.IfStatement:
         case AST_NODE_TYPES.WhileStatement:
         case AST_NODE_TYPES.DoWhileStatement:
-          return parent.test === identifier;
         case AST_NODE_TYPES.ConditionalExpression:
           return parent.test === identifier;
         case AST_NODE_TYPES.SwitchStatement:
@@ -526,8 +524,7 @@ export default createRule<Options, MessageIds>({
       const tsCall = tsNode(call);
       // Only a diffing write or a project saver carries the entity into a write; any other
       // method is settled by its name (a presenter or a policy handed the entity is common).
-      const method = methodNameOfCall(tsCall);
-      const typeorm = method == null || DIFFING_WRITE_METHODS.includes(method) ? classifyTypeormCall(checker, tsCall) : undefined;
+      const typeorm = classifyIfDiffingWriteName(checker, tsCall);
       if (typeorm != null) {
         if (typeorm.kind !== 'diffing-write') return undefined;
         let targets: WriteInfo['targets'];

@@ -2,7 +2,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 import ts from 'typescript';
 
 import { createRule } from '../utils/create-rule.js';
-import type { ColumnMetadata, EntityMetadata } from '../utils/entity-metadata.js';
+import { isRowOfEntity, type ColumnMetadata, type EntityMetadata } from '../utils/entity-metadata.js';
 import {
   conditionColumns,
   entityOfReceiver,
@@ -369,7 +369,7 @@ export default createRule<Options, MessageIds>({
       const visit = (node: ts.Node): void => {
         if (holder != null) return;
         if (ts.isPropertyAccessExpression(node) && node.name.text === primary.propertyName && ts.isIdentifier(node.expression)) {
-          if (holdsEntity(checker.getTypeAtLocation(node.expression), written.metadata)) {
+          if (isRowOfEntity(checker, checker.getTypeAtLocation(node.expression), written.metadata)) {
             holder = node.expression;
             return;
           }
@@ -381,32 +381,6 @@ export default createRule<Options, MessageIds>({
         visit(argument);
       }
       return holder == null ? undefined : `${holder.getText()}.${written.column.propertyName}`;
-    }
-
-    /**
-     * Whether a value of `type` is a row of the entity: its class, a base class it inherits its
-     * columns from, or a single-table-inheritance child (`Post` of `Content`) in either direction.
-     */
-    function holdsEntity(type: ts.Type, metadata: EntityMetadata): boolean {
-      const holder = classChain(checker.getNonNullableType(type));
-      if (holder.includes(metadata.declaration)) return true;
-      const symbol = metadata.declaration.name == null ? undefined : checker.getSymbolAtLocation(metadata.declaration.name);
-      if (symbol == null) return false;
-      const entityChain = classChain(checker.getDeclaredTypeOfSymbol(symbol));
-      return holder.some((declaration) => entityChain.includes(declaration));
-    }
-
-    function classChain(type: ts.Type): ts.ClassLikeDeclaration[] {
-      const chain: ts.ClassLikeDeclaration[] = [];
-      for (let current: ts.Type | undefined = type; current != null && chain.length < 16; ) {
-        const declaration = current.getSymbol()?.declarations?.find(ts.isClassLike);
-        if (declaration == null) break;
-        chain.push(declaration);
-        const target = (current as ts.TypeReference).target as ts.Type | undefined;
-        const classType: ts.Type = target ?? current;
-        current = classType.isClassOrInterface() ? checker.getBaseTypes(classType)[0] : undefined;
-      }
-      return chain;
     }
 
     function reportIfUnchecked(node: TSESTree.CallExpression, written: WrittenColumn): void {
@@ -518,7 +492,7 @@ export default createRule<Options, MessageIds>({
       const visit = (node: ts.Node): void => {
         if (read != null) return;
         if (ts.isPropertyAccessExpression(node) && node.name.text === column.propertyName) {
-          if (holdsEntity(checker.getTypeAtLocation(node.expression), metadata)) {
+          if (isRowOfEntity(checker, checker.getTypeAtLocation(node.expression), metadata)) {
             read = node;
             return;
           }
@@ -570,16 +544,18 @@ function mayBeKnownState(property: ts.ObjectLiteralElementLike): boolean {
   return knownStateCandidate(property) != null;
 }
 
+const EQUALITY_OPERATORS = new Set(['===', '!==', '==', '!=']);
+
 /** `x !== undefined`, `x != null`, `typeof x === 'number'`: true for a count of 0 as well. */
 function presenceTest(read: TSESTree.Node): TSESTree.Node | undefined {
   const parent = read.parent;
   if (parent?.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'typeof') {
     const comparison = parent.parent;
-    if (comparison.type !== AST_NODE_TYPES.BinaryExpression || !['===', '!==', '==', '!='].includes(comparison.operator)) return undefined;
+    if (comparison.type !== AST_NODE_TYPES.BinaryExpression || !EQUALITY_OPERATORS.has(comparison.operator)) return undefined;
     const other = comparison.left === parent ? comparison.right : comparison.left;
     return other.type === AST_NODE_TYPES.Literal && typeof other.value === 'string' ? comparison : undefined;
   }
-  if (parent?.type !== AST_NODE_TYPES.BinaryExpression || !['===', '!==', '==', '!='].includes(parent.operator)) return undefined;
+  if (parent?.type !== AST_NODE_TYPES.BinaryExpression || !EQUALITY_OPERATORS.has(parent.operator)) return undefined;
   const other = parent.left === read ? parent.right : parent.left;
   const isNullish = (other.type === AST_NODE_TYPES.Identifier && other.name === 'undefined') || (other.type === AST_NODE_TYPES.Literal && other.value === null && other.raw === 'null');
   return isNullish ? parent : undefined;

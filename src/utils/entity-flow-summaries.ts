@@ -4,7 +4,7 @@ import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitS
 import { entityMetadataOfType } from './entity-metadata.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from './module-origin.js';
 import { methodNameOfCall, namesReaching } from './call-name-gates.js';
-import { callMayResolveTo, classifyTypeormCall, DIFFING_WRITE_METHODS, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
+import { callMayResolveTo, classifyIfDiffingWriteName, classifyTypeormCall, DIFFING_WRITE_METHODS, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
 
 /** A function of the project that returns an entity it loaded (`retrieve`, `getEntityOrThrow`). */
 export interface LoaderSummary {
@@ -243,8 +243,7 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     ts.forEachChild(node, visit);
     // Post-order: an await is complete once its operand (and any write inside it) has run.
     if (ts.isCallExpression(node)) {
-      const method = methodNameOfCall(node);
-      const typeorm = method == null || DIFFING_WRITE_METHODS.includes(method) ? classifyTypeormCall(classifier.checker, node) : undefined;
+      const typeorm = classifyIfDiffingWriteName(classifier.checker, node);
       if (typeorm?.kind === 'diffing-write') {
         const entityExpressions = typeorm.entityArgumentIndex == null
           ? [receiverOf(node)].filter((receiver) => receiver != null)

@@ -87,6 +87,25 @@ const ENTITY_DECORATORS = new Set(['Entity', 'ChildEntity']);
 
 const metadataCache = new WeakMap<ts.TypeChecker, WeakMap<ts.Declaration, EntityMetadata | null>>();
 
+/**
+ * Whether a value of `type` is a row of the entity: its class, a base class it inherits its
+ * columns from, or a single-table-inheritance child (`Post` of `Content`) in either direction.
+ */
+export function isRowOfEntity(checker: ts.TypeChecker, type: ts.Type, metadata: EntityMetadata): boolean {
+  const holderClass = classDeclarationOf(checker.getNonNullableType(type));
+  if (holderClass == null) return false;
+  if (holderClass === metadata.declaration) return true;
+  let entityChain = entityClassChains.get(metadata);
+  if (entityChain == null) {
+    entityChain = classChain(checker, metadata.declaration);
+    entityClassChains.set(metadata, entityChain);
+  }
+  const chain = entityChain;
+  return chain.includes(holderClass) || classChain(checker, holderClass).some((declaration) => chain.includes(declaration));
+}
+
+const entityClassChains = new WeakMap<EntityMetadata, readonly ts.ClassLikeDeclaration[]>();
+
 /** The entity behind a type (`Conversation`, `Conversation | null`, `Conversation[]`), if any. */
 export function entityMetadataOfType(checker: ts.TypeChecker, type: ts.Type): EntityMetadata | undefined {
   const classDeclaration = entityClassOfType(checker, type);

@@ -1,5 +1,6 @@
 import ts from 'typescript';
 
+import { methodNameOfCall } from './call-name-gates.js';
 import { isTypeormFile, moduleOriginOfDeclaration } from './module-origin.js';
 
 /**
@@ -192,6 +193,15 @@ export function classifyTypeormCall(
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null || !isTypeormFile(declaration.getSourceFile().fileName)) return undefined;
   return classifyTypeormDeclaration(declaration);
+}
+
+/**
+ * `classifyTypeormCall` for a call that matters only if it is a diffing write: any other method
+ * name (a presenter, a policy, `repo.update`) is settled without a type query.
+ */
+export function classifyIfDiffingWriteName(checker: ts.TypeChecker, call: ts.CallExpression): TypeormCall | undefined {
+  const method = methodNameOfCall(call);
+  return method == null || DIFFING_WRITES.has(method) ? classifyTypeormCall(checker, call) : undefined;
 }
 
 export function classifyTypeormDeclaration(declaration: ts.Declaration): TypeormCall {
