@@ -3,7 +3,11 @@ import ts from 'typescript';
 
 import { getAwaitClassifier, windowKindsOf, type AwaitKind } from '../utils/await-classification.js';
 import { callLabel, chainText, kindText } from '../utils/call-labels.js';
-import { CodePathEventLog, solveForward, type RecordedCodePath } from '../utils/code-path-events.js';
+import { CodePathEventLog, mergeListeners, type RecordedCodePath } from '../flow/event-log.js';
+import { handlersReached, type Handler } from '../flow/exceptions.js';
+import { FactTable } from '../flow/facts.js';
+import { factSetLattice, withFact, type FactSet } from '../flow/lattice.js';
+import { solveFlow } from '../flow/solver.js';
 import { createRule } from '../utils/create-rule.js';
 import { awaitClassificationSchema } from '../utils/option-schemas.js';
 import { takesPessimisticLock } from '../utils/entity-flow-summaries.js';
@@ -56,19 +60,22 @@ type HoldEvent =
   | { type: 'end'; runner: string }
   | { type: 'lock'; lock: LockInfo }
   | { type: 'await'; site: AwaitSite }
-  /** An await may reject here: the catch clauses of these `try`s start in the current state too. */
-  | { type: 'throw-point'; tries: readonly TSESTree.TryStatement[] }
-  | { type: 'handler-entry'; tryStatement: TSESTree.TryStatement }
-  /** The end of a try block or of its catch clause: the state its `finally` block continues with. */
-  | { type: 'try-exit'; tryStatement: TSESTree.TryStatement }
-  | { type: 'finally-entry'; tryStatement: TSESTree.TryStatement };
+  /** An await may reject here: these catch clauses start in the current state too. */
+  | { type: 'throw-point'; handlers: readonly Handler[] };
 
 /**
- * What is held on some path to a point: `C` (the whole function runs in a transaction), `Q<start>`
- * (a query runner's transaction is open), `L<lock>:<start>` (a row lock, released when that query
- * runner's transaction ends; no start: held until the function's transaction ends).
+ * What may be held at a point: the transaction the whole function runs in, a query runner's
+ * transaction, or a row lock — released when the query runner's transaction that took it ends
+ * (`owner`), or without one, when the function's transaction ends.
  */
-type HoldState = ReadonlySet<string>;
+type Hold =
+  | { kind: 'function-transaction' }
+  | { kind: 'runner-transaction'; start: TransactionStart }
+  | { kind: 'row-lock'; lock: LockInfo; owner: TransactionStart | undefined };
+
+type HoldState = FactSet<Hold>;
+
+const FUNCTION_TRANSACTION: Hold = { kind: 'function-transaction' };
 
 interface Finding {
   messageId: MessageIds;
@@ -157,8 +164,10 @@ export default createRule<Options, MessageIds>({
     const tsNode = <N extends TSESTree.Node>(node: N) => services.esTreeNodeToTSNodeMap.get(node);
 
     let nextId = 0;
-    const starts = new Map<number, TransactionStart>();
-    const locks = new Map<number, LockInfo>();
+    const holds = {
+      runner: new FactTable((start: TransactionStart): Hold => ({ kind: 'runner-transaction', start })),
+      lock: new FactTable((lock: LockInfo, owner: TransactionStart | undefined): Hold => ({ kind: 'row-lock', lock, owner })),
+    };
     const log = new CodePathEventLog<HoldEvent>(analyse);
 
     function analyse(recorded: RecordedCodePath<HoldEvent>): void {
@@ -171,60 +180,35 @@ export default createRule<Options, MessageIds>({
       if (!reportable) return;
       const functionContext = contextOf(recorded.node);
       if (functionContext == null && !events.some((event) => event.type === 'start' || event.type === 'lock')) return;
-      const initial: HoldState = functionContext == null ? new Set() : new Set(['C']);
+      const initial: HoldState = functionContext == null ? new Set() : new Set([FUNCTION_TRANSACTION]);
 
       const findings = new Map<TSESTree.Node, Finding>();
-      const pendingHandlers = new Map<TSESTree.TryStatement, HoldState>();
-      const finallyEntries = new Map<TSESTree.TryStatement, HoldState>();
-      let reporting = false;
-      const transfer = (state: HoldState, event: HoldEvent): HoldState => {
-        switch (event.type) {
-          case 'start':
-            return withToken(state, `Q${String(event.start.id)}`);
-          case 'end':
-            return endRunner(state, event.runner);
-          case 'lock': {
-            if (!event.lock.impliesTransaction && state.size === 0) return state;
-            const owner = latestRunnerStart(state);
-            return withToken(state, `L${String(event.lock.id)}:${owner == null ? '' : String(owner)}`);
-          }
-          case 'await':
-            if (reporting && state.size > 0) inspect(event.site, state, functionContext, findings);
-            return state;
-          case 'throw-point':
-            for (const tryStatement of event.tries) {
-              const before = pendingHandlers.get(tryStatement);
-              pendingHandlers.set(tryStatement, before == null ? state : union(before, state));
+      solveFlow<HoldEvent, HoldState>(recorded, {
+        lattice: factSetLattice(),
+        initial,
+        // A transaction is open in a finally block on the paths that complete its try or catch
+        // block; ESLint also enters it from their start, as if they threw there, which would only
+        // matter when a commit or rollback itself fails.
+        finallyEntry: 'completions',
+        transfer(state, event, step) {
+          switch (event.type) {
+            case 'start':
+              return withFact(state, holds.runner.of(event.start));
+            case 'end':
+              return endRunner(state, event.runner);
+            case 'lock': {
+              if (!event.lock.impliesTransaction && state.size === 0) return state;
+              return withFact(state, holds.lock.of(event.lock, latestRunnerStart(state)));
             }
-            return state;
-          case 'handler-entry': {
-            const pending = pendingHandlers.get(event.tryStatement);
-            return pending == null ? state : union(state, pending);
+            case 'await':
+              if (step.replaying && state.size > 0) inspect(event.site, state, functionContext, findings);
+              return state;
+            case 'throw-point':
+              step.throwTo(event.handlers, state);
+              return state;
           }
-          case 'try-exit': {
-            const before = finallyEntries.get(event.tryStatement);
-            finallyEntries.set(event.tryStatement, before == null ? state : union(before, state));
-            return state;
-          }
-          case 'finally-entry':
-            // ESLint also enters a finally block from the start of its try and catch blocks (as if
-            // they threw there). A transaction is open on those paths only when a commit or rollback
-            // itself fails: the finally block is judged by the paths that complete its try or catch.
-            return finallyEntries.get(event.tryStatement) ?? state;
-        }
-      };
-      let entries = solveForward<HoldEvent, HoldState>(recorded, initial, transfer, union, setsEqual);
-      // States handed to catch and finally blocks feed back into the solution: re-solve until they settle.
-      for (let round = 0; round < 4 && pendingHandlers.size + finallyEntries.size > 0; round++) {
-        const settled = [new Map(pendingHandlers), new Map(finallyEntries)] as const;
-        entries = solveForward<HoldEvent, HoldState>(recorded, initial, transfer, union, setsEqual);
-        if (sameStates(settled[0], pendingHandlers) && sameStates(settled[1], finallyEntries)) break;
-      }
-      reporting = true;
-      for (const [segment, entry] of entries) {
-        let state = entry;
-        for (const event of recorded.eventsBySegment.get(segment) ?? []) state = transfer(state, event);
-      }
+        },
+      });
       for (const [node, finding] of findings) context.report({ node, messageId: finding.messageId, data: finding.data });
     }
 
@@ -262,7 +246,7 @@ export default createRule<Options, MessageIds>({
     function inspect(site: AwaitSite, state: HoldState, functionContext: TransactionStart | undefined, findings: Map<TSESTree.Node, Finding>): void {
       const existing = findings.get(site.node);
       if (existing?.messageId === 'networkUnderRowLock') return;
-      if (site.returned && (!state.has('C') || !isThenable(site.operand))) return;
+      if (site.returned && (!state.has(FUNCTION_TRANSACTION) || !isThenable(site.operand))) return;
       // `await manager.transaction(cb)` nested in another transaction: cb's own awaits are reported.
       const operand = unwrap(site.operand);
       if (operand.type === AST_NODE_TYPES.CallExpression && transactionRunnerOf(checker, tsNode(operand), 0, transactionRunnerNames(services.program)) != null) return;
@@ -280,7 +264,7 @@ export default createRule<Options, MessageIds>({
         return;
       }
       if (existing != null) return;
-      const start = state.has('C') ? functionContext : firstRunnerStart(state);
+      const start = state.has(FUNCTION_TRANSACTION) ? functionContext : firstRunnerStart(state);
       if (start == null) return;
       findings.set(site.node, { messageId: 'networkInTransaction', data: { ...common, start: start.label, startLine: String(start.line) } });
     }
@@ -292,28 +276,31 @@ export default createRule<Options, MessageIds>({
     }
 
     function endRunner(state: HoldState, runner: string): HoldState {
-      const next = new Set<string>();
-      for (const token of state) {
-        const startId = token.startsWith('Q') ? token.slice(1) : token.startsWith('L') ? token.split(':')[1] : undefined;
-        if (startId != null && startId !== '' && starts.get(Number(startId))?.runner === runner) continue;
-        next.add(token);
+      const next = new Set<Hold>();
+      for (const hold of state) {
+        const start = hold.kind === 'runner-transaction' ? hold.start : hold.kind === 'row-lock' ? hold.owner : undefined;
+        if (start?.runner === runner) continue;
+        next.add(hold);
       }
       return next.size === state.size ? state : next;
     }
 
     function firstLock(state: HoldState): LockInfo | undefined {
-      const ids = [...state].filter((token) => token.startsWith('L')).map((token) => Number(token.slice(1).split(':')[0]));
-      return ids.length === 0 ? undefined : locks.get(Math.min(...ids));
+      let first: LockInfo | undefined;
+      for (const hold of state) if (hold.kind === 'row-lock' && (first == null || hold.lock.id < first.id)) first = hold.lock;
+      return first;
     }
 
     function firstRunnerStart(state: HoldState): TransactionStart | undefined {
-      const ids = runnerStartIds(state);
-      return ids.length === 0 ? undefined : starts.get(Math.min(...ids));
+      let first: TransactionStart | undefined;
+      for (const hold of state) if (hold.kind === 'runner-transaction' && (first == null || hold.start.id < first.id)) first = hold.start;
+      return first;
     }
 
-    function latestRunnerStart(state: HoldState): number | undefined {
-      const ids = runnerStartIds(state);
-      return ids.length === 0 ? undefined : Math.max(...ids);
+    function latestRunnerStart(state: HoldState): TransactionStart | undefined {
+      let latest: TransactionStart | undefined;
+      for (const hold of state) if (hold.kind === 'runner-transaction' && (latest == null || hold.start.id > latest.id)) latest = hold.start;
+      return latest;
     }
 
     function lockOf(call: TSESTree.CallExpression, method: string): LockInfo | undefined {
@@ -338,11 +325,10 @@ export default createRule<Options, MessageIds>({
       log.record({ type: 'await', site: { node, operand, returned } });
     }
 
-    return {
-      ...log.listeners(),
+    return mergeListeners(log.listeners(), {
       AwaitExpression(node: TSESTree.AwaitExpression) {
-        const tries = enclosingTries(node);
-        if (tries.length > 0) log.record({ type: 'throw-point', tries });
+        const handlers = handlersReached(node, 'every-catch');
+        if (handlers.length > 0) log.record({ type: 'throw-point', handlers });
       },
       'AwaitExpression:exit'(node: TSESTree.AwaitExpression) {
         recordAwait(node, node.argument, false);
@@ -350,8 +336,8 @@ export default createRule<Options, MessageIds>({
       'VariableDeclaration:exit'(node: TSESTree.VariableDeclaration) {
         const loop = node.parent;
         if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await && loop.left === node) {
-          const tries = enclosingTries(loop);
-          if (tries.length > 0) log.record({ type: 'throw-point', tries });
+          const handlers = handlersReached(loop, 'every-catch');
+          if (handlers.length > 0) log.record({ type: 'throw-point', handlers });
           recordAwait(loop.right, loop.right, false);
         }
       },
@@ -360,22 +346,6 @@ export default createRule<Options, MessageIds>({
       },
       'ArrowFunctionExpression:exit'(node: TSESTree.ArrowFunctionExpression) {
         if (node.body.type !== AST_NODE_TYPES.BlockStatement && unwrap(node.body).type !== AST_NODE_TYPES.AwaitExpression) recordAwait(node.body, node.body, true);
-      },
-      CatchClause(node: TSESTree.CatchClause) {
-        log.record({ type: 'handler-entry', tryStatement: node.parent });
-      },
-      'CatchClause:exit'(node: TSESTree.CatchClause) {
-        if (node.parent.finalizer != null) log.record({ type: 'try-exit', tryStatement: node.parent });
-      },
-      BlockStatement(node: TSESTree.BlockStatement) {
-        if (node.parent.type === AST_NODE_TYPES.TryStatement && node.parent.finalizer === node) {
-          log.record({ type: 'finally-entry', tryStatement: node.parent });
-        }
-      },
-      'BlockStatement:exit'(node: TSESTree.BlockStatement) {
-        if (node.parent.type === AST_NODE_TYPES.TryStatement && node.parent.block === node && node.parent.finalizer != null) {
-          log.record({ type: 'try-exit', tryStatement: node.parent });
-        }
       },
       'CallExpression:exit'(node: TSESTree.CallExpression) {
         const callee = node.callee;
@@ -386,7 +356,6 @@ export default createRule<Options, MessageIds>({
           const runner = sourceCode.getText(callee.object).replace(/\s+/g, '');
           if (RUNNER_STARTS.has(method)) {
             const start: TransactionStart = { id: nextId++, label: `\`${callLabel(node)}\``, line: node.loc.start.line, runner };
-            starts.set(start.id, start);
             log.record({ type: 'start', start });
           } else {
             log.record({ type: 'end', runner });
@@ -394,46 +363,16 @@ export default createRule<Options, MessageIds>({
           return;
         }
         const lock = lockOf(node, method);
-        if (lock != null) {
-          locks.set(lock.id, lock);
-          log.record({ type: 'lock', lock });
-        }
+        if (lock != null) log.record({ type: 'lock', lock });
       },
-    };
+    });
   },
 });
 
-function runnerStartIds(state: HoldState): number[] {
-  return [...state].filter((token) => token.startsWith('Q')).map((token) => Number(token.slice(1)));
-}
 
-function withToken(state: HoldState, token: string): HoldState {
-  if (state.has(token)) return state;
-  return new Set([...state, token]);
-}
 
-function union(a: HoldState, b: HoldState): HoldState {
-  if (b.size === 0 || a === b) return a;
-  if (a.size === 0) return b;
-  const next = new Set(a);
-  for (const token of b) next.add(token);
-  return next.size === a.size ? a : next;
-}
 
-function sameStates<K>(a: ReadonlyMap<K, HoldState>, b: ReadonlyMap<K, HoldState>): boolean {
-  if (a.size !== b.size) return false;
-  for (const [key, state] of a) {
-    const other = b.get(key);
-    if (other == null || !setsEqual(state, other)) return false;
-  }
-  return true;
-}
 
-function setsEqual(a: HoldState, b: HoldState): boolean {
-  if (a.size !== b.size) return false;
-  for (const token of a) if (!b.has(token)) return false;
-  return true;
-}
 
 function unwrap(node: TSESTree.Node): TSESTree.Node {
   let current = node;
@@ -457,13 +396,3 @@ function methodName(method: TSESTree.MethodDefinition): string {
   return className == null ? own : `${className}.${own}`;
 }
 
-/** `try { … await … } catch`: the try statements whose catch clause an await there can reach. */
-function enclosingTries(node: TSESTree.Node): TSESTree.TryStatement[] {
-  const tries: TSESTree.TryStatement[] = [];
-  let child: TSESTree.Node = node;
-  for (let current = node.parent; current != null; child = current, current = current.parent) {
-    if (current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.ArrowFunctionExpression) break;
-    if (current.type === AST_NODE_TYPES.TryStatement && current.block === child && current.handler != null) tries.push(current);
-  }
-  return tries;
-}

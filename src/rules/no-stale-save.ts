@@ -9,7 +9,11 @@ import {
   type AwaitKind,
   type AwaitSummary,
 } from '../utils/await-classification.js';
-import { CodePathEventLog, joinSetMaps, setMapsEqual, solveForward, type RecordedCodePath } from '../utils/code-path-events.js';
+import { CodePathEventLog, mergeListeners, type RecordedCodePath } from '../flow/event-log.js';
+import { handlersReached, type Handler } from '../flow/exceptions.js';
+import { FactTable } from '../flow/facts.js';
+import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/lattice.js';
+import { solveFlow } from '../flow/solver.js';
 import { callLabel } from '../utils/call-labels.js';
 import { createRule } from '../utils/create-rule.js';
 import { awaitClassificationSchema } from '../utils/option-schemas.js';
@@ -48,8 +52,8 @@ interface AwaitInfo {
   node: TSESTree.Node;
   /** The awaited expression; a `for await` loop's iterable. */
   operand: TSESTree.Expression;
-  /** `try` blocks around the await whose catch/finally runs if it rejects. */
-  tries: readonly TSESTree.TryStatement[];
+  /** The catch clauses and finally blocks an exception here reaches. */
+  handlers: readonly Handler[];
 }
 
 interface WriteInfo {
@@ -74,12 +78,22 @@ type FlowEvent =
    * with the state it is created in — after the receiver's window for `.then`.
    */
   | { type: 'closure'; fn: TSESTree.Node; receiverWindow?: AwaitInfo }
-  /** The start of a catch clause or finally block: reached from any await in its try. */
-  | { type: 'handler-entry'; tryStatement: TSESTree.TryStatement }
   | { type: 'write'; write: WriteInfo };
 
-/** Per variable: `F<load>` fresh, or `S<load>:<await>` stale since that await. */
-type FlowState = ReadonlyMap<Variable, ReadonlySet<string>>;
+/** A variable holds the entity as loaded, or as loaded before a window opened. */
+type EntityFact = FreshFact | StaleFact;
+interface FreshFact {
+  kind: 'fresh';
+  load: LoadInfo;
+}
+interface StaleFact {
+  kind: 'stale';
+  load: LoadInfo;
+  window: AwaitInfo;
+}
+
+/** Per variable, what the object it holds may be. */
+type FlowState = FactMap<Variable, EntityFact>;
 
 /** Array methods that hand back (a copy of) the list, in some order. */
 const LIST_METHODS = new Set(['sort', 'reverse', 'filter', 'slice', 'toSorted', 'toReversed', 'concat', 'values']);
@@ -157,7 +171,6 @@ export default createRule<Options, MessageIds>({
     const tracked = new Map<Variable, LoadInfo>();
     /** Per variable: whether any use could reach a write (see `mayReachWrite`). */
     const reachesWrite = new Map<Variable, boolean>();
-    const loadsById = new Map<number, LoadInfo>();
     /** Aliases (`const c = conv`) share field writes and hand-offs for the fix. */
     const aliasRoot = new Map<Variable, Variable>();
     /** Closures (`const persist = async () => save(conv)`) and the tracked variables they write. */
@@ -168,7 +181,10 @@ export default createRule<Options, MessageIds>({
     const writtenVariables = new Set<Variable>();
     let nextLoadId = 0;
     let nextAwaitId = 0;
-    const awaitsById = new Map<number, AwaitInfo>();
+    const facts = {
+      fresh: new FactTable((load: LoadInfo): EntityFact => ({ kind: 'fresh', load })),
+      stale: new FactTable((load: LoadInfo, window: AwaitInfo): EntityFact => ({ kind: 'stale', load, window })),
+    };
     const innerWindowAwaits = new Map<WriteInfo, AwaitInfo>();
 
     /** Code paths wait until the whole file is walked, then run outer functions first. */
@@ -184,8 +200,7 @@ export default createRule<Options, MessageIds>({
       const callee = parent.callee;
       let receiverWindow: AwaitInfo | undefined;
       if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && PROMISE_CALLBACKS.has(callee.property.name) && callee.object.type === AST_NODE_TYPES.CallExpression) {
-        receiverWindow = { id: nextAwaitId++, node: callee.object, operand: callee.object, tries: [] };
-        awaitsById.set(receiverWindow.id, receiverWindow);
+        receiverWindow = { id: nextAwaitId++, node: callee.object, operand: callee.object, handlers: [] };
       }
       log.record({ type: 'closure', fn: node, ...(receiverWindow == null ? {} : { receiverWindow }) });
     }
@@ -237,7 +252,7 @@ export default createRule<Options, MessageIds>({
     function hasFreshWritten(state: FlowState): boolean {
       for (const [variable, states] of state) {
         if (!writtenVariables.has(variable)) continue;
-        for (const entry of states) if (entry.startsWith('F')) return true;
+        for (const fact of states) if (fact.kind === 'fresh') return true;
       }
       return false;
     }
@@ -410,7 +425,6 @@ export default createRule<Options, MessageIds>({
     }
 
     function recordLoad(variable: Variable, load: LoadInfo): void {
-      loadsById.set(load.id, load);
       tracked.set(variable, load);
       aliasRoot.delete(variable);
       log.record({ type: 'load', variable, load });
@@ -579,120 +593,115 @@ export default createRule<Options, MessageIds>({
 
       // An inline callback starts in the state it was created in; any other function may run
       // any time, so the entities it captures start fresh.
-      const initial = new Map<Variable, ReadonlySet<string>>(closureEntries.get(functionNode) ?? []);
+      const initial = new Map<Variable, FactSet<EntityFact>>(closureEntries.get(functionNode) ?? []);
       if (!closureEntries.has(functionNode)) {
         const boundHere = new Set(events.flatMap((event) => ('variable' in event ? [event.variable] : [])));
         for (const { write } of writes) {
           for (const { variable } of write.targets) {
             const load = tracked.get(variable);
-            if (!boundHere.has(variable) && load != null) initial.set(variable, new Set([`F${String(load.id)}`]));
+            if (!boundHere.has(variable) && load != null) initial.set(variable, new Set([facts.fresh.of(load)]));
           }
         }
       }
       if (initial.size === 0 && !events.some((event) => event.type === 'load')) return;
 
-      const reports = new Map<WriteInfo, { variable: Variable; loadId: number; awaitId: number }[]>();
-      const pendingHandlers = new Map<TSESTree.TryStatement, FlowState>();
-      let reporting = false;
-      const transfer = (state: FlowState, event: FlowEvent): FlowState => {
-        switch (event.type) {
-          case 'load':
-            return withState(state, event.variable, new Set([`F${String(event.load.id)}`]));
-          case 'alias':
-            return withState(state, event.variable, state.get(event.source) ?? new Set());
-          case 'kill':
-            return withState(state, event.variable, undefined);
-          case 'reload':
-            return freshenAliases(state, event.variable);
-          case 'await': {
-            // Without a fresh entity that is written later there is nothing for this await to make stale.
-            if (!hasFreshWritten(state)) return state;
-            if (windowKindsOf(summaryOfAwait(event.info), windowKinds).length === 0) return state;
-            const stale = markStale(state, event.info.id);
-            // ESLint links a try to its handler only from its start and its end; an await that
-            // rejects half-way hands this stale state to the catch/finally too.
-            for (const tryStatement of event.info.tries) {
-              const before = pendingHandlers.get(tryStatement);
-              pendingHandlers.set(tryStatement, before == null ? stale : joinSetMaps(before, stale));
+      const reports = new Map<WriteInfo, { variable: Variable; stale: StaleFact }[]>();
+      solveFlow<FlowEvent, FlowState>(recorded, {
+        lattice: factMapLattice(),
+        initial,
+        finallyEntry: 'every-path',
+        transfer(state, event, step) {
+          switch (event.type) {
+            case 'load':
+              return withFacts(state, event.variable, new Set([facts.fresh.of(event.load)]));
+            case 'alias':
+              return withFacts(state, event.variable, state.get(event.source) ?? new Set());
+            case 'kill':
+              return withFacts(state, event.variable, undefined);
+            case 'reload':
+              return freshenAliases(state, event.variable);
+            case 'await': {
+              // Without a fresh entity that is written later there is nothing for this await to make stale.
+              if (!hasFreshWritten(state)) return state;
+              if (windowKindsOf(summaryOfAwait(event.info), windowKinds).length === 0) return state;
+              const stale = markStale(state, event.info);
+              step.throwTo(event.info.handlers, stale);
+              return stale;
             }
-            return stale;
-          }
-          case 'closure': {
-            if (reporting) {
-              let entry = state;
-              if (event.receiverWindow != null && hasFreshWritten(state) && windowKindsOf(summaryOfAwait(event.receiverWindow), windowKinds).length > 0) {
-                entry = markStale(state, event.receiverWindow.id);
-              }
-              const before = closureEntries.get(event.fn);
-              closureEntries.set(event.fn, before == null ? entry : joinSetMaps(before, entry));
-            }
-            return state;
-          }
-          case 'handler-entry': {
-            const pending = pendingHandlers.get(event.tryStatement);
-            return pending == null ? state : joinSetMaps(state, pending);
-          }
-          case 'write': {
-            let current = state;
-            const inner = event.write.innerWindow;
-            if (inner != null && hasFresh(current)) {
-              let info = innerWindowAwaits.get(event.write);
-              if (info == null) {
-                info = { id: nextAwaitId++, node: event.write.call, operand: event.write.call, tries: [] };
-                awaitsById.set(info.id, info);
-                awaitSummaries.set(info, inner.summary);
-                innerWindowAwaits.set(event.write, info);
-              }
-              current = markStale(current, info.id);
-            }
-            for (const target of event.write.targets) {
-              const states = current.get(target.variable);
-              if (states == null) continue;
-              if (reporting) {
-                const stale = [...states].filter((entry) => entry.startsWith('S'));
-                const kindOf = (awaitId: number): AwaitKind | undefined => {
-                  const info = awaitsById.get(awaitId);
-                  return info == null ? undefined : windowKindsOf(summaryOfAwait(info), windowKinds)[0];
-                };
-                // A stale remove reverts no column, only acts on an old decision: it is worth a
-                // report after a known slow call, not after an unclassified one.
-                const removes = event.write.typeorm != null && event.write.typeorm.method !== 'save';
-                const counted = removes ? stale.filter((entry) => kindOf(awaitIdOf(entry)) !== 'unknown') : stale;
-                const chosen = pickStale(counted, (awaitId) => {
-                  const kind = kindOf(awaitId);
-                  return kind == null ? AWAIT_KINDS.length : AWAIT_KINDS.indexOf(kind);
-                });
-                if (chosen != null) {
-                  const list = reports.get(event.write) ?? [];
-                  if (!list.some((entry) => entry.variable === target.variable)) list.push({ variable: target.variable, ...chosen });
-                  reports.set(event.write, list);
+            case 'closure': {
+              if (step.replaying) {
+                let entry = state;
+                if (event.receiverWindow != null && hasFreshWritten(state) && windowKindsOf(summaryOfAwait(event.receiverWindow), windowKinds).length > 0) {
+                  entry = markStale(state, event.receiverWindow);
                 }
+                const before = closureEntries.get(event.fn);
+                closureEntries.set(event.fn, before == null ? entry : factMapLattice<Variable, EntityFact>().join(before, entry));
               }
-              // After the write the row holds what the object holds: fresh again, under every name.
-              current = freshenAliases(current, target.variable);
+              return state;
             }
-            return current;
+            case 'write':
+              return applyWrite(state, event.write, step.replaying ? reports : undefined);
+          }
+        },
+      });
+      for (const [write, found] of reports) {
+        for (const entry of found) report(write, entry.variable, entry.stale);
+      }
+    }
+
+    /** A write (with the window its callee opens first): reports stale targets, then they are fresh again. */
+    function applyWrite(state: FlowState, write: WriteInfo, reports: Map<WriteInfo, { variable: Variable; stale: StaleFact }[]> | undefined): FlowState {
+      let current = state;
+      const inner = write.innerWindow;
+      if (inner != null && hasFresh(current)) {
+        let info = innerWindowAwaits.get(write);
+        if (info == null) {
+          info = { id: nextAwaitId++, node: write.call, operand: write.call, handlers: [] };
+          awaitSummaries.set(info, inner.summary);
+          innerWindowAwaits.set(write, info);
+        }
+        current = markStale(current, info);
+      }
+      for (const target of write.targets) {
+        const states = current.get(target.variable);
+        if (states == null) continue;
+        if (reports != null) {
+          const kindOf = (info: AwaitInfo): AwaitKind | undefined => windowKindsOf(summaryOfAwait(info), windowKinds)[0];
+          // A stale remove reverts no column, only acts on an old decision: it is worth a
+          // report after a known slow call, not after an unclassified one.
+          const removes = write.typeorm != null && write.typeorm.method !== 'save';
+          const stale = [...states].filter((fact): fact is StaleFact => fact.kind === 'stale' && (!removes || kindOf(fact.window) !== 'unknown'));
+          const chosen = pickStale(stale, (info) => {
+            const kind = kindOf(info);
+            return kind == null ? AWAIT_KINDS.length : AWAIT_KINDS.indexOf(kind);
+          });
+          if (chosen != null) {
+            const list = reports.get(write) ?? [];
+            if (!list.some((entry) => entry.variable === target.variable)) list.push({ variable: target.variable, stale: chosen });
+            reports.set(write, list);
           }
         }
-      };
-      let entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinSetMaps, setMapsEqual);
-      // Handler states feed back into the solution: re-solve until they settle (a few rounds).
-      for (let round = 0; round < 4; round++) {
-        const settled = new Map(pendingHandlers);
-        entries = solveForward<FlowEvent, FlowState>(recorded, initial, transfer, joinSetMaps, setMapsEqual);
-        if ([...pendingHandlers].every(([tryStatement, state]) => {
-          const previous = settled.get(tryStatement);
-          return previous != null && setMapsEqual(previous, state);
-        })) break;
+        // After the write the row holds what the object holds: fresh again, under every name.
+        current = freshenAliases(current, target.variable);
       }
-      reporting = true;
-      for (const [segment, entry] of entries) {
-        let state = entry;
-        for (const event of recorded.eventsBySegment.get(segment) ?? []) state = transfer(state, event);
+      return current;
+    }
+
+    /** A window: every fresh entity becomes stale since this await. */
+    function markStale(state: FlowState, window: AwaitInfo): FlowState {
+      const next = new Map<Variable, FactSet<EntityFact>>();
+      for (const [variable, states] of state) {
+        const updated = new Set<EntityFact>();
+        for (const fact of states) updated.add(fact.kind === 'fresh' ? facts.stale.of(fact.load, window) : fact);
+        next.set(variable, updated);
       }
-      for (const [write, found] of reports) {
-        for (const entry of found) report(write, entry.variable, entry.loadId, entry.awaitId);
-      }
+      return next;
+    }
+
+    function freshen(states: FactSet<EntityFact> | undefined): FactSet<EntityFact> {
+      const fresh = new Set<EntityFact>();
+      for (const fact of states ?? []) fresh.add(facts.fresh.of(fact.load));
+      return fresh;
     }
 
     /** The object behind `variable` was refreshed: so it is for its plain aliases. */
@@ -700,15 +709,13 @@ export default createRule<Options, MessageIds>({
       const root = rootOf(variable);
       let next = state;
       for (const [candidate, states] of state) {
-        if (candidate === variable || rootOf(candidate) === root) next = withState(next, candidate, freshen(states));
+        if (candidate === variable || rootOf(candidate) === root) next = withFacts(next, candidate, freshen(states));
       }
       return next;
     }
 
-    function report(write: WriteInfo, variable: Variable, loadId: number, awaitId: number): void {
-      const load = loadsById.get(loadId);
-      const awaitInfo = awaitsById.get(awaitId);
-      if (load == null || awaitInfo == null) return;
+    function report(write: WriteInfo, variable: Variable, stale: StaleFact): void {
+      const { load, window: awaitInfo } = stale;
       const target = write.targets.find((candidate) => candidate.variable === variable);
       if (target == null) return;
       const summary = summaryOfAwait(awaitInfo);
@@ -851,8 +858,7 @@ export default createRule<Options, MessageIds>({
       return { fields, exact };
     }
 
-    return {
-      ...log.listeners(),
+    return mergeListeners(log.listeners(), {
       'VariableDeclarator:exit'(node: TSESTree.VariableDeclarator) {
         const declaration = node.parent;
         const loop = declaration.parent;
@@ -872,19 +878,10 @@ export default createRule<Options, MessageIds>({
         }
         bind(node.id, init);
       },
-      CatchClause(node: TSESTree.CatchClause) {
-        log.record({ type: 'handler-entry', tryStatement: node.parent });
-      },
-      BlockStatement(node: TSESTree.BlockStatement) {
-        if (node.parent.type === AST_NODE_TYPES.TryStatement && node.parent.finalizer === node) {
-          log.record({ type: 'handler-entry', tryStatement: node.parent });
-        }
-      },
       'VariableDeclaration:exit'(node: TSESTree.VariableDeclaration) {
         const loop = node.parent;
         if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await && loop.left === node) {
-          const info: AwaitInfo = { id: nextAwaitId++, node: loop.right, operand: loop.right, tries: enclosingTries(loop) };
-          awaitsById.set(info.id, info);
+          const info: AwaitInfo = { id: nextAwaitId++, node: loop.right, operand: loop.right, handlers: handlersReached(loop, 'every-handler') };
           log.record({ type: 'await', info });
         }
       },
@@ -892,8 +889,7 @@ export default createRule<Options, MessageIds>({
         if (node.operator === '=' && node.left.type === AST_NODE_TYPES.Identifier) bind(node.left, node.right);
       },
       'AwaitExpression:exit'(node: TSESTree.AwaitExpression) {
-        const info: AwaitInfo = { id: nextAwaitId++, node, operand: node.argument, tries: enclosingTries(node) };
-        awaitsById.set(info.id, info);
+        const info: AwaitInfo = { id: nextAwaitId++, node, operand: node.argument, handlers: handlersReached(node, 'every-handler') };
         log.record({ type: 'await', info });
       },
       'CallExpression:exit'(node: TSESTree.CallExpression) {
@@ -914,7 +910,7 @@ export default createRule<Options, MessageIds>({
         const write = writeOfCall(node);
         if (write != null) log.record({ type: 'write', write });
       },
-    };
+    });
   },
 });
 
@@ -942,56 +938,27 @@ function containsAwait(expression: TSESTree.Expression): boolean {
   }
 }
 
-function withState(state: FlowState, variable: Variable, value: ReadonlySet<string> | undefined): FlowState {
-  const next = new Map(state);
-  if (value == null || value.size === 0) next.delete(variable);
-  else next.set(variable, value);
-  return next;
-}
 
-function freshen(states: ReadonlySet<string> | undefined): ReadonlySet<string> {
-  const fresh = new Set<string>();
-  for (const entry of states ?? []) fresh.add(`F${loadIdOf(entry)}`);
-  return fresh;
-}
 
-function awaitIdOf(entry: string): number {
-  return Number(entry.split(':')[1]);
-}
 
-function loadIdOf(entry: string): string {
-  return entry.slice(1).split(':')[0] ?? '';
-}
 
 function hasFresh(state: FlowState): boolean {
-  for (const states of state.values()) for (const entry of states) if (entry.startsWith('F')) return true;
+  for (const states of state.values()) for (const fact of states) if (fact.kind === 'fresh') return true;
   return false;
 }
 
-/** A window: every fresh entity becomes stale since this await. */
-function markStale(state: FlowState, awaitId: number): FlowState {
-  const next = new Map<Variable, ReadonlySet<string>>();
-  for (const [variable, states] of state) {
-    const updated = new Set<string>();
-    for (const entry of states) updated.add(entry.startsWith('F') ? `S${loadIdOf(entry)}:${String(awaitId)}` : entry);
-    next.set(variable, updated);
-  }
-  return next;
-}
 
 /**
  * Which window to name when several paths lead to the write: the most telling kind (network
  * before unknown), then the earliest await.
  */
-function pickStale(stale: readonly string[], kindRank: (awaitId: number) => number): { loadId: number; awaitId: number } | undefined {
-  let best: { loadId: number; awaitId: number; rank: number } | undefined;
-  for (const entry of stale) {
-    const [load, awaitPart] = entry.slice(1).split(':');
-    const awaitId = Number(awaitPart);
-    const candidate = { loadId: Number(load), awaitId, rank: kindRank(awaitId) };
-    if (best == null || candidate.rank < best.rank || (candidate.rank === best.rank && candidate.awaitId < best.awaitId)) best = candidate;
+function pickStale(stale: readonly StaleFact[], kindRank: (window: AwaitInfo) => number): StaleFact | undefined {
+  let best: { fact: StaleFact; rank: number } | undefined;
+  for (const fact of stale) {
+    const rank = kindRank(fact.window);
+    if (best == null || rank < best.rank || (rank === best.rank && fact.window.id < best.fact.window.id)) best = { fact, rank };
   }
-  return best == null ? undefined : { loadId: best.loadId, awaitId: best.awaitId };
+  return best?.fact;
 }
 
 function loaderText(load: LoadInfo): string {
@@ -1072,18 +1039,6 @@ function isHandOff(identifier: TSESTree.Identifier): boolean {
   }
 }
 
-/** `try { … await … } catch/finally`: the try statements whose handler an await can reach. */
-function enclosingTries(node: TSESTree.Node): TSESTree.TryStatement[] {
-  const tries: TSESTree.TryStatement[] = [];
-  let child: TSESTree.Node = node;
-  for (let current = node.parent; current != null; child = current, current = current.parent) {
-    if (current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.ArrowFunctionExpression) break;
-    if (current.type === AST_NODE_TYPES.TryStatement && current.block === child && (current.handler != null || current.finalizer != null)) {
-      tries.push(current);
-    }
-  }
-  return tries;
-}
 
 function isInside(node: TSESTree.Node, container: TSESTree.Node): boolean {
   return node.range[0] >= container.range[0] && node.range[1] <= container.range[1];

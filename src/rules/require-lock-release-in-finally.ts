@@ -1,7 +1,11 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 
-import { CodePathEventLog, joinSetMaps, setMapsEqual, solveForward, type RecordedCodePath } from '../utils/code-path-events.js';
+import { CodePathEventLog, mergeListeners, type RecordedCodePath } from '../flow/event-log.js';
+import { tryPartsAround, type TryPart } from '../flow/exceptions.js';
+import { FactTable } from '../flow/facts.js';
+import { factMapLattice, mapFacts, withFacts, type FactMap } from '../flow/lattice.js';
+import { solveFlow } from '../flow/solver.js';
 import { createRule } from '../utils/create-rule.js';
 import {
   acquisitionMayFail,
@@ -82,14 +86,19 @@ type FlowEvent =
   /** …and after the `if`, whatever did not go through the consequent never held it. */
   | { type: 'confirm-end'; acquisition: Acquisition }
   | { type: 'throw-point'; node: TSESTree.Node }
-  | { type: 'exit'; node: ExitNode }
-  | { type: 'catch-entry'; tryStatement: TSESTree.TryStatement };
+  | { type: 'exit'; node: ExitNode };
 
 /**
- * Per acquisition, the ways it may still be held: `H` (held) or `K` (held, confirmed by an
- * enclosing `if`), with `:<witness>` once it has passed a `return`/`throw` or a throwing call.
+ * One way an acquisition may still be held: `confirmed` inside an `if` that tested it, and with
+ * the `return`, `throw` or throwing call it has since passed (`witness`), which a report names.
  */
-type FlowState = ReadonlyMap<number, ReadonlySet<string>>;
+interface Held {
+  confirmed: boolean;
+  witness: TSESTree.Node | undefined;
+}
+
+/** Per acquisition id, the ways it may still be held. */
+type FlowState = FactMap<number, Held>;
 
 export default createRule<Options, MessageIds>({
   name: 'require-lock-release-in-finally',
@@ -419,105 +428,76 @@ export default createRule<Options, MessageIds>({
       if (own.length === 0) return;
       const tracked = new Set(own.map((acquisition) => acquisition.id));
       const byId = new Map(own.map((acquisition) => [acquisition.id, acquisition]));
-      const witnesses: TSESTree.Node[] = [];
-      const witnessIds = new Map<TSESTree.Node, number>();
-      const witnessOf = (node: TSESTree.Node): number => {
-        let id = witnessIds.get(node);
-        if (id == null) {
-          id = witnesses.length;
-          witnesses.push(node);
-          witnessIds.set(node, id);
-        }
-        return id;
-      };
-      const pending = new Map<TSESTree.TryStatement, FlowState>();
-      const leaks = new Map<number, Set<number | 'end'>>();
+      const held = new FactTable((confirmed: boolean, witness: TSESTree.Node | undefined): Held => ({ confirmed, witness }));
+      const leaks = new Map<number, Set<TSESTree.Node | 'end'>>();
       let reporting = false;
-      const leak = (id: number, witness: number | 'end'): void => {
+      const leak = (id: number, witness: TSESTree.Node | 'end'): void => {
         if (!reporting) return;
         const set = leaks.get(id) ?? new Set();
         set.add(witness);
         leaks.set(id, set);
       };
 
-      const transfer = (state: FlowState, event: FlowEvent): FlowState => {
-        switch (event.type) {
-          case 'acquire':
-            return tracked.has(event.acquisition.id) ? withEntry(state, event.acquisition.id, new Set(['H'])) : state;
-          case 'release':
-          case 'failed':
-            return withEntry(state, event.acquisition.id, undefined);
-          case 'confirm':
-            return mapEntries(state, event.acquisition.id, (entry) => `K${entry.slice(1)}`);
-          case 'confirm-end': {
-            const current = state.get(event.acquisition.id);
-            if (current == null) return state;
-            const kept = new Set([...current].filter((entry) => entry.startsWith('K')).map((entry) => `H${entry.slice(1)}`));
-            return withEntry(state, event.acquisition.id, kept);
-          }
-          case 'exit': {
-            const witness = witnessOf(event.node);
-            let next = state;
-            for (const id of state.keys()) next = mapEntries(next, id, (entry) => `${entry.charAt(0)}:${String(witness)}`);
-            return next;
-          }
-          case 'throw-point': {
-            if (state.size === 0) return state;
-            const witness = witnessOf(event.node);
-            const routes = triesAround(event.node, recorded.node);
-            let catchTry: TSESTree.TryStatement | undefined;
-            const toCatch = new Map<number, ReadonlySet<string>>();
-            for (const [id, values] of state) {
-              const acquisition = byId.get(id);
-              if (acquisition == null) continue;
-              const route = routeOfThrow(routes, acquisition);
-              if (route === 'absorbed') continue;
-              if (route === 'leak') {
-                leak(id, witness);
-                continue;
+      const solution = solveFlow<FlowEvent, FlowState>(recorded, {
+        lattice: factMapLattice(),
+        initial: new Map(),
+        finallyEntry: 'every-path',
+        transfer(state, event, step) {
+          reporting = step.replaying;
+          switch (event.type) {
+            case 'acquire':
+              return tracked.has(event.acquisition.id) ? withFacts(state, event.acquisition.id, new Set([held.of(false, undefined)])) : state;
+            case 'release':
+            case 'failed':
+              return withFacts(state, event.acquisition.id, undefined);
+            case 'confirm':
+              return mapFacts(state, event.acquisition.id, (fact) => held.of(true, fact.witness));
+            case 'confirm-end': {
+              const current = state.get(event.acquisition.id);
+              if (current == null) return state;
+              const kept = new Set([...current].filter((fact) => fact.confirmed).map((fact) => held.of(false, fact.witness)));
+              return withFacts(state, event.acquisition.id, kept);
+            }
+            case 'exit': {
+              let next = state;
+              for (const id of state.keys()) next = mapFacts(next, id, (fact) => held.of(fact.confirmed, event.node));
+              return next;
+            }
+            case 'throw-point': {
+              if (state.size === 0) return state;
+              const routes = tryPartsAround(event.node);
+              let catchTry: TSESTree.TryStatement | undefined;
+              const toCatch = new Map<number, ReadonlySet<Held>>();
+              for (const [id, values] of state) {
+                const acquisition = byId.get(id);
+                if (acquisition == null) continue;
+                const route = routeOfThrow(routes, acquisition);
+                if (route === 'absorbed') continue;
+                if (route === 'leak') {
+                  leak(id, event.node);
+                  continue;
+                }
+                catchTry = route;
+                toCatch.set(id, new Set([...values].map((fact) => held.of(fact.confirmed, event.node))));
               }
-              catchTry = route;
-              toCatch.set(id, new Set([...values].map((entry) => `${entry.charAt(0)}:${String(witness)}`)));
+              if (catchTry != null) step.throwTo([{ tryStatement: catchTry, clause: 'catch' }], toCatch);
+              return state;
             }
-            if (catchTry != null) {
-              const before = pending.get(catchTry);
-              pending.set(catchTry, before == null ? toCatch : joinSetMaps(before, toCatch));
-            }
-            return state;
           }
-          case 'catch-entry': {
-            const waiting = pending.get(event.tryStatement);
-            return waiting == null ? state : joinSetMaps(state, waiting);
-          }
-        }
-      };
-
-      let entries = solveForward<FlowEvent, FlowState>(recorded, new Map(), transfer, joinSetMaps, setMapsEqual);
-      for (let round = 0; round < 4; round++) {
-        const settled = new Map(pending);
-        entries = solveForward<FlowEvent, FlowState>(recorded, new Map(), transfer, joinSetMaps, setMapsEqual);
-        if ([...pending].every(([tryStatement, state]) => {
-          const previous = settled.get(tryStatement);
-          return previous != null && setMapsEqual(previous, state);
-        })) break;
-      }
+        },
+      });
       reporting = true;
       const finals = new Set(recorded.codePath.finalSegments);
-      for (const [segment, entry] of entries) {
-        let state = entry;
-        for (const event of recorded.eventsBySegment.get(segment) ?? []) state = transfer(state, event);
+      for (const [segment, state] of solution.exits) {
         if (!finals.has(segment)) continue;
         for (const [id, values] of state) {
-          for (const value of values) {
-            const witness = value.split(':')[1];
-            leak(id, witness == null || witness === '' ? 'end' : Number(witness));
-          }
+          for (const value of values) leak(id, value.witness ?? 'end');
         }
       }
 
       for (const acquisition of own) {
         const found = leaks.get(acquisition.id);
-        if (found != null && found.size > 0) reportLeak(acquisition, [...found].map((witness) => (witness === 'end' ? 'end' : witnesses[witness] ?? 'end')));
+        if (found != null && found.size > 0) reportLeak(acquisition, [...found]);
         else checkReleaseGuard(acquisition);
       }
     }
@@ -551,7 +531,7 @@ export default createRule<Options, MessageIds>({
         line: String(acquisition.call.loc.start.line),
       };
       const finallyTry = acquisition.releases
-        .map((call) => ({ call, tryStatement: enclosingFinallyTry(call, acquisition.fn) }))
+        .map((call) => ({ call, tryStatement: enclosingFinallyTry(call) }))
         .filter((entry): entry is { call: TSESTree.CallExpression; tryStatement: TSESTree.TryStatement } => entry.tryStatement != null && entry.tryStatement.range[0] > acquisition.call.range[1])
         .sort((a, b) => a.tryStatement.range[0] - b.tryStatement.range[0])[0];
       // A throwing statement between the acquisition and the try whose finally releases.
@@ -580,7 +560,7 @@ export default createRule<Options, MessageIds>({
         path: pathText(witness, acquisition.fn),
       };
       if (finallyTry == null) {
-        const parts = acquisition.releases.map((call) => triesAround(call, acquisition.fn)[0]?.part);
+        const parts = acquisition.releases.map((call) => tryPartsAround(call)[0]?.part);
         if (parts.every((part) => part === 'block')) {
           context.report({ node: acquisition.call, messageId: 'releaseOnlyInTry', data });
           return;
@@ -674,7 +654,7 @@ export default createRule<Options, MessageIds>({
     /** A release in `finally` of a lock that may not have been obtained, with no check first. */
     function checkReleaseGuard(acquisition: Acquisition): void {
       for (const release of acquisition.releases) {
-        const tryStatement = enclosingFinallyTry(release, acquisition.fn);
+        const tryStatement = enclosingFinallyTry(release);
         if (tryStatement == null) continue;
         const insideTry = isInside(acquisition.call, tryStatement.block);
         if (!insideTry && (!acquisition.mayFail || tryStatement.range[0] < acquisition.call.range[1])) continue;
@@ -774,8 +754,7 @@ export default createRule<Options, MessageIds>({
       for (const acquisition of releaseCalls.get(inner) ?? []) record(node, { type: 'release', acquisition });
     }
 
-    return {
-      ...log.listeners(),
+    return mergeListeners(log.listeners(), {
       'VariableDeclarator:exit'(node: TSESTree.VariableDeclarator) {
         if (node.parent.kind === 'using' || node.parent.kind === 'await using' || node.init == null) return;
         const call = unwrapExpression(node.init);
@@ -823,9 +802,6 @@ export default createRule<Options, MessageIds>({
       'ThrowStatement:exit'(node: TSESTree.ThrowStatement) {
         if (byFunction.has(functionOf(node))) record(node, { type: 'exit', node });
       },
-      CatchClause(node: TSESTree.CatchClause) {
-        if (byFunction.has(functionOf(node))) record(node, { type: 'catch-entry', tryStatement: node.parent });
-      },
       'IfStatement > .consequent'(node: TSESTree.Node) {
         onBranch(node);
       },
@@ -835,31 +811,14 @@ export default createRule<Options, MessageIds>({
       'IfStatement:exit'(node: TSESTree.IfStatement) {
         for (const acquisition of confirmingIfs.get(node) ?? []) record(node, { type: 'confirm-end', acquisition });
       },
-    };
+    });
   },
 });
 
-interface TryPart {
-  tryStatement: TSESTree.TryStatement;
-  part: 'block' | 'handler' | 'finalizer';
-}
 
-/** The try statements around `node` within its function, innermost first, and which part it is in. */
-function triesAround(node: TSESTree.Node, fn: FunctionLike): TryPart[] {
-  const parts: TryPart[] = [];
-  let child: TSESTree.Node = node;
-  for (let current = node.parent; current != null && current !== fn; child = current, current = current.parent) {
-    if (isFunctionNode(current)) break;
-    if (current.type === AST_NODE_TYPES.TryStatement) {
-      const part = current.block === child ? 'block' : current.handler === child ? 'handler' : 'finalizer';
-      parts.push({ tryStatement: current, part });
-    }
-  }
-  return parts;
-}
 
-function enclosingFinallyTry(node: TSESTree.Node, fn: FunctionLike): TSESTree.TryStatement | undefined {
-  return triesAround(node, fn).find((entry) => entry.part === 'finalizer')?.tryStatement;
+function enclosingFinallyTry(node: TSESTree.Node): TSESTree.TryStatement | undefined {
+  return tryPartsAround(node).find((entry) => entry.part === 'finalizer')?.tryStatement;
 }
 
 function isFunctionNode(node: TSESTree.Node): boolean {
@@ -968,16 +927,5 @@ function throwLabel(node: TSESTree.Node): string {
   return labelOf(node);
 }
 
-function withEntry(state: FlowState, id: number, value: ReadonlySet<string> | undefined): FlowState {
-  const next = new Map(state);
-  if (value == null || value.size === 0) next.delete(id);
-  else next.set(id, value);
-  return next;
-}
 
-function mapEntries(state: FlowState, id: number, map: (entry: string) => string): FlowState {
-  const current = state.get(id);
-  if (current == null) return state;
-  return withEntry(state, id, new Set([...current].map(map).filter((entry) => entry !== '')));
-}
 
