@@ -1,6 +1,6 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 
-import type { PresetLevel, RaceGuardDocs } from './utils/create-rule.js';
+import type { PresetLevel, RaceGuardDocs } from './utils/plugin/create-rule.js';
 
 type RuleMap = Record<string, { meta: { docs?: object } }>;
 

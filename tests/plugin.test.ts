@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import plugin from '../src/index.js';
 import { rules } from '../src/rules/index.js';
-import type { RaceGuardDocs } from '../src/utils/create-rule.js';
+import type { RaceGuardDocs } from '../src/utils/plugin/create-rule.js';
 import { fixturesDir } from './rule-tester.js';
 import { distEntry, eslintBin, parserEntry, repoRoot } from './support/paths.js';
 import { pluginForESLint } from './support/plugin.js';

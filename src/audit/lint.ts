@@ -5,7 +5,7 @@ import { ESLint, type Linter } from 'eslint';
 import ts from 'typescript';
 
 import plugin from '../index.js';
-import { setReportObserver, type ObservedReport } from '../utils/report-details.js';
+import { setReportObserver, type ObservedReport } from '../utils/plugin/report-details.js';
 import type { AuditScope } from './discover.js';
 import { AuditSetupError, firstLine } from './errors.js';
 

@@ -12,9 +12,9 @@ import {
   type Type,
 } from 'ts-morph';
 
-import { isTypeormFile } from '../utils/module-origin.js';
-import { COLUMN_DECORATORS } from '../utils/entity-metadata.js';
-import { columnsInSql, DEFAULT_STATE_NAMES, normalizeColumnName } from '../utils/state-columns.js';
+import { isTypeormFile } from '../utils/calls/module-origin.js';
+import { COLUMN_DECORATORS } from '../utils/typeorm/entity-metadata.js';
+import { columnsInSql, DEFAULT_STATE_NAMES, normalizeColumnName } from '../utils/typeorm/state-columns.js';
 import type { AuditScope } from './discover.js';
 import { AuditSetupError, firstLine } from './errors.js';
 

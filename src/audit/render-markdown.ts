@@ -1,4 +1,4 @@
-import { ruleDocsUrl } from '../utils/create-rule.js';
+import { ruleDocsUrl } from '../utils/plugin/create-rule.js';
 import type { AuditReport, Excerpt, Finding, Risk, SafePattern, WriterRef } from './report.js';
 
 /** The report in the shape of a hand-written reliability audit (safe, unsafe, error handling, recommendations). */

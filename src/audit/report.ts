@@ -3,9 +3,9 @@ import path from 'node:path';
 
 import type { ESLint, Linter } from 'eslint';
 
-import type { AwaitKind } from '../utils/await-classification.js';
-import { kindText } from '../utils/call-labels.js';
-import type { ObservedReport, StaleSaveDetails } from '../utils/report-details.js';
+import type { AwaitKind } from '../utils/calls/await-classification.js';
+import { kindText } from '../utils/calls/call-labels.js';
+import type { ObservedReport, StaleSaveDetails } from '../utils/plugin/report-details.js';
 import { applyEdit, unifiedDiff } from './diff.js';
 import type { AuditScope } from './discover.js';
 import { staleSaveDiagram, transactionDiagram, transitionDiagram, type DiagramWriter } from './mermaid.js';

@@ -1,19 +1,19 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
-import { getAwaitClassifier, windowKindsOf, type AwaitKind } from '../utils/await-classification.js';
-import { callLabel, chainText, kindText } from '../utils/call-labels.js';
+import { getAwaitClassifier, windowKindsOf, type AwaitKind } from '../utils/calls/await-classification.js';
+import { callLabel, chainText, kindText } from '../utils/calls/call-labels.js';
 import { CodePathEventLog, mergeListeners, type RecordedCodePath } from '../flow/event-log.js';
 import { handlersReached, type Handler } from '../flow/exceptions.js';
 import { FactTable } from '../flow/facts.js';
 import { factSetLattice, withFact, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
-import { createRule } from '../utils/create-rule.js';
-import { awaitClassificationSchema } from '../utils/option-schemas.js';
-import { takesPessimisticLock } from '../utils/entity-flow-summaries.js';
-import { getTypeServices } from '../utils/type-information.js';
-import { transactionalDecoratorOf, transactionRunnerNames, transactionRunnerOf } from '../utils/transaction-scopes.js';
-import { classifyTypeormCall } from '../utils/typeorm-calls.js';
+import { createRule } from '../utils/plugin/create-rule.js';
+import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
+import { takesPessimisticLock } from '../utils/typeorm/entity-flow-summaries.js';
+import { getTypeServices } from '../utils/plugin/type-information.js';
+import { transactionalDecoratorOf, transactionRunnerNames, transactionRunnerOf } from '../utils/transactions/transaction-scopes.js';
+import { classifyTypeormCall } from '../utils/typeorm/typeorm-calls.js';
 
 export interface NoNetworkAwaitInTransactionOptions {
   windowKinds?: AwaitKind[];

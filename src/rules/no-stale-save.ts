@@ -8,22 +8,22 @@ import {
   windowKindsOf,
   type AwaitKind,
   type AwaitSummary,
-} from '../utils/await-classification.js';
+} from '../utils/calls/await-classification.js';
 import { CodePathEventLog, mergeListeners, type RecordedCodePath } from '../flow/event-log.js';
 import { handlersReached, type Handler } from '../flow/exceptions.js';
 import { FactTable } from '../flow/facts.js';
 import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
-import { callLabel } from '../utils/call-labels.js';
-import { createRule } from '../utils/create-rule.js';
-import { awaitClassificationSchema } from '../utils/option-schemas.js';
-import { entityMetadataOfType, type EntityMetadata } from '../utils/entity-metadata.js';
-import { loaderNames, loadOfCall, saverNames, saversOfCall, type LoaderSummary } from '../utils/entity-flow-summaries.js';
-import { columnsAtRisk, loadedColumnsSpecOf, type LoadedColumnsSpec } from '../utils/loaded-columns.js';
-import { columnRefOf, entityRefOf, recordReportDetails } from '../utils/report-details.js';
-import { getTypeServices } from '../utils/type-information.js';
-import { classifyIfDiffingWriteName, classifyTypeormCall, type TypeormCall } from '../utils/typeorm-calls.js';
-import { buildUpdateRewrite } from '../utils/update-fix.js';
+import { callLabel } from '../utils/calls/call-labels.js';
+import { createRule } from '../utils/plugin/create-rule.js';
+import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
+import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
+import { loaderNames, loadOfCall, saverNames, saversOfCall, type LoaderSummary } from '../utils/typeorm/entity-flow-summaries.js';
+import { columnsAtRisk, loadedColumnsSpecOf, type LoadedColumnsSpec } from '../utils/typeorm/loaded-columns.js';
+import { columnRefOf, entityRefOf, recordReportDetails } from '../utils/plugin/report-details.js';
+import { getTypeServices } from '../utils/plugin/type-information.js';
+import { classifyIfDiffingWriteName, classifyTypeormCall, type TypeormCall } from '../utils/typeorm/typeorm-calls.js';
+import { buildUpdateRewrite } from '../utils/fixes/update-rewrite.js';
 
 type Variable = TSESLint.Scope.Variable;
 

@@ -6,7 +6,7 @@ import { tryPartsAround, type TryPart } from '../flow/exceptions.js';
 import { FactTable } from '../flow/facts.js';
 import { factMapLattice, mapFacts, withFacts, type FactMap } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
-import { createRule } from '../utils/create-rule.js';
+import { createRule } from '../utils/plugin/create-rule.js';
 import {
   acquisitionMayFail,
   hasMethodMatching,
@@ -14,8 +14,8 @@ import {
   isOpaqueType,
   packageOfCall,
   typeNameOf,
-} from '../utils/lock-calls.js';
-import { getTypeServices } from '../utils/type-information.js';
+} from '../utils/locks/lock-calls.js';
+import { getTypeServices } from '../utils/plugin/type-information.js';
 
 type Variable = TSESLint.Scope.Variable;
 type FunctionLike = TSESTree.Node;

@@ -1,8 +1,8 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
-import { createRule } from '../utils/create-rule.js';
-import { isRowOfEntity, type ColumnMetadata, type EntityMetadata } from '../utils/entity-metadata.js';
+import { createRule } from '../utils/plugin/create-rule.js';
+import { isRowOfEntity, type ColumnMetadata, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import {
   conditionColumns,
   entityOfReceiver,
@@ -11,9 +11,9 @@ import {
   writtenColumns,
   type StateColumnOptions,
   type WrittenColumn,
-} from '../utils/state-columns.js';
-import { getTypeServices } from '../utils/type-information.js';
-import { classifyTypeormCall, resolvedDeclaration } from '../utils/typeorm-calls.js';
+} from '../utils/typeorm/state-columns.js';
+import { getTypeServices } from '../utils/plugin/type-information.js';
+import { classifyTypeormCall, resolvedDeclaration } from '../utils/typeorm/typeorm-calls.js';
 
 export interface RequireStateGuardOptions {
   stateColumns?: string[];

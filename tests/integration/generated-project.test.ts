@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { measureDensity } from '../../scripts/bench/density.mjs';
 import type { GeneratedProject } from '../../scripts/bench/generate.mjs';
-import { getAwaitClassifier } from '../../src/utils/await-classification.js';
+import { getAwaitClassifier } from '../../src/utils/calls/await-classification.js';
 import { generatedProject, removeProject } from '../support/generated-project.js';
 import { repoRoot } from '../support/paths.js';
 import { pluginForESLint } from '../support/plugin.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { AwaitClassifier, getAwaitClassifier } from '../../src/utils/await-classification.js';
+import { AwaitClassifier, getAwaitClassifier } from '../../src/utils/calls/await-classification.js';
 import { fixtureFile, fixtureProgram, markedExpression } from './fixture-program.js';
 
 function entries(summary: ReadonlyMap<string, readonly string[]>): Record<string, readonly string[]> {

@@ -3,7 +3,7 @@ import { Linter } from 'eslint';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-import { toleratingCheckerFailures } from '../../src/utils/checker-failures.js';
+import { toleratingCheckerFailures } from '../../src/utils/plugin/checker-failures.js';
 
 const createRule = ESLintUtils.RuleCreator((name) => name);
 

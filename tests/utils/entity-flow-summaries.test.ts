@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { AwaitClassifier } from '../../src/utils/await-classification.js';
-import { loadOfCall, saversOfCall } from '../../src/utils/entity-flow-summaries.js';
+import { AwaitClassifier } from '../../src/utils/calls/await-classification.js';
+import { loadOfCall, saversOfCall } from '../../src/utils/typeorm/entity-flow-summaries.js';
 import { fixtureFile, fixtureProgram, markedCall } from './fixture-program.js';
 
 describe('entity-flow summaries', () => {

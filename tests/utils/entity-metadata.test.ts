@@ -1,7 +1,7 @@
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
-import { entityMetadataOfType, type EntityMetadata } from '../../src/utils/entity-metadata.js';
+import { entityMetadataOfType, type EntityMetadata } from '../../src/utils/typeorm/entity-metadata.js';
 import { fixtureFile, fixtureProgram, markedCall } from './fixture-program.js';
 
 describe('entityMetadataOfType', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { classifyTypeormCall } from '../../src/utils/typeorm-calls.js';
+import { classifyTypeormCall } from '../../src/utils/typeorm/typeorm-calls.js';
 import { fixtureFile, fixtureProgram, markedCall } from './fixture-program.js';
 
 describe('classifyTypeormCall', () => {
@@ -35,7 +35,7 @@ describe('classifyTypeormCall', () => {
   });
 
   it('recognises typeorm by its package directory under npm, pnpm and browser layouts', async () => {
-    const { isTypeormFile } = await import('../../src/utils/module-origin.js');
+    const { isTypeormFile } = await import('../../src/utils/calls/module-origin.js');
     expect(isTypeormFile('/app/node_modules/typeorm/repository/Repository.d.ts')).toBe(true);
     expect(isTypeormFile('/app/node_modules/.pnpm/typeorm@1.1.1/node_modules/typeorm/repository/Repository.d.ts')).toBe(true);
     expect(isTypeormFile('/app/node_modules/typeorm/browser/repository/Repository.d.ts')).toBe(true);

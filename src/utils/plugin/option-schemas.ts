@@ -1,6 +1,6 @@
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
 
-import { AWAIT_KINDS } from './await-classification.js';
+import { AWAIT_KINDS } from '../calls/await-classification.js';
 
 /** The await-classification options every rule that classifies awaits accepts. */
 export function awaitClassificationSchema(windowKindsDescription: string, localModulesDescription: string): Record<string, JSONSchema4> {

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 
-import { moduleOriginOfDeclaration } from './module-origin.js';
-import { resolvedDeclaration } from './typeorm-calls.js';
+import { moduleOriginOfDeclaration } from '../calls/module-origin.js';
+import { resolvedDeclaration } from '../typeorm/typeorm-calls.js';
 
 /**
  * The package a declaration belongs to: its `node_modules` package, or the module an ambient

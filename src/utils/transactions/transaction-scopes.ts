@@ -1,10 +1,10 @@
 import ts from 'typescript';
 
-import { skipOuterExpressions } from './await-classification.js';
-import { methodNameOfCall, namesReaching } from './call-name-gates.js';
-import { packageOfDeclaration } from './lock-calls.js';
-import { declarationDisplayName, moduleOriginOfDeclaration, normalizeModuleName } from './module-origin.js';
-import { callMayResolveTo, isTransactionCall, resolvedDeclaration } from './typeorm-calls.js';
+import { skipOuterExpressions } from '../calls/await-classification.js';
+import { methodNameOfCall, namesReaching } from '../calls/call-name-gates.js';
+import { packageOfDeclaration } from '../locks/lock-calls.js';
+import { declarationDisplayName, moduleOriginOfDeclaration, normalizeModuleName } from '../calls/module-origin.js';
+import { callMayResolveTo, isTransactionCall, resolvedDeclaration } from '../typeorm/typeorm-calls.js';
 
 /** A call that runs some of its function arguments inside a transaction. */
 export interface TransactionRunner {

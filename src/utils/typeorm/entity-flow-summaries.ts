@@ -1,9 +1,9 @@
 import ts from 'typescript';
 
-import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from './await-classification.js';
+import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
 import { entityMetadataOfType } from './entity-metadata.js';
-import { declarationDisplayName, moduleOriginOfDeclaration } from './module-origin.js';
-import { methodNameOfCall, namesReaching } from './call-name-gates.js';
+import { declarationDisplayName, moduleOriginOfDeclaration } from '../calls/module-origin.js';
+import { methodNameOfCall, namesReaching } from '../calls/call-name-gates.js';
 import { callMayResolveTo, classifyIfDiffingWriteName, classifyTypeormCall, DIFFING_WRITE_METHODS, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
 
 /** A function of the project that returns an entity it loaded (`retrieve`, `getEntityOrThrow`). */

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 
-import { methodNameOfCall } from './call-name-gates.js';
-import { isTypeormFile, moduleOriginOfDeclaration } from './module-origin.js';
+import { methodNameOfCall } from '../calls/call-name-gates.js';
+import { isTypeormFile, moduleOriginOfDeclaration } from '../calls/module-origin.js';
 
 /**
  * What a TypeORM call does to the database, as far as races are concerned.

@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import type { EntityMetadata } from './entity-metadata.js';
-import type { TypeormCall } from './typeorm-calls.js';
+import type { EntityMetadata } from '../typeorm/entity-metadata.js';
+import type { TypeormCall } from '../typeorm/typeorm-calls.js';
 
 export interface UpdateRewrite {
   /** The source text that replaces the write call. */

@@ -1,7 +1,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
-import type { AwaitKind } from './await-classification.js';
-import type { ColumnKind, ColumnMetadata, EntityMetadata, RelationKind } from './entity-metadata.js';
+import type { AwaitKind } from '../calls/await-classification.js';
+import type { ColumnKind, ColumnMetadata, EntityMetadata, RelationKind } from '../typeorm/entity-metadata.js';
 
 /**
  * What a report is about, in fields rather than words. ESLint's `LintMessage` carries only the

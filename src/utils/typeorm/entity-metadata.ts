@@ -1,6 +1,6 @@
 import ts from 'typescript';
 
-import { isTypeormFile } from './module-origin.js';
+import { isTypeormFile } from '../calls/module-origin.js';
 
 /**
  * What TypeORM will know about an entity class, read from its decorators through the checker:

@@ -137,7 +137,7 @@ function isDefaultExport(fn: ts.SignatureDeclaration): boolean {
 function aliasEdge(node: ts.Node): [string, string] | undefined {
   // `import { save as store }`, `export { save as store }`.
   if ((ts.isImportSpecifier(node) || ts.isExportSpecifier(node)) && node.propertyName != null) return [node.propertyName.text, node.name.text];
-  // `import store from './persist.js'`: the module's default export.
+  // `import store from '../persist.js'`: the module's default export.
   if (ts.isImportClause(node) && node.name != null) return ['default', node.name.text];
   // `export default saveConversation;`, `export default function persist() {}`.
   if (ts.isExportAssignment(node) && !node.isExportEquals) {

@@ -13,7 +13,7 @@ import {
   NETWORK_MODULES,
   PASSTHROUGH_MODULES,
 } from './module-lists.js';
-import { calleeDeclarations } from './typeorm-calls.js';
+import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
 
 /**
  * What an awaited expression waits for.
