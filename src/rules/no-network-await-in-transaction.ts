@@ -8,6 +8,7 @@ import { handlersReached, type Handler } from '../flow/exceptions.js';
 import { FactTable } from '../flow/facts.js';
 import { factSetLattice, withFact, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
+import { skipWrappers } from '../utils/ast/expressions.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { takesPessimisticLock } from '../utils/typeorm/entity-flow-summaries.js';
@@ -248,7 +249,7 @@ export default createRule<Options, MessageIds>({
       if (existing?.messageId === 'networkUnderRowLock') return;
       if (site.returned && (!state.has(FUNCTION_TRANSACTION) || !isThenable(site.operand))) return;
       // `await manager.transaction(cb)` nested in another transaction: cb's own awaits are reported.
-      const operand = unwrap(site.operand);
+      const operand = skipWrappers(site.operand, { awaits: false });
       if (operand.type === AST_NODE_TYPES.CallExpression && transactionRunnerOf(checker, tsNode(operand), 0, transactionRunnerNames(services.program)) != null) return;
       const summary = classifier.classifyAwaited(tsNode(site.operand) as ts.Expression);
       const kind = windowKindsOf(summary, windowKinds)[0];
@@ -342,10 +343,10 @@ export default createRule<Options, MessageIds>({
         }
       },
       'ReturnStatement:exit'(node: TSESTree.ReturnStatement) {
-        if (node.argument != null && unwrap(node.argument).type !== AST_NODE_TYPES.AwaitExpression) recordAwait(node.argument, node.argument, true);
+        if (node.argument != null && skipWrappers(node.argument, { awaits: false }).type !== AST_NODE_TYPES.AwaitExpression) recordAwait(node.argument, node.argument, true);
       },
       'ArrowFunctionExpression:exit'(node: TSESTree.ArrowFunctionExpression) {
-        if (node.body.type !== AST_NODE_TYPES.BlockStatement && unwrap(node.body).type !== AST_NODE_TYPES.AwaitExpression) recordAwait(node.body, node.body, true);
+        if (node.body.type !== AST_NODE_TYPES.BlockStatement && skipWrappers(node.body, { awaits: false }).type !== AST_NODE_TYPES.AwaitExpression) recordAwait(node.body, node.body, true);
       },
       'CallExpression:exit'(node: TSESTree.CallExpression) {
         const callee = node.callee;
@@ -374,19 +375,6 @@ export default createRule<Options, MessageIds>({
 
 
 
-function unwrap(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  while (
-    current.type === AST_NODE_TYPES.TSAsExpression ||
-    current.type === AST_NODE_TYPES.TSNonNullExpression ||
-    current.type === AST_NODE_TYPES.TSSatisfiesExpression ||
-    current.type === AST_NODE_TYPES.TSTypeAssertion ||
-    current.type === AST_NODE_TYPES.ChainExpression
-  ) {
-    current = current.expression;
-  }
-  return current;
-}
 
 /** `OrderService.capture` for a class method. */
 function methodName(method: TSESTree.MethodDefinition): string {

@@ -5,6 +5,7 @@ import {
   AWAIT_KINDS,
   expressionLabel,
   getAwaitClassifier,
+  prefixChains,
   windowKindsOf,
   type AwaitKind,
   type AwaitSummary,
@@ -15,6 +16,9 @@ import { FactTable } from '../flow/facts.js';
 import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
 import { callLabel } from '../utils/calls/call-labels.js';
+import { ELEMENT_HOLDING_METHODS, LIST_COPY_METHODS } from '../utils/ast/array-methods.js';
+import { calleeName, isInside, skipWrappers } from '../utils/ast/expressions.js';
+import { enclosingFunction } from '../utils/ast/functions.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
@@ -95,16 +99,12 @@ interface StaleFact {
 /** Per variable, what the object it holds may be. */
 type FlowState = FactMap<Variable, EntityFact>;
 
-/** Array methods that hand back (a copy of) the list, in some order. */
-const LIST_METHODS = new Set(['sort', 'reverse', 'filter', 'slice', 'toSorted', 'toReversed', 'concat', 'values']);
 
 /** Promise methods whose callback runs once the receiver settles. */
 const PROMISE_CALLBACKS = new Set(['then', 'catch', 'finally']);
 
-/** Array methods that hand back elements of the list they are called on. */
-const ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'filter', 'slice', 'pop', 'shift', 'toSorted', 'toReversed']);
 /** Methods whose receiver this rule follows: the writes, `reload()`, and the list/element methods above. */
-const RECEIVER_METHODS = new Set(['save', 'remove', 'softRemove', 'recover', 'reload', ...LIST_METHODS, ...ELEMENT_METHODS]);
+const RECEIVER_METHODS = new Set(['save', 'remove', 'softRemove', 'recover', 'reload', ...LIST_COPY_METHODS, ...ELEMENT_HOLDING_METHODS]);
 
 const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network', 'unknown', 'timer'];
 const MAX_LISTED_COLUMNS = 6;
@@ -317,22 +317,7 @@ export default createRule<Options, MessageIds>({
       return current;
     }
 
-    function unwrap(expression: TSESTree.Expression): TSESTree.Expression {
-      let current = expression;
-      for (;;) {
-        if (current.type === AST_NODE_TYPES.AwaitExpression) current = current.argument;
-        else if (current.type === AST_NODE_TYPES.TSAsExpression || current.type === AST_NODE_TYPES.TSNonNullExpression || current.type === AST_NODE_TYPES.TSSatisfiesExpression || current.type === AST_NODE_TYPES.TSTypeAssertion) current = current.expression;
-        else if (current.type === AST_NODE_TYPES.ChainExpression) current = current.expression;
-        else return current;
-      }
-    }
 
-    function calleeName(call: TSESTree.CallExpression): string | undefined {
-      const callee = call.callee;
-      if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
-      if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier) return callee.property.name;
-      return undefined;
-    }
 
     /**
      * The load an expression performs. Loads are awaited (`const x = await repo.findOne()`): a
@@ -341,7 +326,7 @@ export default createRule<Options, MessageIds>({
      */
     function loadOf(expression: TSESTree.Expression, awaited = awaitedCombinatorDepth > 0): LoadInfo | undefined {
       const isAwaited = awaited || containsAwait(expression);
-      const call = unwrap(expression);
+      const call = skipWrappers(expression, { awaits: true });
       // `(await repo.findOneBy(…)) ?? repo.create(…)`: loaded on one side.
       if (call.type === AST_NODE_TYPES.LogicalExpression && call.operator !== '&&') return loadOf(call.left, isAwaited) ?? loadOf(call.right, isAwaited);
       if (call.type === AST_NODE_TYPES.ConditionalExpression) return loadOf(call.consequent, isAwaited) ?? loadOf(call.alternate, isAwaited);
@@ -376,7 +361,7 @@ export default createRule<Options, MessageIds>({
      * of a loaded list): either way the new variable holds loaded state.
      */
     function aliasSourceOf(expression: TSESTree.Expression): { source: Variable; sameObject: boolean } | undefined {
-      const node = unwrap(expression);
+      const node = skipWrappers(expression, { awaits: true });
       let source: Variable | undefined;
       let sameObject = false;
       if (node.type === AST_NODE_TYPES.Identifier) {
@@ -386,7 +371,7 @@ export default createRule<Options, MessageIds>({
         source = trackedVariable(node.object);
       } else if (node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.MemberExpression && node.callee.object.type === AST_NODE_TYPES.Identifier) {
         const method = calleeName(node);
-        if (method != null && ELEMENT_METHODS.has(method)) source = trackedVariable(node.callee.object);
+        if (method != null && ELEMENT_HOLDING_METHODS.has(method)) source = trackedVariable(node.callee.object);
       }
       return source == null ? undefined : { source, sameObject };
     }
@@ -401,10 +386,10 @@ export default createRule<Options, MessageIds>({
         recordLoad(variable, load);
         return;
       }
-      const list = unwrap(iterable);
+      const list = skipWrappers(iterable, { awaits: true });
       const listIdentifier = list.type === AST_NODE_TYPES.Identifier
         ? list
-        : list.type === AST_NODE_TYPES.CallExpression && list.callee.type === AST_NODE_TYPES.MemberExpression && list.callee.object.type === AST_NODE_TYPES.Identifier && LIST_METHODS.has(calleeName(list) ?? '')
+        : list.type === AST_NODE_TYPES.CallExpression && list.callee.type === AST_NODE_TYPES.MemberExpression && list.callee.object.type === AST_NODE_TYPES.Identifier && LIST_COPY_METHODS.has(calleeName(list) ?? '')
           ? list.callee.object
           : undefined;
       const source = listIdentifier == null ? undefined : trackedVariable(listIdentifier);
@@ -454,7 +439,7 @@ export default createRule<Options, MessageIds>({
           return;
         }
         // `conv = await repo.save(conv)`: save() hands back the object it was given.
-        const call = unwrap(init);
+        const call = skipWrappers(init, { awaits: true });
         if (call.type === AST_NODE_TYPES.CallExpression && mentionsTracked(call) && writeOfCall(call)?.targets.some((target) => target.variable === variable)) {
           return;
         }
@@ -501,7 +486,7 @@ export default createRule<Options, MessageIds>({
 
     /** `await Promise.all([a(), b()])` → `[a(), b()]`, so each element binds on its own. */
     function promiseAllElements(init: TSESTree.Expression): TSESTree.ArrayExpression['elements'] | undefined {
-      const call = unwrap(init);
+      const call = skipWrappers(init, { awaits: true });
       if (call.type !== AST_NODE_TYPES.CallExpression || call.callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
       const { object, property } = call.callee;
       if (object.type !== AST_NODE_TYPES.Identifier || object.name !== 'Promise' || property.type !== AST_NODE_TYPES.Identifier || property.name !== 'all') return undefined;
@@ -513,7 +498,7 @@ export default createRule<Options, MessageIds>({
     function targetsOf(argument: TSESTree.Node | undefined): WriteInfo['targets'] {
       if (argument == null || tracked.size === 0) return [];
       const node = argument.type === AST_NODE_TYPES.SpreadElement ? argument.argument : argument;
-      const expression = unwrap(node as TSESTree.Expression);
+      const expression = skipWrappers(node as TSESTree.Expression, { awaits: true });
       if (expression.type === AST_NODE_TYPES.Identifier) {
         const variable = trackedVariable(expression);
         return variable == null ? [] : [{ variable, expression, viaSpread: false }];
@@ -560,7 +545,7 @@ export default createRule<Options, MessageIds>({
           targets,
           method: `${calleeLabel}() (${saver.chain.join(' → ')}())`,
           ...(windowKindsOf(saver.awaitsBefore, windowKinds).length > 0
-            ? { innerWindow: { summary: prefixChains(saver.awaitsBefore, saver.chain[0]), label: `${calleeLabel}(…)` } }
+            ? { innerWindow: { summary: saver.chain[0] == null ? saver.awaitsBefore : prefixChains(saver.awaitsBefore, saver.chain[0]), label: `${calleeLabel}(…)` } }
             : {}),
         };
       }
@@ -914,11 +899,6 @@ export default createRule<Options, MessageIds>({
   },
 });
 
-/** The callee's own awaits, seen from the caller: `Replier.finish → LlmClient.complete → …`. */
-function prefixChains(summary: AwaitSummary, callee: string | undefined): AwaitSummary {
-  if (callee == null) return summary;
-  return new Map([...summary].map(([kind, chain]) => [kind, [callee, ...chain]] as const));
-}
 
 /** `await x`, `(await x) ?? y`, `cond ? await x : y` — the binding waits for its value. */
 function containsAwait(expression: TSESTree.Expression): boolean {
@@ -1040,13 +1020,4 @@ function isHandOff(identifier: TSESTree.Identifier): boolean {
 }
 
 
-function isInside(node: TSESTree.Node, container: TSESTree.Node): boolean {
-  return node.range[0] >= container.range[0] && node.range[1] <= container.range[1];
-}
 
-function enclosingFunction(node: TSESTree.Node): TSESTree.Node | undefined {
-  for (let current: TSESTree.Node | undefined = node.parent; current != null; current = current.parent) {
-    if (current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression || current.type === AST_NODE_TYPES.ArrowFunctionExpression) return current;
-  }
-  return undefined;
-}

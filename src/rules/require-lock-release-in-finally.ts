@@ -6,6 +6,9 @@ import { tryPartsAround, type TryPart } from '../flow/exceptions.js';
 import { FactTable } from '../flow/facts.js';
 import { factMapLattice, mapFacts, withFacts, type FactMap } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
+import { labelOf, type LabelStyle } from '../utils/calls/call-labels.js';
+import { isInside, isNullish, skipWrappers } from '../utils/ast/expressions.js';
+import { codePathOwnerOf, isFunctionNode } from '../utils/ast/functions.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import {
   acquisitionMayFail,
@@ -176,7 +179,7 @@ export default createRule<Options, MessageIds>({
 
     function record(node: TSESTree.Node, event: FlowEvent): void {
       // The log writes to the innermost function being walked: only record what belongs to it.
-      if ('acquisition' in event && functionOf(node) !== event.acquisition.fn) return;
+      if ('acquisition' in event && codePathOwnerOf(node) !== event.acquisition.fn) return;
       log.record(event);
     }
 
@@ -270,7 +273,7 @@ export default createRule<Options, MessageIds>({
       if (target != null && variable == null) return;
       // A bare statement can only be released through its receiver (or a plain function).
       if (variable == null && recognised.receiverReleases == null && !recognised.advisory && recognised.plainRelease == null) return;
-      const fn = functionOf(anchor);
+      const fn = codePathOwnerOf(anchor);
       const { failName, ...rest } = recognised;
       const acquisition: Acquisition = {
         ...rest,
@@ -299,7 +302,7 @@ export default createRule<Options, MessageIds>({
       for (const reference of variable.references) {
         const identifier = reference.identifier;
         if (isInside(identifier, anchor)) continue;
-        if (functionOf(identifier) !== acquisition.fn) return true;
+        if (codePathOwnerOf(identifier) !== acquisition.fn) return true;
         if (!reference.isRead()) continue;
         const parent = identifier.parent;
         switch (parent.type) {
@@ -332,7 +335,7 @@ export default createRule<Options, MessageIds>({
     /** Whether `call` releases what `acquisition` acquired. */
     function isReleaseOf(call: TSESTree.CallExpression, acquisition: Acquisition): boolean {
       if (call === acquisition.call || call.range[0] < acquisition.call.range[1]) return false;
-      const callee = unwrapExpression(call.callee);
+      const callee = skipWrappers(call.callee, { awaits: true });
       const { variable } = acquisition;
       if (callee.type === AST_NODE_TYPES.Identifier) {
         if (variable != null && variableOf(callee) === variable) return acquisition.handleCallable;
@@ -340,7 +343,7 @@ export default createRule<Options, MessageIds>({
       }
       if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return false;
       const name = callee.property.name;
-      const object = unwrapExpression(callee.object);
+      const object = skipWrappers(callee.object, { awaits: true });
       if (variable != null && object.type === AST_NODE_TYPES.Identifier && variableOf(object) === variable) {
         return acquisition.handleReleases?.test(name) === true;
       }
@@ -362,7 +365,7 @@ export default createRule<Options, MessageIds>({
 
     /** What a condition says about an acquisition when it is true and when it is false. */
     function conditionOf(test: TSESTree.Node, variable: Variable): { whenTrue?: 'held' | 'failed'; whenFalse?: 'held' | 'failed' } {
-      const node = unwrapExpression(test);
+      const node = skipWrappers(test, { awaits: true });
       if (node.type === AST_NODE_TYPES.Identifier) {
         return variableOf(node) === variable ? { whenTrue: 'held', whenFalse: 'failed' } : {};
       }
@@ -373,7 +376,7 @@ export default createRule<Options, MessageIds>({
       if (node.type === AST_NODE_TYPES.BinaryExpression && ['==', '===', '!=', '!=='].includes(node.operator)) {
         const [subject, other] = isNullish(node.right) ? [node.left, node.right] : [node.right, node.left];
         if (!isNullish(other) && !isFalse(other)) return {};
-        const inner = unwrapExpression(subject);
+        const inner = skipWrappers(subject, { awaits: true });
         if (inner.type !== AST_NODE_TYPES.Identifier || variableOf(inner) !== variable) return {};
         return node.operator.startsWith('=') ? { whenTrue: 'failed', whenFalse: 'held' } : { whenTrue: 'held', whenFalse: 'failed' };
       }
@@ -393,7 +396,7 @@ export default createRule<Options, MessageIds>({
     function onBranch(node: TSESTree.Node): void {
       const parent = node.parent;
       if (parent?.type !== AST_NODE_TYPES.IfStatement) return;
-      const fn = functionOf(node);
+      const fn = codePathOwnerOf(node);
       for (const acquisition of byFunction.get(fn) ?? []) {
         if (acquisition.variable == null || parent.range[0] < acquisition.call.range[1]) continue;
         const condition = conditionOf(parent.test, acquisition.variable);
@@ -513,7 +516,7 @@ export default createRule<Options, MessageIds>({
 
     function finallyReleases(tryStatement: TSESTree.TryStatement, acquisition: Acquisition): boolean {
       const finalizer = tryStatement.finalizer;
-      return finalizer != null && acquisition.releases.some((release) => isInside(release, finalizer) && functionOf(release) === acquisition.fn);
+      return finalizer != null && acquisition.releases.some((release) => isInside(release, finalizer) && codePathOwnerOf(release) === acquisition.fn);
     }
 
     // ---- reports ---------------------------------------------------------------------------------
@@ -617,7 +620,7 @@ export default createRule<Options, MessageIds>({
       if (moved.length === 0 || first == null || last == null) return undefined;
       // Comments between statements would be lost; a release using a name declared after the acquisition
       // would lose it in the `finally`.
-      if (sourceCode.getAllComments().some((comment) => comment.range[0] >= first.range[0] && comment.range[1] <= last.range[1] && !moved.some((statement) => isInside(comment as unknown as TSESTree.Node, statement)))) return undefined;
+      if (sourceCode.getAllComments().some((comment) => comment.range[0] >= first.range[0] && comment.range[1] <= last.range[1] && !moved.some((statement) => isInside(comment, statement)))) return undefined;
       for (const statement of moved) {
         for (const variable of sourceCode.getDeclaredVariables(statement)) {
           if (variable.references.some((reference) => isInside(reference.identifier, releaseStatement))) return undefined;
@@ -736,20 +739,20 @@ export default createRule<Options, MessageIds>({
     // ---- listeners -----------------------------------------------------------------------------
 
     function throwPoint(node: TSESTree.Node): void {
-      const fn = functionOf(node);
+      const fn = codePathOwnerOf(node);
       if (!byFunction.has(fn)) return;
       record(node, { type: 'throw-point', node });
     }
 
     /** A call that is not itself an acquisition, a release or QueryRunner set-up. */
     function isPlainCall(node: TSESTree.Node): boolean {
-      const inner = unwrapExpression(node);
+      const inner = skipWrappers(node, { awaits: true });
       if (inner.type !== AST_NODE_TYPES.CallExpression) return true;
       return !acquisitionCalls.has(inner) && !releaseCalls.has(inner) && !isSetupCall(inner);
     }
 
     function guardedReleaseAt(node: TSESTree.Node): void {
-      const inner = unwrapExpression(node);
+      const inner = skipWrappers(node, { awaits: true });
       if (inner.type !== AST_NODE_TYPES.CallExpression) return;
       for (const acquisition of releaseCalls.get(inner) ?? []) record(node, { type: 'release', acquisition });
     }
@@ -757,21 +760,21 @@ export default createRule<Options, MessageIds>({
     return mergeListeners(log.listeners(), {
       'VariableDeclarator:exit'(node: TSESTree.VariableDeclarator) {
         if (node.parent.kind === 'using' || node.parent.kind === 'await using' || node.init == null) return;
-        const call = unwrapExpression(node.init);
+        const call = skipWrappers(node.init, { awaits: true });
         if (call.type === AST_NODE_TYPES.CallExpression) acquire(call, node.id, node);
       },
       'AssignmentExpression:exit'(node: TSESTree.AssignmentExpression) {
         if (node.operator !== '=' || node.left.type !== AST_NODE_TYPES.Identifier) return;
-        const call = unwrapExpression(node.right);
+        const call = skipWrappers(node.right, { awaits: true });
         if (call.type === AST_NODE_TYPES.CallExpression) acquire(call, node.left, node);
       },
       'ExpressionStatement:exit'(node: TSESTree.ExpressionStatement) {
-        const call = unwrapExpression(node.expression);
+        const call = skipWrappers(node.expression, { awaits: true });
         if (call.type === AST_NODE_TYPES.CallExpression && !acquisitionCalls.has(call)) acquire(call, undefined, node);
       },
       'CallExpression:exit'(node: TSESTree.CallExpression) {
         if (acquisitions.length > 0) {
-          const fn = functionOf(node);
+          const fn = codePathOwnerOf(node);
           for (const acquisition of acquisitions) {
             if (!isInside(node, acquisition.fn) || !isReleaseOf(node, acquisition)) continue;
             acquisition.releases.push(node);
@@ -797,10 +800,10 @@ export default createRule<Options, MessageIds>({
         guardedReleaseAt(node.right);
       },
       'ReturnStatement:exit'(node: TSESTree.ReturnStatement) {
-        if (byFunction.has(functionOf(node))) record(node, { type: 'exit', node });
+        if (byFunction.has(codePathOwnerOf(node))) record(node, { type: 'exit', node });
       },
       'ThrowStatement:exit'(node: TSESTree.ThrowStatement) {
-        if (byFunction.has(functionOf(node))) record(node, { type: 'exit', node });
+        if (byFunction.has(codePathOwnerOf(node))) record(node, { type: 'exit', node });
       },
       'IfStatement > .consequent'(node: TSESTree.Node) {
         onBranch(node);
@@ -821,22 +824,8 @@ function enclosingFinallyTry(node: TSESTree.Node): TSESTree.TryStatement | undef
   return tryPartsAround(node).find((entry) => entry.part === 'finalizer')?.tryStatement;
 }
 
-function isFunctionNode(node: TSESTree.Node): boolean {
-  return node.type === AST_NODE_TYPES.FunctionDeclaration || node.type === AST_NODE_TYPES.FunctionExpression || node.type === AST_NODE_TYPES.ArrowFunctionExpression;
-}
 
-/** The function a node runs in, or the Program for top-level code. */
-function functionOf(node: TSESTree.Node): FunctionLike {
-  let current: TSESTree.Node = node;
-  for (let parent = node.parent; parent != null; current = parent, parent = parent.parent) {
-    if (isFunctionNode(parent)) return parent;
-  }
-  return current;
-}
 
-function isInside(node: TSESTree.Node, container: TSESTree.Node): boolean {
-  return node.range[0] >= container.range[0] && node.range[1] <= container.range[1];
-}
 
 function isStatement(node: TSESTree.Node): boolean {
   return node.type.endsWith('Statement') || node.type.endsWith('Declaration');
@@ -846,22 +835,7 @@ function isFunctionArgument(argument: TSESTree.CallExpressionArgument): boolean 
   return argument.type === AST_NODE_TYPES.ArrowFunctionExpression || argument.type === AST_NODE_TYPES.FunctionExpression;
 }
 
-function unwrapExpression(node: TSESTree.Node): TSESTree.Node {
-  let current = node;
-  for (;;) {
-    if (current.type === AST_NODE_TYPES.AwaitExpression || current.type === AST_NODE_TYPES.TSAsExpression || current.type === AST_NODE_TYPES.TSNonNullExpression || current.type === AST_NODE_TYPES.TSSatisfiesExpression || current.type === AST_NODE_TYPES.TSTypeAssertion) {
-      current = current.type === AST_NODE_TYPES.AwaitExpression ? current.argument : current.expression;
-    } else if (current.type === AST_NODE_TYPES.ChainExpression) {
-      current = current.expression;
-    } else {
-      return current;
-    }
-  }
-}
 
-function isNullish(node: TSESTree.Node): boolean {
-  return (node.type === AST_NODE_TYPES.Literal && node.value === null) || (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined');
-}
 
 function isFalse(node: TSESTree.Node): boolean {
   return node.type === AST_NODE_TYPES.Literal && node.value === false;
@@ -879,52 +853,33 @@ function escapeRegExp(text: string): string {
 }
 
 function lastNameOf(node: TSESTree.Node): string | undefined {
-  const inner = unwrapExpression(node);
+  const inner = skipWrappers(node, { awaits: true });
   if (inner.type === AST_NODE_TYPES.Identifier) return inner.name;
   if (inner.type === AST_NODE_TYPES.MemberExpression && !inner.computed && inner.property.type === AST_NODE_TYPES.Identifier) return inner.property.name;
   return undefined;
 }
 
-function labelOf(node: TSESTree.Node): string {
-  switch (node.type) {
-    case AST_NODE_TYPES.Identifier:
-      return node.name;
-    case AST_NODE_TYPES.ThisExpression:
-      return 'this';
-    case AST_NODE_TYPES.MemberExpression: {
-      const object = labelOf(node.object);
-      if (node.computed || node.property.type !== AST_NODE_TYPES.Identifier) return `${object}[…]`;
-      return `${object}${node.optional ? '?.' : '.'}${node.property.name}`;
-    }
-    case AST_NODE_TYPES.CallExpression:
-      return `${labelOf(node.callee)}${node.optional ? '?.' : ''}(${node.arguments.length > 0 ? '…' : ''})`;
-    case AST_NODE_TYPES.NewExpression:
-      return `new ${labelOf(node.callee)}(${node.arguments.length > 0 ? '…' : ''})`;
-    case AST_NODE_TYPES.AwaitExpression:
-      return `await ${labelOf(node.argument)}`;
-    case AST_NODE_TYPES.ChainExpression:
-    case AST_NODE_TYPES.TSNonNullExpression:
-    case AST_NODE_TYPES.TSAsExpression:
-      return labelOf(node.expression);
-    default:
-      return '…';
-  }
+/** Lock labels name statements as written: `await lock?.release()`. */
+const LOCK_LABEL: LabelStyle = { optionalChains: true, awaits: true };
+
+function lockLabel(node: TSESTree.Node): string {
+  return labelOf(node, LOCK_LABEL);
 }
 
 function acquisitionLabel(call: TSESTree.CallExpression, advisory: boolean): string {
-  if (!advisory) return labelOf(call);
-  return `${labelOf(call.callee)}(pg_advisory_lock…)`;
+  if (!advisory) return lockLabel(call);
+  return `${lockLabel(call.callee)}(pg_advisory_lock…)`;
 }
 
 function releaseLabel(call: TSESTree.CallExpression): string {
   if (call.callee.type === AST_NODE_TYPES.MemberExpression && ADVISORY_UNLOCK.test(sqlText(call.arguments[0]))) {
-    return `${labelOf(call.callee)}(pg_advisory_unlock…)`;
+    return `${lockLabel(call.callee)}(pg_advisory_unlock…)`;
   }
-  return labelOf(call);
+  return lockLabel(call);
 }
 
 function throwLabel(node: TSESTree.Node): string {
-  return labelOf(node);
+  return lockLabel(node);
 }
 
 

@@ -475,7 +475,8 @@ function leftmost(name: ts.QualifiedName): ts.Identifier {
   return current;
 }
 
-function prefixChains(summary: AwaitSummary, name: string): AwaitSummary {
+/** A callee's summary as its caller sees it: each chain (but local work's) starts at the callee. */
+export function prefixChains(summary: AwaitSummary, name: string): AwaitSummary {
   const result = new Map<AwaitKind, readonly string[]>();
   for (const [kind, chain] of summary) {
     if (kind === 'local') {

@@ -4,16 +4,25 @@ import type { AwaitKind } from './await-classification.js';
 
 const MAX_LABEL_LENGTH = 80;
 
+/** How much of the source a label keeps. */
+export interface LabelStyle {
+  /** Show optional chaining (`lock?.release()`) rather than `lock.release()`. */
+  optionalChains?: boolean;
+  /** Show `await` (`await lock.release()`), for a label that names a statement. */
+  awaits?: boolean;
+}
+
 /**
  * How a message names an expression: `this.llm.complete()`, `manager.transaction()`,
- * `qb.setLock(…).getOne()`. Arguments are elided; anything unusual becomes `…`.
+ * `qb.setLock(…).getOne()`, cut to 80 characters. Arguments are elided; anything unusual becomes `…`.
  */
 export function callLabel(node: TSESTree.Node): string {
   const label = labelOf(node);
   return label.length > MAX_LABEL_LENGTH ? `${label.slice(0, MAX_LABEL_LENGTH - 1)}…` : label;
 }
 
-function labelOf(node: TSESTree.Node): string {
+/** `callLabel` without the length limit, in the given style. */
+export function labelOf(node: TSESTree.Node, style: LabelStyle = {}): string {
   switch (node.type) {
     case AST_NODE_TYPES.Identifier:
       return node.name;
@@ -22,24 +31,24 @@ function labelOf(node: TSESTree.Node): string {
     case AST_NODE_TYPES.Super:
       return 'super';
     case AST_NODE_TYPES.MemberExpression: {
-      const object = labelOf(node.object);
+      const object = labelOf(node.object, style);
       if (node.computed || node.property.type !== AST_NODE_TYPES.Identifier) return `${object}[…]`;
-      return `${object}.${node.property.name}`;
+      return `${object}${style.optionalChains === true && node.optional ? '?.' : '.'}${node.property.name}`;
     }
     case AST_NODE_TYPES.CallExpression:
-      return `${labelOf(node.callee)}(${node.arguments.length > 0 ? '…' : ''})`;
+      return `${labelOf(node.callee, style)}${style.optionalChains === true && node.optional ? '?.' : ''}(${node.arguments.length > 0 ? '…' : ''})`;
     case AST_NODE_TYPES.NewExpression:
-      return `new ${labelOf(node.callee)}(${node.arguments.length > 0 ? '…' : ''})`;
+      return `new ${labelOf(node.callee, style)}(${node.arguments.length > 0 ? '…' : ''})`;
     case AST_NODE_TYPES.ArrayExpression:
       return '[…]';
     case AST_NODE_TYPES.AwaitExpression:
-      return labelOf(node.argument);
+      return style.awaits === true ? `await ${labelOf(node.argument, style)}` : labelOf(node.argument, style);
     case AST_NODE_TYPES.ChainExpression:
     case AST_NODE_TYPES.TSNonNullExpression:
     case AST_NODE_TYPES.TSAsExpression:
     case AST_NODE_TYPES.TSSatisfiesExpression:
     case AST_NODE_TYPES.TSTypeAssertion:
-      return labelOf(node.expression);
+      return labelOf(node.expression, style);
     default:
       return '…';
   }

@@ -1,5 +1,6 @@
 import ts from 'typescript';
 
+import { SINGLE_ELEMENT_METHODS } from '../ast/array-methods.js';
 import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
 import { entityMetadataOfType } from './entity-metadata.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from '../calls/module-origin.js';
@@ -23,8 +24,6 @@ export interface SaverSummary {
 
 const MAX_DEPTH = 8;
 
-/** Array methods that hand back one element of the list. */
-const ELEMENT_METHODS = new Set(['find', 'findLast', 'at', 'pop', 'shift']);
 
 interface Caches {
   loaders: WeakMap<ts.Node, LoaderSummary | null>;
@@ -141,7 +140,7 @@ function loadOfExpression(
   // `return list[0]`, `return list.find(…)`: one element of a loaded list.
   const list = ts.isElementAccessExpression(node)
     ? node.expression
-    : ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ELEMENT_METHODS.has(node.expression.name.text)
+    : ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && SINGLE_ELEMENT_METHODS.has(node.expression.name.text)
       ? node.expression.expression
       : undefined;
   if (list != null) {
