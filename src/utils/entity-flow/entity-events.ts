@@ -1,0 +1,64 @@
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type ts from 'typescript';
+
+import type { Handler } from '../../flow/exceptions.js';
+import type { AwaitSummary } from '../calls/await-classification.js';
+import type { LoaderSummary } from '../typeorm/entity-flow-summaries.js';
+import type { LoadedColumnsSpec } from '../typeorm/loaded-columns.js';
+import type { TypeormCall } from '../typeorm/typeorm-calls.js';
+
+export type Variable = TSESLint.Scope.Variable;
+
+/** A load of an entity (or a list of them) from the database. */
+export interface LoadSite {
+  id: number;
+  call: TSESTree.CallExpression;
+  tsCall: ts.CallExpression;
+  loader: LoaderSummary;
+  line: number;
+  columns: LoadedColumnsSpec;
+}
+
+/** Where the code waits: an `await`, a `for await` loop, a `.then()` receiver, a saver's own awaits. */
+export interface AwaitSite {
+  /** Numbered in the order the sites are met: the earliest of equally telling windows is named. */
+  id: number;
+  node: TSESTree.Node;
+  /** The awaited expression; a `for await` loop's iterable. */
+  operand: TSESTree.Expression;
+  /** The catch clauses and finally blocks an exception here reaches. */
+  handlers: readonly Handler[];
+}
+
+/** A tracked variable a write carries, and the expression that carries it. */
+export interface WriteTarget {
+  variable: Variable;
+  expression: TSESTree.Expression;
+  /** Spread into an object literal: `save({ ...conv, snippet })`. */
+  viaSpread: boolean;
+}
+
+/** A call that writes a loaded entity back: a diffing write, a project saver, or a closure that does. */
+export interface WriteSite {
+  call: TSESTree.CallExpression;
+  targets: WriteTarget[];
+  typeorm?: TypeormCall;
+  /** `save()`, or the project function's chain (`UserService.persist() (persist → save())`). */
+  method: string;
+  /** A window the callee opens itself before it writes (a saver of the project). */
+  innerWindow?: { summary: AwaitSummary; label: string };
+}
+
+/** What happens to loaded entities, in evaluation order, for the flow over a function's code path. */
+export type EntityEvent =
+  | { type: 'load'; variable: Variable; load: LoadSite }
+  | { type: 'alias'; variable: Variable; source: Variable }
+  | { type: 'kill'; variable: Variable }
+  | { type: 'reload'; variable: Variable }
+  | { type: 'await'; site: AwaitSite }
+  /**
+   * A callback created here and handed to a call (`transaction(cb)`, `promise.then(cb)`): it runs
+   * with the state it is created in — after the receiver's window for `.then`.
+   */
+  | { type: 'closure'; fn: TSESTree.Node; receiverWindow?: AwaitSite }
+  | { type: 'write'; write: WriteSite };

@@ -1,0 +1,482 @@
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { ParserServicesWithTypeInformation } from '@typescript-eslint/utils';
+import type ts from 'typescript';
+
+import { CodePathEventLog, type RecordedCodePath } from '../../flow/event-log.js';
+import { handlersReached, type Handler } from '../../flow/exceptions.js';
+import { ELEMENT_HOLDING_METHODS, LIST_COPY_METHODS } from '../ast/array-methods.js';
+import { calleeName, skipWrappers } from '../ast/expressions.js';
+import { expressionLabel, prefixChains, windowKindsOf, type AwaitClassifier, type AwaitKind } from '../calls/await-classification.js';
+import { loaderNames, loadOfCall, saverNames, saversOfCall } from '../typeorm/entity-flow-summaries.js';
+import { loadedColumnsSpecOf } from '../typeorm/loaded-columns.js';
+import { classifyIfDiffingWriteName, classifyTypeormCall } from '../typeorm/typeorm-calls.js';
+import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
+import { mayReachWrite } from './entity-uses.js';
+
+/** Promise methods whose callback runs once the receiver settles. */
+const PROMISE_CALLBACKS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
+
+export interface EntityFlowRecorderOptions {
+  sourceCode: Readonly<TSESLint.SourceCode>;
+  services: ParserServicesWithTypeInformation;
+  classifier: AwaitClassifier;
+  /** Names (`retrieve`, `OrderService.retrieve`) of more functions that return a loaded entity. */
+  extraLoaders: ReadonlySet<string>;
+  /** Which awaits open a window: a project saver that makes such a call itself opens one. */
+  windowKinds: ReadonlySet<AwaitKind>;
+  /** Called once the whole file is walked, with every function's events, outer functions first. */
+  onFileEnd: (codePaths: readonly RecordedCodePath<EntityEvent>[]) => void;
+}
+
+/**
+ * Follows loaded entities through a file as ESLint walks it: where one is loaded, copied to
+ * another name or taken from a loaded list, overwritten, reloaded, awaited across, and handed to
+ * a write (a diffing TypeORM write, a saver of the project, or a closure that does one). It
+ * records these as `EntityEvent`s in each function's code path, for a flow rule to solve.
+ */
+export class EntityFlowRecorder {
+  /** Variables that held a loaded entity at some point, with their latest load. */
+  private readonly tracked = new Map<Variable, LoadSite>();
+  private readonly reachesWrite = new Map<Variable, boolean>();
+  /** Aliases (`const c = conv`) share field writes and hand-offs for the fix. */
+  private readonly aliasRoot = new Map<Variable, Variable>();
+  /** Closures (`const persist = async () => save(conv)`) and the tracked variables they write. */
+  private readonly closureWrites = new Map<Variable, WriteSite>();
+  private readonly functionWrites = new Map<TSESTree.Node, WriteSite[]>();
+  /** Filled once the whole file is walked; see `collectWrittenVariables`. */
+  private readonly writtenVariables = new Set<Variable>();
+  private readonly deferred: RecordedCodePath<EntityEvent>[] = [];
+  private readonly log: CodePathEventLog<EntityEvent>;
+  private nextLoadId = 0;
+  private nextAwaitId = 0;
+  private awaitedCombinatorDepth = 0;
+
+  constructor(private readonly options: EntityFlowRecorderOptions) {
+    this.log = new CodePathEventLog<EntityEvent>((recorded) => { this.collect(recorded); }, (node) => { this.recordClosure(node); });
+  }
+
+  /** The latest load a variable held. */
+  loadOf(variable: Variable): LoadSite | undefined {
+    return this.tracked.get(variable);
+  }
+
+  /** Whether some write of the file may carry the object this variable holds (after the walk). */
+  isWritten(variable: Variable): boolean {
+    return this.writtenVariables.has(variable);
+  }
+
+  /** Whether the function (a callback) writes a tracked entity. */
+  writesEntities(fn: TSESTree.Node): boolean {
+    return this.functionWrites.has(fn);
+  }
+
+  /** Every tracked name of the object `variable` holds (`const c = conv` shares it). */
+  aliasesOf(variable: Variable): Variable[] {
+    const root = this.rootOf(variable);
+    const group = [...this.tracked.keys()].filter((candidate) => this.rootOf(candidate) === root);
+    if (!group.includes(variable)) group.push(variable);
+    return group;
+  }
+
+  /** An await the flow makes up (a saver's own window): numbered after every await met so far. */
+  newAwaitSite(node: TSESTree.Node, operand: TSESTree.Expression, handlers: readonly Handler[] = []): AwaitSite {
+    return { id: this.nextAwaitId++, node, operand, handlers };
+  }
+
+  listeners(): Record<string, (...args: never[]) => void> {
+    return {
+      ...this.log.listeners(),
+      'VariableDeclarator:exit': (node: TSESTree.VariableDeclarator) => {
+        const declaration = node.parent;
+        const loop = declaration.parent;
+        if ((loop.type === AST_NODE_TYPES.ForOfStatement || loop.type === AST_NODE_TYPES.ForInStatement) && loop.left === declaration) {
+          if (loop.type === AST_NODE_TYPES.ForOfStatement) this.bindLoopElement(node.id, loop.right);
+          return;
+        }
+        const init = node.init;
+        if (init != null && (init.type === AST_NODE_TYPES.ArrowFunctionExpression || init.type === AST_NODE_TYPES.FunctionExpression) && node.id.type === AST_NODE_TYPES.Identifier) {
+          const writes = this.functionWrites.get(init);
+          const variable = this.variableOf(node.id);
+          const first = writes?.[0];
+          if (variable != null && writes != null && first != null) {
+            this.closureWrites.set(variable, { ...first, targets: writes.flatMap((write) => write.targets) });
+          }
+          return;
+        }
+        this.bind(node.id, init);
+      },
+      'VariableDeclaration:exit': (node: TSESTree.VariableDeclaration) => {
+        const loop = node.parent;
+        if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await && loop.left === node) {
+          this.log.record({ type: 'await', site: this.newAwaitSite(loop.right, loop.right, handlersReached(loop, 'every-handler')) });
+        }
+      },
+      'AssignmentExpression:exit': (node: TSESTree.AssignmentExpression) => {
+        if (node.operator === '=' && node.left.type === AST_NODE_TYPES.Identifier) this.bind(node.left, node.right);
+      },
+      'AwaitExpression:exit': (node: TSESTree.AwaitExpression) => {
+        this.log.record({ type: 'await', site: this.newAwaitSite(node, node.argument, handlersReached(node, 'every-handler')) });
+      },
+      'CallExpression:exit': (node: TSESTree.CallExpression) => {
+        const closureWrite = this.closureWriteOf(node);
+        if (closureWrite != null) {
+          this.log.record({ type: 'write', write: closureWrite });
+          return;
+        }
+        if (!this.mentionsTracked(node)) return;
+        if (node.callee.type === AST_NODE_TYPES.MemberExpression && node.callee.object.type === AST_NODE_TYPES.Identifier && calleeName(node) === 'reload') {
+          const variable = this.trackedVariable(node.callee.object);
+          const typeorm = classifyTypeormCall(this.checker, this.tsNode(node));
+          if (variable != null && typeorm?.kind === 'reload') {
+            this.log.record({ type: 'reload', variable });
+            return;
+          }
+        }
+        const write = this.writeOfCall(node);
+        if (write != null) this.log.record({ type: 'write', write });
+      },
+    };
+  }
+
+  private get checker(): ts.TypeChecker {
+    return this.options.services.program.getTypeChecker();
+  }
+
+  private tsNode<N extends TSESTree.Node>(node: N) {
+    return this.options.services.esTreeNodeToTSNodeMap.get(node);
+  }
+
+  private recordClosure(node: TSESTree.Node): void {
+    const parent = node.parent;
+    if (parent?.type !== AST_NODE_TYPES.CallExpression || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return;
+    const callee = parent.callee;
+    let receiverWindow: AwaitSite | undefined;
+    if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && PROMISE_CALLBACKS.has(callee.property.name) && callee.object.type === AST_NODE_TYPES.CallExpression) {
+      receiverWindow = this.newAwaitSite(callee.object, callee.object);
+    }
+    this.log.record({ type: 'closure', fn: node, ...(receiverWindow == null ? {} : { receiverWindow }) });
+  }
+
+  private collect(recorded: RecordedCodePath<EntityEvent>): void {
+    const writes = recorded.allEvents.filter((event): event is Extract<EntityEvent, { type: 'write' }> => event.type === 'write');
+    const functionNode = recorded.node;
+    if (writes.length > 0) this.functionWrites.set(functionNode, writes.map((event) => event.write));
+    // ESLint ends a code path after the node's `:exit` handlers: register a named closure here.
+    if (functionNode.type === AST_NODE_TYPES.FunctionDeclaration && functionNode.id != null) {
+      const variable = this.variableOf(functionNode.id);
+      const [first] = writes;
+      if (variable != null && first != null) {
+        this.closureWrites.set(variable, { ...first.write, targets: writes.flatMap((event) => event.write.targets) });
+      }
+    }
+    this.deferred.push(recorded);
+    if (functionNode.type === AST_NODE_TYPES.Program) {
+      this.deferred.sort((a, b) => a.node.range[0] - b.node.range[0]);
+      this.collectWrittenVariables();
+      this.options.onFileEnd(this.deferred);
+    }
+  }
+
+  /**
+   * Variables whose object some write of the file may carry: the write targets and, through every
+   * alias, the variables they were copied from. An await only matters while one of these is
+   * fresh; classifying it otherwise (which may summarise callees across the project) is wasted.
+   */
+  private collectWrittenVariables(): void {
+    for (const writes of this.functionWrites.values()) for (const write of writes) for (const target of write.targets) this.writtenVariables.add(target.variable);
+    const sourcesOf = new Map<Variable, Variable[]>();
+    for (const path of this.deferred) {
+      for (const event of path.allEvents) {
+        if (event.type === 'alias') sourcesOf.set(event.variable, [...(sourcesOf.get(event.variable) ?? []), event.source]);
+      }
+    }
+    const pending = [...this.writtenVariables];
+    for (let variable = pending.pop(); variable != null; variable = pending.pop()) {
+      for (const source of sourcesOf.get(variable) ?? []) {
+        if (!this.writtenVariables.has(source)) {
+          this.writtenVariables.add(source);
+          pending.push(source);
+        }
+      }
+    }
+  }
+
+  private mayReachWrite(variable: Variable): boolean {
+    let cached = this.reachesWrite.get(variable);
+    if (cached == null) {
+      cached = mayReachWrite(variable);
+      this.reachesWrite.set(variable, cached);
+    }
+    return cached;
+  }
+
+  private variableOf(identifier: TSESTree.Identifier): Variable | undefined {
+    return ASTUtils.findVariable(this.options.sourceCode.getScope(identifier), identifier) ?? undefined;
+  }
+
+  private rootOf(variable: Variable): Variable {
+    let current = variable;
+    for (let next = this.aliasRoot.get(current); next != null && next !== current; next = this.aliasRoot.get(current)) current = next;
+    return current;
+  }
+
+  /**
+   * The load an expression performs. Loads are awaited (`const x = await repo.findOne()`): a call
+   * that is not awaited is not resolved, which keeps type queries off the many ordinary
+   * `const x = f()` bindings.
+   */
+  private loadIn(expression: TSESTree.Expression, awaited = this.awaitedCombinatorDepth > 0): LoadSite | undefined {
+    const isAwaited = awaited || containsAwait(expression);
+    const call = skipWrappers(expression, { awaits: true });
+    // `(await repo.findOneBy(…)) ?? repo.create(…)`: loaded on one side.
+    if (call.type === AST_NODE_TYPES.LogicalExpression && call.operator !== '&&') return this.loadIn(call.left, isAwaited) ?? this.loadIn(call.right, isAwaited);
+    if (call.type === AST_NODE_TYPES.ConditionalExpression) return this.loadIn(call.consequent, isAwaited) ?? this.loadIn(call.alternate, isAwaited);
+    if (call.type !== AST_NODE_TYPES.CallExpression || !isAwaited) return undefined;
+    const tsCall = this.tsNode(call);
+    let loader = loadOfCall(this.options.classifier, tsCall, 0, loaderNames(this.options.services.program));
+    const name = calleeName(call);
+    if (loader == null && name != null && this.matchesLoaderOption(call, name)) loader = { shape: 'one', chain: [name] };
+    if (loader == null) return undefined;
+    return {
+      id: this.nextLoadId++,
+      call,
+      tsCall,
+      loader,
+      line: call.loc.start.line,
+      columns: loadedColumnsSpecOf(tsCall),
+    };
+  }
+
+  private matchesLoaderOption(call: TSESTree.CallExpression, name: string): boolean {
+    const { extraLoaders } = this.options;
+    if (extraLoaders.size === 0) return false;
+    if (extraLoaders.has(name)) return true;
+    const callee = call.callee;
+    if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+    const receiverType = this.checker.getTypeAtLocation(this.tsNode(callee.object));
+    const className = receiverType.getSymbol()?.getName();
+    return className != null && extraLoaders.has(`${className}.${name}`);
+  }
+
+  /**
+   * `const c = conv` (the same object) or `list[0]`, `list.at(0)`, `list.find(…)` (an element of a
+   * loaded list): either way the new variable holds loaded state.
+   */
+  private aliasSourceOf(expression: TSESTree.Expression): { source: Variable; sameObject: boolean } | undefined {
+    const node = skipWrappers(expression, { awaits: true });
+    let source: Variable | undefined;
+    let sameObject = false;
+    if (node.type === AST_NODE_TYPES.Identifier) {
+      source = this.trackedVariable(node);
+      sameObject = true;
+    } else if (node.type === AST_NODE_TYPES.MemberExpression && node.computed && node.object.type === AST_NODE_TYPES.Identifier) {
+      source = this.trackedVariable(node.object);
+    } else if (node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.MemberExpression && node.callee.object.type === AST_NODE_TYPES.Identifier) {
+      const method = calleeName(node);
+      if (method != null && ELEMENT_HOLDING_METHODS.has(method)) source = this.trackedVariable(node.callee.object);
+    }
+    return source == null ? undefined : { source, sameObject };
+  }
+
+  /** `for (const c of list)`, `for (const c of list.sort(…))`, `for (const c of await repo.find())`. */
+  private bindLoopElement(target: TSESTree.Node, iterable: TSESTree.Expression): void {
+    if (target.type !== AST_NODE_TYPES.Identifier) return;
+    const variable = this.variableOf(target);
+    if (variable == null) return;
+    const load = this.mayReachWrite(variable) ? this.loadIn(iterable) : undefined;
+    if (load != null) {
+      this.recordLoad(variable, load);
+      return;
+    }
+    const list = skipWrappers(iterable, { awaits: true });
+    const listIdentifier = list.type === AST_NODE_TYPES.Identifier
+      ? list
+      : list.type === AST_NODE_TYPES.CallExpression && list.callee.type === AST_NODE_TYPES.MemberExpression && list.callee.object.type === AST_NODE_TYPES.Identifier && LIST_COPY_METHODS.has(calleeName(list) ?? '')
+        ? list.callee.object
+        : undefined;
+    const source = listIdentifier == null ? undefined : this.trackedVariable(listIdentifier);
+    if (source != null) {
+      const sourceLoad = this.tracked.get(source);
+      if (sourceLoad != null) this.tracked.set(variable, sourceLoad);
+      this.aliasRoot.delete(variable);
+      this.log.record({ type: 'alias', variable, source });
+    } else if (this.tracked.has(variable)) {
+      this.log.record({ type: 'kill', variable });
+    }
+  }
+
+  private trackedVariable(identifier: TSESTree.Identifier): Variable | undefined {
+    if (this.tracked.size === 0) return undefined;
+    const variable = this.variableOf(identifier);
+    return variable != null && this.tracked.has(variable) ? variable : undefined;
+  }
+
+  private recordLoad(variable: Variable, load: LoadSite): void {
+    this.tracked.set(variable, load);
+    this.aliasRoot.delete(variable);
+    this.log.record({ type: 'load', variable, load });
+  }
+
+  /** What a binding of `target` to `init` means for the flow. */
+  private bind(target: TSESTree.Node, init: TSESTree.Expression | null): void {
+    if (target.type === AST_NODE_TYPES.Identifier) {
+      const variable = this.variableOf(target);
+      if (variable == null) return;
+      if (init == null) {
+        if (this.tracked.has(variable)) this.log.record({ type: 'kill', variable });
+        return;
+      }
+      const load = this.mayReachWrite(variable) ? this.loadIn(init) : undefined;
+      if (load != null) {
+        this.recordLoad(variable, load);
+        return;
+      }
+      const alias = this.aliasSourceOf(init);
+      if (alias != null && alias.source !== variable) {
+        const sourceLoad = this.tracked.get(alias.source);
+        if (sourceLoad != null) this.tracked.set(variable, sourceLoad);
+        if (alias.sameObject) this.aliasRoot.set(variable, this.rootOf(alias.source));
+        else this.aliasRoot.delete(variable);
+        this.log.record({ type: 'alias', variable, source: alias.source });
+        return;
+      }
+      // `conv = await repo.save(conv)`: save() hands back the object it was given.
+      const call = skipWrappers(init, { awaits: true });
+      if (call.type === AST_NODE_TYPES.CallExpression && this.mentionsTracked(call) && this.writeOfCall(call)?.targets.some((written) => written.variable === variable)) {
+        return;
+      }
+      if (this.tracked.has(variable)) this.log.record({ type: 'kill', variable });
+      return;
+    }
+    if (init == null) return;
+    if (target.type === AST_NODE_TYPES.ArrayPattern) {
+      const combined = promiseAllElements(init);
+      if (combined != null) {
+        // Each element is awaited through the combinator.
+        this.awaitedCombinatorDepth++;
+        try {
+          target.elements.forEach((element, index) => {
+            const elementInit = combined[index];
+            if (element != null && elementInit != null && elementInit.type !== AST_NODE_TYPES.SpreadElement) this.bind(element, elementInit);
+          });
+        } finally {
+          this.awaitedCombinatorDepth--;
+        }
+        return;
+      }
+      const load = this.loadIn(init);
+      if (load == null) return;
+      // `const [conv] = await repo.find()`, `const [rows, count] = await repo.findAndCount()`.
+      const entityElements = load.loader.shape === 'many' ? target.elements : target.elements.slice(0, 1);
+      for (const element of entityElements) {
+        if (element?.type === AST_NODE_TYPES.Identifier) {
+          const variable = this.variableOf(element);
+          if (variable != null) this.recordLoad(variable, { ...load, id: this.nextLoadId++ });
+        }
+      }
+    } else if (target.type === AST_NODE_TYPES.ObjectPattern) {
+      const load = this.loadIn(init);
+      if (load?.loader.shape !== 'raw-and-entities') return;
+      for (const property of target.properties) {
+        if (property.type === AST_NODE_TYPES.Property && property.key.type === AST_NODE_TYPES.Identifier && property.key.name === 'entities' && property.value.type === AST_NODE_TYPES.Identifier) {
+          const variable = this.variableOf(property.value);
+          if (variable != null) this.recordLoad(variable, { ...load, id: this.nextLoadId++ });
+        }
+      }
+    }
+  }
+
+  /** The tracked variables a write argument carries. */
+  private targetsOf(argument: TSESTree.Node | undefined): WriteTarget[] {
+    if (argument == null || this.tracked.size === 0) return [];
+    const node = argument.type === AST_NODE_TYPES.SpreadElement ? argument.argument : argument;
+    const expression = skipWrappers(node as TSESTree.Expression, { awaits: true });
+    if (expression.type === AST_NODE_TYPES.Identifier) {
+      const variable = this.trackedVariable(expression);
+      return variable == null ? [] : [{ variable, expression, viaSpread: false }];
+    }
+    if (expression.type === AST_NODE_TYPES.ArrayExpression) return expression.elements.flatMap((element) => this.targetsOf(element ?? undefined));
+    if (expression.type === AST_NODE_TYPES.ObjectExpression) {
+      return expression.properties.flatMap((property) =>
+        property.type === AST_NODE_TYPES.SpreadElement ? this.targetsOf(property.argument).map((target) => ({ ...target, viaSpread: true })) : [],
+      );
+    }
+    return [];
+  }
+
+  private mentionsTracked(call: TSESTree.CallExpression): boolean {
+    if (this.tracked.size === 0) return false;
+    const receiver = call.callee.type === AST_NODE_TYPES.MemberExpression ? call.callee.object : undefined;
+    if (receiver?.type === AST_NODE_TYPES.Identifier && this.trackedVariable(receiver) != null) return true;
+    return call.arguments.some((argument) => this.targetsOf(argument).length > 0);
+  }
+
+  private writeOfCall(call: TSESTree.CallExpression): WriteSite | undefined {
+    const tsCall = this.tsNode(call);
+    // Only a diffing write or a project saver carries the entity into a write; any other method
+    // is settled by its name (a presenter or a policy handed the entity is common).
+    const typeorm = classifyIfDiffingWriteName(this.checker, tsCall);
+    if (typeorm != null) {
+      if (typeorm.kind !== 'diffing-write') return undefined;
+      let targets: WriteTarget[];
+      if (typeorm.entityArgumentIndex == null) {
+        const receiver = call.callee.type === AST_NODE_TYPES.MemberExpression ? call.callee.object : undefined;
+        const variable = receiver?.type === AST_NODE_TYPES.Identifier ? this.trackedVariable(receiver) : undefined;
+        targets = variable == null || receiver == null ? [] : [{ variable, expression: receiver, viaSpread: false }];
+      } else {
+        targets = this.targetsOf(call.arguments[typeorm.entityArgumentIndex]);
+      }
+      return targets.length === 0 ? undefined : { call, targets, typeorm, method: `${typeorm.method}()` };
+    }
+    for (const saver of saversOfCall(this.options.classifier, tsCall, 0, saverNames(this.options.services.program))) {
+      const targets = this.targetsOf(call.arguments[saver.parameterIndex]);
+      if (targets.length === 0) continue;
+      const calleeLabel = expressionLabel(tsCall.expression);
+      return {
+        call,
+        targets,
+        method: `${calleeLabel}() (${saver.chain.join(' → ')}())`,
+        ...(windowKindsOf(saver.awaitsBefore, this.options.windowKinds).length > 0
+          ? { innerWindow: { summary: saver.chain[0] == null ? saver.awaitsBefore : prefixChains(saver.awaitsBefore, saver.chain[0]), label: `${calleeLabel}(…)` } }
+          : {}),
+      };
+    }
+    return undefined;
+  }
+
+  private closureWriteOf(call: TSESTree.CallExpression): WriteSite | undefined {
+    if (call.callee.type !== AST_NODE_TYPES.Identifier || this.closureWrites.size === 0) return undefined;
+    const variable = this.variableOf(call.callee);
+    const write = variable == null ? undefined : this.closureWrites.get(variable);
+    // The write happens inside the closure: report at this call, and never rewrite it.
+    return write == null ? undefined : { call, targets: write.targets, method: `${call.callee.name}()` };
+  }
+}
+
+/** `await x`, `(await x) ?? y`, `cond ? await x : y` — the binding waits for its value. */
+function containsAwait(expression: TSESTree.Expression): boolean {
+  switch (expression.type) {
+    case AST_NODE_TYPES.AwaitExpression:
+      return true;
+    case AST_NODE_TYPES.LogicalExpression:
+      return containsAwait(expression.left) || containsAwait(expression.right);
+    case AST_NODE_TYPES.ConditionalExpression:
+      return containsAwait(expression.consequent) || containsAwait(expression.alternate);
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+      return containsAwait(expression.expression);
+    default:
+      return false;
+  }
+}
+
+/** `await Promise.all([a(), b()])` → `[a(), b()]`, so each element binds on its own. */
+function promiseAllElements(init: TSESTree.Expression): TSESTree.ArrayExpression['elements'] | undefined {
+  const call = skipWrappers(init, { awaits: true });
+  if (call.type !== AST_NODE_TYPES.CallExpression || call.callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const { object, property } = call.callee;
+  if (object.type !== AST_NODE_TYPES.Identifier || object.name !== 'Promise' || property.type !== AST_NODE_TYPES.Identifier || property.name !== 'all') return undefined;
+  const list = call.arguments[0];
+  return list?.type === AST_NODE_TYPES.ArrayExpression ? list.elements : undefined;
+}
