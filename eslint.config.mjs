@@ -12,6 +12,28 @@ const eslintPluginSettings = {
   },
 };
 
+/**
+ * The layers of the plugin, kept by the linter: shared AST helpers < the flow framework < the
+ * analyses in src/utils < the rules < the plugin entry; the audit and the CLI sit beside the
+ * rules and reach them only through the plugin object and the report contract
+ * (src/utils/plugin/report-details.ts), never through a rule's module.
+ */
+const layer = (name, files, forbidden, ignores = []) => ({
+  name: `race-guard/layers/${name}`,
+  files,
+  ignores,
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: forbidden.map(([regex, message]) => ({ regex, message })) },
+    ],
+  },
+});
+const NOT_RULES = ['(^|/)rules/', 'Analyses and the audit reach rules only through the plugin object (src/index.ts).'];
+const NOT_AUDIT = ['(^|/)(audit|cli)/', 'Only the CLI imports the audit; nothing below it does.'];
+const NOT_ANALYSES = ['(^|/)utils/(?!ast/)', 'The flow framework knows code paths and AST shapes only, not what the rules analyse.'];
+const NOT_OTHER_RULES = ['^\\./(?!index\\.js$)', 'A rule never imports another rule: share the analysis through src/utils.'];
+
 export default defineConfig(
   globalIgnores(['dist/', 'build/', 'coverage/', 'examples/', 'tests/fixtures/'], 'race-guard/ignores'),
   {
@@ -32,6 +54,11 @@ export default defineConfig(
       },
     },
   },
+  layer('ast-helpers', ['src/utils/ast/**/*.ts'], [NOT_RULES, NOT_AUDIT, ['(^|/)(flow|calls|entity-flow|fixes|locks|plugin|transactions|typeorm)/', 'AST helpers stand alone.']]),
+  layer('flow', ['src/flow/**/*.ts'], [NOT_RULES, NOT_AUDIT, NOT_ANALYSES]),
+  layer('analyses', ['src/utils/**/*.ts'], [NOT_RULES, NOT_AUDIT], ['src/utils/ast/**']),
+  layer('rules', ['src/rules/**/*.ts'], [NOT_AUDIT, NOT_OTHER_RULES], ['src/rules/index.ts']),
+  layer('audit', ['src/audit/**/*.ts'], [NOT_RULES, ['(^|/)cli/', 'The CLI drives the audit, not the other way round.']]),
   {
     name: 'race-guard/rule-sources',
     files: ['src/**/*.ts'],

@@ -2,7 +2,6 @@ import ts from 'typescript';
 
 import { SINGLE_ELEMENT_METHODS } from '../ast/array-methods.js';
 import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
-import { entityMetadataOfType } from './entity-metadata.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { methodNameOfCall, namesReaching } from '../calls/call-name-gates.js';
 import { callMayResolveTo, classifyIfDiffingWriteName, classifyTypeormCall, DIFFING_WRITE_METHODS, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
@@ -293,9 +292,4 @@ export function entityExpressionsOf(argument: ts.Expression | undefined): ts.Exp
     return node.properties.flatMap((property) => (ts.isSpreadAssignment(property) ? [property.expression] : []));
   }
   return [node];
-}
-
-/** Whether a type is (an array of) an `@Entity` class. */
-export function isEntityType(checker: ts.TypeChecker, type: ts.Type): boolean {
-  return entityMetadataOfType(checker, type) != null;
 }

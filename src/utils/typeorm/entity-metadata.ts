@@ -322,8 +322,3 @@ function booleanOption(options: ts.ObjectLiteralExpression | undefined, key: str
 function isFalse(property: ts.ObjectLiteralElementLike): boolean {
   return ts.isPropertyAssignment(property) && property.initializer.kind === ts.SyntaxKind.FalseKeyword;
 }
-
-/** Columns whose value an entity loaded without `select` carries, relations only when loaded. */
-export function isPlainColumn(column: ColumnMetadata): boolean {
-  return column.kind !== 'relation' && column.kind !== 'relation-id';
-}
