@@ -1,8 +1,9 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import ts from 'typescript';
+import type ts from 'typescript';
 
 import { getAwaitClassifier, windowKindsOf, type AwaitKind } from '../utils/calls/await-classification.js';
-import { callLabel, chainText, kindText } from '../utils/calls/call-labels.js';
+import { chainText, kindText } from '../utils/calls/call-labels.js';
+import { cannotBeThenable, isKnownThenable } from '../utils/calls/thenables.js';
 import { CodePathEventLog, mergeListeners, type RecordedCodePath } from '../flow/event-log.js';
 import { handlersReached, type Handler } from '../flow/exceptions.js';
 import { FactTable } from '../flow/facts.js';
@@ -11,10 +12,10 @@ import { solveFlow } from '../flow/solver.js';
 import { skipWrappers } from '../utils/ast/expressions.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
-import { takesPessimisticLock } from '../utils/typeorm/entity-flow-summaries.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
-import { transactionalDecoratorOf, transactionRunnerNames, transactionRunnerOf } from '../utils/transactions/transaction-scopes.js';
-import { classifyTypeormCall } from '../utils/typeorm/typeorm-calls.js';
+import { isTransactionRunnerCall, transactionOfFunction, type FunctionTransaction } from '../utils/transactions/function-transactions.js';
+import { runnerTransactionCall } from '../utils/transactions/query-runner-transactions.js';
+import { rowLockOf, type RowLock } from '../utils/transactions/row-locks.js';
 
 export interface NoNetworkAwaitInTransactionOptions {
   windowKinds?: AwaitKind[];
@@ -25,26 +26,16 @@ export interface NoNetworkAwaitInTransactionOptions {
 type Options = [NoNetworkAwaitInTransactionOptions];
 type MessageIds = 'networkInTransaction' | 'networkUnderRowLock';
 
-/** What opened a transaction: a callback's `transaction()` call, `@Transactional()`, or `startTransaction()`. */
-interface TransactionStart {
+/** A query runner's `startTransaction()`; `id` orders the starts of one function. */
+interface TransactionStart extends FunctionTransaction {
   id: number;
-  /** `` `manager.transaction()` ``, `` `@Transactional()` on `OrderService.capture` ``. */
-  label: string;
-  line: number;
-  /** For `queryRunner.startTransaction()`: the query runner, as written (`this.queryRunner`). */
-  runner?: string;
+  /** The query runner, as written (`this.queryRunner`): its end is matched by it. */
+  runner: string;
 }
 
-/** A read that takes row locks until its transaction ends. */
-interface LockInfo {
+/** A read that takes row locks until its transaction ends; `id` orders the locks of one function. */
+interface LockInfo extends RowLock {
   id: number;
-  label: string;
-  line: number;
-  /**
-   * TypeORM refuses a pessimistic lock outside a transaction, so such a load proves one is open;
-   * raw `SELECT … FOR UPDATE` in autocommit mode only locks for the statement.
-   */
-  impliesTransaction: boolean;
 }
 
 /** An await, a `for await` iterable, or a promise a transaction callback returns (awaited for it). */
@@ -85,48 +76,8 @@ interface Finding {
 
 const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network'];
 
-/** `QueryRunner` methods that open or close its transaction. `release()` hands the connection back. */
-const RUNNER_STARTS = new Set(['startTransaction']);
-const RUNNER_ENDS = new Set(['commitTransaction', 'rollbackTransaction', 'release']);
-
-/** TypeORM reads that run a SELECT, so a lock in their options or query builder is taken by them. */
-const LOCKING_READS = new Set([
-  'findOne', 'findOneOrFail', 'find', 'findAndCount', 'getOne', 'getOneOrFail', 'getMany', 'getManyAndCount',
-  'getRawOne', 'getRawMany', 'getRawAndEntities', 'getCount', 'getExists', 'stream',
-]);
-
-const LOCK_MODE = /pessimistic_[a-z_]+|for_no_key_update|for_key_share/;
-const SQL_LOCK = /\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/i;
-
 const ADVICE =
   'Make the call first, outside the transaction, then write its result in a short transaction with a compare-and-set update (criteria that check the state you read; test `affected`).';
-
-/**
- * Expressions that evaluate to a primitive, a function, an array or an object literal without a
- * `then`: never a promise, whatever the types say.
- */
-function cannotBeThenable(node: TSESTree.Node): boolean {
-  switch (node.type) {
-    case AST_NODE_TYPES.Literal:
-    case AST_NODE_TYPES.TemplateLiteral:
-    case AST_NODE_TYPES.BinaryExpression:
-    case AST_NODE_TYPES.UnaryExpression:
-    case AST_NODE_TYPES.UpdateExpression:
-    case AST_NODE_TYPES.ArrayExpression:
-    case AST_NODE_TYPES.ArrowFunctionExpression:
-    case AST_NODE_TYPES.FunctionExpression:
-      return true;
-    case AST_NODE_TYPES.ObjectExpression:
-      return node.properties.every(
-        (property) =>
-          property.type === AST_NODE_TYPES.Property &&
-          !property.computed &&
-          !(property.key.type === AST_NODE_TYPES.Identifier ? property.key.name === 'then' : property.key.value === 'then'),
-      );
-    default:
-      return false;
-  }
-}
 
 export default createRule<Options, MessageIds>({
   name: 'no-network-await-in-transaction',
@@ -179,7 +130,7 @@ export default createRule<Options, MessageIds>({
       // runs a transaction is a type query; it is only worth asking if something could be reported.
       const reportable = events.some((event) => event.type === 'start' || event.type === 'lock' || (event.type === 'await' && !(event.site.returned && cannotBeThenable(event.site.operand))));
       if (!reportable) return;
-      const functionContext = contextOf(recorded.node);
+      const functionContext = transactionOfFunction(services, sourceCode, recorded.node);
       if (functionContext == null && !events.some((event) => event.type === 'start' || event.type === 'lock')) return;
       const initial: HoldState = functionContext == null ? new Set() : new Set([FUNCTION_TRANSACTION]);
 
@@ -213,44 +164,13 @@ export default createRule<Options, MessageIds>({
       for (const [node, finding] of findings) context.report({ node, messageId: finding.messageId, data: finding.data });
     }
 
-    /**
-     * The transaction a whole function runs in: a callback that a transaction runner runs
-     * (`manager.transaction(cb)`, a wrapper of the project), or a `@Transactional()` method.
-     */
-    function contextOf(fn: TSESTree.Node): TransactionStart | undefined {
-      if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression && fn.type !== AST_NODE_TYPES.FunctionExpression) return undefined;
-      const parent = fn.parent;
-      if (parent.type === AST_NODE_TYPES.CallExpression) {
-        const index = parent.arguments.indexOf(fn);
-        if (index < 0) return undefined;
-        const runner = transactionRunnerOf(checker, tsNode(parent), 0, transactionRunnerNames(services.program));
-        if (runner?.callbackIndexes.has(index) !== true) return undefined;
-        const call = `\`${callLabel(parent.callee)}()\``;
-        const label = runner.chain.length > 1 ? `${call} (${runner.chain.join(' → ')}())` : call;
-        return { id: -1, label, line: parent.loc.start.line };
-      }
-      if (parent.type === AST_NODE_TYPES.MethodDefinition && parent.value === fn && parent.decorators.length > 0) {
-        const method = tsNode(parent);
-        const decorators = ts.canHaveDecorators(method) ? (ts.getDecorators(method) ?? []) : [];
-        const decorator = transactionalDecoratorOf(checker, decorators);
-        if (decorator == null) return undefined;
-        const expression = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
-        return {
-          id: -1,
-          label: `\`@${expression.getText().replace(/\s+/g, '')}()\` on \`${methodName(parent)}\``,
-          line: sourceCode.getLocFromIndex(decorator.getStart()).line,
-        };
-      }
-      return undefined;
-    }
-
-    function inspect(site: AwaitSite, state: HoldState, functionContext: TransactionStart | undefined, findings: Map<TSESTree.Node, Finding>): void {
+    function inspect(site: AwaitSite, state: HoldState, functionContext: FunctionTransaction | undefined, findings: Map<TSESTree.Node, Finding>): void {
       const existing = findings.get(site.node);
       if (existing?.messageId === 'networkUnderRowLock') return;
-      if (site.returned && (!state.has(FUNCTION_TRANSACTION) || !isThenable(site.operand))) return;
+      if (site.returned && (!state.has(FUNCTION_TRANSACTION) || !isKnownThenable(checker, tsNode(site.operand)))) return;
       // `await manager.transaction(cb)` nested in another transaction: cb's own awaits are reported.
       const operand = skipWrappers(site.operand, { awaits: false });
-      if (operand.type === AST_NODE_TYPES.CallExpression && transactionRunnerOf(checker, tsNode(operand), 0, transactionRunnerNames(services.program)) != null) return;
+      if (operand.type === AST_NODE_TYPES.CallExpression && isTransactionRunnerCall(services, operand)) return;
       const summary = classifier.classifyAwaited(tsNode(site.operand) as ts.Expression);
       const kind = windowKindsOf(summary, windowKinds)[0];
       if (kind == null) return;
@@ -268,12 +188,6 @@ export default createRule<Options, MessageIds>({
       const start = state.has(FUNCTION_TRANSACTION) ? functionContext : firstRunnerStart(state);
       if (start == null) return;
       findings.set(site.node, { messageId: 'networkInTransaction', data: { ...common, start: start.label, startLine: String(start.line) } });
-    }
-
-    function isThenable(node: TSESTree.Node): boolean {
-      const type = checker.getTypeAtLocation(tsNode(node));
-      if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
-      return type.getProperty('then') != null;
     }
 
     function endRunner(state: HoldState, runner: string): HoldState {
@@ -302,24 +216,6 @@ export default createRule<Options, MessageIds>({
       let latest: TransactionStart | undefined;
       for (const hold of state) if (hold.kind === 'runner-transaction' && (latest == null || hold.start.id > latest.id)) latest = hold.start;
       return latest;
-    }
-
-    function lockOf(call: TSESTree.CallExpression, method: string): LockInfo | undefined {
-      if (method !== 'query' && !LOCKING_READS.has(method)) return undefined;
-      const tsCall = tsNode(call);
-      // The syntactic test first: most reads take no lock, and then no type query is needed.
-      if (method === 'query') {
-        const sql = call.arguments[0];
-        const text = sql?.type === AST_NODE_TYPES.Literal && typeof sql.value === 'string'
-          ? sql.value
-          : sql?.type === AST_NODE_TYPES.TemplateLiteral ? sql.quasis.map((quasi) => quasi.value.cooked ?? '').join(' ') : undefined;
-        const match = text == null ? null : SQL_LOCK.exec(text);
-        if (match == null || classifyTypeormCall(checker, tsCall) == null) return undefined;
-        return { id: nextId++, label: `\`${callLabel(call)}\` (${match[0].replace(/\s+/g, ' ').toUpperCase()})`, line: call.loc.start.line, impliesTransaction: false };
-      }
-      if (!takesPessimisticLock(tsCall) || classifyTypeormCall(checker, tsCall) == null) return undefined;
-      const mode = LOCK_MODE.exec(tsCall.getText())?.[0] ?? 'pessimistic';
-      return { id: nextId++, label: `\`${callLabel(call)}\` (${mode})`, line: call.loc.start.line, impliesTransaction: true };
     }
 
     function recordAwait(node: TSESTree.Node, operand: TSESTree.Node, returned: boolean): void {
@@ -352,35 +248,17 @@ export default createRule<Options, MessageIds>({
         const callee = node.callee;
         if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return;
         const method = callee.property.name;
-        if (RUNNER_STARTS.has(method) || RUNNER_ENDS.has(method)) {
-          if (classifyTypeormCall(checker, tsNode(node)) == null) return;
-          const runner = sourceCode.getText(callee.object).replace(/\s+/g, '');
-          if (RUNNER_STARTS.has(method)) {
-            const start: TransactionStart = { id: nextId++, label: `\`${callLabel(node)}\``, line: node.loc.start.line, runner };
-            log.record({ type: 'start', start });
-          } else {
-            log.record({ type: 'end', runner });
-          }
-          return;
+        const runnerCall = runnerTransactionCall(services, sourceCode, node, method);
+        if (runnerCall?.effect === 'start') {
+          const { runner, label, line } = runnerCall;
+          log.record({ type: 'start', start: { id: nextId++, label, line, runner } });
+        } else if (runnerCall?.effect === 'end') {
+          log.record({ type: 'end', runner: runnerCall.runner });
+        } else {
+          const lock = rowLockOf(services, node, method);
+          if (lock != null) log.record({ type: 'lock', lock: { ...lock, id: nextId++ } });
         }
-        const lock = lockOf(node, method);
-        if (lock != null) log.record({ type: 'lock', lock });
       },
     });
   },
 });
-
-
-
-
-
-
-
-/** `OrderService.capture` for a class method. */
-function methodName(method: TSESTree.MethodDefinition): string {
-  const key = method.key;
-  const own = !method.computed && key.type === AST_NODE_TYPES.Identifier ? key.name : key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${key.name}` : '…';
-  const className = method.parent.parent.id?.name;
-  return className == null ? own : `${className}.${own}`;
-}
-

@@ -216,3 +216,9 @@ function skipParentheses(node: ts.Expression): ts.Expression {
   while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current)) current = current.expression;
   return current;
 }
+
+/** Whether a condition that checks `columns` guards `written`: it checks the state, the version or a guard column. */
+export function guardsTransition(columns: ReadonlySet<string>, written: WrittenColumn, options: StateColumnOptions): boolean {
+  const guards = guardNames(written.metadata, written.column, options);
+  return [...columns].some((name) => guards.has(name));
+}

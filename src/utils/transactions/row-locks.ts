@@ -1,0 +1,56 @@
+import { AST_NODE_TYPES, type ParserServicesWithTypeInformation, type TSESTree } from '@typescript-eslint/utils';
+
+import { callLabel } from '../calls/call-labels.js';
+import { takesPessimisticLock } from '../typeorm/entity-flow-summaries.js';
+import { classifyTypeormCall } from '../typeorm/typeorm-calls.js';
+
+/** A read that takes row locks until its transaction ends. */
+export interface RowLock {
+  /** The read and its lock mode: `` `repo.findOne(…)` (pessimistic_write) ``, `` `qr.query(…)` (FOR UPDATE) ``. */
+  label: string;
+  line: number;
+  /**
+   * TypeORM refuses a pessimistic lock outside a transaction, so such a load proves one is open;
+   * raw `SELECT … FOR UPDATE` in autocommit mode only locks for the statement.
+   */
+  impliesTransaction: boolean;
+}
+
+/** TypeORM reads that run a SELECT, so a lock in their options or query builder is taken by them. */
+const LOCKING_READS: ReadonlySet<string> = new Set([
+  'findOne', 'findOneOrFail', 'find', 'findAndCount', 'getOne', 'getOneOrFail', 'getMany', 'getManyAndCount',
+  'getRawOne', 'getRawMany', 'getRawAndEntities', 'getCount', 'getExists', 'stream',
+]);
+
+/** TypeORM's lock modes that lock rows (`pessimistic_write`, `for_no_key_update`, …). */
+const LOCK_MODE = /pessimistic_[a-z_]+|for_no_key_update|for_key_share/;
+/** The locking clauses of PostgreSQL and MySQL. */
+const SQL_LOCK = /\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bLOCK\s+IN\s+SHARE\s+MODE\b/i;
+
+/**
+ * The row lock `receiver.method(…)` takes, if any: a TypeORM read with a pessimistic lock (in its
+ * options or through `setLock()` in its query builder chain), or a raw `query()` whose SQL,
+ * written in place, has a locking clause.
+ */
+export function rowLockOf(services: ParserServicesWithTypeInformation, call: TSESTree.CallExpression, method: string): RowLock | undefined {
+  if (method !== 'query' && !LOCKING_READS.has(method)) return undefined;
+  const checker = services.program.getTypeChecker();
+  const tsCall = services.esTreeNodeToTSNodeMap.get(call);
+  // The syntactic test first: most reads take no lock, and then no type query is needed.
+  if (method === 'query') {
+    const text = sqlTextOf(call.arguments[0]);
+    const match = text == null ? null : SQL_LOCK.exec(text);
+    if (match == null || classifyTypeormCall(checker, tsCall) == null) return undefined;
+    return { label: `\`${callLabel(call)}\` (${match[0].replace(/\s+/g, ' ').toUpperCase()})`, line: call.loc.start.line, impliesTransaction: false };
+  }
+  if (!takesPessimisticLock(tsCall) || classifyTypeormCall(checker, tsCall) == null) return undefined;
+  const mode = LOCK_MODE.exec(tsCall.getText())?.[0] ?? 'pessimistic';
+  return { label: `\`${callLabel(call)}\` (${mode})`, line: call.loc.start.line, impliesTransaction: true };
+}
+
+/** The SQL of a string or template literal; a template's placeholders are read as spaces. */
+function sqlTextOf(sql: TSESTree.CallExpressionArgument | undefined): string | undefined {
+  if (sql?.type === AST_NODE_TYPES.Literal && typeof sql.value === 'string') return sql.value;
+  if (sql?.type === AST_NODE_TYPES.TemplateLiteral) return sql.quasis.map((quasi) => quasi.value.cooked ?? '').join(' ');
+  return undefined;
+}

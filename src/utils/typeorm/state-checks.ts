@@ -1,0 +1,142 @@
+import ts from 'typescript';
+
+import { isRowOfEntity, type ColumnMetadata, type EntityMetadata } from './entity-metadata.js';
+import type { WrittenColumn } from './state-columns.js';
+
+/**
+ * What the code believed about a row's state before it wrote a transition: a check it made first
+ * (check-then-act: `if (conversation.status !== OPEN) return;`), or the loaded entity the write
+ * names. Either says which prior state a compare-and-set update should put in its condition.
+ */
+
+/** A test of the state before the write: `if (conv.status !== OPEN) return;`. */
+export interface StateCheck {
+  /** The test (`conv.status !== OPEN`). */
+  node: ts.Expression;
+  /** The state the code expects the row to be in, when the check says it (`OPEN`). */
+  expected?: string;
+}
+
+/**
+ * The first test that reads the state column of a row of the entity before `call`, in the same
+ * function (not in nested functions): `if (x.status …)`, `switch (x.status)`, `x.status === A ? … : …`.
+ */
+export function stateCheckBefore(
+  checker: ts.TypeChecker,
+  call: ts.CallExpression,
+  column: ColumnMetadata,
+  metadata: EntityMetadata,
+): StateCheck | undefined {
+  const body = enclosingFunctionBody(call);
+  if (body == null) return undefined;
+  let found: StateCheck | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found != null || node.pos >= call.pos) return;
+    if (ts.isFunctionLike(node)) return;
+    const test = ts.isIfStatement(node)
+      ? node.expression
+      : ts.isSwitchStatement(node)
+        ? node.expression
+        : ts.isConditionalExpression(node)
+          ? node.condition
+          : undefined;
+    if (test != null) {
+      const read = stateReadIn(checker, test, column, metadata);
+      if (read != null) {
+        found = { node: test, ...expectedState(node, test, read, call) };
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(body);
+  return found;
+}
+
+/**
+ * `update({ id: conversation.id }, …)` with `conversation` a loaded entity: the state it was
+ * loaded in (`conversation.status`) is the state the write expects.
+ */
+export function loadedState(checker: ts.TypeChecker, call: ts.CallExpression, written: WrittenColumn): string | undefined {
+  const [primary, ...others] = written.metadata.primaryColumns;
+  if (primary == null || others.length > 0) return undefined;
+  let holder: ts.Expression | undefined;
+  const visit = (node: ts.Node): void => {
+    if (holder != null) return;
+    if (ts.isPropertyAccessExpression(node) && node.name.text === primary.propertyName && ts.isIdentifier(node.expression)) {
+      if (isRowOfEntity(checker, checker.getTypeAtLocation(node.expression), written.metadata)) {
+        holder = node.expression;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const argument of call.arguments) {
+    if (ts.isObjectLiteralExpression(argument) && argument === written.property.parent) continue;
+    visit(argument);
+  }
+  return holder == null ? undefined : `${holder.getText()}.${written.column.propertyName}`;
+}
+
+/** The first read of the state column (`x.status`) of a row of the entity in a test. */
+function stateReadIn(checker: ts.TypeChecker, test: ts.Node, column: ColumnMetadata, metadata: EntityMetadata): ts.PropertyAccessExpression | undefined {
+  let read: ts.PropertyAccessExpression | undefined;
+  const visit = (node: ts.Node): void => {
+    if (read != null) return;
+    if (ts.isPropertyAccessExpression(node) && node.name.text === column.propertyName) {
+      if (isRowOfEntity(checker, checker.getTypeAtLocation(node.expression), metadata)) {
+        read = node;
+        return;
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(test);
+  return read;
+}
+
+/**
+ * What the code expected the state to be: `x.status === A` (or the `case A:` holding the write),
+ * or `x.status !== A` guarding an early exit.
+ */
+function expectedState(statement: ts.Node, test: ts.Expression, read: ts.PropertyAccessExpression, write: ts.Node): { expected?: string } {
+  if (ts.isSwitchStatement(statement)) {
+    const clause = statement.caseBlock.clauses.find((candidate) => candidate.pos <= write.pos && write.end <= candidate.end);
+    return clause != null && ts.isCaseClause(clause) ? { expected: clause.expression.getText() } : {};
+  }
+  const comparison = read.parent;
+  if (!ts.isBinaryExpression(comparison) || comparison !== unwrapParentheses(test)) return {};
+  const other = comparison.left === read ? comparison.right : comparison.left;
+  const kind = comparison.operatorToken.kind;
+  const writeInside = statement.pos <= write.pos && write.end <= statement.end;
+  if ((kind === ts.SyntaxKind.EqualsEqualsEqualsToken || kind === ts.SyntaxKind.EqualsEqualsToken) && writeInside) {
+    return { expected: other.getText() };
+  }
+  if ((kind === ts.SyntaxKind.ExclamationEqualsEqualsToken || kind === ts.SyntaxKind.ExclamationEqualsToken) && !writeInside && ts.isIfStatement(statement) && exits(statement.thenStatement)) {
+    return { expected: other.getText() };
+  }
+  return {};
+}
+
+function unwrapParentheses(node: ts.Expression): ts.Expression {
+  let current = node;
+  while (ts.isParenthesizedExpression(current)) current = current.expression;
+  return current;
+}
+
+/** A `return` or `throw`, or a block that ends with one: the code after the `if` does not run. */
+function exits(statement: ts.Statement): boolean {
+  if (ts.isReturnStatement(statement) || ts.isThrowStatement(statement)) return true;
+  if (ts.isBlock(statement)) {
+    const last = statement.statements.at(-1);
+    return last != null && exits(last);
+  }
+  return false;
+}
+
+function enclosingFunctionBody(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent as ts.Node | undefined; current != null; current = current.parent) {
+    if (ts.isFunctionLike(current)) return (current as ts.FunctionLikeDeclaration).body;
+  }
+  return undefined;
+}
