@@ -228,7 +228,7 @@ export default createRule<Options, MessageIds>({
           const stale = [...states].filter((fact): fact is StaleFact => fact.kind === 'stale' && (!removes || kindOf(fact.window) !== 'unknown'));
           const chosen = pickStale(stale, (info) => {
             const kind = kindOf(info);
-            return kind == null ? AWAIT_KINDS.length : AWAIT_KINDS.indexOf(kind);
+            return kind == null ? { kind: AWAIT_KINDS.length, chain: 0 } : { kind: AWAIT_KINDS.indexOf(kind), chain: summaryOfAwait(info).get(kind)?.length ?? 0 };
           });
           if (chosen != null) {
             const list = reports.get(write) ?? [];
@@ -242,12 +242,18 @@ export default createRule<Options, MessageIds>({
       return current;
     }
 
-    /** A window: every fresh entity becomes stale since this await. */
+    /**
+     * A window: every entity held becomes stale since this await. One already stale keeps its
+     * earlier windows too, so the report can name the one with the strongest evidence.
+     */
     function markStale(state: FlowState, window: AwaitSite): FlowState {
       const next = new Map<Variable, FactSet<EntityFact>>();
       for (const [variable, states] of state) {
         const updated = new Set<EntityFact>();
-        for (const fact of states) updated.add(fact.kind === 'fresh' ? facts.stale.of(fact.load, window) : fact);
+        for (const fact of states) {
+          if (fact.kind === 'stale') updated.add(fact);
+          updated.add(facts.stale.of(fact.load, window));
+        }
         next.set(variable, updated);
       }
       return next;
@@ -374,14 +380,17 @@ function hasFresh(state: FlowState): boolean {
 
 
 /**
- * Which window to name when several paths lead to the write: the most telling kind (network
- * before unknown), then the earliest await.
+ * Which window to name when several awaits (or several paths) lead to the write: the strongest
+ * evidence of a slow wait (network, then timer, then unknown), then the shortest chain of calls
+ * to it, then the earliest await.
  */
-function pickStale(stale: readonly StaleFact[], kindRank: (window: AwaitSite) => number): StaleFact | undefined {
-  let best: { fact: StaleFact; rank: number } | undefined;
+function pickStale(stale: readonly StaleFact[], evidence: (window: AwaitSite) => { kind: number; chain: number }): StaleFact | undefined {
+  let best: { fact: StaleFact; kind: number; chain: number } | undefined;
   for (const fact of stale) {
-    const rank = kindRank(fact.window);
-    if (best == null || rank < best.rank || (rank === best.rank && fact.window.id < best.fact.window.id)) best = { fact, rank };
+    const { kind, chain } = evidence(fact.window);
+    if (best == null || kind < best.kind || (kind === best.kind && (chain < best.chain || (chain === best.chain && fact.window.id < best.fact.window.id)))) {
+      best = { fact, kind, chain };
+    }
   }
   return best?.fact;
 }

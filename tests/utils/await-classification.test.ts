@@ -41,7 +41,9 @@ describe('AwaitClassifier', () => {
     expect(classify('global-fetch')).toEqual({ network: ['fetch'] });
     expect(classify('timer')).toEqual({ timer: ['delay'] });
     expect(classify('promise-timer')).toEqual({ timer: ['setTimeout'] });
-    expect(classify('local')).toEqual({ local: ['randomBytes'] });
+    // `Promise.resolve(randomBytes(8))`: the argument is a Buffer, computed before the call, so
+    // there is nothing to wait for and no chain to show.
+    expect(classify('local')).toEqual({ local: [] });
   });
 
   it('combinators and callbacks cost what their arguments cost', () => {

@@ -27,7 +27,12 @@ import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
  */
 export type AwaitKind = 'network' | 'unknown' | 'timer' | 'database' | 'local';
 
-export const AWAIT_KINDS: readonly AwaitKind[] = ['network', 'unknown', 'timer', 'database', 'local'];
+/**
+ * The kinds from the strongest evidence of a slow wait to the weakest: a known remote call, a
+ * sleep (certainly time passing, if not I/O), a call nobody could place, then database and local
+ * work. A summary with several kinds is named by the first.
+ */
+export const AWAIT_KINDS: readonly AwaitKind[] = ['network', 'timer', 'unknown', 'database', 'local'];
 
 /** Each kind an expression may wait for, with the chain of calls that shows why. */
 export type AwaitSummary = ReadonlyMap<AwaitKind, readonly string[]>;
@@ -43,6 +48,7 @@ export interface ClassificationOptions {
 const MAX_DEPTH = 12;
 
 const EMPTY: AwaitSummary = new Map();
+const LOCAL: AwaitSummary = new Map([['local', []]]);
 
 interface ProgramClassifiers {
   byOptions: Map<string, AwaitClassifier>;
@@ -154,6 +160,8 @@ export class AwaitClassifier {
     const node = skipOuterExpressions(expression);
     if (visited.has(node)) return EMPTY;
     visited.add(node);
+    // `await import('./heavy.js')`: loading a module of the program is local work, not I/O.
+    if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword) return LOCAL;
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) return this.classifyCall(node, visited);
     if (ts.isAwaitExpression(node)) return this.classifyExpression(node.expression, visited);
     if (ts.isConditionalExpression(node)) {
@@ -171,8 +179,9 @@ export class AwaitClassifier {
     if (ts.isIdentifier(node)) return this.classifyIdentifier(node, visited);
     if (ts.isFunctionLike(node)) return this.summarizeInline(node);
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
-      // `await this.pending` or `await job.finished`: a promise made elsewhere.
-      return this.isThenable(node) ? new Map([['unknown', [expressionLabel(node)]]]) : EMPTY;
+      // `await this.pending` or `await job.finished`: a promise made elsewhere. A value typed
+      // `any` (`ctx.user`, an enum member of an unresolved import) is no evidence of a wait.
+      return this.isDeclaredThenable(node) ? new Map([['unknown', [expressionLabel(node)]]]) : EMPTY;
     }
     return EMPTY;
   }
@@ -188,12 +197,13 @@ export class AwaitClassifier {
       }
     }
     if (declaration != null && ts.isParameter(declaration)) return EMPTY;
-    return this.isThenable(identifier) ? new Map([['unknown', [identifier.text]]]) : EMPTY;
+    return this.isDeclaredThenable(identifier) ? new Map([['unknown', [identifier.text]]]) : EMPTY;
   }
 
-  private isThenable(node: ts.Node): boolean {
+  /** A value whose type says it is a promise (or another thenable); `any` and `unknown` say nothing. */
+  private isDeclaredThenable(node: ts.Node): boolean {
     const type = this.checker.getTypeAtLocation(node);
-    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return true;
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return false;
     return type.getProperty('then') != null;
   }
 
@@ -208,6 +218,8 @@ export class AwaitClassifier {
     const declaration = interchangeable ?? signature?.declaration;
     if (declaration == null || ts.isJSDocSignature(declaration)) {
       if (this.isCallToParameter(call)) return this.classifyArguments(call, visited);
+      // `Promise.all(rows.map(async (row) => …))` over an `any` list: the callback is the work.
+      if (isArrayIterationWithCallback(call)) return this.classifyArguments(call, visited);
       // `new Dto()` with an implicit constructor: nothing to wait for.
       if (ts.isNewExpression(call) && signature != null && !(this.checker.getTypeAtLocation(call).flags & ts.TypeFlags.Any)) {
         return this.classifyArguments(call, visited);
@@ -343,6 +355,11 @@ export class AwaitClassifier {
     return summary;
   }
 
+  /**
+   * What a call's arguments may make it wait for: callbacks it may call, and promises it may
+   * await. An argument that is not a promise (`save(toEntity(dto))`, `send(payload as any)`) was
+   * computed before the call and gives it nothing to wait for.
+   */
   private classifyArguments(call: ts.CallExpression | ts.NewExpression, visited: Set<ts.Node>): AwaitSummary {
     let summary: AwaitSummary = EMPTY;
     for (const argument of call.arguments ?? []) {
@@ -351,7 +368,8 @@ export class AwaitClassifier {
         // A parameter holds nothing this function started (`classifyIdentifier` finds nothing in
         // it): known from its symbol, without asking for its type.
         if (ts.isIdentifier(inner) && this.isParameter(inner)) continue;
-        if (ts.isIdentifier(inner) && !this.isThenable(inner) && !this.isFunctionConst(inner)) continue;
+        if (ts.isIdentifier(inner) && !this.isDeclaredThenable(inner) && !this.isFunctionConst(inner)) continue;
+        if ((ts.isCallExpression(inner) || ts.isNewExpression(inner)) && !this.isDeclaredThenable(inner)) continue;
         summary = union(summary, ts.isIdentifier(inner) && this.isFunctionConst(inner)
           ? this.summarizeConstFunction(inner)
           : this.classifyExpression(inner, visited));
@@ -432,6 +450,16 @@ function displayLabel(label: string, packageName: string): string {
 }
 
 const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+
+/** Array methods that call their callback for each element. */
+const ARRAY_ITERATION_METHODS: ReadonlySet<string> = new Set(['map', 'flatMap', 'forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex']);
+
+/** `list.map(async (x) => …)`: an array iteration handed a callback written in place. */
+function isArrayIterationWithCallback(call: ts.CallExpression | ts.NewExpression): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  return ts.isCallExpression(call) && ts.isPropertyAccessExpression(callee) && ARRAY_ITERATION_METHODS.has(callee.name.text)
+    && call.arguments.some((argument) => ts.isFunctionLike(skipOuterExpressions(argument)));
+}
 
 function isPromiseConstructor(callee: ts.Expression): boolean {
   return ts.isIdentifier(callee) && callee.text === 'Promise';

@@ -5,7 +5,7 @@ import type ts from 'typescript';
 import { CodePathEventLog, type RecordedCodePath } from '../../flow/event-log.js';
 import { handlersReached, type Handler } from '../../flow/exceptions.js';
 import { ELEMENT_HOLDING_METHODS, LIST_COPY_METHODS } from '../ast/array-methods.js';
-import { calleeName, skipWrappers } from '../ast/expressions.js';
+import { calleeName, isInside, skipWrappers } from '../ast/expressions.js';
 import { expressionLabel, prefixChains, windowKindsOf, type AwaitClassifier, type AwaitKind } from '../calls/await-classification.js';
 import { loaderNames, loadOfCall, saverNames, saversOfCall } from '../typeorm/entity-flow-summaries.js';
 import { loadedColumnsSpecOf } from '../typeorm/loaded-columns.js';
@@ -95,12 +95,8 @@ export class EntityFlowRecorder {
         }
         const init = node.init;
         if (init != null && (init.type === AST_NODE_TYPES.ArrowFunctionExpression || init.type === AST_NODE_TYPES.FunctionExpression) && node.id.type === AST_NODE_TYPES.Identifier) {
-          const writes = this.functionWrites.get(init);
           const variable = this.variableOf(node.id);
-          const first = writes?.[0];
-          if (variable != null && writes != null && first != null) {
-            this.closureWrites.set(variable, { ...first, targets: writes.flatMap((write) => write.targets) });
-          }
+          if (variable != null) this.registerClosure(variable, init);
           return;
         }
         this.bind(node.id, init);
@@ -164,10 +160,7 @@ export class EntityFlowRecorder {
     // ESLint ends a code path after the node's `:exit` handlers: register a named closure here.
     if (functionNode.type === AST_NODE_TYPES.FunctionDeclaration && functionNode.id != null) {
       const variable = this.variableOf(functionNode.id);
-      const [first] = writes;
-      if (variable != null && first != null) {
-        this.closureWrites.set(variable, { ...first.write, targets: writes.flatMap((event) => event.write.targets) });
-      }
+      if (variable != null) this.registerClosure(variable, functionNode);
     }
     this.deferred.push(recorded);
     if (functionNode.type === AST_NODE_TYPES.Program) {
@@ -199,6 +192,18 @@ export class EntityFlowRecorder {
         }
       }
     }
+  }
+
+  /**
+   * A named function that writes entities it captures (`const persist = async () => save(conv)`):
+   * a call of it is a write of those. An entity the function loads itself is loaded afresh on
+   * every call, after whatever the caller awaited, so it is no write of the caller's.
+   */
+  private registerClosure(variable: Variable, fn: TSESTree.Node): void {
+    const writes = this.functionWrites.get(fn) ?? [];
+    const targets = writes.flatMap((write) => write.targets).filter((target) => !isInside(target.variable.scope.block, fn));
+    const [first] = writes;
+    if (first != null && targets.length > 0) this.closureWrites.set(variable, { ...first, targets });
   }
 
   private mayReachWrite(variable: Variable): boolean {
