@@ -14,6 +14,7 @@ import {
   PASSTHROUGH_MODULES,
 } from './module-lists.js';
 import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
+import { onlyBeforeThrow, onlyBetweenRetries } from './normal-paths.js';
 
 /**
  * What an awaited expression waits for.
@@ -140,12 +141,24 @@ export class AwaitClassifier {
       merge(result, this.classifyExpression(body, new Set()));
       return result;
     }
+    /** Only the awaits on the way to a normal return; a sleep between retries is no wait of a typical call. */
+    const awaited = (node: ts.Node, expression: ts.Expression): void => {
+      if (onlyBeforeThrow(node, body)) return;
+      const summary = this.classifyExpression(expression, new Set());
+      if (summary.has('timer') && onlyBetweenRetries(node, body)) {
+        const withoutTimer = new Map(summary);
+        withoutTimer.delete('timer');
+        merge(result, withoutTimer);
+        return;
+      }
+      merge(result, summary);
+    };
     const visit = (node: ts.Node): void => {
       if (ts.isFunctionLike(node)) return;
       if (ts.isAwaitExpression(node)) {
-        merge(result, this.classifyExpression(node.expression, new Set()));
+        awaited(node, node.expression);
       } else if (ts.isForOfStatement(node) && node.awaitModifier != null) {
-        merge(result, this.classifyExpression(node.expression, new Set()));
+        awaited(node, node.expression);
       } else if (ts.isReturnStatement(node) && node.expression != null) {
         merge(result, this.classifyExpression(node.expression, new Set()));
       }
