@@ -10,7 +10,7 @@ function entries(summary: ReadonlyMap<string, readonly string[]>): Record<string
 describe('AwaitClassifier', () => {
   const program = fixtureProgram();
   const file = fixtureFile(program, 'analysis/awaits.ts');
-  const classifier = new AwaitClassifier(program.getTypeChecker(), {});
+  const classifier = new AwaitClassifier(program, {});
   const classify = (marker: string) => entries(classifier.classifyAwaited(markedExpression(file, marker)));
 
   it('follows an app client two files away to openai, keeping the chain', () => {
@@ -61,7 +61,7 @@ describe('AwaitClassifier', () => {
   });
 
   it('summarises each function once per program and option set', () => {
-    const fresh = new AwaitClassifier(program.getTypeChecker(), {});
+    const fresh = new AwaitClassifier(program, {});
     const expression = markedExpression(file, 'two-files-away');
     fresh.classifyAwaited(expression);
     const afterFirst = fresh.stats.functionSummaries;
@@ -75,9 +75,9 @@ describe('AwaitClassifier', () => {
   });
 
   it('user-listed modules extend the network and local lists', () => {
-    const custom = new AwaitClassifier(program.getTypeChecker(), { localModules: ['node:crypto', 'axios'] });
+    const custom = new AwaitClassifier(program, { localModules: ['node:crypto', 'axios'] });
     expect(entries(custom.classifyAwaited(markedExpression(file, 'callback')))).toEqual({ network: ['axios.get'] });
-    const asNetwork = new AwaitClassifier(program.getTypeChecker(), { networkModules: ['typeorm'] });
+    const asNetwork = new AwaitClassifier(program, { networkModules: ['typeorm'] });
     expect(entries(asNetwork.classifyAwaited(markedExpression(file, 'typeorm')))).toEqual({
       network: ['repo.count (typeorm)'],
     });
@@ -86,7 +86,7 @@ describe('AwaitClassifier', () => {
   it('works with strictNullChecks off', () => {
     const loose = fixtureProgram('loose');
     const looseFile = fixtureFile(loose, "loose/analysis.ts");
-    const looseClassifier = new AwaitClassifier(loose.getTypeChecker(), {});
+    const looseClassifier = new AwaitClassifier(loose, {});
     expect(entries(looseClassifier.classifyAwaited(markedExpression(looseFile, 'loose-two-files-away')))).toEqual({
       network: ['Assistant.reply', 'LlmClient.complete', 'openai.chat.completions.create'],
     });

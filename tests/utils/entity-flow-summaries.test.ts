@@ -7,7 +7,7 @@ import { fixtureFile, fixtureProgram, markedCall } from './fixture-program.js';
 describe('entity-flow summaries', () => {
   const program = fixtureProgram();
   const file = fixtureFile(program, 'analysis/flows.ts');
-  const classifier = new AwaitClassifier(program.getTypeChecker(), {});
+  const classifier = new AwaitClassifier(program, {});
   const loader = (marker: string) => loadOfCall(classifier, markedCall(file, marker));
   const savers = (marker: string) =>
     saversOfCall(classifier, markedCall(file, marker)).map((saver) => ({

@@ -14,6 +14,7 @@ import {
   PASSTHROUGH_MODULES,
 } from './module-lists.js';
 import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
+import { implementationsOf } from './implementations.js';
 import { onlyBeforeThrow, onlyBetweenRetries } from './normal-paths.js';
 
 /**
@@ -67,7 +68,7 @@ export function getAwaitClassifier(program: ts.Program, options: ClassificationO
   const key = JSON.stringify([options.networkModules ?? [], options.localModules ?? []]);
   let classifier = perProgram.byOptions.get(key);
   if (classifier == null) {
-    classifier = new AwaitClassifier(program.getTypeChecker(), options);
+    classifier = new AwaitClassifier(program, options);
     perProgram.byOptions.set(key, classifier);
   }
   return classifier;
@@ -84,10 +85,13 @@ export class AwaitClassifier {
   private depth = 0;
   private cycleHit = false;
 
+  readonly checker: ts.TypeChecker;
+
   constructor(
-    readonly checker: ts.TypeChecker,
+    readonly program: ts.Program,
     options: ClassificationOptions,
   ) {
+    this.checker = program.getTypeChecker();
     this.networkModules = [...NETWORK_MODULES, ...(options.networkModules ?? []).map(normalizeModuleName)];
     this.localModules = [...LOCAL_MODULES, ...(options.localModules ?? []).map(normalizeModuleName)];
   }
@@ -260,8 +264,15 @@ export class AwaitClassifier {
     const implementation = this.implementationOf(declaration);
     if (implementation == null) {
       if (ts.isParameter(declaration.parent) || this.isCallToParameter(call)) return fromArguments;
-      // An interface or abstract method, a function-typed property: the implementation is chosen
-      // at run time.
+      // An interface or abstract method: the implementation is chosen at run time, among the
+      // program's classes that implement it (all of them, as far as what they wait for goes).
+      const implementations = implementationsOf(this.program, declaration);
+      if (implementations.length > 0) {
+        let summary = EMPTY;
+        for (const candidate of implementations) summary = union(summary, prefixChains(this.summarizeFunction(candidate), declarationDisplayName(candidate)));
+        return union(prefixChains(summary, name), fromArguments);
+      }
+      // None in the program, or a function-typed property: nobody can say.
       return union(new Map([['unknown', [name]]]), fromArguments);
     }
     const summary = this.summarizeFunction(implementation);

@@ -2,6 +2,7 @@ import ts from 'typescript';
 
 import { SINGLE_ELEMENT_METHODS } from '../ast/array-methods.js';
 import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
+import { implementationsOf } from '../calls/implementations.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { methodNameOfCall, namesReaching } from '../calls/call-name-gates.js';
 import { callMayResolveTo, classifyIfDiffingWriteName, classifyTypeormCall, DIFFING_WRITE_METHODS, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
@@ -95,7 +96,14 @@ function loaderSummary(classifier: AwaitClassifier, declaration: ts.Declaration,
 
 function computeLoaderSummary(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number): LoaderSummary | undefined {
   const body = (declaration as ts.FunctionLikeDeclaration).body;
-  if (body == null) return undefined;
+  if (body == null) {
+    // `users.findByUuid(id)` on a repository interface: what its implementations return.
+    for (const implementation of implementationsOf(classifier.program, declaration)) {
+      const summary = loaderSummary(classifier, implementation, depth + 1);
+      if (summary != null) return { shape: summary.shape, chain: [declarationDisplayName(implementation), ...summary.chain] };
+    }
+    return undefined;
+  }
   const returned: ts.Expression[] = [];
   if (ts.isBlock(body)) {
     const visit = (node: ts.Node): void => {
@@ -207,7 +215,7 @@ export function saversOfCall(
 function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number, names: ReadonlySet<string> | undefined): readonly SaverSummary[] {
   if (!ts.isFunctionLike(declaration)) return [];
   const body = (declaration as ts.FunctionLikeDeclaration).body;
-  if (body == null) return [];
+  if (body == null) return saversOfImplementations(classifier, declaration, depth, names);
   const parameterSymbols = declaration.parameters.map((parameter) =>
     ts.isIdentifier(parameter.name) ? classifier.checker.getSymbolAtLocation(parameter.name) : undefined,
   );
@@ -261,6 +269,29 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     }
   };
   ts.forEachChild(body, visit);
+  return result;
+}
+
+/**
+ * `users.save(user)` on a repository interface: a parameter one of its implementations writes is
+ * written by the call, with that implementation in the chain.
+ */
+function saversOfImplementations(classifier: AwaitClassifier, declaration: ts.SignatureDeclaration, depth: number, names: ReadonlySet<string> | undefined): readonly SaverSummary[] {
+  const name = declarationDisplayName(declaration);
+  const result: SaverSummary[] = [];
+  for (const implementation of implementationsOf(classifier.program, declaration)) {
+    if (depth > MAX_DEPTH) break;
+    const { savers } = cachesOf(classifier);
+    let summaries = savers.get(implementation);
+    if (summaries == null) {
+      savers.set(implementation, []);
+      summaries = computeSavers(classifier, implementation, depth + 1, names);
+      savers.set(implementation, summaries);
+    }
+    for (const saver of summaries) {
+      if (!result.some((known) => known.parameterIndex === saver.parameterIndex)) result.push({ ...saver, chain: [name, ...saver.chain] });
+    }
+  }
   return result;
 }
 

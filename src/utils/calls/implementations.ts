@@ -1,0 +1,83 @@
+import ts from 'typescript';
+
+/**
+ * The bodies a call of an interface or abstract method can run, when the program defines them.
+ * NestJS services, repositories and strategies are injected as an interface or an abstract class;
+ * the class that implements it is in the program, and what it does is what the call does.
+ */
+export function implementationsOf(program: ts.Program, declaration: ts.Declaration): ts.FunctionLikeDeclaration[] {
+  if (!(ts.isMethodSignature(declaration) || ts.isMethodDeclaration(declaration))) return [];
+  const owner = declaration.parent;
+  if (!(ts.isInterfaceDeclaration(owner) || ts.isClassDeclaration(owner)) || owner.name == null) return [];
+  const name = memberName(declaration.name);
+  if (name == null) return [];
+  const checker = program.getTypeChecker();
+  const ownerSymbol = checker.getSymbolAtLocation(owner.name);
+  if (ownerSymbol == null) return [];
+  const index = subtypeIndexOf(program);
+  const found: ts.FunctionLikeDeclaration[] = [];
+  const seen = new Set<ts.Symbol>([ownerSymbol]);
+  const queue = [ownerSymbol];
+  for (let symbol = queue.pop(); symbol != null; symbol = queue.pop()) {
+    for (const subtype of index.get(symbol) ?? []) {
+      const body = ownImplementation(subtype, name);
+      if (body != null) found.push(body);
+      const subtypeSymbol = subtype.name == null ? undefined : checker.getSymbolAtLocation(subtype.name);
+      if (subtypeSymbol != null && !seen.has(subtypeSymbol)) {
+        seen.add(subtypeSymbol);
+        queue.push(subtypeSymbol);
+      }
+    }
+  }
+  return found;
+}
+
+/** For each interface or class of the program, the classes that implement or extend it directly. */
+type SubtypeIndex = ReadonlyMap<ts.Symbol, readonly ts.ClassDeclaration[]>;
+
+const indexes = new WeakMap<ts.Program, SubtypeIndex>();
+
+function subtypeIndexOf(program: ts.Program): SubtypeIndex {
+  const cached = indexes.get(program);
+  if (cached != null) return cached;
+  const checker = program.getTypeChecker();
+  const index = new Map<ts.Symbol, ts.ClassDeclaration[]>();
+  const visit = (statements: readonly ts.Statement[]): void => {
+    for (const statement of statements) {
+      if (ts.isModuleDeclaration(statement) && statement.body != null && ts.isModuleBlock(statement.body)) visit(statement.body.statements);
+      if (!ts.isClassDeclaration(statement)) continue;
+      for (const clause of statement.heritageClauses ?? []) {
+        for (const type of clause.types) {
+          let symbol = checker.getSymbolAtLocation(type.expression);
+          if (symbol != null && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+          if (symbol == null) continue;
+          const list = index.get(symbol) ?? [];
+          list.push(statement);
+          index.set(symbol, list);
+        }
+      }
+    }
+  };
+  for (const file of program.getSourceFiles()) {
+    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/')) continue;
+    visit(file.statements);
+  }
+  indexes.set(program, index);
+  return index;
+}
+
+/** The class's own method of that name with a body, or an arrow function held in a property of it. */
+function ownImplementation(declaration: ts.ClassDeclaration, name: string): ts.FunctionLikeDeclaration | undefined {
+  for (const member of declaration.members) {
+    if (memberName(member.name) !== name) continue;
+    if (ts.isMethodDeclaration(member) && member.body != null) return member;
+    if (ts.isPropertyDeclaration(member) && member.initializer != null && (ts.isArrowFunction(member.initializer) || ts.isFunctionExpression(member.initializer))) return member.initializer;
+  }
+  return undefined;
+}
+
+function memberName(name: ts.PropertyName | undefined): string | undefined {
+  if (name == null) return undefined;
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+  return undefined;
+}
