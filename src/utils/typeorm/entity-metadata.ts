@@ -40,6 +40,8 @@ export interface ColumnMetadata {
   relationKind?: RelationKind;
   eager: boolean;
   cascade: boolean;
+  /** `@Column({ select: false })` (a password hash, say): not loaded unless a query asks for it. */
+  hiddenByDefault: boolean;
   /** Typed by an enum or a union of string literals: a state machine's column. */
   isStateLike: boolean;
   declaration: ts.PropertyDeclaration;
@@ -232,6 +234,7 @@ function columnOfProperty(checker: ts.TypeChecker, property: ts.PropertyDeclarat
     ...(relationKind == null ? {} : { relationKind }),
     eager: booleanOption(options, 'eager'),
     cascade: options?.properties.some((p) => propertyKey(p) === 'cascade' && !isFalse(p)) ?? false,
+    hiddenByDefault: options?.properties.some((p) => propertyKey(p) === 'select' && isFalse(p)) ?? false,
     isStateLike: relationKind == null && isStateLikeColumn(checker, property, options),
     declaration: property,
   };
