@@ -7,7 +7,7 @@ import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/l
 import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
 import { callLabel } from '../utils/calls/call-labels.js';
-import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite } from '../utils/entity-flow/entity-events.js';
+import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildUpdateRewrite } from '../utils/fixes/update-rewrite.js';
@@ -160,7 +160,7 @@ export default createRule<Options, MessageIds>({
       }
       if (initial.size === 0 && !events.some((event) => event.type === 'load')) return;
 
-      const reports = new Map<WriteSite, { variable: Variable; stale: StaleFact }[]>();
+      const reports = new Map<WriteSite, { target: WriteTarget; stale: StaleFact }[]>();
       solveFlow<EntityEvent, FlowState>(recorded, {
         lattice: factMapLattice(),
         initial,
@@ -200,12 +200,12 @@ export default createRule<Options, MessageIds>({
         },
       });
       for (const [write, found] of reports) {
-        for (const entry of found) report(write, entry.variable, entry.stale);
+        for (const entry of found) report(write, entry.target, entry.stale);
       }
     }
 
     /** A write (with the window its callee opens first): reports stale targets, then they are fresh again. */
-    function applyWrite(state: FlowState, write: WriteSite, reports: Map<WriteSite, { variable: Variable; stale: StaleFact }[]> | undefined): FlowState {
+    function applyWrite(state: FlowState, write: WriteSite, reports: Map<WriteSite, { target: WriteTarget; stale: StaleFact }[]> | undefined): FlowState {
       let current = state;
       const inner = write.innerWindow;
       if (inner != null && hasFresh(current)) {
@@ -232,12 +232,13 @@ export default createRule<Options, MessageIds>({
           });
           if (chosen != null) {
             const list = reports.get(write) ?? [];
-            if (!list.some((entry) => entry.variable === target.variable)) list.push({ variable: target.variable, stale: chosen });
+            if (!list.some((entry) => entry.target.variable === target.variable && entry.target.relation === target.relation)) list.push({ target, stale: chosen });
             reports.set(write, list);
           }
         }
-        // After the write the row holds what the object holds: fresh again, under every name.
-        current = freshenAliases(current, target.variable);
+        // After the write the row holds what the object holds: fresh again, under every name. (A
+        // saved relation says nothing about its owner's row.)
+        if (target.relation == null) current = freshenAliases(current, target.variable);
       }
       return current;
     }
@@ -275,39 +276,45 @@ export default createRule<Options, MessageIds>({
       return next;
     }
 
-    function report(write: WriteSite, variable: Variable, stale: StaleFact): void {
+    function report(write: WriteSite, target: WriteTarget, stale: StaleFact): void {
       const { load, window: awaitInfo } = stale;
-      const target = write.targets.find((candidate) => candidate.variable === variable);
-      if (target == null) return;
+      const { variable } = target;
+      const name = target.relation == null ? variable.name : `${variable.name}.${target.relation}`;
       const summary = summaryOfAwait(awaitInfo);
       const kind = windowKindsOf(summary, windowKinds)[0] ?? 'unknown';
       const chain = summary.get(kind) ?? [];
       const metadata = entityMetadataOfType(checker, checker.getTypeAtLocation(tsNode(target.expression)));
       const fieldInfo = writtenFields(recorder.aliasesOf(variable), load, write, target);
       const written = new Set(fieldInfo.fields);
-      const atRiskColumns = metadata == null ? undefined : columnsAtRisk(metadata, load.columns, written);
+      const atRiskColumns = metadata == null ? undefined : columnsAtRisk(metadata, target.relation == null ? load.columns : { relations: new Set() }, written);
       const atRisk = atRiskColumns?.map((column) => column.propertyName);
       const isRemove = write.typeorm != null && write.typeorm.method !== 'save';
+      const { derived } = fieldInfo;
+      // Only the fields this code sets are written, none from its stale value: the save does
+      // what an update() of them would, and reverts nothing.
+      if (!isRemove && atRisk?.length === 0 && derived.length === 0) return;
       const data = {
-        name: variable.name,
+        name,
         loader: loaderText(load),
         loadLine: String(load.line),
         method: write.method,
         awaited: awaitedText(awaitInfo),
         awaitLine: String(awaitInfo.node.loc.start.line),
         reason: reasonText(kind, chain),
-        atRisk: atRisk == null ? 'every loaded column' : atRisk.length === 0 ? 'no other loaded column' : listText(atRisk),
+        atRisk: atRisk == null ? 'every loaded column' : listText([...atRisk, ...derived.map((field) => `${field} (set from its stale value)`)]),
         advice: write.typeorm == null && fieldInfo.fields.length === 0
           ? 'Make that function write only the fields it changes with update(), or re-load the entity after the await.'
           : adviceText(fieldInfo),
       };
-      const rewrite = !isRemove && fieldInfo.exact && !target.viaSpread && write.targets.length === 1 && write.typeorm != null && metadata != null
+      // A field set from its stale value would be written back stale plus the change: no rewrite
+      // to update() can promise it keeps a concurrent change.
+      const rewrite = !isRemove && fieldInfo.exact && derived.length === 0 && !target.viaSpread && target.relation == null && write.targets.length === 1 && write.typeorm != null && metadata != null
         ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)
         : undefined;
       const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, target.expression);
       recordReportDetails(context, write.call, isRemove ? 'staleRemove' : 'staleSave', () => ({
         rule: 'no-stale-save',
-        variable: variable.name,
+        variable: name,
         ...(metadata == null ? {} : { entity: entityRefOf(metadata) }),
         load: { label: loaderText(load), line: load.line },
         window: { label: awaitedText(awaitInfo), line: awaitInfo.node.loc.start.line, kind, chain: [...chain] },
@@ -425,7 +432,10 @@ function listText(names: readonly string[]): string {
   return `${names.slice(0, MAX_LISTED_COLUMNS).join(', ')} and ${String(names.length - MAX_LISTED_COLUMNS)} more`;
 }
 
-function adviceText(fieldInfo: { fields: readonly string[]; exact: boolean }): string {
+function adviceText(fieldInfo: WrittenFields): string {
+  if (fieldInfo.derived.length > 0) {
+    return `Change ${listText(fieldInfo.derived)} in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.`;
+  }
   if (fieldInfo.fields.length === 0) {
     return 'Re-load it after the await, or write only the fields this code changes with update().';
   }

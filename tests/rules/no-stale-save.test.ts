@@ -635,18 +635,18 @@ export async function summarize(repo: Repository<Ticket>, llm: LlmClient, id: nu
     {
       name: 'a composite primary key goes whole into the criteria',
       code: `${imports}
-export async function addSeat(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+export async function renameRole(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
   const membership = await repo.findOneByOrFail({ workspaceId, userId });
   await payments.capture('seat');
-  membership.seats += 1;
+  membership.role = 'billing';
   await repo.save(membership);
 }`,
       output: `${imports}
-export async function addSeat(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+export async function renameRole(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
   const membership = await repo.findOneByOrFail({ workspaceId, userId });
   await payments.capture('seat');
-  membership.seats += 1;
-  await repo.update({ workspaceId: membership.workspaceId, userId: membership.userId }, { seats: membership.seats });
+  membership.role = 'billing';
+  await repo.update({ workspaceId: membership.workspaceId, userId: membership.userId }, { role: membership.role });
 }`,
       errors: [
         {
@@ -659,8 +659,39 @@ export async function addSeat(repo: Repository<Membership>, payments: PaymentCli
             awaited: 'payments.capture(…)',
             awaitLine: String(L + 5 - 1),
             reason: 'a network call via PaymentClient.capture → axios.post',
-            atRisk: 'role',
-            advice: 'Update only seats with update().',
+            atRisk: 'seats',
+            advice: 'Update only role with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 30,
+        },
+      ],
+    },
+    {
+      name: 'a field set from its stale value is at risk itself, and no update() of it is offered',
+      code: `${imports}
+export async function addSeat(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats += 1;
+  await repo.save(membership);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'membership',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 5 - 1),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'role, seats (set from its stale value)',
+            advice: 'Change seats in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.',
           },
           line: L + 6,
           column: 9,

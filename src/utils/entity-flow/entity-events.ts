@@ -36,6 +36,8 @@ export interface WriteTarget {
   expression: TSESTree.Expression;
   /** Spread into an object literal: `save({ ...conv, snippet })`. */
   viaSpread: boolean;
+  /** A relation loaded with the variable's entity (`save(order.customer)`): as old as its owner. */
+  relation?: string;
 }
 
 /** A call that writes a loaded entity back: a diffing write, a project saver, or a closure that does. */

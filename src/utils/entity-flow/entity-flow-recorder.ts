@@ -8,6 +8,7 @@ import { ELEMENT_HOLDING_METHODS, LIST_COPY_METHODS } from '../ast/array-methods
 import { calleeName, isInside, skipWrappers } from '../ast/expressions.js';
 import { expressionLabel, prefixChains, windowKindsOf, type AwaitClassifier, type AwaitKind } from '../calls/await-classification.js';
 import { loaderNames, loadOfCall, saverNames, saversOfCall } from '../typeorm/entity-flow-summaries.js';
+import { entityMetadataOfType, type EntityMetadata } from '../typeorm/entity-metadata.js';
 import { loadedColumnsSpecOf } from '../typeorm/loaded-columns.js';
 import { classifyIfDiffingWriteName, classifyTypeormCall } from '../typeorm/typeorm-calls.js';
 import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
@@ -38,6 +39,8 @@ export class EntityFlowRecorder {
   /** Variables that held a loaded entity at some point, with their latest load. */
   private readonly tracked = new Map<Variable, LoadSite>();
   private readonly reachesWrite = new Map<Variable, boolean>();
+  /** The entity class of a tracked variable, for its relations (null: not an entity). */
+  private readonly ownerMetadata = new Map<Variable, EntityMetadata | null>();
   /** Aliases (`const c = conv`) share field writes and hand-offs for the fix. */
   private readonly aliasRoot = new Map<Variable, Variable>();
   /** Closures (`const persist = async () => save(conv)`) and the tracked variables they write. */
@@ -276,6 +279,10 @@ export class EntityFlowRecorder {
       sameObject = true;
     } else if (node.type === AST_NODE_TYPES.MemberExpression && node.computed && node.object.type === AST_NODE_TYPES.Identifier) {
       source = this.trackedVariable(node.object);
+    } else if (node.type === AST_NODE_TYPES.MemberExpression && !node.computed && node.property.type === AST_NODE_TYPES.Identifier && node.object.type === AST_NODE_TYPES.Identifier) {
+      // `const customer = order.customer`: a relation loaded with the order.
+      const owner = this.trackedVariable(node.object);
+      if (owner != null && this.isLoadedRelation(owner, node.object, node.property.name)) source = owner;
     } else if (node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.MemberExpression && node.callee.object.type === AST_NODE_TYPES.Identifier) {
       const method = calleeName(node);
       if (method != null && ELEMENT_HOLDING_METHODS.has(method)) source = this.trackedVariable(node.callee.object);
@@ -308,6 +315,22 @@ export class EntityFlowRecorder {
     } else if (this.tracked.has(variable)) {
       this.log.record({ type: 'kill', variable });
     }
+  }
+
+  /**
+   * Whether `owner.property` is a relation the owner's load brought along (eager, or named in
+   * `relations` / joined and selected): that entity is as old as its owner.
+   */
+  private isLoadedRelation(owner: Variable, ownerNode: TSESTree.Identifier, property: string): boolean {
+    const load = this.tracked.get(owner);
+    if (load == null) return false;
+    let metadata = this.ownerMetadata.get(owner);
+    if (metadata === undefined) {
+      metadata = entityMetadataOfType(this.checker, this.checker.getTypeAtLocation(this.tsNode(ownerNode))) ?? null;
+      this.ownerMetadata.set(owner, metadata);
+    }
+    const column = metadata?.byProperty.get(property);
+    return column?.kind === 'relation' && (column.eager || load.columns.relations.has(property));
   }
 
   private trackedVariable(identifier: TSESTree.Identifier): Variable | undefined {
@@ -380,6 +403,22 @@ export class EntityFlowRecorder {
         }
       }
     } else if (target.type === AST_NODE_TYPES.ObjectPattern) {
+      // `const { customer, items } = order`: relations loaded with the order.
+      const ownerNode = skipWrappers(init, { awaits: true });
+      const owner = ownerNode.type === AST_NODE_TYPES.Identifier ? this.trackedVariable(ownerNode) : undefined;
+      if (owner != null && ownerNode.type === AST_NODE_TYPES.Identifier) {
+        for (const property of target.properties) {
+          if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier || property.value.type !== AST_NODE_TYPES.Identifier) continue;
+          if (!this.isLoadedRelation(owner, ownerNode, property.key.name)) continue;
+          const variable = this.variableOf(property.value);
+          const ownerLoad = this.tracked.get(owner);
+          if (variable == null || ownerLoad == null) continue;
+          this.tracked.set(variable, ownerLoad);
+          this.aliasRoot.delete(variable);
+          this.log.record({ type: 'alias', variable, source: owner });
+        }
+        return;
+      }
       const load = this.loadIn(init);
       if (load?.loader.shape !== 'raw-and-entities') return;
       for (const property of target.properties) {
@@ -399,6 +438,12 @@ export class EntityFlowRecorder {
     if (expression.type === AST_NODE_TYPES.Identifier) {
       const variable = this.trackedVariable(expression);
       return variable == null ? [] : [{ variable, expression, viaSpread: false }];
+    }
+    if (expression.type === AST_NODE_TYPES.MemberExpression && !expression.computed && expression.property.type === AST_NODE_TYPES.Identifier && expression.object.type === AST_NODE_TYPES.Identifier) {
+      // `save(order.customer)`: a relation loaded with a tracked entity.
+      const owner = this.trackedVariable(expression.object);
+      const relation = expression.property.name;
+      return owner != null && this.isLoadedRelation(owner, expression.object, relation) ? [{ variable: owner, expression, viaSpread: false, relation }] : [];
     }
     if (expression.type === AST_NODE_TYPES.ArrayExpression) return expression.elements.flatMap((element) => this.targetsOf(element ?? undefined));
     if (expression.type === AST_NODE_TYPES.ObjectExpression) {

@@ -42,12 +42,37 @@ function isValueUse(identifier: TSESTree.Node): boolean {
   }
 }
 
-/** `x.prop`, read or assigned, unless it is `x.save()`, `x.reload()` or a list method. */
+/**
+ * `x.prop`, read or assigned, unless it is `x.save()`, `x.reload()` or a list method, or the
+ * property itself is handed on (`save(order.customer)`, `const c = order.customer`): a relation
+ * loaded with `x` goes where `x` would.
+ */
 function isPropertyUse(identifier: TSESTree.Node): boolean {
   const member = identifier.parent;
   if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== identifier || member.computed) return false;
   const call = member.parent;
-  return !(call.type === AST_NODE_TYPES.CallExpression && call.callee === member && member.property.type === AST_NODE_TYPES.Identifier && RECEIVER_METHODS.has(member.property.name));
+  if (call.type === AST_NODE_TYPES.CallExpression && call.callee === member && member.property.type === AST_NODE_TYPES.Identifier && RECEIVER_METHODS.has(member.property.name)) return false;
+  return !handsOnValue(member);
+}
+
+/** The value of `node` goes to other code or another name. */
+function handsOnValue(node: TSESTree.Node): boolean {
+  const parent = node.parent;
+  switch (parent?.type) {
+    case AST_NODE_TYPES.CallExpression:
+      return parent.arguments.includes(node as TSESTree.CallExpressionArgument);
+    case AST_NODE_TYPES.ArrayExpression:
+      return true;
+    case AST_NODE_TYPES.VariableDeclarator:
+      return parent.init === node;
+    case AST_NODE_TYPES.AssignmentExpression:
+      return parent.right === node;
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSAsExpression:
+      return handsOnValue(parent);
+    default:
+      return false;
+  }
 }
 
 /** `x.field = …`, `x.field += …`, `x.field++`. */
