@@ -12,6 +12,7 @@ import tsParser from '@typescript-eslint/parser';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { ESLint, type Linter } from 'eslint';
 import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import plugin from '../src/index.js';
@@ -185,6 +186,8 @@ describe('plugin', () => {
     const config = plugin.configs[preset];
     expect(config.name).toBe(`race-guard/${preset}`);
     expect(config).not.toHaveProperty('languageOptions');
+    // TypeScript files only: spread as it is, a preset must not reach eslint.config.js.
+    expect(config.files).toEqual(['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts']);
     expect(config.plugins?.['race-guard']).toBe(plugin);
     expect(config.rules).toEqual(expectedPresetRules(preset));
   });
@@ -216,6 +219,69 @@ describe('plugin', () => {
 
     const results = await eslint.lintText('export const answer: number = 42;\n', { filePath });
     expect(results.map((result) => result.messages)).toEqual([[]]);
+  });
+});
+
+/** The audit's stale save against the fixtures' TypeORM entities: no-stale-save reports it. */
+const typeormStaleSave = `import type { Repository } from 'typeorm';
+
+import { Conversation } from './shared/entities.js';
+
+export async function respond(repo: Repository<Conversation>, id: string): Promise<void> {
+  const conversation = await repo.findOneOrFail({ where: { id } });
+  const response = await fetch('http://llm.internal/generate');
+  conversation.lastMessageSnippet = await response.text();
+  await repo.save(conversation);
+}
+`;
+
+describe('presets as users write them', () => {
+  const typed = {
+    languageOptions: {
+      parser: tsParser,
+      parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
+    },
+  };
+
+  it.each(['recommended', 'strict', 'all'] as const)(
+    'spread in a plain array, %s lints TypeScript and leaves eslint.config.js (no type information) alone',
+    async (preset) => {
+      const eslint = new ESLint({
+        cwd: fixturesDir,
+        overrideConfigFile: true,
+        overrideConfig: [plugin.configs[preset] as Linter.Config, { files: ['**/*.ts'], ...typed }],
+      });
+      const configFile = path.join(fixturesDir, 'eslint.config.js');
+      const jsConfig = (await eslint.calculateConfigForFile(configFile)) as { rules?: Record<string, unknown> };
+      expect(Object.keys(jsConfig.rules ?? {}).filter((id) => id.startsWith('race-guard/'))).toEqual([]);
+      // Before the presets carried `files`, this threw the missing-type-information error.
+      const [jsResult] = await eslint.lintText('export default [];\n', { filePath: configFile });
+      expect(jsResult?.messages).toEqual([]);
+
+      const [tsResult] = await eslint.lintText(typeormStaleSave, { filePath: path.join(fixturesDir, 'file.ts') });
+      expect(tsResult?.messages.map((message) => message.ruleId)).toEqual(['race-guard/no-stale-save']);
+    },
+  );
+
+  it("combines with typescript-eslint's recommendedTypeChecked as README shows", async () => {
+    const eslint = new ESLint({
+      cwd: fixturesDir,
+      overrideConfigFile: true,
+      overrideConfig: defineConfig({
+        files: ['**/*.ts'],
+        extends: [tseslint.configs.recommendedTypeChecked, plugin.configs.recommended as Linter.Config],
+        languageOptions: {
+          parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
+        },
+      }),
+    });
+    const filePath = path.join(fixturesDir, 'file.ts');
+    const config = (await eslint.calculateConfigForFile(filePath)) as { rules?: Record<string, unknown> };
+    const enabled = Object.keys(config.rules ?? {});
+    expect(enabled.filter((id) => id.startsWith('race-guard/')).sort()).toEqual(Object.keys(expectedPresetRules('recommended')).sort());
+    expect(enabled).toContain('@typescript-eslint/no-floating-promises');
+    const [result] = await eslint.lintText(`${typeormStaleSave}\nexport function fire(repo: Repository<Conversation>): void {\n  respond(repo, 'x');\n}\n`, { filePath });
+    expect(result?.messages.map((message) => message.ruleId)).toEqual(['race-guard/no-stale-save', '@typescript-eslint/no-floating-promises']);
   });
 });
 
