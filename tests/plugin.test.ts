@@ -4,6 +4,7 @@
  * class, `defineConfig`, the CLI and `require()`.
  */
 import fs from 'node:fs';
+import { builtinModules, createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -32,6 +33,19 @@ const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json
   name: string;
   version: string;
   repository: { url: string };
+  engines: { node: string };
+  dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+};
+
+/** semver, as npm itself reads ranges (a devDependency; it has no types of its own). */
+const semver = createRequire(import.meta.url)('semver') as {
+  valid(version: string): string | null;
+  satisfies(version: string, range: string): boolean;
+  minVersion(range: string): { version: string } | null;
+  Range: new (range: string) => { set: { value: string }[][] };
 };
 
 /** File base names in `dir` ending with `suffix`, without the suffix, sorted; `[]` if `dir` is absent. */
@@ -235,6 +249,69 @@ export async function respond(repo: Repository<Conversation>, id: string): Promi
 }
 `;
 
+describe('package.json and lockfile', () => {
+  const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string; engines?: unknown; dev?: boolean; optional?: boolean }>;
+  };
+
+  it('depends on runtime packages by range, as plugins do, and pins devDependencies exactly', () => {
+    for (const [name, range] of Object.entries(packageJson.dependencies)) expect(range, name).toMatch(/^\^\d+\.\d+\.\d+$/);
+    for (const [name, version] of Object.entries(packageJson.devDependencies)) expect(semver.valid(version), `${name}@${version}`).toBe(version);
+  });
+
+  it('keeps the @typescript-eslint packages in lockstep: one floor at runtime, one version in the lockfile', () => {
+    const runtime = Object.entries(packageJson.dependencies).filter(([name]) => name.startsWith('@typescript-eslint/'));
+    expect(runtime.length).toBeGreaterThan(0);
+    expect(new Set(runtime.map(([, range]) => range)).size).toBe(1);
+    const locked = Object.entries(lock.packages).filter(([key]) => /^node_modules\/(?:@typescript-eslint\/[^/]+|typescript-eslint)$/.test(key));
+    expect(new Set(locked.map(([, entry]) => entry.version))).toEqual(new Set([packageJson.devDependencies['typescript-eslint']]));
+    for (const [, range] of runtime) expect(semver.satisfies(packageJson.devDependencies['typescript-eslint'] ?? '', range)).toBe(true);
+  });
+
+  it('declares exactly the packages src/ imports: every runtime dependency is used, every import is a dependency or peer', () => {
+    const imported = new Set<string>();
+    for (const entry of fs.readdirSync(path.join(repoRoot, 'src'), { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile() || !entry.name.endsWith('.ts')) continue;
+      // Without comments (a line comment's end may cut a URL in a string: no import is lost that way).
+      const text = fs
+        .readFileSync(path.join(entry.parentPath, entry.name), 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\/\/.*$/gm, '');
+      // Import and export statements, `import()` and `require()`; not the module names rules match in strings.
+      for (const match of text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+'([^'.][^']*)'|\bimport\('([^'.][^']*)'\)|\brequire\('([^'.][^']*)'\)/gm)) {
+        const specifier = match[1] ?? match[2] ?? match[3] ?? '';
+        if (specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
+        const parts = specifier.split('/');
+        imported.add(specifier.startsWith('@') ? parts.slice(0, 2).join('/') : (parts[0] ?? specifier));
+      }
+    }
+    const declared = new Set([...Object.keys(packageJson.dependencies), ...Object.keys(packageJson.peerDependencies)]);
+    expect([...imported].filter((name) => !declared.has(name)).sort()).toEqual([]);
+    expect(Object.keys(packageJson.dependencies).filter((name) => !imported.has(name)).sort()).toEqual([]);
+  });
+
+  it('keeps ts-morph (the audit\'s, with a TypeScript of its own) an optional peer, so lint-only installs go without it', () => {
+    expect(packageJson.dependencies).not.toHaveProperty('ts-morph');
+    expect(packageJson.peerDependencies['ts-morph']).toBeDefined();
+    expect(packageJson.peerDependenciesMeta?.['ts-morph']?.optional).toBe(true);
+  });
+
+  it('installs without EBADENGINE: runtime packages on the oldest Node of every line in engines, the rest on Node 20 as documented', () => {
+    const oldest = new semver.Range(packageJson.engines.node).set.map((comparators) => semver.minVersion(comparators.map((comparator) => comparator.value).join(' '))?.version ?? '');
+    expect(oldest).toEqual(['20.19.0', '22.13.0', '24.0.0']);
+    // Contributors: the oldest Node 20 the package supports and the one running this test.
+    const development = ['20.19.0', process.versions.node];
+    const refusing = Object.entries(lock.packages).flatMap(([key, entry]) => {
+      const node = (entry.engines as { node?: unknown } | undefined)?.node;
+      if (key === '' || typeof node !== 'string') return [];
+      return (entry.dev === true ? development : oldest)
+        .filter((version) => !semver.satisfies(version, node))
+        .map((version) => `${key.replace(/^.*node_modules\//, '')}@${entry.version ?? '?'} needs node ${node}, not ${version}`);
+    });
+    expect(refusing).toEqual([]);
+  });
+});
+
 describe('presets as users write them', () => {
   const typed = {
     languageOptions: {
@@ -327,6 +404,48 @@ describe('built package', () => {
       ),
     });
   });
+});
+
+describe('the lint path', () => {
+  it('never loads the audit, ts-morph or the audit-only packages while linting the example backend', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-lint-path-'));
+    try {
+      // ESM imports go through the resolve hook; CommonJS packages (ts-morph is one) land in require.cache.
+      fs.writeFileSync(
+        path.join(dir, 'hooks.mjs'),
+        `export async function resolve(specifier, context, next) {
+  const result = await next(specifier, context);
+  if (/[\\\\/]dist[\\\\/](?:audit|cli)[\\\\/]|[\\\\/]node_modules[\\\\/](?:ts-morph|@ts-morph|cli-progress|@microsoft[\\\\/]eslint-formatter-sarif)[\\\\/]/.test(result.url)) {
+    throw new Error('the lint path loaded ' + result.url);
+  }
+  return result;
+}
+`,
+      );
+      fs.writeFileSync(
+        path.join(dir, 'lint.mjs'),
+        `import { register, createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+register(pathToFileURL(${JSON.stringify(path.join(dir, 'hooks.mjs'))}));
+const require = createRequire(${JSON.stringify(path.join(repoRoot, 'package.json'))});
+const { ESLint } = await import(pathToFileURL(require.resolve('eslint')).href);
+const eslint = new ESLint({ cwd: ${JSON.stringify(path.join(repoRoot, 'examples', 'chat-backend'))} });
+const results = await eslint.lintFiles(['src']);
+const loaded = Object.keys(require.cache).filter((file) => /[\\\\/]node_modules[\\\\/](?:ts-morph|@ts-morph|cli-progress|@microsoft[\\\\/]eslint-formatter-sarif)[\\\\/]/.test(file));
+console.log(JSON.stringify({ findings: results.reduce((sum, result) => sum + result.messages.length, 0), fatal: results.flatMap((result) => result.messages.filter((message) => message.fatal)), loaded }));
+`,
+      );
+      const result = await run(process.execPath, [path.join(dir, 'lint.mjs')], { cwd: repoRoot });
+      expect(result.code, describeRun(result)).toBe(0);
+      const outcome = JSON.parse(result.stdout) as { findings: number; fatal: unknown[]; loaded: string[] };
+      expect(outcome.fatal).toEqual([]);
+      // The walk did lint: the example's findings are there.
+      expect(outcome.findings).toBeGreaterThan(0);
+      expect(outcome.loaded).toEqual([]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
 
 describe.runIf(ruleNames.length > 0)('misconfiguration', () => {

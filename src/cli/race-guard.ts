@@ -29,6 +29,11 @@ const FAIL_LEVELS = ['error', 'warn', 'off'] as const;
 
 class UsageError extends Error {}
 
+const packageJson = createRequire(import.meta.url)('../../package.json') as {
+  version: string;
+  peerDependencies: Record<string, string>;
+};
+
 async function main(argv: readonly string[]): Promise<number> {
   let parsed;
   try {
@@ -54,8 +59,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (values.version === true) {
-    const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-    process.stdout.write(`${version}\n`);
+    process.stdout.write(`${packageJson.version}\n`);
     return 0;
   }
   const [command, target = '.', ...extra] = positionals;
@@ -93,6 +97,9 @@ function describeFailure(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
     const missing = /Cannot find (?:package|module) '([^']+)'/.exec(error instanceof Error ? error.message : '')?.[1];
+    if (missing === 'ts-morph') {
+      return `the audit needs ts-morph, an optional peer dependency the lint rules do not use: install it next to eslint-plugin-race-guard (npm i -D "ts-morph@${packageJson.peerDependencies['ts-morph'] ?? ''}")`;
+    }
     if (missing != null && !missing.startsWith('.') && !missing.startsWith('/')) {
       return `${missing} is not installed; install it next to eslint-plugin-race-guard (npm i -D ${missing})`;
     }
