@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import plugin from '../src/index.js';
 import { rules } from '../src/rules/index.js';
 import type { RaceGuardDocs } from '../src/utils/plugin/create-rule.js';
+import { ORM_TYPES_UNRESOLVED } from '../src/utils/plugin/unresolved-orm-types.js';
 import { fixturesDir } from './rule-tester.js';
 import { distEntry, eslintBin, parserEntry, repoRoot } from './support/paths.js';
 import { pluginForESLint } from './support/plugin.js';
@@ -359,6 +360,104 @@ describe('presets as users write them', () => {
     expect(enabled).toContain('@typescript-eslint/no-floating-promises');
     const [result] = await eslint.lintText(`${typeormStaleSave}\nexport function fire(repo: Repository<Conversation>): void {\n  respond(repo, 'x');\n}\n`, { filePath });
     expect(result?.messages.map((message) => message.ruleId)).toEqual(['race-guard/no-stale-save', '@typescript-eslint/no-floating-promises']);
+  });
+});
+
+describe.runIf(ruleNames.length > 0)('an ORM whose types do not resolve', () => {
+  let workDir = '';
+
+  const write = (file: string, content: string): void => {
+    fs.mkdirSync(path.dirname(path.join(workDir, file)), { recursive: true });
+    fs.writeFileSync(path.join(workDir, file), content);
+  };
+
+  beforeAll(() => {
+    // Outside the repository, with no node_modules of its own: as a project before `npm ci`.
+    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-blind-'));
+    write(
+      'tsconfig.json',
+      `${JSON.stringify({ compilerOptions: { strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', types: [], experimentalDecorators: true }, include: ['src'] })}\n`,
+    );
+    write(
+      'src/responder.ts',
+      `import { Entity, Column, PrimaryGeneratedColumn } from 'typeorm';
+import type { Repository } from 'typeorm';
+
+@Entity()
+export class Conversation {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column() lastMessageSnippet!: string;
+}
+
+export async function respond(repo: Repository<Conversation>, id: number): Promise<void> {
+  const conversation = await repo.findOneOrFail({ where: { id } });
+  const response = await fetch('http://llm.internal/generate');
+  conversation.lastMessageSnippet = await response.text();
+  await repo.save(conversation);
+}
+`,
+    );
+    write('src/plain.ts', 'export const answer = 42;\n');
+    write('src/drizzle.ts', "export { eq } from 'drizzle-orm';\n");
+    // Installed, but never generated: the package resolves, the client it re-exports does not.
+    write('node_modules/@prisma/client/package.json', `${JSON.stringify({ name: '@prisma/client', version: '6.0.0', types: 'index.d.ts' })}\n`);
+    write('node_modules/@prisma/client/index.d.ts', "export * from '.prisma/client/default';\n");
+    write('src/prisma.ts', "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n");
+    // A resolving ORM import: nothing to say.
+    write('node_modules/drizzle-orm/package.json', `${JSON.stringify({ name: 'drizzle-orm', version: '0.40.0', types: 'index.d.ts' })}\n`);
+    write('node_modules/drizzle-orm/index.d.ts', 'export declare function eq(left: unknown, right: unknown): unknown;\n');
+  });
+
+  afterAll(() => {
+    if (workDir !== '') fs.rmSync(workDir, { recursive: true, force: true });
+  });
+
+  it('says so once per file, on the first such import, however many rules are on', async () => {
+    const eslint = new ESLint({
+      cwd: workDir,
+      overrideConfigFile: true,
+      overrideConfig: [
+        plugin.configs.all as Linter.Config,
+        { files: ['**/*.ts'], languageOptions: { parser: tsParser, parserOptions: { projectService: true, tsconfigRootDir: workDir } } },
+      ],
+    });
+    const results = await eslint.lintFiles(['src']);
+    const byFile = Object.fromEntries(
+      results.map((result) => [
+        path.relative(workDir, result.filePath),
+        result.messages.map(({ ruleId, messageId, line, column, endLine, endColumn, message }) => ({ ruleId, messageId, line, column, endLine, endColumn, message })),
+      ]),
+    );
+    const install = "Install the project's dependencies (`npm ci`, `pnpm install` or `yarn install`)";
+    const notice = (module: string, line: number, column: number, fix: string): object => ({
+      // The first rule ESLint starts on the file says it; which one depends on the config's order.
+      ruleId: expect.stringMatching(/^race-guard\//) as unknown,
+      messageId: ORM_TYPES_UNRESOLVED,
+      line,
+      column,
+      endLine: line,
+      endColumn: column + module.length + 2,
+      message: `\`${module}\` is imported here, but its types do not resolve: race-guard cannot tell what its calls do, so its findings in this file are incomplete. ${fix}`,
+    });
+    expect(byFile).toEqual({
+      [path.join('src', 'drizzle.ts')]: [],
+      [path.join('src', 'plain.ts')]: [],
+      [path.join('src', 'prisma.ts')]: [notice('@prisma/client', 1, 30, `${install}, run \`prisma generate\`, and lint again.`)],
+      [path.join('src', 'responder.ts')]: [notice('typeorm', 1, 56, `${install} and lint again.`)],
+    });
+  });
+
+  it('says nothing when the types resolve (the fixtures import typeorm)', async () => {
+    const eslint = new ESLint({
+      cwd: fixturesDir,
+      overrideConfigFile: true,
+      overrideConfig: [
+        plugin.configs.all as Linter.Config,
+        { files: ['**/*.ts'], languageOptions: { parser: tsParser, parserOptions: { projectService: true, tsconfigRootDir: fixturesDir } } },
+      ],
+    });
+    const [result] = await eslint.lintText(typeormStaleSave, { filePath: path.join(fixturesDir, 'file.ts') });
+    expect(result?.messages.map((message) => message.messageId)).toEqual(['staleSave']);
   });
 });
 
