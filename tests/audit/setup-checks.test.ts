@@ -1,7 +1,8 @@
 /**
- * The audit's setup: a missing ts-morph (an optional peer) is one line with exit code 2; a file
- * whose ORM types do not resolve is listed with the files that could not be fully analysed instead
- * of being reported as safe.
+ * The audit's setup, checked before it reports anything: a TypeScript outside the peer range (npm's
+ * `latest` is 7.x, which has no compiler API) and a missing ts-morph (an optional peer) are one line
+ * each with exit code 2; a file whose ORM types do not resolve is listed with the files that could
+ * not be fully analysed instead of being reported as safe.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -35,6 +36,23 @@ function installCopy(name: string, nodeModules: (dir: string) => void): string {
   return path.join(dir, 'dist', 'cli', 'race-guard.js');
 }
 
+/** A `typescript` package of the given version; 7.x is shaped as published: its main entry exports only the version. */
+function fakeTypeScript(nodeModules: string, version: string): void {
+  const dir = path.join(nodeModules, 'typescript');
+  fs.mkdirSync(path.join(dir, 'lib'), { recursive: true });
+  const compilerApi = !version.startsWith('7.');
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    `${JSON.stringify({ name: 'typescript', version, ...(compilerApi ? { main: './lib/typescript.js' } : { exports: { './package.json': './package.json', '.': './lib/version.cjs' } }) })}\n`,
+  );
+  fs.writeFileSync(
+    path.join(dir, 'lib', compilerApi ? 'typescript.js' : 'version.cjs'),
+    compilerApi
+      ? `exports.version = ${JSON.stringify(version)};\nexports.getParsedCommandLineOfConfigFile = () => { throw new Error('must not be called'); };\n`
+      : `exports.version = ${JSON.stringify(version)};\nexports.versionMajorMinor = ${JSON.stringify(version.split('.').slice(0, 2).join('.'))};\n`,
+  );
+}
+
 beforeAll(() => {
   workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-setup-checks-'));
   // Prisma's client imported, and no node_modules: its calls are `any`.
@@ -51,6 +69,18 @@ afterAll(() => {
 });
 
 describe('race-guard audit: setup checks', () => {
+  it.each(['7.0.2', '5.8.3', '6.1.0-dev.20260101'])('refuses TypeScript %s in one line naming the supported range (exit 2)', async (version) => {
+    const cli = installCopy(`typescript-${version}`, (nodeModules) => {
+      fakeTypeScript(nodeModules, version);
+    });
+    const result = await run(process.execPath, [cli, 'audit', exampleDir], { cwd: workDir });
+    expect(result.code, describeRunShort(result)).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `race-guard: TypeScript ${version} is not supported: race-guard needs typescript ${peerRange.typescript ?? ''}; install one next to eslint-plugin-race-guard (npm i -D "typescript@${peerRange.typescript ?? ''}")\n`,
+    );
+  });
+
   it('says in one line that the audit needs ts-morph, an optional peer, when it is not installed (exit 2)', async () => {
     const cli = installCopy('no-ts-morph', (nodeModules) => {
       // Everything this repository installed except ts-morph.
