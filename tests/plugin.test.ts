@@ -178,11 +178,37 @@ describe.runIf(ruleNames.length > 0).each(ruleNames)('rule %s', (name) => {
     expect([undefined, 'recommended', 'strict']).toContain(rule.meta.docs?.recommended);
   });
 
+  it('names each option in its docs table by where it is written (a field of an array entry as `option[].field`)', () => {
+    expect(optionsTableNames(name).sort()).toEqual(optionPathsOf(rule.meta.schema).sort());
+  });
+
   it('has a closed schema with described properties and no defaults', () => {
     expect(rule.meta.schema).toBeDefined();
     expect(schemaProblems(rule.meta.schema, 'meta.schema')).toEqual([]);
   });
 });
+
+/** Every option a schema accepts, by where a user writes it: `locks`, `locks[].acquire`, `options.name`. */
+function optionPathsOf(schema: unknown, prefix = ''): string[] {
+  if (Array.isArray(schema)) return schema.flatMap((item) => optionPathsOf(item, prefix));
+  const properties = (schema as { properties?: Record<string, { type?: unknown; items?: unknown; properties?: unknown }> } | null)?.properties ?? {};
+  return Object.entries(properties).flatMap(([name, property]) => [
+    `${prefix}${name}`,
+    ...(property.type === 'array' ? optionPathsOf(property.items, `${prefix}${name}[].`) : []),
+    ...(property.properties != null ? optionPathsOf(property, `${prefix}${name}.`) : []),
+  ]);
+}
+
+/** The option names in the generated options table of a rule doc. */
+function optionsTableNames(ruleName: string): string[] {
+  const doc = fs.readFileSync(path.join(repoRoot, 'docs', 'rules', `${ruleName}.md`), 'utf8');
+  const table = /<!-- begin auto-generated rule options list -->([\s\S]*?)<!-- end auto-generated rule options list -->/.exec(doc)?.[1] ?? '';
+  return table
+    .split('\n')
+    .slice(3)
+    .map((row) => /^\| `([^`]+)`/.exec(row)?.[1])
+    .filter((name): name is string => name != null);
+}
 
 describe('plugin', () => {
   it('has meta matching package.json', () => {
