@@ -178,6 +178,18 @@ describe.runIf(ruleNames.length > 0).each(ruleNames)('rule %s', (name) => {
     expect([undefined, 'recommended', 'strict']).toContain(rule.meta.docs?.recommended);
   });
 
+  it('has Related rules naming other race-guard rules, and Resources linking its source and its tests', () => {
+    const doc = fs.readFileSync(path.join(repoRoot, 'docs', 'rules', `${name}.md`), 'utf8');
+    const section = (title: string): string => new RegExp(`^## ${title}\\n([\\s\\S]*?)(?=^## |(?![\\s\\S]))`, 'm').exec(doc)?.[1] ?? '';
+    const related = [...section('Related rules').matchAll(/\]\(([a-z-]+)\.md\)/g)].map((match) => match[1]);
+    expect(related.length, 'a ## Related rules section linking other rule docs').toBeGreaterThan(0);
+    for (const other of related) expect(ruleNames, `${name}.md links ${String(other)}.md`).toContain(other);
+    expect(related).not.toContain(name);
+    const links = [...section('Resources').matchAll(/\]\((\.\.\/\.\.\/[^)]+)\)/g)].map((match) => path.relative(repoRoot, path.resolve(repoRoot, 'docs', 'rules', match[1] ?? '')));
+    expect(links).toEqual(expect.arrayContaining([path.join('src', 'rules', `${name}.ts`), path.join('tests', 'rules', `${name}.test.ts`)]));
+    for (const link of links) expect(fs.existsSync(path.join(repoRoot, link)), link).toBe(true);
+  });
+
   it('names each option in its docs table by where it is written (a field of an array entry as `option[].field`)', () => {
     expect(optionsTableNames(name).sort()).toEqual(optionPathsOf(rule.meta.schema).sort());
   });
