@@ -13,7 +13,6 @@ import tsParser from '@typescript-eslint/parser';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { ESLint, type Linter } from 'eslint';
 import { defineConfig } from 'eslint/config';
-import tseslint from 'typescript-eslint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import plugin from '../src/index.js';
@@ -351,6 +350,35 @@ describe('package.json and lockfile', () => {
   });
 });
 
+describe('user docs', () => {
+  const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+
+  it("README's minimum versions are package.json's ranges", () => {
+    const table = /^### Minimum versions\n([\s\S]*?)\n\n/m.exec(readme)?.[1] ?? '';
+    const row = (name: string): string => table.split('\n').find((line) => line.startsWith(`| ${name} `))?.replaceAll('\\|', '|') ?? '';
+    expect(row('Node.js')).toContain(`\`${packageJson.engines.node}\``);
+    expect(row('ESLint (peer)')).toContain(`\`${packageJson.peerDependencies.eslint ?? ''}\``);
+    expect(row('TypeScript (peer)')).toContain(`\`${packageJson.peerDependencies.typescript ?? ''}\``);
+    expect(row('`@typescript-eslint/parser`')).toContain(`\`${packageJson.dependencies['@typescript-eslint/parser'] ?? ''}\``);
+    expect(row('ts-morph (optional peer)')).toContain(`\`${packageJson.peerDependencies['ts-morph'] ?? ''}\``);
+  });
+
+  it('README covers what a new user looks for', () => {
+    for (const heading of ['### Minimum versions', '### With typescript-eslint\'s type-checked configs', '### What is analysed', '## Editor setup', '## Continuous integration', '## Versioning']) {
+      expect(readme, heading).toContain(`\n${heading}\n`);
+    }
+    expect(readme).toContain('**The ORM\'s types must resolve.**');
+    expect(readme).toContain('**JavaScript\nfiles are not analysed**');
+  });
+
+  it('has a CHANGELOG that is packed', () => {
+    const changelog = fs.readFileSync(path.join(repoRoot, 'CHANGELOG.md'), 'utf8');
+    expect(changelog).toMatch(/^# Changelog\n/);
+    expect(changelog).toContain('\n## [Unreleased]');
+    expect((JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { files: string[] }).files).toContain('CHANGELOG.md');
+  });
+});
+
 describe('presets as users write them', () => {
   const typed = {
     languageOptions: {
@@ -379,25 +407,26 @@ describe('presets as users write them', () => {
     },
   );
 
-  it("combines with typescript-eslint's recommendedTypeChecked as README shows", async () => {
-    const eslint = new ESLint({
-      cwd: fixturesDir,
-      overrideConfigFile: true,
-      overrideConfig: defineConfig({
-        files: ['**/*.ts'],
-        extends: [tseslint.configs.recommendedTypeChecked, plugin.configs.recommended as Linter.Config],
-        languageOptions: {
-          parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
-        },
-      }),
-    });
-    const filePath = path.join(fixturesDir, 'file.ts');
-    const config = (await eslint.calculateConfigForFile(filePath)) as { rules?: Record<string, unknown> };
-    const enabled = Object.keys(config.rules ?? {});
-    expect(enabled.filter((id) => id.startsWith('race-guard/')).sort()).toEqual(Object.keys(expectedPresetRules('recommended')).sort());
-    expect(enabled).toContain('@typescript-eslint/no-floating-promises');
-    const [result] = await eslint.lintText(`${typeormStaleSave}\nexport function fire(repo: Repository<Conversation>): void {\n  respond(repo, 'x');\n}\n`, { filePath });
-    expect(result?.messages.map((message) => message.ruleId)).toEqual(['race-guard/no-stale-save', '@typescript-eslint/no-floating-promises']);
+  it("combines with typescript-eslint's recommendedTypeChecked: README's config, as written there", async () => {
+    const readme = fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    const block = /^```js\n(\/\/ eslint\.config\.js\n[^`]*?tseslint\.configs\.recommendedTypeChecked[\s\S]*?)^```$/m.exec(readme)?.[1];
+    expect(block, "README's recommendedTypeChecked config").toBeDefined();
+    // In the fixtures folder, so `import.meta.dirname` is their tsconfig's folder; the plugin resolves
+    // by its package name to the build, as in a user's project.
+    const configFile = path.join(fixturesDir, `eslint.readme-${String(process.pid)}.config.mjs`);
+    fs.writeFileSync(configFile, block ?? '');
+    try {
+      const eslint = new ESLint({ cwd: fixturesDir, overrideConfigFile: configFile });
+      const filePath = path.join(fixturesDir, 'file.ts');
+      const config = (await eslint.calculateConfigForFile(filePath)) as { rules?: Record<string, unknown> };
+      const enabled = Object.keys(config.rules ?? {});
+      expect(enabled.filter((id) => id.startsWith('race-guard/')).sort()).toEqual(Object.keys(expectedPresetRules('recommended')).sort());
+      expect(enabled).toContain('@typescript-eslint/no-floating-promises');
+      const [result] = await eslint.lintText(`${typeormStaleSave}\nexport function fire(repo: Repository<Conversation>): void {\n  respond(repo, 'x');\n}\n`, { filePath });
+      expect(result?.messages.map((message) => message.ruleId)).toEqual(['race-guard/no-stale-save', '@typescript-eslint/no-floating-promises']);
+    } finally {
+      fs.rmSync(configFile, { force: true });
+    }
   });
 });
 

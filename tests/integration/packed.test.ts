@@ -31,45 +31,16 @@ function cleanEnv(): NodeJS.ProcessEnv {
   );
 }
 
-/** The usage shown in README.md. */
-const README_CONFIG = `import tsParser from '@typescript-eslint/parser';
-import raceGuard from 'eslint-plugin-race-guard';
-import { defineConfig } from 'eslint/config';
-
-export default defineConfig({
-  files: ['**/*.ts'],
-  extends: [raceGuard.configs.recommended],
-  languageOptions: {
-    parser: tsParser,
-    parserOptions: {
-      projectService: true,
-      tsconfigRootDir: import.meta.dirname,
-    },
-  },
-});
-`;
-
 /**
- * A preset spread as it is, as users write it without defineConfig. The presets carry TypeScript
- * globs, so the typed rules never reach this JavaScript file (linted too, by \`eslint .\`).
+ * The configs README.md shows, taken from it: the first with `defineConfig`, the second a preset
+ * spread as it is in a plain array (the presets carry TypeScript globs, so the typed rules never
+ * reach eslint.config.js, which `eslint .` lints too).
  */
-const SPREAD_CONFIG = `import tsParser from '@typescript-eslint/parser';
-import raceGuard from 'eslint-plugin-race-guard';
-
-export default [
-  raceGuard.configs.recommended,
-  {
-    files: ['**/*.ts'],
-    languageOptions: {
-      parser: tsParser,
-      parserOptions: {
-        projectService: true,
-        tsconfigRootDir: import.meta.dirname,
-      },
-    },
-  },
-];
-`;
+const readmeConfigs = [...fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8').matchAll(/^```js\n(\/\/ eslint\.config\.js\n[\s\S]*?)^```$/gm)].map(
+  (match) => match[1] ?? '',
+);
+const README_CONFIG = readmeConfigs.find((config) => config.includes('defineConfig({') && config.includes('tsParser')) ?? '';
+const SPREAD_CONFIG = readmeConfigs.find((config) => config.includes('export default [\n  raceGuard.configs.recommended,')) ?? '';
 
 /** The oldest versions the package declares it works with: its peer ranges and its @typescript-eslint range. */
 const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
@@ -254,6 +225,11 @@ describe('packed plugin in a fresh project', () => {
     if (workDir !== '') {
       fs.rmSync(workDir, { recursive: true, force: true });
     }
+  });
+
+  it("takes both of README's configs from README", () => {
+    expect(README_CONFIG).toMatch(/^\/\/ eslint\.config\.js\nimport tsParser/);
+    expect(SPREAD_CONFIG).toMatch(/^\/\/ eslint\.config\.js\nimport tsParser/);
   });
 
   it('is what require() returns in the project', async () => {
