@@ -48,7 +48,7 @@ const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'),
   peerDependencies: Record<string, string>;
 };
 function floorOf(range: string | undefined): string {
-  const floor = /^(?:\^|>=)(\d+\.\d+\.\d+)/.exec(range ?? '')?.[1];
+  const floor = /^(?:\^|>=)?(\d+\.\d+\.\d+)/.exec(range ?? '')?.[1];
   if (floor == null) throw new Error(`no floor in the range "${range ?? ''}"`);
   return floor;
 }
