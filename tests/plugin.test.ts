@@ -4,7 +4,7 @@
  * class, `defineConfig`, the CLI and `require()`.
  */
 import fs from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { builtinModules } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -13,6 +13,7 @@ import tsParser from '@typescript-eslint/parser';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { ESLint, type Linter } from 'eslint';
 import { defineConfig } from 'eslint/config';
+import semver from 'semver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import plugin from '../src/index.js';
@@ -38,14 +39,6 @@ const packageJson = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json
   devDependencies: Record<string, string>;
   peerDependencies: Record<string, string>;
   peerDependenciesMeta?: Record<string, { optional?: boolean }>;
-};
-
-/** semver, as npm itself reads ranges (a devDependency; it has no types of its own). */
-const semver = createRequire(import.meta.url)('semver') as {
-  valid(version: string): string | null;
-  satisfies(version: string, range: string): boolean;
-  minVersion(range: string): { version: string } | null;
-  Range: new (range: string) => { set: { value: string }[][] };
 };
 
 /** File base names in `dir` ending with `suffix`, without the suffix, sorted; `[]` if `dir` is absent. */

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
-import { satisfiesRange } from '../utils/version-range.js';
+import { satisfiesRange } from '../utils/plugin/version-range.js';
 
 /*
  * `race-guard audit`: the plugin's rules over a whole project, as a reliability audit report. This
