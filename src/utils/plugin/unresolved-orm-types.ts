@@ -9,12 +9,16 @@ export const ORM_TYPES_UNRESOLVED = 'ormTypesUnresolved';
 export const ORM_TYPES_UNRESOLVED_MESSAGE =
   '`{{module}}` is imported here, but its types do not resolve: race-guard cannot tell what its calls do, so its findings in this file are incomplete. {{fix}}';
 
-/** The ORMs whose types the rules read, and what makes their types resolve. */
-const ORM_PACKAGES: readonly { name: string; fix: string }[] = [
+/**
+ * The ORMs whose types the rules read, and what makes their types resolve. `generated`: the package
+ * re-exports code a generator writes, so it can resolve while the names it should export do not.
+ */
+const ORM_PACKAGES: readonly { name: string; fix: string; generated?: true }[] = [
   { name: 'typeorm', fix: "Install the project's dependencies (`npm ci`, `pnpm install` or `yarn install`) and lint again." },
   {
     name: '@prisma/client',
     fix: "Install the project's dependencies (`npm ci`, `pnpm install` or `yarn install`), run `prisma generate`, and lint again.",
+    generated: true,
   },
   { name: 'drizzle-orm', fix: "Install the project's dependencies (`npm ci`, `pnpm install` or `yarn install`) and lint again." },
 ];
@@ -32,7 +36,8 @@ const checkedFiles = new WeakSet<TSESTree.Program>();
  * file reports it once, on the import. The rules recognise ORM calls by the declarations they resolve
  * to; without them every call is `any` and a rule would otherwise report a fraction of its findings
  * and say nothing. When the types resolve this costs one pass over the file's top-level statements
- * and a cached symbol lookup per ORM import.
+ * and a cached symbol lookup per ORM import (measured on examples/chat-backend: 2 ms for the first
+ * pass over its 14 files in a program, 0.3 ms after).
  */
 export function noticingUnresolvedOrmTypes<Rule extends AnyRuleModule>(rule: Rule): Rule {
   return {
@@ -76,8 +81,9 @@ function firstUnresolvedOrmImport(
     // The module itself does not resolve: the package is not installed.
     if (moduleSymbol == null) return { source, fix: orm.fix };
     // It resolves, but a name it should export does not: `@prisma/client` before `prisma generate`
-    // re-exports a client that does not exist yet.
-    if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
+    // re-exports a client that does not exist yet. Only there: an installed package has its names,
+    // and building another package's export table would cost the first file of a program ~10 ms.
+    if (orm.generated === true && statement.type === AST_NODE_TYPES.ImportDeclaration) {
       for (const imported of statement.specifiers) {
         if (imported.type !== AST_NODE_TYPES.ImportSpecifier) continue;
         const name = imported.imported.type === AST_NODE_TYPES.Identifier ? imported.imported.name : imported.imported.value;
