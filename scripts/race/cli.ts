@@ -5,7 +5,8 @@
  *   npm run race -- [--runs 200] [--seed 12345] [--json report.json] [--keep]
  *
  * PostgreSQL joins when RACE_GUARD_PG_URL is set. Exit 0: every scenario lost data before and
- * none after; 1: a scenario did not reproduce or still loses after its fix; 2: the harness failed.
+ * none after; 1: a scenario did not reproduce or still loses after its fix; 2: the harness failed
+ * or could not start (a bad option, a PostgreSQL it cannot reach: one line, see setup-errors.ts).
  */
 import { randomInt } from 'node:crypto';
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { race } from './harness.js';
 import { formatChanges, formatReport, summaryLine, verdict } from './report.js';
 import { SCENARIOS } from './scenarios.js';
+import { assertPostgresUrl, describeFailure, wholeNumberOption } from './setup-errors.js';
 
 /** The repository root: the nearest directory up whose package.json is this plugin's. */
 function findRepoRoot(start: string): string {
@@ -24,13 +26,6 @@ function findRepoRoot(start: string): string {
     if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === 'eslint-plugin-race-guard') return dir;
     if (path.dirname(dir) === dir) throw new Error(`no eslint-plugin-race-guard package.json above ${start}`);
   }
-}
-
-function positiveInteger(name: string, text: string | undefined, fallback: number): number {
-  if (text == null) return fallback;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < (name === 'seed' ? 0 : 1)) throw new Error(`--${name} must be a ${name === 'seed' ? 'non-negative' : 'positive'} integer, got ${text}`);
-  return value;
 }
 
 async function main(): Promise<number> {
@@ -42,9 +37,10 @@ async function main(): Promise<number> {
       keep: { type: 'boolean', default: false },
     },
   });
-  const runs = positiveInteger('runs', values.runs, 200);
-  const seed = positiveInteger('seed', values.seed, randomInt(2 ** 31));
+  const runs = wholeNumberOption('runs', values.runs, 200);
+  const seed = wholeNumberOption('seed', values.seed, randomInt(2 ** 31));
   const postgresUrl = process.env.RACE_GUARD_PG_URL?.trim() ?? '';
+  if (postgresUrl !== '') assertPostgresUrl(postgresUrl);
   const repoRoot = findRepoRoot(import.meta.dirname);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-race-'));
   const started = performance.now();
@@ -79,7 +75,8 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    // A bad option or an unusable PostgreSQL is one line; the harness's own failures keep their stack.
+    console.error(describeFailure(error));
     process.exitCode = 2;
   },
 );

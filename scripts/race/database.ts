@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 
 import type { ExampleModules } from './example-modules.js';
+import { describePostgresConnectFailure, HarnessSetupError } from './setup-errors.js';
 import type { VariantName } from './variants.js';
 
 export type DatabaseKind = 'sqlite' | 'postgres';
@@ -57,7 +58,14 @@ export function sqliteTarget(workDir: string): DatabaseTarget {
 export async function postgresTarget(url: string): Promise<DatabaseTarget> {
   const schemas = new Set<string>();
   const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
+  try {
+    await admin.connect();
+  } catch (error) {
+    // A server that is not running, or a database that does not exist, is the user's to fix: one line.
+    const line = describePostgresConnectFailure(error, url);
+    if (line == null) throw error;
+    throw new HarnessSetupError(line);
+  }
   const version = (await admin.query<{ server_version: string }>('show server_version')).rows[0]?.server_version ?? '?';
   const where = new URL(url);
   let applicationName = '';

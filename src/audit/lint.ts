@@ -6,6 +6,7 @@ import ts from 'typescript';
 
 import plugin from '../index.js';
 import { setReportObserver, type ObservedReport } from '../utils/plugin/report-details.js';
+import { ORM_TYPES_UNRESOLVED } from '../utils/plugin/unresolved-orm-types.js';
 import type { AuditScope } from './discover.js';
 import { AuditSetupError, firstLine } from './errors.js';
 
@@ -63,7 +64,7 @@ export async function lintScope(scope: AuditScope, onFile: (file: string) => voi
     // One file at a time, so a file that breaks a rule or the parser costs only that file.
     for (const file of scope.files) {
       try {
-        results.push(...(await eslint.lintFiles([file])));
+        results.push(...(await eslint.lintFiles([file])).map(withSetupNotices));
       } catch (error) {
         results.push(unanalysedResult(file, `race-guard could not analyse this file: ${firstLine(error)}`));
       }
@@ -92,6 +93,25 @@ function assertTypeormResolves(program: ts.Program, root: string): void {
   throw new AuditSetupError(
     `${path.relative(root, importer.fileName) || importer.fileName} imports typeorm, which cannot be resolved: install the project's dependencies first (the rules recognise TypeORM by its types)`,
   );
+}
+
+/**
+ * The rules' notice that an imported ORM's types do not resolve is about the setup, not a finding:
+ * the report lists it with the files that could not be fully analysed (a message without a rule).
+ */
+function withSetupNotices(result: ESLint.LintResult): ESLint.LintResult {
+  if (!result.messages.some((message) => message.messageId === ORM_TYPES_UNRESOLVED)) return result;
+  const messages = result.messages.map((message): Linter.LintMessage =>
+    message.messageId === ORM_TYPES_UNRESOLVED
+      ? { ruleId: null, severity: 1, message: `race-guard could not fully analyse this file: ${message.message}`, line: message.line, column: message.column }
+      : message,
+  );
+  return {
+    ...result,
+    messages,
+    errorCount: messages.filter((message) => message.severity === 2).length,
+    warningCount: messages.filter((message) => message.severity === 1).length,
+  };
 }
 
 function unanalysedResult(filePath: string, message: string): ESLint.LintResult {

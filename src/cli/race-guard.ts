@@ -2,6 +2,8 @@
 import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 
+import { satisfiesRange } from '../utils/plugin/version-range.js';
+
 /*
  * `race-guard audit`: the plugin's rules over a whole project, as a reliability audit report. This
  * entry point parses arguments and turns every failure into one line and exit code 2; the audit
@@ -28,6 +30,13 @@ const FORMATS = ['md', 'json', 'sarif'] as const;
 const FAIL_LEVELS = ['error', 'warn', 'off'] as const;
 
 class UsageError extends Error {}
+/** A dependency the audit needs is missing or of a version it does not support. */
+class SetupError extends Error {}
+
+const packageJson = createRequire(import.meta.url)('../../package.json') as {
+  version: string;
+  peerDependencies: Record<string, string>;
+};
 
 async function main(argv: readonly string[]): Promise<number> {
   let parsed;
@@ -54,8 +63,7 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (values.version === true) {
-    const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
-    process.stdout.write(`${version}\n`);
+    process.stdout.write(`${packageJson.version}\n`);
     return 0;
   }
   const [command, target = '.', ...extra] = positionals;
@@ -66,6 +74,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const format = oneOf(values.format, FORMATS, '--format');
   const failOn = oneOf(values['fail-on'], FAIL_LEVELS, '--fail-on');
 
+  await assertSupportedTypeScript();
   const { runAudit } = await import('../audit/run.js');
   return runAudit({
     path: target,
@@ -80,6 +89,23 @@ async function main(argv: readonly string[]): Promise<number> {
   });
 }
 
+/**
+ * The audit drives the TypeScript compiler API of the project's own `typescript` (a peer
+ * dependency). Outside the peer range that API may be gone — TypeScript 7 exports no compiler API
+ * from its main entry — and the first call would fail as an internal error, so the version is
+ * checked before anything uses it. A missing `typescript` fails the import and is reported below.
+ */
+async function assertSupportedTypeScript(): Promise<void> {
+  const range = packageJson.peerDependencies.typescript ?? '';
+  const loaded = (await import('typescript')) as { default?: unknown };
+  const ts = (loaded.default ?? loaded) as { version?: unknown; getParsedCommandLineOfConfigFile?: unknown };
+  const version = typeof ts.version === 'string' ? ts.version : undefined;
+  if (version != null && satisfiesRange(version, range) && typeof ts.getParsedCommandLineOfConfigFile === 'function') return;
+  throw new SetupError(
+    `TypeScript ${version ?? '(unknown version)'} is not supported: race-guard needs typescript ${range}; install one next to eslint-plugin-race-guard (npm i -D "typescript@${range}")`,
+  );
+}
+
 function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], option: string): T {
   const found = allowed.find((candidate) => candidate === value);
   if (found == null) throw new UsageError(`${option} must be one of ${allowed.join(', ')}, not "${value ?? ''}"`);
@@ -88,11 +114,14 @@ function oneOf<T extends string>(value: string | undefined, allowed: readonly T[
 
 /** One line for the user: their mistake, a missing dependency, or (rarely) our bug without its stack. */
 function describeFailure(error: unknown): string {
-  if (error instanceof UsageError) return error.message;
+  if (error instanceof UsageError || error instanceof SetupError) return error.message;
   if (error instanceof Error && error.name === 'AuditSetupError') return error.message;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
     const missing = /Cannot find (?:package|module) '([^']+)'/.exec(error instanceof Error ? error.message : '')?.[1];
+    if (missing === 'ts-morph') {
+      return `the audit needs ts-morph, an optional peer dependency the lint rules do not use: install it next to eslint-plugin-race-guard (npm i -D "ts-morph@${packageJson.peerDependencies['ts-morph'] ?? ''}")`;
+    }
     if (missing != null && !missing.startsWith('.') && !missing.startsWith('/')) {
       return `${missing} is not installed; install it next to eslint-plugin-race-guard (npm i -D ${missing})`;
     }

@@ -1,7 +1,9 @@
 /**
  * The plugin as users get it: `npm pack` the build, install the tarball into a fresh project outside
  * the repository (from the local npm cache), and run the ESLint CLI and the `race-guard audit` bin over
- * the audit's stale save.
+ * the audit's stale save: with the config README shows and with a preset spread as it is, without
+ * ts-morph (an optional peer only the audit needs), and at the floor of every range the package
+ * declares (ESLint, TypeScript, @typescript-eslint).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -29,6 +31,36 @@ function cleanEnv(): NodeJS.ProcessEnv {
   );
 }
 
+/**
+ * The configs README.md shows, taken from it: the first with `defineConfig`, the second a preset
+ * spread as it is in a plain array (the presets carry TypeScript globs, so the typed rules never
+ * reach eslint.config.js, which `eslint .` lints too).
+ */
+const readmeConfigs = [...fs.readFileSync(path.join(repoRoot, 'README.md'), 'utf8').matchAll(/^```js\n(\/\/ eslint\.config\.js\n[\s\S]*?)^```$/gm)].map(
+  (match) => match[1] ?? '',
+);
+const README_CONFIG = readmeConfigs.find((config) => config.includes('defineConfig({') && config.includes('tsParser')) ?? '';
+const SPREAD_CONFIG = readmeConfigs.find((config) => config.includes('export default [\n  raceGuard.configs.recommended,')) ?? '';
+
+/** The oldest versions the package declares it works with: its peer ranges and its @typescript-eslint range. */
+const manifest = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as {
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
+};
+function floorOf(range: string | undefined): string {
+  const floor = /^(?:\^|>=)?(\d+\.\d+\.\d+)/.exec(range ?? '')?.[1];
+  if (floor == null) throw new Error(`no floor in the range "${range ?? ''}"`);
+  return floor;
+}
+/** Floors that were never published as a release, and the first release that was. */
+const FIRST_RELEASE: Record<string, string> = { 'typescript@5.9.0': '5.9.2' };
+const firstRelease = (name: string, floor: string): string => FIRST_RELEASE[`${name}@${floor}`] ?? floor;
+const FLOOR = {
+  eslint: firstRelease('eslint', floorOf(manifest.peerDependencies.eslint)),
+  typescript: firstRelease('typescript', floorOf(manifest.peerDependencies.typescript)),
+  typescriptEslint: firstRelease('@typescript-eslint/utils', floorOf(manifest.dependencies['@typescript-eslint/utils'])),
+};
+
 const files: Record<string, string> = {
   'package.json': `${JSON.stringify({ name: 'race-guard-packed-smoke', private: true, type: 'module' }, null, 2)}\n`,
   'tsconfig.json': `${JSON.stringify(
@@ -50,23 +82,7 @@ const files: Record<string, string> = {
     null,
     2,
   )}\n`,
-  // The usage shown in README.md.
-  'eslint.config.js': `import tsParser from '@typescript-eslint/parser';
-import raceGuard from 'eslint-plugin-race-guard';
-import { defineConfig } from 'eslint/config';
-
-export default defineConfig({
-  files: ['**/*.ts'],
-  extends: [raceGuard.configs.recommended],
-  languageOptions: {
-    parser: tsParser,
-    parserOptions: {
-      projectService: true,
-      tsconfigRootDir: import.meta.dirname,
-    },
-  },
-});
-`,
+  'eslint.config.js': README_CONFIG,
   'src/conversation.entity.ts': `import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity()
@@ -211,6 +227,11 @@ describe('packed plugin in a fresh project', () => {
     }
   });
 
+  it("takes both of README's configs from README", () => {
+    expect(README_CONFIG).toMatch(/^\/\/ eslint\.config\.js\nimport tsParser/);
+    expect(SPREAD_CONFIG).toMatch(/^\/\/ eslint\.config\.js\nimport tsParser/);
+  });
+
   it('is what require() returns in the project', async () => {
     const result = await run(
       process.execPath,
@@ -221,27 +242,54 @@ describe('packed plugin in a fresh project', () => {
     expect(result.stdout.trim()).toBe('race-guard');
   });
 
-  it('reports exactly the stale save through the ESLint CLI, with and without --concurrency', async () => {
-    const single = await run(npx, ['--no', '--', 'eslint', '-f', 'json', 'src'], { cwd: projectDir, env: cleanEnv() });
-    // Exit code 1: ESLint ran and reported errors.
-    expect(single.code, describeRun(single)).toBe(1);
-    const singleFindings = findings(single, projectDir);
-    expect(sortedRuleIds(singleFindings), JSON.stringify(singleFindings, null, 2)).toEqual([
-      'race-guard/no-stale-save',
-    ]);
-    expect(singleFindings[0]?.file).toBe(path.join('src', 'ai-responder.ts'));
+  /** `eslint .` in the project (its config file included); the findings, after checking ESLint ran. */
+  async function lintProject(extra: readonly string[] = []): Promise<Finding[]> {
+    const result = await run(npx, ['--no', '--', 'eslint', '-f', 'json', ...extra, '.'], { cwd: projectDir, env: cleanEnv() });
+    // Exit code 1: ESLint ran and reported errors (2 would be a crash, such as a typed rule on eslint.config.js).
+    expect(result.code, describeRun(result)).toBe(1);
+    return findings(result, projectDir);
+  }
 
-    const concurrent = await run(npx, ['--no', '--', 'eslint', '-f', 'json', '--concurrency', '2', 'src'], {
-      cwd: projectDir,
-      env: cleanEnv(),
-    });
-    expect(concurrent.code, describeRun(concurrent)).toBe(1);
-    expect(findings(concurrent, projectDir)).toEqual(singleFindings);
+  function expectTheStaleSave(found: readonly Finding[]): void {
+    expect(sortedRuleIds(found), JSON.stringify(found, null, 2)).toEqual(['race-guard/no-stale-save']);
+    expect(found[0]?.file).toBe(path.join('src', 'ai-responder.ts'));
+  }
+
+  it('installs without ts-morph, the optional peer only the audit needs', () => {
+    expect(fs.existsSync(path.join(projectDir, 'node_modules', 'ts-morph'))).toBe(false);
+    expect(fs.existsSync(path.join(projectDir, 'node_modules', 'eslint-plugin-race-guard'))).toBe(true);
   });
 
-  it('runs `npx race-guard audit` from the installed bin: JSON and SARIF name the stale save and the guarded update', async () => {
+  it("reports exactly the stale save through the ESLint CLI with README's config, with and without --concurrency", async () => {
+    const single = await lintProject();
+    expectTheStaleSave(single);
+    expect(await lintProject(['--concurrency', '2'])).toEqual(single);
+  });
+
+  it('reports the same with a preset spread as it is in a plain array, and leaves eslint.config.js alone', async () => {
+    fs.writeFileSync(path.join(projectDir, 'eslint.config.js'), SPREAD_CONFIG);
+    try {
+      expectTheStaleSave(await lintProject());
+    } finally {
+      fs.writeFileSync(path.join(projectDir, 'eslint.config.js'), README_CONFIG);
+    }
+  });
+
+  it('runs `npx race-guard audit` from the installed bin: one line without ts-morph, then JSON and SARIF name the stale save and the guarded update', async () => {
     const env = cleanEnv();
     delete env.CI;
+    const missing = await run(npx, ['--no', '--', 'race-guard', 'audit', '.'], { cwd: projectDir, env });
+    expect(missing.code, describeRun(missing)).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/^race-guard: the audit needs ts-morph, an optional peer dependency the lint rules do not use: install it next to eslint-plugin-race-guard \(npm i -D "ts-morph@[^"]+"\)\n$/);
+
+    const install = await run(
+      npm,
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-update-notifier', '--save-dev', `ts-morph@${installedVersion('ts-morph')}`],
+      { cwd: projectDir, env },
+    );
+    expect(install.code, describeRun(install)).toBe(0);
+
     const [json, sarif] = await Promise.all([
       run(npx, ['--no', '--', 'race-guard', 'audit', '.', '--format', 'json'], { cwd: projectDir, env }),
       run(npx, ['--no', '--', 'race-guard', 'audit', '.', '--format', 'sarif'], { cwd: projectDir, env }),
@@ -259,21 +307,55 @@ describe('packed plugin in a fresh project', () => {
     const log = JSON.parse(sarif.stdout) as { version: string; runs: { results: { ruleId: string }[] }[] };
     expect(log.version).toBe('2.1.0');
     expect(log.runs[0]?.results.map((result) => result.ruleId)).toEqual(['race-guard/no-stale-save']);
-  }, 180_000);
+  }, 300_000);
 
-  it('works the same with TypeScript 5.9.3, the oldest version in the peer range', async () => {
+  it(`works the same at the floor of every range: ESLint ${FLOOR.eslint}, TypeScript ${FLOOR.typescript}, @typescript-eslint ${FLOOR.typescriptEslint}`, async () => {
     const env = cleanEnv();
-    const install = await run(npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', '--save-dev', 'typescript@5.9.3'], {
-      cwd: projectDir,
-      env,
-    });
+    // The plugin's own @typescript-eslint/utils is a dependency of the plugin: an override moves it to the floor.
+    const projectManifest = path.join(projectDir, 'package.json');
+    const current = JSON.parse(fs.readFileSync(projectManifest, 'utf8')) as Record<string, unknown>;
+    fs.writeFileSync(projectManifest, `${JSON.stringify({ ...current, overrides: { '@typescript-eslint/utils': FLOOR.typescriptEslint } }, null, 2)}\n`);
+    const install = await run(
+      npm,
+      [
+        'install',
+        '--no-audit',
+        '--no-fund',
+        '--prefer-offline',
+        '--no-update-notifier',
+        '--save-dev',
+        `eslint@${FLOOR.eslint}`,
+        `typescript@${FLOOR.typescript}`,
+        `@typescript-eslint/parser@${FLOOR.typescriptEslint}`,
+      ],
+      { cwd: projectDir, env },
+    );
     expect(install.code, describeRun(install)).toBe(0);
-    const version = await run(process.execPath, ['-e', "console.log(require('typescript').version)"], { cwd: projectDir, env });
-    expect(version.stdout.trim()).toBe('5.9.3');
-    const result = await run(npx, ['--no', '--', 'eslint', '-f', 'json', 'src'], { cwd: projectDir, env });
-    expect(result.code, describeRun(result)).toBe(1);
-    const found = findings(result, projectDir);
-    expect(sortedRuleIds(found), JSON.stringify(found, null, 2)).toEqual(['race-guard/no-stale-save']);
-    expect(found[0]?.file).toBe(path.join('src', 'ai-responder.ts'));
-  });
+    const versions = await run(
+      process.execPath,
+      [
+        '-e',
+        `const { createRequire } = require('node:module');
+const fromPlugin = createRequire(require.resolve('eslint-plugin-race-guard'));
+console.log(JSON.stringify([
+  require('eslint/package.json').version,
+  require('typescript').version,
+  require('@typescript-eslint/parser/package.json').version,
+  fromPlugin('@typescript-eslint/utils/package.json').version,
+]));`,
+      ],
+      { cwd: projectDir, env },
+    );
+    expect(versions.code, describeRun(versions)).toBe(0);
+    expect(JSON.parse(versions.stdout)).toEqual([FLOOR.eslint, FLOOR.typescript, FLOOR.typescriptEslint, FLOOR.typescriptEslint]);
+
+    // README's config: `defineConfig` from `eslint/config` exists from the ESLint floor on.
+    expectTheStaleSave(await lintProject());
+    fs.writeFileSync(path.join(projectDir, 'eslint.config.js'), SPREAD_CONFIG);
+    try {
+      expectTheStaleSave(await lintProject());
+    } finally {
+      fs.writeFileSync(path.join(projectDir, 'eslint.config.js'), README_CONFIG);
+    }
+  }, 300_000);
 });

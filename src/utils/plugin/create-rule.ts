@@ -2,6 +2,7 @@ import { ESLintUtils } from '@typescript-eslint/utils';
 
 import { toleratingCheckerFailures } from './checker-failures.js';
 import { observedRule } from './report-details.js';
+import { noticingUnresolvedOrmTypes } from './unresolved-orm-types.js';
 
 /** Which preset first turns a rule on; `strict` and `all` include every earlier level. */
 export type PresetLevel = 'recommended' | 'strict';
@@ -23,7 +24,9 @@ const createPlainRule = ESLintUtils.RuleCreator<RaceGuardDocs>(ruleDocsUrl);
 
 /**
  * `RuleCreator`, plus an observer hook that does nothing unless a tool installs one (see
- * report-details), and a guard that turns a failure inside TypeScript's checker into a skipped file
- * (see checker-failures).
+ * report-details), a guard that turns a failure inside TypeScript's checker into a skipped file
+ * (see checker-failures), and a notice, once per file across all rules, when an imported ORM's types
+ * do not resolve (see unresolved-orm-types).
  */
-export const createRule: typeof createPlainRule = (rule) => observedRule(toleratingCheckerFailures(createPlainRule(rule)));
+export const createRule: typeof createPlainRule = (rule) =>
+  observedRule(toleratingCheckerFailures(noticingUnresolvedOrmTypes(createPlainRule(rule))));
