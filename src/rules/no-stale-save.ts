@@ -24,6 +24,7 @@ export interface NoStaleSaveOptions {
   localModules?: string[];
   loaders?: string[];
   autofix?: boolean;
+  removals?: boolean;
 }
 
 type Options = [NoStaleSaveOptions];
@@ -78,17 +79,21 @@ export default createRule<Options, MessageIds>({
             type: 'boolean',
             description: 'Whether safe rewrites are applied by --fix; when false they are offered as suggestions only.',
           },
+          removals: {
+            type: 'boolean',
+            description: 'Whether remove(), softRemove() and recover() of an entity loaded before a network call or a timer are reported too (they revert no column, but act on a decision made from the old row).',
+          },
         },
       },
     ],
     defaultOptions: [
-      { windowKinds: DEFAULT_WINDOW_KINDS, networkModules: [], localModules: [], loaders: [], autofix: true },
+      { windowKinds: DEFAULT_WINDOW_KINDS, networkModules: [], localModules: [], loaders: [], autofix: true, removals: false },
     ],
     messages: {
       staleSave:
         '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
       staleRemove:
-        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): the row may have changed since it was read. Re-load it after the await, or use a delete()/update() whose criteria check the state you expect.',
+        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.',
       rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
     },
   },
@@ -222,10 +227,10 @@ export default createRule<Options, MessageIds>({
         if (states == null) continue;
         if (reports != null) {
           const kindOf = (info: AwaitSite): AwaitKind | undefined => windowKindsOf(summaryOfAwait(info), windowKinds)[0];
-          // A stale remove reverts no column, only acts on an old decision: it is worth a
-          // report after a known slow call, not after an unclassified one.
+          // A stale remove reverts no column: by default it is not reported (see the `removals`
+          // option); asked for, it is worth a report after a known slow call, not an unclassified one.
           const removes = write.typeorm != null && write.typeorm.method !== 'save';
-          const stale = [...states].filter((fact): fact is StaleFact => fact.kind === 'stale' && (!removes || kindOf(fact.window) !== 'unknown'));
+          const stale = removes && options.removals !== true ? [] : [...states].filter((fact): fact is StaleFact => fact.kind === 'stale' && (!removes || kindOf(fact.window) !== 'unknown'));
           const chosen = pickStale(stale, (info) => {
             const kind = kindOf(info);
             return kind == null ? { kind: AWAIT_KINDS.length, chain: 0 } : { kind: AWAIT_KINDS.indexOf(kind), chain: summaryOfAwait(info).get(kind)?.length ?? 0 };

@@ -181,12 +181,22 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
 }`,
     },
     {
-      name: 'remove() after an unclassified call: no column to revert, not reported',
+      name: 'remove() after an unclassified call: no column to revert, not reported even with removals: true',
+      options: [{ removals: true }],
       code: `${imports}
 export async function close(repo: Repository<Conversation>, notifier: Notifier, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
   await notifier.notify(id);
   await repo.remove(conversation);
+}`,
+    },
+    {
+      name: 'remove() after a network call: not reported by default (it reverts no column)',
+      code: `${imports}
+export async function close(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const verdict = await llm.complete('spam?');
+  if (verdict === 'yes') await repo.remove(conversation);
 }`,
     },
   ],
@@ -800,7 +810,8 @@ export async function retry(repo: Repository<Conversation>, id: string) {
       ],
     },
     {
-      name: 'remove() of a stale entity',
+      name: 'remove() of a stale entity, with removals: true',
+      options: [{ removals: true }],
       code: `${imports}
 export async function close(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
