@@ -135,6 +135,25 @@ export default createRule<Options, MessageIds>({
       return false;
     }
 
+    /**
+     * Whether an await here can tell the report something: an entity that is written later is
+     * fresh, or stale only since weaker evidence than a network call (a later network call is
+     * the one to cite). Classifying the await otherwise (which may summarise callees across the
+     * project) is wasted.
+     */
+    function awaitMatters(state: FlowState): boolean {
+      for (const [variable, states] of state) {
+        if (!recorder.isWritten(variable)) continue;
+        let network = false;
+        for (const fact of states) {
+          if (fact.kind === 'fresh') return true;
+          if (windowKindsOf(summaryOfAwait(fact.window), windowKinds)[0] === 'network') network = true;
+        }
+        if (!network) return true;
+      }
+      return false;
+    }
+
     function summaryOfAwait(info: AwaitSite): AwaitSummary {
       let summary = awaitSummaries.get(info);
       if (summary == null) {
@@ -181,8 +200,7 @@ export default createRule<Options, MessageIds>({
             case 'reload':
               return freshenAliases(state, event.variable);
             case 'await': {
-              // Without a fresh entity that is written later there is nothing for this await to make stale.
-              if (!hasFreshWritten(state)) return state;
+              if (!awaitMatters(state)) return state;
               if (windowKindsOf(summaryOfAwait(event.site), windowKinds).length === 0) return state;
               const stale = markStale(state, event.site);
               step.throwTo(event.site.handlers, stale);

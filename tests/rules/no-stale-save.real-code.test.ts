@@ -1,0 +1,400 @@
+/**
+ * Shapes that real backends taught no-stale-save (issue 14): each false-positive class is a valid
+ * case, each race the rule used to miss or explain wrongly is an invalid case with its exact data —
+ * the cited await, its kind and its chain.
+ */
+import rule from '../../src/rules/no-stale-save.js';
+import { createRuleTester } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+const imports = `
+import { Repository } from 'typeorm';
+import { Conversation } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import { PaymentClient, sleep } from './shared/payments.js';
+import { MessageCounter, type Notifier } from './shared/services.js';
+import { SnippetArchive, PriorityPolicy, ConversationRepositoryPort } from './no-stale-save/implementations.js';
+import { Customer, SalesOrder } from './no-stale-save/related-entities.js';
+import { Operator } from './no-stale-save/loaded-columns.js';
+`;
+
+/** Line numbers in cases count from the first line of `imports`. */
+const L = imports.split('\n').length - 1;
+
+ruleTester.run('no-stale-save (real-code shapes)', rule, {
+  valid: [
+    {
+      name: 'class 1: a helper that loads its own row, called after a network call',
+      code: `${imports}
+const bump = async (repo: Repository<Conversation>, id: string): Promise<void> => {
+  try {
+    const conversation = await repo.findOneByOrFail({ id });
+    conversation.lastMessageId = 'seen';
+    await repo.save(conversation);
+  } catch (error) {
+    console.error(error);
+  }
+};
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  await llm.complete('q');
+  await bump(repo, id);
+  await bump(repo, id);
+}`,
+    },
+    {
+      name: "class 2: a loop's back edge carries no object into the helper's next load",
+      code: `${imports}
+async function touch(repo: Repository<Conversation>, id: string): Promise<void> {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageId = 'seen';
+  await repo.save(conversation);
+}
+export async function touchAll(repo: Repository<Conversation>, llm: LlmClient, ids: string[]) {
+  for (const id of ids) {
+    await llm.complete(id);
+    await touch(repo, id);
+  }
+}`,
+    },
+    {
+      name: 'class 3: an any-typed property read is no wait; a non-promise argument gives the callee nothing to wait for',
+      code: `${imports}
+export async function fromContext(repo: Repository<Conversation>, ctx: any, counter: MessageCounter, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageId = await ctx.currentMessageId;
+  conversation.priority = await counter.countFor(JSON.parse(ctx.body as string) as string);
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'class 4: a dynamic import() is local work',
+      code: `${imports}
+export async function withPlugin(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const plugin = await import('./shared/services.js');
+  conversation.lastMessageId = typeof plugin.fingerprint;
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'class 5: a callee that sleeps only between retries is no timer window',
+      code: `${imports}
+async function waitForRow(repo: Repository<Conversation>, id: string): Promise<Conversation> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const found = await repo.findOneBy({ id });
+    if (found) return found;
+    await sleep(20);
+  }
+  throw new Error('missing');
+}
+export async function link(repo: Repository<Conversation>, id: string, otherId: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const other = await waitForRow(repo, otherId);
+  conversation.lastMessageId = other.lastMessageId;
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'class 6: an abstract method whose only implementation is database work opens no window',
+      code: `${imports}
+export async function reprioritise(repo: Repository<Conversation>, policy: PriorityPolicy, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority = await policy.priorityFor(id);
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'class 7: nothing else loaded (select: false hides the hash): the save reverts nothing',
+      code: `${imports}
+export async function rename(repo: Repository<Operator>, llm: LlmClient, id: string) {
+  const operator = await repo.findOneOrFail({ where: { id }, select: { id: true, displayName: true } });
+  operator.displayName = await llm.complete('name');
+  await repo.save(operator);
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'class 4: several awaits in the window: the network call is cited, not the earlier unclassified one',
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, notifier: Notifier, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await notifier.notify(id);
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function reply(repo: Repository<Conversation>, notifier: Notifier, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await notifier.notify(id);
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'class 4: a timer is stronger evidence than an unclassified call',
+      code: `${imports}
+export async function later(repo: Repository<Conversation>, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await notifier.notify(id);
+  await sleep(1000);
+  conversation.priority = 3;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function later(repo: Repository<Conversation>, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await notifier.notify(id);
+  await sleep(1000);
+  conversation.priority = 3;
+  await repo.update({ id: conversation.id }, { priority: conversation.priority });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'sleep(…)',
+            awaitLine: String(L + 5),
+            reason: 'a timer via sleep → setTimeout',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
+            advice: 'Update only priority with update().',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'class 5: a callee that sleeps on its way to every return is a timer window',
+      code: `${imports}
+async function throttled(id: string): Promise<string> {
+  await sleep(100);
+  return id;
+}
+export async function touch(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageId = await throttled(id);
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+async function throttled(id: string): Promise<string> {
+  await sleep(100);
+  return id;
+}
+export async function touch(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageId = await throttled(id);
+  await repo.update({ id: conversation.id }, { lastMessageId: conversation.lastMessageId });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 7),
+            method: 'save()',
+            awaited: 'throttled(…)',
+            awaitLine: String(L + 8),
+            reason: 'a timer via throttled → sleep → setTimeout',
+            atRisk: 'status, lastMessageSnippet, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageId with update().',
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: "class 6: an interface whose implementation calls HTTP is a network call, with the implementation in the chain",
+      code: `${imports}
+export async function archive(repo: Repository<Conversation>, archive: SnippetArchive, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await archive.archive(id, 'text');
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function archive(repo: Repository<Conversation>, archive: SnippetArchive, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await archive.archive(id, 'text');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'archive.archive(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via SnippetArchive.archive → HttpSnippetArchive.archive → axios.put',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'a load and a save through a repository interface, the implementations in their chains',
+      code: `${imports}
+export async function archiveThroughPort(port: ConversationRepositoryPort, archive: SnippetArchive, id: string) {
+  const conversation = await port.findById(id);
+  if (conversation == null) return;
+  conversation.lastMessageSnippet = await archive.archive(id, 'text');
+  await port.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'ConversationRepositoryPort.findById() → TypeormConversationRepository.findById → findOneBy()',
+            loadLine: String(L + 3),
+            method: 'port.save() (ConversationRepositoryPort.save → TypeormConversationRepository.save → save())',
+            awaited: 'archive.archive(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via SnippetArchive.archive → HttpSnippetArchive.archive → axios.put',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'a relation loaded with its owner and saved after a network call',
+      code: `${imports}
+export async function greet(orders: Repository<SalesOrder>, customers: Repository<Customer>, llm: LlmClient, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  order.customer.name = await llm.complete('greeting');
+  await customers.save(order.customer);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'order.customer',
+            loader: 'findOneOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'tier, loyaltyPoints',
+            advice: 'Update only name with update().',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 39,
+        },
+      ],
+    },
+    {
+      name: 'a field set from its stale value is at risk, and no update() is offered',
+      code: `${imports}
+export async function award(customers: Repository<Customer>, payments: PaymentClient, id: string) {
+  const customer = await customers.findOneByOrFail({ id });
+  await payments.capture(id);
+  customer.loyaltyPoints = customer.loyaltyPoints + 10;
+  await customers.save(customer);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'customer',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'name, tier, loyaltyPoints (set from its stale value)',
+            advice: 'Change loyaltyPoints in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 33,
+        },
+      ],
+    },
+    {
+      name: 'class 7: a select: false column is not at risk after a plain load',
+      code: `${imports}
+export async function sign(operators: Repository<Operator>, llm: LlmClient, id: string) {
+  const operator = await operators.findOneByOrFail({ id });
+  operator.signature = await llm.complete('signature');
+  await operators.save(operator);
+}`,
+      output: `${imports}
+export async function sign(operators: Repository<Operator>, llm: LlmClient, id: string) {
+  const operator = await operators.findOneByOrFail({ id });
+  operator.signature = await llm.complete('signature');
+  await operators.update({ id: operator.id }, { signature: operator.signature });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'operator',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'displayName, openTickets',
+            advice: 'Update only signature with update().',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 33,
+        },
+      ],
+    },
+  ],
+});
