@@ -13,7 +13,7 @@ import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-
 import { buildUpdateRewrite } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
-import { columnRefOf, entityRefOf, recordReportDetails } from '../utils/plugin/report-details.js';
+import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
@@ -27,7 +27,8 @@ export interface NoStaleSaveOptions {
 }
 
 type Options = [NoStaleSaveOptions];
-type MessageIds = 'staleSave' | 'staleRemove' | 'rewriteToUpdate';
+/** The reports' message ids are the contract's (report-details), and the suggestion's. */
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | 'rewriteToUpdate';
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -299,8 +300,12 @@ export default createRule<Options, MessageIds>({
         ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)
         : undefined;
       const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, target.expression);
-      recordReportDetails(context, write.call, isRemove ? 'staleRemove' : 'staleSave', () => ({
+      const messageId = isRemove ? 'staleRemove' : 'staleSave';
+      recordReportDetails(context, write.call, messageId, () => ({
         rule: 'no-stale-save',
+        messageId,
+        // The sentence each message ends with (tests/audit/report-details.test.ts keeps them in step).
+        advice: isRemove ? 'Re-load it after the await, or use a delete()/update() whose criteria check the state you expect.' : data.advice,
         variable: variable.name,
         ...(metadata == null ? {} : { entity: entityRefOf(metadata) }),
         load: { label: loaderText(load), line: load.line },
@@ -315,7 +320,7 @@ export default createRule<Options, MessageIds>({
       }));
       context.report({
         node: write.call,
-        messageId: isRemove ? 'staleRemove' : 'staleSave',
+        messageId,
         data,
         ...(rewrite != null && autofix ? { fix: (fixer) => fixer.replaceTextRange(rewrite.range, rewrite.text) } : {}),
         ...(rewrite != null && !autofix
