@@ -1,4 +1,3 @@
-import { ruleDocsUrl } from '../utils/plugin/create-rule.js';
 import type { AuditReport, Excerpt, Finding, Risk, SafePattern, WriterRef } from './report.js';
 
 /** The report in the shape of a hand-written reliability audit (safe, unsafe, error handling, recommendations). */
@@ -90,9 +89,10 @@ function safePattern(pattern: SafePattern): string[] {
 }
 
 function findingSection(finding: Finding): string[] {
+  const rule = finding.helpUri == null ? inlineCode(finding.ruleId) : `[${inlineCode(finding.ruleId)}](${finding.helpUri})`;
   const out = [
     `### ${finding.id}. ${finding.title} — risk: **${riskLabel(finding.risk)}**`,
-    `**File:** ${inlineCode(`${finding.location.file}:${String(finding.location.line)}`)} · rule [${inlineCode(finding.ruleId)}](${ruleDocsUrl(finding.ruleId.replace(/^race-guard\//, ''))})`,
+    `**File:** ${inlineCode(`${finding.location.file}:${String(finding.location.line)}`)} · rule ${rule}`,
     '',
     `> ${finding.message}`,
     '',
@@ -107,7 +107,8 @@ function findingSection(finding: Finding): string[] {
         : `**Columns at risk:** ${finding.columnsAtRisk.map((column) => `${inlineCode(column.property)}${column.column === column.property ? '' : ` (${inlineCode(column.column)})`}`).join(', ')}`,
       '',
     );
-  } else if (finding.ruleId === 'race-guard/no-stale-save') {
+  } else if (finding.load != null) {
+    // A loaded entity whose class is unknown: every column it loaded goes back.
     out.push('**Columns at risk:** every loaded column (the entity class could not be resolved).', '');
   }
   if (finding.concurrentWriters != null) {

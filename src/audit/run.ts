@@ -49,6 +49,7 @@ export async function runAudit(options: AuditOptions): Promise<number> {
       shownPath: path.relative(options.cwd, scope.root).split(path.sep).join('/') || '.',
       results: lint.results,
       observed: lint.observed,
+      observations: lint.observations,
       index,
       tool: { name: 'race-guard', version: plugin.meta.version },
       now,
