@@ -54,7 +54,12 @@ export async function runAudit(options: AuditOptions): Promise<number> {
       tool: { name: 'race-guard', version: plugin.meta.version },
       now,
     });
-    output = options.format === 'md' ? renderMarkdown(report) : options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderSarif(lint.results, lint.eslint, scope.lintRoot);
+    output =
+      options.format === 'md'
+        ? renderMarkdown(report)
+        : options.format === 'json'
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : renderSarif(lint.results, lint.eslint, lint.ruleIds, scope.root, report.tool);
   } finally {
     progress?.stop();
   }
