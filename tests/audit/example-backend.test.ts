@@ -69,7 +69,7 @@ describe('race-guard audit on examples/chat-backend', () => {
     const safe = section(report, '## 1. Safe patterns found', '## 2. Unsafe patterns');
     const guarded = subsection(safe, 'Guarded update in `WorkflowConsumer.handleInactivity`');
     expect(guarded).toContain(`**File:** \`${workflow}:${String(exampleLine(workflow, 'const result = await this.conversationRepository'))}\``);
-    expect(guarded).toContain('`status` (state), `last_message_id` (guard)');
+    expect(guarded).toContain('`status` (state) and `last_message_id` (guard) still hold the values it expects');
     expect(guarded).toContain(".andWhere('last_message_id = :triggerId', { triggerId: triggerMessageId })");
     expect(subsection(safe, 'Lock released in `finally` in `AiResponderService.handleVisitorMessage`')).toContain('releaseLock(payload.visitorUid, lockId)');
     // The unsafe writers are not listed as safe.
