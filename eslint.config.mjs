@@ -1,5 +1,5 @@
 // Self-lint: the plugin's sources and tests, type-checked. Fixtures, examples and build output are
-// linted elsewhere (fixtures by the tests themselves, examples by `npm run demo`).
+// linted elsewhere (fixtures by the tests themselves and the audit's, examples by `npm run demo`).
 import eslint from '@eslint/js';
 import eslintPlugin from 'eslint-plugin-eslint-plugin';
 import { defineConfig, globalIgnores } from 'eslint/config';
@@ -35,7 +35,7 @@ const NOT_ANALYSES = ['(^|/)utils/(?!ast/)', 'The flow framework knows code path
 const NOT_OTHER_RULES = ['^\\./(?!index\\.js$)', 'A rule never imports another rule: share the analysis through src/utils.'];
 
 export default defineConfig(
-  globalIgnores(['dist/', 'build/', 'coverage/', 'examples/', 'tests/fixtures/'], 'race-guard/ignores'),
+  globalIgnores(['dist/', 'build/', 'coverage/', 'examples/', 'tests/fixtures/', 'tests/audit/fixtures/'], 'race-guard/ignores'),
   {
     name: 'race-guard/javascript',
     files: ['**/*.{js,mjs,cjs}'],

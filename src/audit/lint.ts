@@ -5,7 +5,7 @@ import { ESLint, type Linter } from 'eslint';
 import ts from 'typescript';
 
 import plugin from '../index.js';
-import { setReportObserver, type ObservedReport } from '../utils/plugin/report-details.js';
+import { setReportObserver, type ObservedFact, type ObservedReport } from '../utils/plugin/report-details.js';
 import { ORM_TYPES_UNRESOLVED } from '../utils/plugin/unresolved-orm-types.js';
 import type { AuditScope } from './discover.js';
 import { AuditSetupError, firstLine } from './errors.js';
@@ -13,8 +13,12 @@ import { AuditSetupError, firstLine } from './errors.js';
 export interface LintOutcome {
   eslint: ESLint;
   results: ESLint.LintResult[];
-  /** What the rules reported, with the data behind each message (see report-details). */
+  /** What the rules reported, with the details behind each message (see report-details). */
   observed: ObservedReport[];
+  /** What the rules observed besides their reports: the safe patterns. */
+  observations: ObservedFact[];
+  /** The rules that ran. */
+  ruleIds: ReadonlySet<string>;
 }
 
 const LINTED_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
@@ -37,7 +41,7 @@ export async function lintScope(scope: AuditScope, onFile: (file: string) => voi
   );
   for (const program of programs) assertTypeormResolves(program, scope.root);
   const config: Linter.Config = {
-    name: 'race-guard/audit',
+    name: `${plugin.meta.namespace} audit`,
     files: LINTED_FILES,
     plugins: { 'race-guard': plugin as unknown as ESLint.Plugin },
     languageOptions: {
@@ -58,8 +62,9 @@ export async function lintScope(scope: AuditScope, onFile: (file: string) => voi
   });
 
   const observed: ObservedReport[] = [];
+  const observations: ObservedFact[] = [];
   const results: ESLint.LintResult[] = [];
-  setReportObserver((report) => observed.push(report));
+  setReportObserver({ report: (report) => observed.push(report), observation: (fact) => observations.push(fact) });
   try {
     // One file at a time, so a file that breaks a rule or the parser costs only that file.
     for (const file of scope.files) {
@@ -73,7 +78,7 @@ export async function lintScope(scope: AuditScope, onFile: (file: string) => voi
   } finally {
     setReportObserver(undefined);
   }
-  return { eslint, results, observed };
+  return { eslint, results, observed, observations, ruleIds: new Set(Object.keys(config.rules ?? {})) };
 }
 
 const TYPEORM_IMPORT = /\bfrom\s*['"]typeorm['"]|\brequire\(\s*['"]typeorm['"]\s*\)/;

@@ -1,27 +1,17 @@
 import path from 'node:path';
 
-import {
-  Node,
-  Project,
-  SyntaxKind,
-  type CallExpression,
-  type ClassDeclaration,
-  type Expression,
-  type SourceFile,
-  type TryStatement,
-  type Type,
-} from 'ts-morph';
+import { Node, Project, SyntaxKind, VariableDeclarationKind, type CallExpression, type ClassDeclaration, type Expression, type SourceFile, type Type } from 'ts-morph';
 
 import { isTypeormFile } from '../utils/calls/module-origin.js';
 import { COLUMN_DECORATORS } from '../utils/typeorm/entity-metadata.js';
-import { columnsInSql, DEFAULT_STATE_NAMES, normalizeColumnName } from '../utils/typeorm/state-columns.js';
 import type { AuditScope } from './discover.js';
 import { AuditSetupError, firstLine } from './errors.js';
 
 /*
- * The whole-project view a per-file rule cannot have: every entity, every function that writes
- * an entity's columns, guarded updates and locks released in `finally`. Built with ts-morph, which
- * bundles its own TypeScript: its nodes stay in this file, and only plain data leaves it.
+ * The whole-project view a per-file rule cannot have: every entity, and every function that writes
+ * an entity's columns. Built with ts-morph, which bundles its own TypeScript: its nodes stay in this
+ * file, and only plain data leaves it. What one file shows — a guarded update, a lock released in
+ * `finally` — the rules decide and report to the audit as observations (see report-details).
  */
 
 export type EntityColumnKind = 'primary' | 'column' | 'version' | 'update-date' | 'create-date' | 'delete-date' | 'relation';
@@ -31,7 +21,6 @@ export interface EntityColumn {
   /** The SQL column name; for an owning relation, its join column. */
   column: string;
   kind: EntityColumnKind;
-  stateLike: boolean;
 }
 
 export interface EntityInfo {
@@ -51,43 +40,30 @@ export interface SourceSpan {
   endLine: number;
 }
 
-export interface ColumnWriter extends SourceSpan {
+/** A function as the report names it: `Class.method`; its owner is the class, or the function itself. */
+export interface FunctionRef {
+  functionName: string;
+  owner: string;
+}
+
+export interface ColumnWriter extends SourceSpan, FunctionRef {
   entity: EntityInfo;
   /** Properties the statement sets by name (a save: the fields assigned before it). */
   properties: string[];
   operation: WriteOperation;
-  /** `Class.method`, or the function's own name. */
-  functionName: string;
-  /** Criteria columns besides the primary key (updates); undefined when the criteria cannot be read. */
-  conditionColumns?: string[];
-  affectedChecked: boolean;
-}
-
-export interface GuardedUpdate extends SourceSpan {
-  entity: EntityInfo;
-  functionName: string;
-  properties: string[];
-  guards: { property: string; column: string; role: 'state' | 'version' | 'guard' }[];
-  operation: WriteOperation;
-}
-
-export interface LockInFinally {
-  functionName: string;
-  file: string;
-  acquire: { text: string; line: number };
-  tryLine: number;
-  release: { text: string; line: number };
+  /** A `private` or `#` member: called from its own class, not an entry point of its own. */
+  privateMember: boolean;
+  /** The write creates a row (`insert`, a `save()` of a new object): it cannot race a writer of an existing one. */
+  createsRow: boolean;
 }
 
 export interface ProjectIndex {
   entities: EntityInfo[];
   writers: ColumnWriter[];
-  guardedUpdates: GuardedUpdate[];
-  locksInFinally: LockInFinally[];
   /** Files whose writers could not all be indexed, with the first error. */
   problems: { file: string; message: string }[];
-  /** The function holding a position (1-based line and column), named as writers are. */
-  functionAt(file: string, line: number, column: number): string | undefined;
+  /** The function holding a position (1-based line and column), named as writers are, and its owner. */
+  functionAt(file: string, line: number, column: number): FunctionRef | undefined;
 }
 
 /**
@@ -99,20 +75,12 @@ function columnKindOf(decorator: string | undefined): EntityColumnKind | undefin
   const kind = COLUMN_DECORATORS[decorator];
   return kind === 'relation-id' ? undefined : kind;
 }
-const STATE_NAMES = new Set(DEFAULT_STATE_NAMES);
-const ACQUIRE_NAME = /^(?:acquire|lock|trylock|obtain|take)/i;
-const RELEASE_NAME = /^(?:release|unlock|free)/i;
-const LOCK_NAME = /lock|mutex|semaphore/i;
-const ADVISORY_LOCK = /\bpg_advisory_(?:xact_)?lock(?:_shared)?\s*\(/i;
-const ADVISORY_UNLOCK = /\bpg_advisory_unlock(?:_shared|_all)?\s*\(/i;
 
 export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => void = () => undefined): ProjectIndex {
   const inScope = new Set(scope.files.map((file) => path.resolve(file)));
   const entities: EntityInfo[] = [];
   const entityByClass = new Map<ClassDeclaration, EntityInfo>();
   const writers: ColumnWriter[] = [];
-  const guardedUpdates: GuardedUpdate[] = [];
-  const locksInFinally: LockInFinally[] = [];
   const functionLookups = new Map<string, SourceFile>();
   const problems: ProjectIndex['problems'] = [];
 
@@ -144,13 +112,8 @@ export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => v
       // Code the index does not expect costs that file's writers, not the audit.
       try {
         for (const call of sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-          const found = indexer.writeOf(call);
-          if (found == null) continue;
-          writers.push(found.writer);
-          if (found.guarded != null) guardedUpdates.push(found.guarded);
-        }
-        for (const tryStatement of sourceFile.getDescendantsOfKind(SyntaxKind.TryStatement)) {
-          locksInFinally.push(...locksReleasedIn(tryStatement));
+          const writer = indexer.writeOf(call);
+          if (writer != null) writers.push(writer);
         }
       } catch (error) {
         problems.push({ file, message: `race-guard could not index the column writers in this file: ${firstLine(error)}` });
@@ -161,15 +124,15 @@ export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => v
   return {
     entities: entities.sort((a, b) => a.name.localeCompare(b.name)),
     writers,
-    guardedUpdates,
-    locksInFinally,
     problems,
     functionAt(file, line, column) {
       const sourceFile = functionLookups.get(path.resolve(file));
       if (sourceFile == null) return undefined;
       const position = sourceFile.compilerNode.getPositionOfLineAndCharacter(line - 1, Math.max(column - 1, 0));
       const node = sourceFile.getDescendantAtPos(position);
-      return node == null ? undefined : functionNameOf(node);
+      if (node == null) return undefined;
+      const { functionName, owner } = functionOf(node);
+      return { functionName, owner };
     },
   };
 }
@@ -215,8 +178,7 @@ function entityOf(declaration: ClassDeclaration): EntityInfo | undefined {
         const join = decorators.find((entry) => entry.name === 'JoinColumn');
         column = (join == null ? undefined : optionsOf(join.decorator.getArguments()).get('name')) ?? `${propertyName}Id`;
       }
-      const stateLike = kind === 'column' && (options.get('type') === 'enum' || options.get('type') === 'simple-enum' || options.has('enum') || isEnumLike(property.getType()));
-      columns.set(propertyName, { property: propertyName, column, kind, stateLike });
+      columns.set(propertyName, { property: propertyName, column, kind });
     }
   }
   const entityArgument = entityDecorator.getArguments()[0];
@@ -246,12 +208,6 @@ function optionsOf(args: readonly Node[]): Map<string, string> {
   return options;
 }
 
-function isEnumLike(type: Type): boolean {
-  const nonNullable = type.getNonNullableType();
-  if (nonNullable.isEnum() || nonNullable.isEnumLiteral()) return true;
-  return nonNullable.isUnion() && nonNullable.getUnionTypes().every((member) => member.isStringLiteral() || member.isEnumLiteral());
-}
-
 /** TypeORM's default table name for a class: `VisitorLock` → `visitor_lock`. */
 function snakeCase(name: string): string {
   return name.replaceAll(/([a-z\d])([A-Z])/g, '$1_$2').replaceAll(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
@@ -265,7 +221,7 @@ class WriteIndexer {
     private readonly entityByClass: ReadonlyMap<ClassDeclaration, EntityInfo>,
   ) {}
 
-  writeOf(call: CallExpression): { writer: ColumnWriter; guarded?: GuardedUpdate } | undefined {
+  writeOf(call: CallExpression): ColumnWriter | undefined {
     const callee = call.getExpression();
     if (!Node.isPropertyAccessExpression(callee)) return undefined;
     const method = callee.getName();
@@ -277,17 +233,13 @@ class WriteIndexer {
     let entity: EntityInfo | undefined;
     let properties: string[];
     let operation: WriteOperation;
-    let condition: ConditionRead | undefined;
-    let outer: Node = call;
+    /** What a `save()` saves: a new object creates a row. */
+    let saved: Node | undefined;
 
     if (owner === 'UpdateQueryBuilder' && method === 'set') {
-      const links = chainBefore(call);
-      entity = this.entityOfQueryBuilder(links);
+      entity = this.entityOfQueryBuilder(chainBefore(call));
       properties = literalKeys(args[0]);
       operation = 'query-builder update';
-      const after = chainAfter(call);
-      condition = entity == null ? undefined : whereCondition(after.links, entity);
-      outer = after.outer;
     } else if (owner === 'InsertQueryBuilder' && method === 'values') {
       entity = this.entityOfQueryBuilder(chainBefore(call));
       properties = literalKeys(args[0]);
@@ -296,30 +248,32 @@ class WriteIndexer {
       const targetEntity = args[0] == null ? undefined : this.entityOfTarget(args[0]);
       const rest = targetEntity == null ? args : args.slice(1);
       if (method === 'save') {
-        const saved = rest[0];
+        saved = rest[0];
         entity = targetEntity ?? (saved == null ? undefined : this.entityOfType(saved.getType()));
         properties = saved == null ? [] : savedProperties(saved, call);
         operation = 'save';
       } else {
         entity = targetEntity;
-        ({ properties, operation, condition } = atomicWrite(method, rest, entity));
+        ({ properties, operation } = atomicWrite(method, rest));
       }
     } else if (owner === 'BaseEntity') {
       if (method === 'save') {
+        saved = receiver;
         entity = this.entityOfType(receiver.getType());
         properties = savedProperties(receiver, call);
         operation = 'save';
       } else {
         entity = this.entityOfTarget(receiver);
-        ({ properties, operation, condition } = atomicWrite(method, args, entity));
+        ({ properties, operation } = atomicWrite(method, args));
       }
     } else if (owner.endsWith('Repository')) {
       entity = this.entityOfRepository(receiver.getType());
       if (method === 'save') {
-        properties = args[0] == null ? [] : savedProperties(args[0], call);
+        saved = args[0];
+        properties = saved == null ? [] : savedProperties(saved, call);
         operation = 'save';
       } else {
-        ({ properties, operation, condition } = atomicWrite(method, args, entity));
+        ({ properties, operation } = atomicWrite(method, args));
       }
     } else {
       return undefined;
@@ -328,21 +282,15 @@ class WriteIndexer {
     const columns = new Set(entity.columns.map((column) => column.property));
     properties = [...new Set(properties)].filter((property) => columns.has(property));
     if (properties.length === 0) return undefined;
-    const span = spanOf(outer);
-    const functionName = functionNameOf(call);
-    const affectedChecked = isAffectedChecked(outer);
-    const writer: ColumnWriter = {
-      ...span,
+    const primaryKeys = new Set(entity.columns.filter((column) => column.kind === 'primary').map((column) => column.property));
+    return {
+      ...spanOf(call),
       entity,
       properties,
       operation,
-      functionName,
-      ...(condition?.columns == null ? {} : { conditionColumns: condition.columns.map((guard) => guard.property) }),
-      affectedChecked,
+      ...functionOf(call),
+      createsRow: operation === 'insert' || (saved != null && savesNewRow(saved, primaryKeys)),
     };
-    const guards = condition?.columns ?? [];
-    if (guards.length === 0 || !affectedChecked || (operation !== 'update' && operation !== 'query-builder update')) return { writer };
-    return { writer, guarded: { ...span, entity, functionName, properties, guards, operation } };
   }
 
   /** The TypeORM class (`Repository`, `EntityManager`, `UpdateQueryBuilder`, …) declaring the called method. */
@@ -415,19 +363,10 @@ class WriteIndexer {
   }
 }
 
-interface ConditionRead {
-  /** Non-key columns the criteria check; undefined when they cannot be read. */
-  columns: GuardedUpdate['guards'] | undefined;
-}
-
-function atomicWrite(method: string, args: readonly Node[], entity: EntityInfo | undefined): { properties: string[]; operation: WriteOperation; condition?: ConditionRead } {
+function atomicWrite(method: string, args: readonly Node[]): { properties: string[]; operation: WriteOperation } {
   switch (method) {
     case 'update':
-      return {
-        properties: literalKeys(args[1]),
-        operation: 'update',
-        ...(entity == null || args[0] == null ? {} : { condition: { columns: guardsOf(criteriaNames(args[0]), entity) } }),
-      };
+      return { properties: literalKeys(args[1]), operation: 'update' };
     case 'increment':
     case 'decrement': {
       const property = args[1];
@@ -439,55 +378,6 @@ function atomicWrite(method: string, args: readonly Node[], entity: EntityInfo |
     default:
       return { properties: [], operation: 'update' };
   }
-}
-
-/** Column names an update's criteria check: `{ id, status }`, `[{…}, {…}]` (every branch), an id alone. */
-function criteriaNames(criteria: Node): string[] | undefined {
-  const node = unwrap(criteria);
-  if (Node.isObjectLiteralExpression(node)) return literalKeys(node);
-  if (Node.isArrayLiteralExpression(node)) {
-    let common: string[] | undefined;
-    for (const element of node.getElements()) {
-      const names = criteriaNames(element);
-      if (names == null) return undefined;
-      common = common == null ? names : common.filter((name) => names.includes(name));
-    }
-    return common ?? [];
-  }
-  // A bare id, or an array of ids: the primary key only.
-  return [];
-}
-
-/** The non-key columns among condition names, with the role each plays as a guard. */
-function guardsOf(names: readonly string[] | undefined, entity: EntityInfo): GuardedUpdate['guards'] | undefined {
-  if (names == null) return undefined;
-  const guards: GuardedUpdate['guards'] = [];
-  for (const name of names) {
-    const normalized = normalizeColumnName(name);
-    const column = entity.columns.find((candidate) => normalizeColumnName(candidate.property) === normalized || normalizeColumnName(candidate.column) === normalized);
-    if (column == null || column.kind === 'primary' || guards.some((guard) => guard.property === column.property)) continue;
-    const role = column.kind === 'version' ? 'version' : column.stateLike || STATE_NAMES.has(normalized) ? 'state' : 'guard';
-    guards.push({ property: column.property, column: column.column, role });
-  }
-  return guards;
-}
-
-/** `.where('status = :s')`, `.andWhere({ status })`: what a query builder's condition checks. */
-function whereCondition(links: readonly ChainLink[], entity: EntityInfo): ConditionRead {
-  const names: string[] = [];
-  for (const link of links) {
-    if (link.name === 'orWhere') return { columns: undefined };
-    if (link.name !== 'where' && link.name !== 'andWhere') continue;
-    // A second `.where()` replaces the condition so far.
-    if (link.name === 'where') names.length = 0;
-    const argument = link.call.getArguments()[0];
-    if (argument == null) continue;
-    const node = unwrap(argument);
-    if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) names.push(...columnsInSql(node.getLiteralValue()));
-    else if (Node.isObjectLiteralExpression(node)) names.push(...literalKeys(node));
-    else return { columns: undefined };
-  }
-  return { columns: guardsOf(names, entity) };
 }
 
 interface ChainLink {
@@ -508,20 +398,6 @@ function chainBefore(call: CallExpression): ChainLink[] {
     current = callee;
   }
   return links;
-}
-
-/** The calls chained after `call` (`.where(…).andWhere(…).execute()`), and the last of them. */
-function chainAfter(call: CallExpression): { links: ChainLink[]; outer: Node } {
-  const links: ChainLink[] = [];
-  let outer: Node = call;
-  for (;;) {
-    const access = outer.getParent();
-    const next = access?.getParent();
-    if (access == null || next == null || !Node.isPropertyAccessExpression(access) || !Node.isCallExpression(next) || next.getExpression() !== access) break;
-    links.push({ name: access.getName(), call: next });
-    outer = next;
-  }
-  return { links, outer };
 }
 
 function unwrap(node: Node): Node {
@@ -587,109 +463,69 @@ function savedProperties(argument: Node, call: CallExpression): string[] {
   return properties;
 }
 
-/** `const r = await update(…)` then `r.affected`, `(await update(…)).affected`, `const { affected } = …`. */
-function isAffectedChecked(outer: Node): boolean {
-  let expression: Node = outer;
-  for (let parent = expression.getParent(); parent != null && (Node.isAwaitExpression(parent) || Node.isParenthesizedExpression(parent)); parent = expression.getParent()) {
-    expression = parent;
+/**
+ * Whether a `save()` saves a new object, and so inserts a row: an object literal or `create({…})`
+ * without the primary key, `new E()`, or a variable that only ever holds one of those.
+ */
+function savesNewRow(argument: Node, primaryKeys: ReadonlySet<string>): boolean {
+  const node = unwrap(argument);
+  if (Node.isNewExpression(node)) return true;
+  if (Node.isObjectLiteralExpression(node)) return !literalKeys(node).some((key) => primaryKeys.has(key));
+  if (Node.isArrayLiteralExpression(node)) return node.getElements().length > 0 && node.getElements().every((element) => savesNewRow(element, primaryKeys));
+  if (Node.isCallExpression(node)) {
+    const callee = node.getExpression();
+    return Node.isPropertyAccessExpression(callee) && callee.getName() === 'create' && !node.getArguments().some((arg) => literalKeys(arg).some((key) => primaryKeys.has(key)));
   }
-  const parent = expression.getParent();
-  if (parent == null) return false;
-  if (Node.isPropertyAccessExpression(parent) && parent.getName() === 'affected') return true;
-  if (!Node.isVariableDeclaration(parent)) return false;
-  const name = parent.getNameNode();
-  if (Node.isObjectBindingPattern(name)) return name.getElements().some((element) => (element.getPropertyNameNode()?.getText() ?? element.getName()) === 'affected');
-  if (!Node.isIdentifier(name)) return false;
-  const symbol = name.getSymbol();
-  const body = enclosingFunction(parent) ?? parent.getSourceFile();
-  return body.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression).some(
-    (access) => access.getName() === 'affected' && Node.isIdentifier(access.getExpression()) && access.getExpression().getSymbol() === symbol,
-  );
-}
-
-// ---- locks released in finally ------------------------------------------------------------------
-
-function locksReleasedIn(tryStatement: TryStatement): LockInFinally[] {
-  const finallyBlock = tryStatement.getFinallyBlock();
-  if (finallyBlock == null) return [];
-  const body = enclosingFunction(tryStatement);
-  if (body == null) return [];
-  const found: LockInFinally[] = [];
-  for (const release of finallyBlock.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-    if (enclosingFunction(release) !== body) continue;
-    const releaseInfo = calleeParts(release);
-    const advisoryRelease = release.getArguments().some((argument) => ADVISORY_UNLOCK.test(argument.getText()));
-    if (!advisoryRelease && !RELEASE_NAME.test(releaseInfo.name)) continue;
-    const acquisition = body.getDescendantsOfKind(SyntaxKind.CallExpression).find((candidate) => {
-      if (enclosingFunction(candidate) !== body || candidate.getStart() >= tryStatement.getStart()) return false;
-      if (advisoryRelease) return candidate.getArguments().some((argument) => ADVISORY_LOCK.test(argument.getText()));
-      const info = calleeParts(candidate);
-      if (!ACQUIRE_NAME.test(info.name)) return false;
-      const bound = boundName(candidate);
-      const lockLike = LOCK_NAME.test(info.name) || LOCK_NAME.test(info.receiver) || LOCK_NAME.test(bound ?? '');
-      if (!lockLike) return false;
-      // The same service releases it, or the handle (or release function) the acquisition returned.
-      return (info.receiver !== '' && info.receiver === releaseInfo.receiver) || (bound != null && (releaseInfo.receiver === bound || (releaseInfo.receiver === '' && releaseInfo.name === bound)));
-    });
-    if (acquisition == null) continue;
-    found.push({
-      functionName: functionNameOf(tryStatement),
-      file: path.resolve(tryStatement.getSourceFile().getFilePath()),
-      acquire: { text: statementText(acquisition), line: acquisition.getStartLineNumber() },
-      tryLine: tryStatement.getStartLineNumber(),
-      release: { text: statementText(release), line: release.getStartLineNumber() },
-    });
-  }
-  return found;
-}
-
-function calleeParts(call: CallExpression): { name: string; receiver: string } {
-  const callee = call.getExpression();
-  if (Node.isPropertyAccessExpression(callee)) return { name: callee.getName(), receiver: callee.getExpression().getText().replaceAll(/\s+/g, '') };
-  return { name: callee.getText(), receiver: '' };
-}
-
-/** `const lockId = await acquire()`: the name the result is kept under. */
-function boundName(call: CallExpression): string | undefined {
-  let node: Node = call;
-  for (let parent = node.getParent(); parent != null && Node.isAwaitExpression(parent); parent = node.getParent()) node = parent;
-  const parent = node.getParent();
-  return parent != null && Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode()) ? parent.getName() : undefined;
-}
-
-function statementText(node: Node): string {
-  const statement = node.getFirstAncestor((ancestor) => Node.isStatement(ancestor) && !Node.isBlock(ancestor)) ?? node;
-  return statement.getText().split('\n')[0]?.trim() ?? '';
+  if (!Node.isIdentifier(node)) return false;
+  const declarations = node.getSymbol()?.getDeclarations() ?? [];
+  return declarations.length === 1 && declarations.every((declaration) => {
+    if (!Node.isVariableDeclaration(declaration)) return false;
+    const initializer = declaration.getInitializer();
+    // A `let` may be given a loaded row later; only a `const` holds the new object for sure.
+    return initializer != null && !Node.isIdentifier(unwrap(initializer)) && declaration.getVariableStatement()?.getDeclarationKind() === VariableDeclarationKind.Const && savesNewRow(initializer, primaryKeys);
+  });
 }
 
 // ---- naming -------------------------------------------------------------------------------------
 
 type FunctionBody = Node;
 
+type EnclosingFunction = FunctionRef & Pick<ColumnWriter, 'privateMember'>;
+
 function enclosingFunction(node: Node): FunctionBody | undefined {
   return node.getFirstAncestor((ancestor) => Node.isFunctionLikeDeclaration(ancestor) || Node.isArrowFunction(ancestor) || Node.isFunctionExpression(ancestor));
 }
 
-/** `Class.method` for methods; a function's or variable's name; callbacks belong to their creator. */
-export function functionNameOf(node: Node): string {
+/**
+ * The function a node is in — `Class.method` for methods, a function's or variable's name;
+ * callbacks belong to their creator — with its owner (class or function) and whether it is a
+ * private member.
+ */
+function functionOf(node: Node): EnclosingFunction {
   for (let current = node.getParent(); current != null; current = current.getParent()) {
     if (Node.isMethodDeclaration(current) || Node.isGetAccessorDeclaration(current) || Node.isSetAccessorDeclaration(current)) {
-      return qualified(current, current.getName());
+      return memberOf(current, current.getName());
     }
-    if (Node.isConstructorDeclaration(current)) return qualified(current, 'constructor');
-    if (Node.isFunctionDeclaration(current)) return current.getName() ?? 'default export';
+    if (Node.isConstructorDeclaration(current)) return memberOf(current, 'constructor');
+    if (Node.isFunctionDeclaration(current)) return standalone(current.getName() ?? 'default export');
     if (Node.isArrowFunction(current) || Node.isFunctionExpression(current)) {
       const parent = current.getParent();
-      if (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent)) return parent.getName();
-      if (Node.isPropertyDeclaration(parent)) return qualified(parent, parent.getName());
+      if (Node.isVariableDeclaration(parent) || Node.isPropertyAssignment(parent)) return standalone(parent.getName());
+      if (Node.isPropertyDeclaration(parent)) return memberOf(parent, parent.getName());
     }
   }
-  return '(top level)';
+  return standalone('(top level)');
 }
 
-function qualified(member: Node, name: string): string {
+function standalone(name: string): EnclosingFunction {
+  return { functionName: name, owner: name, privateMember: false };
+}
+
+function memberOf(member: Node, name: string): EnclosingFunction {
   const owner = member.getParent();
-  return owner != null && Node.isClassDeclaration(owner) ? `${owner.getName() ?? 'default class'}.${name}` : name;
+  const className = owner != null && Node.isClassDeclaration(owner) ? owner.getName() ?? 'default class' : undefined;
+  const privateMember = name.startsWith('#') || (Node.isModifierable(member) && (member.hasModifier(SyntaxKind.PrivateKeyword) || member.hasModifier(SyntaxKind.ProtectedKeyword)));
+  return className == null ? { functionName: name, owner: name, privateMember } : { functionName: `${className}.${name}`, owner: className, privateMember };
 }
 
 function classOf(type: Type): ClassDeclaration | undefined {

@@ -1,5 +1,13 @@
-import { ruleDocsUrl } from '../utils/plugin/create-rule.js';
-import type { AuditReport, Excerpt, Finding, Risk, SafePattern, WriterRef } from './report.js';
+import type { AuditReport, ConcurrentWriters, Excerpt, Finding, Risk, SafePattern, WriterRef } from './report.js';
+import { counted, inlineCode, listText, plural } from './text.js';
+
+/** How many writers of a column a finding names; the rest are counted. */
+const MAX_LISTED_WRITERS = 3;
+const RESOURCES: Readonly<Record<Extract<SafePattern, { kind: 'lock-released-in-finally' }>['resource'], { title: string; taken: string; freed: string }>> = {
+  lock: { title: 'Lock', taken: 'The lock taken', freed: 'it is freed' },
+  'advisory-lock': { title: 'Advisory lock', taken: 'The advisory lock taken', freed: 'it is freed' },
+  'query-runner': { title: 'Query runner', taken: 'The query runner created', freed: 'its connection goes back to the pool' },
+};
 
 /** The report in the shape of a hand-written reliability audit (safe, unsafe, error handling, recommendations). */
 export function renderMarkdown(report: AuditReport): string {
@@ -26,10 +34,12 @@ export function renderMarkdown(report: AuditReport): string {
   if (report.safePatterns.length === 0) out.push('No guarded update or lock released in `finally` was found.', '');
   for (const pattern of report.safePatterns) out.push(...safePattern(pattern));
 
+  // A column's writers are listed once, in the first finding that names it; later ones point there.
+  const listedColumns = new Map<string, string>();
   const unsafe = report.findings.filter((finding) => finding.section === 'unsafe');
   out.push('## 2. Unsafe patterns', '');
   if (unsafe.length === 0) out.push('None found.', '');
-  for (const finding of unsafe) out.push(...findingSection(finding));
+  for (const finding of unsafe) out.push(...findingSection(finding, listedColumns));
 
   const errorHandling = report.findings.filter((finding) => finding.section === 'error-handling');
   const locksInFinally = report.safePatterns.filter((pattern) => pattern.kind === 'lock-released-in-finally');
@@ -43,7 +53,7 @@ export function renderMarkdown(report: AuditReport): string {
     );
   } else {
     out.push(`**Status:** Needs attention — ${String(errorHandling.length)} lock ${plural(errorHandling.length, 'finding', 'findings')}.`, '');
-    for (const finding of errorHandling) out.push(...findingSection(finding));
+    for (const finding of errorHandling) out.push(...findingSection(finding, listedColumns));
   }
 
   out.push('## 4. Recommendations', '');
@@ -67,32 +77,35 @@ export function renderMarkdown(report: AuditReport): string {
 function safePattern(pattern: SafePattern): string[] {
   const where = inlineCode(`${pattern.location.file}:${String(pattern.location.line)}`);
   if (pattern.kind === 'guarded-update') {
-    const guards = pattern.guards.map((guard) => `${inlineCode(guard.column)} (${guard.role === 'state' ? 'state' : guard.role === 'version' ? 'version' : 'guard'})`).join(', ');
+    const guards = listText(pattern.guards.map((guard) => `${inlineCode(guard.column)} (${guard.role})`));
+    const one = pattern.guards.length === 1;
     return [
       `### ${pattern.id}. Guarded update in ${inlineCode(pattern.function)}`,
       `**File:** ${where}`,
       '',
-      `Writes ${pattern.columns.map((column) => inlineCode(column)).join(', ')} of ${inlineCode(pattern.entity)} only while ${guards} still hold the values it expects, and checks \`affected\`: a concurrent change makes it a no-op instead of a clobber.`,
+      `Writes ${listText(pattern.columns.map((column) => inlineCode(column)))} of ${inlineCode(pattern.entity)} only while ${guards} still ${one ? 'holds the value' : 'hold the values'} it expects, and checks \`affected\`: a concurrent change makes it a no-op instead of a clobber.`,
       '',
       fence(excerptText(pattern.excerpt), 'ts'),
       '',
     ];
   }
+  const resource = RESOURCES[pattern.resource];
   return [
-    `### ${pattern.id}. Lock released in \`finally\` in ${inlineCode(pattern.function)}`,
+    `### ${pattern.id}. ${resource.title} released in \`finally\` in ${inlineCode(pattern.function)}`,
     `**File:** ${where}`,
     '',
-    `The lock taken at line ${String(pattern.acquire.line)} is released in a \`finally\` (line ${String(pattern.release.line)}), so it is freed even when the work in between throws.`,
+    `${resource.taken} at line ${String(pattern.acquire.line)} is released in a \`finally\` (line ${String(pattern.release.line)}), so ${resource.freed} even when the work in between throws.`,
     '',
     fence(excerptText(pattern.excerpt), 'ts'),
     '',
   ];
 }
 
-function findingSection(finding: Finding): string[] {
+function findingSection(finding: Finding, listedColumns: Map<string, string>): string[] {
+  const rule = finding.helpUri == null ? inlineCode(finding.ruleId) : `[${inlineCode(finding.ruleId)}](${finding.helpUri})`;
   const out = [
     `### ${finding.id}. ${finding.title} — risk: **${riskLabel(finding.risk)}**`,
-    `**File:** ${inlineCode(`${finding.location.file}:${String(finding.location.line)}`)} · rule [${inlineCode(finding.ruleId)}](${ruleDocsUrl(finding.ruleId.replace(/^race-guard\//, ''))})`,
+    `**File:** ${inlineCode(`${finding.location.file}:${String(finding.location.line)}`)} · rule ${rule}`,
     '',
     `> ${finding.message}`,
     '',
@@ -107,28 +120,48 @@ function findingSection(finding: Finding): string[] {
         : `**Columns at risk:** ${finding.columnsAtRisk.map((column) => `${inlineCode(column.property)}${column.column === column.property ? '' : ` (${inlineCode(column.column)})`}`).join(', ')}`,
       '',
     );
-  } else if (finding.ruleId === 'race-guard/no-stale-save') {
+  } else if (finding.load != null) {
+    // A loaded entity whose class is unknown: every column it loaded goes back.
     out.push('**Columns at risk:** every loaded column (the entity class could not be resolved).', '');
   }
   if (finding.concurrentWriters != null) {
     out.push('**Concurrent writers**', '');
     if (finding.concurrentWriters.length === 0) out.push('- No other function in the project writes these columns; callers of this function running twice still race.');
-    const writerText = (writer: WriterRef): string => `${inlineCode(writer.function)} (${inlineCode(`${writer.file}:${String(writer.line)}`)}, ${writer.operation})`;
     for (const entry of finding.concurrentWriters.filter((candidate) => candidate.via === 'explicit')) {
-      out.push(`- ${inlineCode(entry.property)} is also written by ${listText(entry.writers.map(writerText))}`);
+      out.push(`- ${writersLine(finding, entry, listedColumns)}`);
     }
     // Version and update-date columns: one line, since every write bumps all of them.
     const bumped = finding.concurrentWriters.filter((candidate) => candidate.via === 'version-bump');
-    const bumpers = [...new Map(bumped.flatMap((entry) => entry.writers).map((writer) => [`${writer.file}:${String(writer.line)}`, writer])).values()];
+    const bumpers = new Set(bumped.flatMap((entry) => entry.writers).map((writer) => `${writer.file}\0${writer.function}`)).size;
     if (bumped.length > 0) {
       out.push(
-        `- ${listText(bumped.map((entry) => inlineCode(entry.property)))} ${bumped.length === 1 ? 'moves' : 'move'} backwards: ${String(bumpers.length)} ${plural(bumpers.length, 'write', 'writes')} of ${finding.entity == null ? 'the entity' : inlineCode(finding.entity.name)} ${plural(bumpers.length, 'bumps', 'bump')} ${bumped.length === 1 ? 'it' : 'them'}, which the stale save undoes`,
+        `- ${listText(bumped.map((entry) => inlineCode(entry.property)))} ${bumped.length === 1 ? 'moves' : 'move'} backwards: ${counted(bumpers, 'other function writes', 'other functions write')} ${finding.entity == null ? 'the entity' : inlineCode(finding.entity.name)} and ${plural(bumpers, 'bumps', 'bump')} ${bumped.length === 1 ? 'it' : 'them'}, which the stale save undoes`,
       );
     }
     out.push('');
   }
   out.push(`**Risk:** ${riskLabel(finding.risk)} — ${finding.riskReason}.`, '');
   return out;
+}
+
+/**
+ * The writers of one column: the first few (the list is ordered by relevance) and how many more,
+ * the first time a finding names the column; afterwards a pointer to that finding.
+ */
+function writersLine(finding: Finding, entry: ConcurrentWriters, listedColumns: Map<string, string>): string {
+  const key = `${finding.entity?.name ?? ''}\0${entry.column}`;
+  const listedIn = listedColumns.get(key);
+  if (listedIn != null && listedIn !== finding.id) {
+    return `${inlineCode(entry.property)} is also written by ${counted(entry.writers.length, 'other function', 'other functions')} (listed under ${listedIn})`;
+  }
+  listedColumns.set(key, finding.id);
+  const shown = entry.writers.slice(0, MAX_LISTED_WRITERS).map(writerText);
+  const more = entry.writers.length - shown.length;
+  return `${inlineCode(entry.property)} is also written by ${listText(more > 0 ? [...shown, counted(more, 'more function', 'more functions')] : shown)}`;
+}
+
+function writerText(writer: WriterRef): string {
+  return `${inlineCode(writer.function)} (${inlineCode(`${writer.file}:${String(writer.line)}`)}, ${writer.operation})`;
 }
 
 function excerptText(excerpt: Excerpt): string {
@@ -140,17 +173,6 @@ function excerptText(excerpt: Excerpt): string {
     previousEnd = segment.startLine + segment.lines.length - 1;
   }
   return parts.join('\n');
-}
-
-/**
- * An inline code span that survives backticks in what it shows (a column named with one): the
- * delimiter is longer than any backtick run inside, padded when the text starts or ends with one.
- */
-export function inlineCode(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length));
-  const marker = '`'.repeat(longest + 1);
-  const padding = text.startsWith('`') || text.endsWith('`') ? ' ' : '';
-  return `${marker}${padding}${text}${padding}${marker}`;
 }
 
 /** A fenced block whose fence is longer than any backtick run inside it. */
@@ -166,13 +188,4 @@ function indent(text: string, prefix: string): string {
 
 function riskLabel(risk: Risk): string {
   return risk.charAt(0).toUpperCase() + risk.slice(1);
-}
-
-function listText(items: readonly string[]): string {
-  if (items.length <= 1) return items.join('');
-  return `${items.slice(0, -1).join(', ')} and ${items.at(-1) ?? ''}`;
-}
-
-function plural(count: number, one: string, many: string): string {
-  return count === 1 ? one : many;
 }

@@ -1,15 +1,17 @@
-import fs from 'node:fs';
 import path from 'node:path';
 
 import type { ESLint, Linter } from 'eslint';
 
 import type { AwaitKind } from '../utils/calls/await-classification.js';
-import { kindText } from '../utils/calls/call-labels.js';
-import type { ObservedReport, StaleSaveDetails } from '../utils/plugin/report-details.js';
+import { ruleDocsUrl } from '../utils/plugin/create-rule.js';
+import type { LockResource, ObservedFact, ObservedReport } from '../utils/plugin/report-details.js';
 import { applyEdit, unifiedDiff } from './diff.js';
 import type { AuditScope } from './discover.js';
-import { staleSaveDiagram, transactionDiagram, transitionDiagram, type DiagramWriter } from './mermaid.js';
-import type { ColumnWriter, EntityInfo, ProjectIndex } from './project-index.js';
+import { presentFinding, presentSafePattern, sectionOf } from './presenters/index.js';
+import type { FindingBase, PresenterContext } from './presenters/types.js';
+import type { ProjectIndex } from './project-index.js';
+import { SourceCache } from './sources.js';
+import { inlineCode } from './text.js';
 
 /** Bumped whenever a field changes meaning or is removed; adding fields keeps the version. */
 export const REPORT_VERSION = 1;
@@ -64,18 +66,44 @@ export interface Finding {
   message: string;
   location: Location;
   function?: string;
+  /** The rule's documentation. */
+  helpUri?: string;
   excerpt: Excerpt;
   entity?: { name: string; file: string; line: number };
   load?: { label: string; line: number };
+  /** The awaited call: the one that opens a stale save's window, or that a transaction waits for. */
   window?: { kind: AwaitKind; call: string; line: number; chain: string[] };
   writtenFields?: { property: string; column?: string }[];
   /** Undefined when the entity is unknown: then every loaded column is at risk. */
   columnsAtRisk?: { property: string; column: string; kind: string; stateLike: boolean }[];
+  /** Per column, the other functions that write it, the most relevant first. */
   concurrentWriters?: ConcurrentWriters[];
+  /** The state column a transition writes, the value it writes and the value it should expect. */
+  transition?: { property: string; column: string; value?: string; expected?: string };
+  /** A test of the state before the write, or of the update's count only for presence. */
+  check?: { text: string; line: number };
+  /** The condition a `.where()` replaces, and the columns it checked. */
+  replacedCondition?: { method: string; text: string; line: number; columns: string[] };
+  /** The columns the condition of a compare-and-set update checks. */
+  guards?: SafePatternGuard[];
+  /** What a network call waits inside: a transaction, or a row lock. */
+  holder?: { kind: 'transaction' | 'row-lock'; label: string; mode?: string; line: number };
+  lock?: { label: string; line: number; resource: LockResource };
+  release?: { label: string; line: number };
+  /** The path that leaves the lock held. */
+  leakPath?: { kind: 'return' | 'throw' | 'exception' | 'end'; line: number; label?: string };
+  /** A statement between the acquisition and the releasing `try` that can throw. */
+  throwing?: { label: string; line: number };
   diagram?: string;
   recommendation: Recommendation;
-  /** The message's placeholders as the rule filled them. */
+  /** The message's placeholders, as text, as the rule filled them in (lines are numbers in the fields above). */
   data: Record<string, string>;
+}
+
+export interface SafePatternGuard {
+  property: string;
+  column: string;
+  role: 'state' | 'version' | 'guard';
 }
 
 export type SafePattern =
@@ -87,7 +115,7 @@ export type SafePattern =
       excerpt: Excerpt;
       entity: string;
       columns: string[];
-      guards: { property: string; column: string; role: 'state' | 'version' | 'guard' }[];
+      guards: SafePatternGuard[];
     }
   | {
       id: string;
@@ -95,6 +123,8 @@ export type SafePattern =
       function: string;
       location: Location;
       excerpt: Excerpt;
+      /** A lock, a PostgreSQL advisory lock, or a TypeORM query runner. */
+      resource: LockResource;
       acquire: { text: string; line: number };
       release: { text: string; line: number };
     };
@@ -127,19 +157,19 @@ export interface ReportInput {
   shownPath: string;
   results: readonly ESLint.LintResult[];
   observed: readonly ObservedReport[];
+  observations: readonly ObservedFact[];
   index: ProjectIndex;
   tool: { name: string; version: string };
   now: Date;
 }
 
-const MAX_DIAGRAM_WRITERS = 3;
 const MAX_EXCERPT_LINES = 12;
-const LOCK_RULE = 'race-guard/require-lock-release-in-finally';
 
 export function buildReport(input: ReportInput): AuditReport {
   const { scope, index } = input;
   const sources = new SourceCache();
   const relative = (file: string): string => path.relative(scope.root, file).split(path.sep).join('/') || path.basename(file);
+  const context: PresenterContext = { index, sources, relative };
   const observed = new Map<string, ObservedReport[]>();
   for (const report of input.observed) {
     const key = observedKey(report.filename, report.ruleId, report.line, report.column, report.messageId);
@@ -155,10 +185,10 @@ export function buildReport(input: ReportInput): AuditReport {
         notAnalysed.push({ file: relative(result.filePath), line: message.line, column: message.column, message: message.message });
         continue;
       }
-      if (!message.ruleId.startsWith('race-guard/')) continue;
-      const key = observedKey(result.filePath, message.ruleId, message.line, message.column, message.messageId ?? '');
-      const report = observed.get(key)?.shift();
-      findings.push(buildFinding({ result, message, report, index, sources, relative, id: '' }));
+      // Only the plugin's rules have an observer: any other message (an unknown rule in a directive) is not a finding.
+      const report = observed.get(observedKey(result.filePath, message.ruleId, message.line, message.column, message.messageId ?? ''))?.shift();
+      if (report == null) continue;
+      findings.push(buildFinding(result.filePath, message, report, context));
     }
   }
   for (const problem of index.problems) notAnalysed.push({ file: relative(problem.file), line: 0, column: 0, message: problem.message });
@@ -173,37 +203,10 @@ export function buildReport(input: ReportInput): AuditReport {
   );
   findings.forEach((finding, position) => (finding.id = `F${String(position + 1)}`));
 
-  const reportedLocks = new Set(findings.filter((finding) => finding.ruleId === LOCK_RULE).map((finding) => `${finding.location.file}:${String(finding.location.line)}`));
-  const guardFindings = findings.filter((finding) => finding.ruleId === 'race-guard/require-state-guard');
   const safePatterns: SafePattern[] = [];
-  for (const update of index.guardedUpdates) {
-    const file = relative(update.file);
-    // A guard the rule found broken (a `.where()` that replaces it) is no safe pattern.
-    if (guardFindings.some((finding) => finding.location.file === file && finding.location.line >= update.line && finding.location.line <= update.endLine)) continue;
-    safePatterns.push({
-      id: '',
-      kind: 'guarded-update',
-      function: update.functionName,
-      location: { file, line: update.line, column: update.column, endLine: update.endLine },
-      excerpt: sources.excerpt(update.file, [[update.line, update.endLine]]),
-      entity: update.entity.name,
-      columns: update.properties,
-      guards: update.guards,
-    });
-  }
-  for (const lock of index.locksInFinally) {
-    const file = relative(lock.file);
-    if (reportedLocks.has(`${file}:${String(lock.acquire.line)}`)) continue;
-    const finallyLine = sources.lastLineMatching(lock.file, /\bfinally\b/, lock.tryLine, lock.release.line) ?? lock.release.line;
-    safePatterns.push({
-      id: '',
-      kind: 'lock-released-in-finally',
-      function: lock.functionName,
-      location: { file, line: lock.acquire.line, column: 1 },
-      excerpt: sources.excerpt(lock.file, [[lock.acquire.line, lock.acquire.line], [lock.tryLine, lock.tryLine], [finallyLine, lock.release.line]]),
-      acquire: lock.acquire,
-      release: lock.release,
-    });
+  for (const fact of input.observations) {
+    const pattern = presentSafePattern(fact.observation, path.resolve(fact.filename), context);
+    if (pattern != null) safePatterns.push(pattern);
   }
   safePatterns.sort((a, b) => a.location.file.localeCompare(b.location.file) || a.location.line - b.location.line);
   safePatterns.forEach((pattern, position) => (pattern.id = `S${String(position + 1)}`));
@@ -237,330 +240,62 @@ function observedKey(file: string, ruleId: string, line: number, column: number,
   return `${path.resolve(file)}\0${ruleId}\0${String(line)}:${String(column)}\0${messageId}`;
 }
 
-interface FindingInput {
-  result: ESLint.LintResult;
-  message: Linter.LintMessage;
-  report: ObservedReport | undefined;
-  index: ProjectIndex;
-  sources: SourceCache;
-  relative: (file: string) => string;
-  id: string;
-}
-
-function buildFinding(input: FindingInput): Finding {
-  const { result, message, report, index, sources, relative } = input;
-  const ruleId = message.ruleId ?? '';
-  const messageId = message.messageId ?? '';
-  const data = { ...(report?.data ?? {}) };
-  const functionName = index.functionAt(result.filePath, message.line, message.column);
+/** A report as a finding: the fields every finding has, then what its rule's presenter adds. */
+function buildFinding(filePath: string, message: Linter.LintMessage, report: ObservedReport, context: PresenterContext): Finding {
+  const file = path.resolve(filePath);
   const location: Location = {
-    file: relative(result.filePath),
+    file: context.relative(file),
     line: message.line,
     column: message.column,
     ...(message.endLine == null ? {} : { endLine: message.endLine }),
     ...(message.endColumn == null ? {} : { endColumn: message.endColumn }),
   };
-  const base = {
-    id: input.id,
-    section: ruleId === LOCK_RULE ? ('error-handling' as const) : ('unsafe' as const),
-    ruleId,
-    messageId,
-    severity: message.severity === 2 ? ('error' as const) : ('warn' as const),
+  const owner = context.index.functionAt(file, message.line, message.column);
+  const base: FindingBase = {
+    ruleId: report.ruleId,
+    messageId: report.messageId,
+    severity: message.severity === 2 ? 'error' : 'warn',
     message: message.message,
     location,
-    ...(functionName == null ? {} : { function: functionName }),
-    recommendation: recommendationOf(message, data, sources, result.filePath, location.file),
-    data,
+    ...(owner == null ? {} : { function: owner.functionName }),
+    data: { ...report.data },
   };
-  const where = functionName == null ? location.file : `\`${functionName}\``;
-  const details = report?.details;
-  if (details?.rule === 'no-stale-save') return staleSaveFinding(base, details, where, input);
-
-  const excerptEnd = Math.min(message.endLine ?? message.line, message.line + MAX_EXCERPT_LINES - 1);
-  const ranges: [number, number][] = [[message.line, excerptEnd]];
-  const releaseLine = Number(data.releaseLine);
-  if (ruleId === LOCK_RULE && Number.isInteger(releaseLine) && releaseLine > 0) ranges.push([releaseLine, releaseLine]);
-  const excerpt = sources.excerpt(result.filePath, ranges);
-
-  if (ruleId === 'race-guard/require-state-guard') {
-    const column = data.column ?? 'the state column';
-    const writer = index.writers.find((candidate) => candidate.file === path.resolve(result.filePath) && candidate.line <= message.line && message.line <= candidate.endLine);
-    const others = writer == null ? [] : writersOf(index, writer.entity, [writer.entity.columns.find((entry) => entry.property === data.column)?.column ?? column], functionName);
-    const writerRefs = others.map((other) => writerRef(other, relative));
-    const concurrent: ConcurrentWriters[] = writer == null || data.column == null ? [] : [{ property: data.column, column: writer.entity.columns.find((entry) => entry.property === data.column)?.column ?? data.column, via: 'explicit', writers: writerRefs }];
-    const risky = messageId !== 'uncheckedOutcome' && messageId !== 'presenceCheckOnly';
-    const risk: Risk = !risky ? 'low' : writerRefs.length > 0 ? 'high' : 'medium';
+  const { details } = report;
+  if (details == null) {
+    // Every report carries details (tests/audit/report-details.test.ts); without them, the message as it is.
+    const end = Math.min(message.endLine ?? message.line, message.line + MAX_EXCERPT_LINES - 1);
     return {
       ...base,
-      risk,
-      riskReason: !risky
-        ? 'the guard holds, but a lost race goes unnoticed'
-        : writerRefs.length > 0
-          ? `${String(writerRefs.length)} other function(s) write \`${column}\`, and this write does not check it`
-          : `no other writer of \`${column}\` was found, but the write does not check the state it moves from`,
-      title: `${stateGuardTitle(messageId)} of \`${column}\` in ${where}`,
-      excerpt,
-      ...(writer == null ? {} : { entity: { name: writer.entity.name, file: relative(writer.entity.file), line: writer.entity.line } }),
-      ...(concurrent.length === 0 ? {} : { concurrentWriters: concurrent }),
-      ...(risky && writer != null
-        ? {
-            diagram: transitionDiagram({
-              functionName: functionName ?? location.file,
-              entity: writer.entity.name,
-              column,
-              write: `UPDATE ${column} = ${stripTicks(data.value ?? 'a new value')} without checking the current ${column}`,
-              writers: others.slice(0, MAX_DIAGRAM_WRITERS).map((other) => diagramWriter(other, relative)),
-            }),
-          }
-        : {}),
+      id: '',
+      section: 'unsafe',
+      risk: 'medium',
+      riskReason: 'reported by a race-guard rule',
+      title: `${report.ruleId} in ${inlineCode(base.function ?? location.file)}`,
+      excerpt: context.sources.excerpt(file, [[message.line, end]]),
+      recommendation: recommendationOf(message, message.message, context.sources, file, location.file),
     };
   }
-
-  if (ruleId === 'race-guard/no-network-await-in-transaction') {
-    const underLock = messageId === 'networkUnderRowLock';
-    const holder = underLock ? `row lock by ${stripTicks(data.lock ?? '')} (line ${data.lockLine ?? '?'})` : `BEGIN: ${stripTicks(data.start ?? 'transaction')} (line ${data.startLine ?? '?'})`;
-    return {
-      ...base,
-      risk: underLock ? 'high' : 'medium',
-      riskReason: underLock
-        ? 'other writers of the locked row wait for the whole network call'
-        : 'the transaction holds a pooled connection, and any rows it wrote, for the whole network call',
-      title: `${underLock ? 'Network call under a row lock' : 'Network call inside a transaction'} in ${where}`,
-      excerpt,
-      diagram: transactionDiagram({
-        functionName: functionName ?? location.file,
-        holder,
-        call: `await ${data.chain?.split(' → ')[0] ?? 'the call'} (line ${String(message.line)})`,
-        chain: data.chain?.split(' → ').slice(1) ?? [],
-        kindText: data.kind ?? 'a network call',
-      }),
-    };
-  }
-
-  if (ruleId === LOCK_RULE) {
-    const leak = messageId !== 'releaseWithoutCheck';
-    return {
-      ...base,
-      risk: leak ? 'high' : 'medium',
-      riskReason: leak ? 'a path that leaves the lock held blocks every later holder until it expires, if ever' : "a failed acquisition still releases, which can free another holder's lock",
-      title: `${lockTitle(messageId)} in ${where}`,
-      excerpt,
-    };
-  }
-
-  return { ...base, risk: 'medium', riskReason: 'reported by a race-guard rule', title: `${ruleId} in ${where}`, excerpt };
-}
-
-type FindingBase = Omit<Finding, 'risk' | 'riskReason' | 'title' | 'excerpt'>;
-
-function staleSaveFinding(base: FindingBase, details: StaleSaveDetails, where: string, input: FindingInput): Finding {
-  const { index, sources, relative, result, message } = input;
-  const entity = details.entity == null ? undefined : index.entities.find((candidate) => candidate.name === details.entity?.name && candidate.file === path.resolve(details.entity.file));
-  const atRisk = details.columnsAtRisk;
-  const concurrent: ConcurrentWriters[] = [];
-  if (entity != null && atRisk != null) {
-    for (const column of atRisk) {
-      if (column.kind === 'version' || column.kind === 'update-date') {
-        const bumpers = writersOf(index, entity, undefined, base.function).filter((writer) => writer.operation !== 'insert');
-        if (bumpers.length > 0) concurrent.push({ property: column.property, column: column.column, via: 'version-bump', writers: bumpers.map((writer) => writerRef(writer, relative)) });
-        continue;
-      }
-      const writers = writersOf(index, entity, [column.column], base.function);
-      if (writers.length > 0) concurrent.push({ property: column.property, column: column.column, via: 'explicit', writers: writers.map((writer) => writerRef(writer, relative)) });
-    }
-  }
-  const explicit = concurrent.filter((entry) => entry.via === 'explicit');
-  const stateAtRisk = atRisk?.filter((column) => column.stateLike) ?? [];
-  const isRemove = base.messageId === 'staleRemove';
-  let risk: Risk;
-  let riskReason: string;
-  if (isRemove) {
-    risk = 'low';
-    riskReason = 'a stale remove acts on an old decision but reverts no column';
-  } else if (atRisk?.length === 0) {
-    risk = 'low';
-    riskReason = 'no column besides the written ones is loaded: only a lost update of those';
-  } else if (details.window.kind === 'network' && (explicit.length > 0 || stateAtRisk.length > 0)) {
-    risk = 'high';
-    riskReason = `a network call holds the window open, and ${explicit.length > 0 ? `${String(explicit.length)} column(s) at risk have concurrent writers` : `the state column ${stateAtRisk.map((column) => `\`${column.property}\``).join(', ')} is at risk`}`;
-  } else {
-    risk = 'medium';
-    riskReason = `${kindText(details.window.kind)} holds the window open; ${explicit.length > 0 ? `${String(explicit.length)} column(s) at risk have concurrent writers` : 'no concurrent writer of the columns at risk was found in the project'}`;
-  }
-
-  const fields = details.writtenFields.map((field) => field.property);
-  const assignment = fields.length === 0 ? undefined : new RegExp(`\\b${escapeRegExp(details.variable)}\\.(?:${fields.map(escapeRegExp).join('|')})\\s*[-+*/]?=`);
-  const assignmentLines = assignment == null ? [] : sources.linesMatching(result.filePath, assignment, details.window.line, message.line);
-  const excerpt = sources.excerpt(result.filePath, [
-    [details.load.line, details.load.line],
-    [details.window.line, details.window.line],
-    ...assignmentLines.map((line): [number, number] => [line, line]),
-    [message.line, message.line],
-  ]);
-
-  // Round-robin over the columns, so the diagram shows a writer of each column before a second one of any.
-  const diagramWriters: { writer: WriterRef; property: string }[] = [];
-  for (let rank = 0; explicit.some((entry) => entry.writers.length > rank); rank++) {
-    for (const entry of explicit) {
-      const writer = entry.writers[rank];
-      if (writer != null) diagramWriters.push({ writer, property: entry.property });
-    }
-  }
-  const byFunction = new Map<string, DiagramWriter>();
-  for (const { writer, property } of diagramWriters) {
-    const known = byFunction.get(writer.function);
-    if (known == null) byFunction.set(writer.function, { functionName: writer.function, where: `${path.posix.basename(writer.file)}:${String(writer.line)}`, what: `${writer.operation} sets ${property}` });
-    else known.what = `${known.what}, ${property}`;
-  }
-  const windowParticipant = details.window.kind === 'network' ? 'Network (HTTP/LLM)' : details.window.kind === 'timer' ? 'Timer' : 'Unclassified call';
   return {
     ...base,
-    risk,
-    riskReason,
-    title: `${isRemove ? 'Stale remove' : 'Stale save'} of \`${details.entity?.name ?? details.variable}\` in ${where}`,
-    excerpt,
-    ...(details.entity == null ? {} : { entity: { name: details.entity.name, file: relative(details.entity.file), line: details.entity.line } }),
-    load: details.load,
-    window: { kind: details.window.kind, call: details.window.label, line: details.window.line, chain: details.window.chain },
-    writtenFields: details.writtenFields,
-    ...(atRisk == null ? {} : { columnsAtRisk: atRisk.map((column) => ({ property: column.property, column: column.column, kind: column.kind, stateLike: column.stateLike })) }),
-    concurrentWriters: concurrent,
-    diagram: staleSaveDiagram({
-      functionName: base.function ?? base.location.file,
-      entity: details.entity?.name ?? details.variable,
-      load: `${details.load.label} loads ${details.variable} (line ${String(details.load.line)})`,
-      window: {
-        participant: windowParticipant,
-        call: `await ${details.window.label} (line ${String(details.window.line)})`,
-        chain: details.window.chain,
-        kindText: kindText(details.window.kind),
-      },
-      save: `${details.write.method} (line ${String(details.write.line)}) writes back every loaded column`,
-      writers: [...byFunction.values()].slice(0, MAX_DIAGRAM_WRITERS),
-      reverted: explicit.map((entry) => entry.property),
-    }),
+    id: '',
+    section: sectionOf(details),
+    helpUri: ruleDocsUrl(details.rule),
+    ...presentFinding(details, { message, file, place: { file, ...(owner == null ? {} : { function: owner }) }, base, context }),
+    recommendation: recommendationOf(message, details.advice, context.sources, file, location.file),
   };
 }
 
-/** Writers of an entity's columns (by SQL name; every column when `columns` is undefined), other functions first. */
-function writersOf(index: ProjectIndex, entity: EntityInfo, columns: readonly string[] | undefined, exceptFunction: string | undefined): ColumnWriter[] {
-  return index.writers
-    .filter((writer) => writer.entity === entity && writer.functionName !== exceptFunction)
-    .filter((writer) => columns == null || writer.properties.some((property) => columns.includes(entity.columns.find((column) => column.property === property)?.column ?? property)))
-    .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-}
-
-function writerRef(writer: ColumnWriter, relative: (file: string) => string): WriterRef {
-  return { function: writer.functionName, file: relative(writer.file), line: writer.line, operation: writer.operation };
-}
-
-function diagramWriter(writer: ColumnWriter, relative: (file: string) => string): DiagramWriter {
-  return { functionName: writer.functionName, where: `${path.posix.basename(relative(writer.file))}:${String(writer.line)}`, what: `${writer.operation} sets ${writer.properties.join(', ')}` };
-}
-
-function recommendationOf(message: Linter.LintMessage, data: Record<string, string>, sources: SourceCache, filePath: string, shownFile: string): Recommendation {
+/** The fix or first suggestion applied to the file, as a diff; otherwise the rule's advice. */
+function recommendationOf(message: Linter.LintMessage, advice: string, sources: SourceCache, filePath: string, shownFile: string): Recommendation {
   const suggestion = message.suggestions?.[0];
   const edit = message.fix ?? suggestion?.fix;
   const source = sources.text(filePath);
   const diff = edit == null || source == null ? undefined : unifiedDiff(shownFile, source, applyEdit(source, edit));
   if (message.fix != null) {
-    return { kind: 'fix', description: `${data.advice ?? 'Apply the rule\'s fix.'} \`eslint --fix\` applies this change.`, ...(diff == null ? {} : { diff }) };
+    return { kind: 'fix', description: `${advice} \`eslint --fix\` applies this change.`, ...(diff == null ? {} : { diff }) };
   }
   if (suggestion != null) {
     return { kind: 'suggestion', description: `${suggestion.desc} (an editor suggestion: review it before applying)`, ...(diff == null ? {} : { diff }) };
   }
-  // The rule's advice is the last sentence of its message, after the diagnosis.
-  return { kind: 'advice', description: data.advice ?? message.message.split(/(?<=[.!?])\s+(?=[A-Z`])/).at(-1) ?? message.message };
-}
-
-function stateGuardTitle(messageId: string): string {
-  switch (messageId) {
-    case 'checkThenAct':
-      return 'Check-then-act';
-    case 'whereOverrides':
-      return 'Dropped guard';
-    case 'uncheckedOutcome':
-      return 'Unchecked compare-and-set';
-    case 'presenceCheckOnly':
-      return 'Compare-and-set count tested only for presence';
-    default:
-      return 'Unguarded transition';
-  }
-}
-
-function lockTitle(messageId: string): string {
-  switch (messageId) {
-    case 'neverReleased':
-      return 'Lock never released';
-    case 'releaseOnlyInTry':
-      return 'Lock released only in `try`';
-    case 'releaseOnlyInCatch':
-      return 'Lock released only in `catch`';
-    case 'throwBeforeTry':
-      return 'Throw before the releasing `try`';
-    case 'releaseWithoutCheck':
-      return 'Release without checking the acquisition';
-    default:
-      return 'Lock not released on every path';
-  }
-}
-
-function stripTicks(text: string): string {
-  return text.replaceAll('`', '');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** File texts, read once; excerpts and diffs come from the same text ESLint linted. */
-class SourceCache {
-  private readonly texts = new Map<string, string | undefined>();
-
-  text(file: string): string | undefined {
-    if (!this.texts.has(file)) {
-      let text: string | undefined;
-      try {
-        text = fs.readFileSync(file, 'utf8').replace(/^\uFEFF/, '');
-      } catch {
-        text = undefined;
-      }
-      this.texts.set(file, text);
-    }
-    return this.texts.get(file);
-  }
-
-  lines(file: string): string[] {
-    return this.text(file)?.split(/\r?\n/) ?? [];
-  }
-
-  linesMatching(file: string, pattern: RegExp, from: number, to: number): number[] {
-    const lines = this.lines(file);
-    const found: number[] = [];
-    for (let line = from; line <= to && line <= lines.length; line++) if (pattern.test(lines[line - 1] ?? '')) found.push(line);
-    return found;
-  }
-
-  lastLineMatching(file: string, pattern: RegExp, from: number, to: number): number | undefined {
-    return this.linesMatching(file, pattern, from, to).at(-1);
-  }
-
-  /** Merged, sorted line ranges, without their common indentation. */
-  excerpt(file: string, ranges: readonly [number, number][]): Excerpt {
-    const lines = this.lines(file);
-    const sorted = ranges
-      .map(([start, end]): [number, number] => [Math.max(1, start), Math.min(lines.length, Math.max(start, end))])
-      .filter(([start, end]) => start <= end)
-      .sort((a, b) => a[0] - b[0]);
-    const merged: [number, number][] = [];
-    for (const range of sorted) {
-      const last = merged.at(-1);
-      if (last != null && range[0] <= last[1] + 1) last[1] = Math.max(last[1], range[1]);
-      else merged.push([...range]);
-    }
-    const segments = merged.map(([start, end]) => ({ startLine: start, lines: lines.slice(start - 1, end) }));
-    const indents = segments.flatMap((segment) => segment.lines.filter((line) => line.trim() !== '').map((line) => /^\s*/.exec(line)?.[0].length ?? 0));
-    const indent = indents.length === 0 ? 0 : Math.min(...indents);
-    return { segments: segments.map((segment) => ({ startLine: segment.startLine, lines: segment.lines.map((line) => line.slice(indent)) })) };
-  }
+  return { kind: 'advice', description: advice };
 }

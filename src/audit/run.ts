@@ -49,11 +49,17 @@ export async function runAudit(options: AuditOptions): Promise<number> {
       shownPath: path.relative(options.cwd, scope.root).split(path.sep).join('/') || '.',
       results: lint.results,
       observed: lint.observed,
+      observations: lint.observations,
       index,
       tool: { name: 'race-guard', version: plugin.meta.version },
       now,
     });
-    output = options.format === 'md' ? renderMarkdown(report) : options.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderSarif(lint.results, lint.eslint, scope.lintRoot);
+    output =
+      options.format === 'md'
+        ? renderMarkdown(report)
+        : options.format === 'json'
+          ? `${JSON.stringify(report, null, 2)}\n`
+          : renderSarif(lint.results, lint.eslint, lint.ruleIds, scope.root, report.tool);
   } finally {
     progress?.stop();
   }

@@ -2,7 +2,7 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type ts from 'typescript';
 
 import { getAwaitClassifier, windowKindsOf, type AwaitKind } from '../utils/calls/await-classification.js';
-import { chainText, kindText } from '../utils/calls/call-labels.js';
+import { awaitedChain, chainText, kindText } from '../utils/calls/call-labels.js';
 import { cannotBeThenable, isKnownThenable } from '../utils/calls/thenables.js';
 import { CodePathEventLog, mergeListeners, type RecordedCodePath } from '../flow/event-log.js';
 import { handlersReached, type Handler } from '../flow/exceptions.js';
@@ -12,6 +12,7 @@ import { solveFlow } from '../flow/solver.js';
 import { skipWrappers } from '../utils/ast/expressions.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
+import { recordReportDetails, type NetworkAwaitDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { isTransactionRunnerCall, transactionOfFunction, type FunctionTransaction } from '../utils/transactions/function-transactions.js';
 import { runnerTransactionCall } from '../utils/transactions/query-runner-transactions.js';
@@ -24,7 +25,8 @@ export interface NoNetworkAwaitInTransactionOptions {
 }
 
 type Options = [NoNetworkAwaitInTransactionOptions];
-type MessageIds = 'networkInTransaction' | 'networkUnderRowLock';
+/** The reports' message ids, as the contract (report-details) knows them. */
+export type MessageIds = NetworkAwaitDetails['messageId'];
 
 /** A query runner's `startTransaction()`; `id` orders the starts of one function. */
 interface TransactionStart extends FunctionTransaction {
@@ -72,6 +74,7 @@ const FUNCTION_TRANSACTION: Hold = { kind: 'function-transaction' };
 interface Finding {
   messageId: MessageIds;
   data: Record<string, string>;
+  details: () => NetworkAwaitDetails;
 }
 
 const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network'];
@@ -161,7 +164,10 @@ export default createRule<Options, MessageIds>({
           }
         },
       });
-      for (const [node, finding] of findings) context.report({ node, messageId: finding.messageId, data: finding.data });
+      for (const [node, finding] of findings) {
+        recordReportDetails(context, node, finding.messageId, finding.details);
+        context.report({ node, messageId: finding.messageId, data: finding.data });
+      }
     }
 
     function inspect(site: AwaitSite, state: HoldState, functionContext: FunctionTransaction | undefined, findings: Map<TSESTree.Node, Finding>): void {
@@ -174,20 +180,37 @@ export default createRule<Options, MessageIds>({
       const summary = classifier.classifyAwaited(tsNode(site.operand) as ts.Expression);
       const kind = windowKindsOf(summary, windowKinds)[0];
       if (kind == null) return;
+      const chain = summary.get(kind) ?? [];
       const common = {
         what: site.returned ? 'The promise returned here (the transaction waits for it)' : 'This await',
         kind: kindText(kind),
-        chain: chainText(site.operand, summary.get(kind) ?? []),
+        chain: chainText(site.operand, chain),
+      };
+      const detailsBase = () => {
+        const awaited = awaitedChain(site.operand, chain);
+        return {
+          rule: 'no-network-await-in-transaction' as const,
+          advice: ADVICE,
+          awaited: { label: awaited.label, line: site.node.loc.start.line, kind, chain: awaited.chain, returned: site.returned },
+        };
       };
       const lock = firstLock(state);
       if (lock != null) {
-        findings.set(site.node, { messageId: 'networkUnderRowLock', data: { ...common, lock: lock.label, lockLine: String(lock.line) } });
+        findings.set(site.node, {
+          messageId: 'networkUnderRowLock',
+          data: { ...common, lock: lock.label, lockLine: String(lock.line) },
+          details: () => ({ ...detailsBase(), messageId: 'networkUnderRowLock', holder: { kind: 'row-lock', label: lock.call, mode: lock.mode, line: lock.line } }),
+        });
         return;
       }
       if (existing != null) return;
       const start = state.has(FUNCTION_TRANSACTION) ? functionContext : firstRunnerStart(state);
       if (start == null) return;
-      findings.set(site.node, { messageId: 'networkInTransaction', data: { ...common, start: start.label, startLine: String(start.line) } });
+      findings.set(site.node, {
+        messageId: 'networkInTransaction',
+        data: { ...common, start: start.label, startLine: String(start.line) },
+        details: () => ({ ...detailsBase(), messageId: 'networkInTransaction', holder: { kind: 'transaction', label: start.text, line: start.line } }),
+      });
     }
 
     function endRunner(state: HoldState, runner: string): HoldState {
@@ -250,8 +273,8 @@ export default createRule<Options, MessageIds>({
         const method = callee.property.name;
         const runnerCall = runnerTransactionCall(services, sourceCode, node, method);
         if (runnerCall?.effect === 'start') {
-          const { runner, label, line } = runnerCall;
-          log.record({ type: 'start', start: { id: nextId++, label, line, runner } });
+          const { runner, label, text, line } = runnerCall;
+          log.record({ type: 'start', start: { id: nextId++, label, text, line, runner } });
         } else if (runnerCall?.effect === 'end') {
           log.record({ type: 'end', runner: runnerCall.runner });
         } else {

@@ -13,7 +13,7 @@ import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-
 import { buildUpdateRewrite } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
-import { columnRefOf, entityRefOf, recordReportDetails } from '../utils/plugin/report-details.js';
+import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
@@ -28,7 +28,8 @@ export interface NoStaleSaveOptions {
 }
 
 type Options = [NoStaleSaveOptions];
-type MessageIds = 'staleSave' | 'staleRemove' | 'rewriteToUpdate';
+/** The reports' message ids are the contract's (report-details), and the suggestion's. */
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | 'rewriteToUpdate';
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -335,8 +336,12 @@ export default createRule<Options, MessageIds>({
         ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)
         : undefined;
       const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, target.expression);
-      recordReportDetails(context, write.call, isRemove ? 'staleRemove' : 'staleSave', () => ({
+      const messageId = isRemove ? 'staleRemove' : 'staleSave';
+      recordReportDetails(context, write.call, messageId, () => ({
         rule: 'no-stale-save',
+        messageId,
+        // The sentence each message ends with (tests/audit/report-details.test.ts keeps them in step).
+        advice: isRemove ? 'Use delete()/softDelete() with criteria that repeat the check, and test `affected`.' : data.advice,
         variable: name,
         ...(metadata == null ? {} : { entity: entityRefOf(metadata) }),
         load: { label: loaderText(load), line: load.line },
@@ -347,11 +352,12 @@ export default createRule<Options, MessageIds>({
           return column == null ? { property: field } : { property: field, column };
         }),
         fieldsExact: fieldInfo.exact,
+        derivedFields: [...fieldInfo.derived],
         ...(atRiskColumns == null ? {} : { columnsAtRisk: atRiskColumns.map(columnRefOf) }),
       }));
       context.report({
         node: write.call,
-        messageId: isRemove ? 'staleRemove' : 'staleSave',
+        messageId,
         data,
         ...(rewrite != null && autofix ? { fix: (fixer) => fixer.replaceTextRange(rewrite.range, rewrite.text) } : {}),
         ...(rewrite != null && !autofix

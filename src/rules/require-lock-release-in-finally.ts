@@ -14,6 +14,7 @@ import { conditionOf, isCheckedBefore, releaseRunsOnlyWhenHeld } from '../utils/
 import { lockLabel, releaseLabel } from '../utils/locks/lock-labels.js';
 import { finallyReleases, finallyTryAround, firstFinallyRelease, releasesOnlyIn } from '../utils/locks/release-placement.js';
 import { createRule } from '../utils/plugin/create-rule.js';
+import { fillTemplate, recordObservation, recordReportDetails, type LeakPath, type LockRef, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 
 export type { LockPair } from '../utils/locks/lock-apis.js';
@@ -23,7 +24,19 @@ export interface RequireLockReleaseInFinallyOptions {
 }
 
 type Options = [RequireLockReleaseInFinallyOptions];
-type MessageIds = 'notReleasedOnEveryPath' | 'neverReleased' | 'wrapInTryFinally' | 'releaseOnlyInTry' | 'releaseOnlyInCatch' | 'throwBeforeTry' | 'releaseWithoutCheck';
+type LockReportDetails = RuleDetails<'require-lock-release-in-finally'>;
+/** The reports' message ids are the contract's (report-details), and the suggestion's. */
+export type MessageIds = LockReportDetails['messageId'] | 'wrapInTryFinally';
+
+/** The sentence each report ends with: what to do. The audit shows it as the recommendation. */
+const ADVICE: Readonly<Record<LockReportDetails['messageId'], string>> = {
+  neverReleased: 'Release it in a `finally` after the acquisition.',
+  notReleasedOnEveryPath: 'Put the code after the acquisition in `try { … } finally { {{release}} }`.',
+  releaseOnlyInTry: 'Move the release into a `finally`.',
+  releaseOnlyInCatch: 'Move the release into a `finally`.',
+  throwBeforeTry: 'Start the `try` right after the acquisition.',
+  releaseWithoutCheck: "Releasing a lock you do not hold can free another holder's; check that it was obtained first.",
+};
 
 type ExitNode = TSESTree.ReturnStatement | TSESTree.ThrowStatement;
 
@@ -85,19 +98,13 @@ export default createRule<Options, MessageIds>({
     ],
     defaultOptions: [{ locks: [] }],
     messages: {
-      neverReleased:
-        '`{{lock}}` (line {{line}}) is acquired but never released in this function: nothing frees it, and its handle is not returned, stored or handed on. Release it in a `finally` after the acquisition.',
+      neverReleased: `\`{{lock}}\` (line {{line}}) is acquired but never released in this function: nothing frees it, and its handle is not returned, stored or handed on. ${ADVICE.neverReleased}`,
       wrapInTryFinally: 'Wrap the statements after the acquisition in `try { … } finally { {{release}} }`.',
-      notReleasedOnEveryPath:
-        '`{{lock}}` (line {{line}}) is not released on every path: {{path}} leaves it held, and `{{release}}` (line {{releaseLine}}) is not in a `finally` that covers it. Put the code after the acquisition in `try { … } finally { {{release}} }`.',
-      releaseOnlyInTry:
-        '`{{lock}}` (line {{line}}) is released only in the `try` block (`{{release}}`, line {{releaseLine}}): {{path}} skips the release and leaves it held. Move the release into a `finally`.',
-      releaseOnlyInCatch:
-        '`{{lock}}` (line {{line}}) is released only in a `catch` block (`{{release}}`, line {{releaseLine}}): {{path}} never reaches it and leaves it held. Move the release into a `finally`.',
-      throwBeforeTry:
-        '`{{lock}}` (line {{line}}) is released in the `finally` at line {{releaseLine}}, but `{{statement}}` (line {{throwLine}}) runs before that `try` and can throw, leaving it held. Start the `try` right after the acquisition.',
-      releaseWithoutCheck:
-        '`{{release}}` in the `finally` at line {{releaseLine}} runs even when `{{lock}}` (line {{line}}) did not obtain the lock: {{why}}. Releasing a lock you do not hold can free another holder\'s; check that it was obtained first.',
+      notReleasedOnEveryPath: `\`{{lock}}\` (line {{line}}) is not released on every path: {{path}} leaves it held, and \`{{release}}\` (line {{releaseLine}}) is not in a \`finally\` that covers it. ${ADVICE.notReleasedOnEveryPath}`,
+      releaseOnlyInTry: `\`{{lock}}\` (line {{line}}) is released only in the \`try\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} skips the release and leaves it held. ${ADVICE.releaseOnlyInTry}`,
+      releaseOnlyInCatch: `\`{{lock}}\` (line {{line}}) is released only in a \`catch\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} never reaches it and leaves it held. ${ADVICE.releaseOnlyInCatch}`,
+      throwBeforeTry: `\`{{lock}}\` (line {{line}}) is released in the \`finally\` at line {{releaseLine}}, but \`{{statement}}\` (line {{throwLine}}) runs before that \`try\` and can throw, leaving it held. ${ADVICE.throwBeforeTry}`,
+      releaseWithoutCheck: `\`{{release}}\` in the \`finally\` at line {{releaseLine}} runs even when \`{{lock}}\` (line {{line}}) did not obtain the lock: {{why}}. ${ADVICE.releaseWithoutCheck}`,
     },
   },
   create(context, [options]) {
@@ -175,11 +182,9 @@ export default createRule<Options, MessageIds>({
         if (acquisition.escapes || acquisition.releases.length > 0) continue;
         // A lock service's release needs arguments (the key, the lock id) that an unused result cannot give.
         if (acquisition.variable == null && acquisition.userService === true) continue;
-        context.report({
-          node: acquisition.call,
-          messageId: 'neverReleased',
-          data: { lock: acquisition.label, line: String(acquisition.call.loc.start.line) },
-        });
+        const data = { lock: acquisition.label, line: String(acquisition.call.loc.start.line) };
+        recordReportDetails(context, acquisition.call, 'neverReleased', () => detailsBase(acquisition, 'neverReleased', data));
+        context.report({ node: acquisition.call, messageId: 'neverReleased', data });
       }
       const own = locks.inFunction(recorded.node).filter((acquisition) => !acquisition.escapes && acquisition.releases.length > 0);
       if (own.length === 0) return;
@@ -255,8 +260,30 @@ export default createRule<Options, MessageIds>({
       for (const acquisition of own) {
         const found = leaks.get(acquisition.id);
         if (found != null && found.size > 0) reportLeak(acquisition, [...found]);
-        else checkReleaseGuard(acquisition);
+        else if (!checkReleaseGuard(acquisition)) observeReleaseInFinally(acquisition);
       }
+    }
+
+    /** The start of every lock report's details: the rule, the message, its advice and the lock. */
+    function detailsBase<Id extends LockReportDetails['messageId']>(acquisition: Acquisition, messageId: Id, data: Readonly<Record<string, string>>) {
+      return { rule: 'require-lock-release-in-finally' as const, messageId, advice: fillTemplate(ADVICE[messageId], data), lock: lockRef(acquisition) };
+    }
+
+    /** No path leaves the lock held: the audit lists its release in `finally` as a safe pattern. */
+    function observeReleaseInFinally(acquisition: Acquisition): void {
+      recordObservation(context, () => {
+        const release = firstFinallyRelease(acquisition);
+        const finalizer = release?.tryStatement.finalizer;
+        if (release == null || finalizer == null) return undefined;
+        return {
+          rule: 'require-lock-release-in-finally',
+          kind: 'lock-released-in-finally',
+          lock: lockRef(acquisition),
+          tryLine: release.tryStatement.loc.start.line,
+          finallyLine: finalizer.loc.start.line,
+          release: { label: releaseLabel(release.call), line: release.call.loc.start.line },
+        };
+      });
     }
 
     /** Where an exception thrown at a point goes: to a catch, through a releasing finally, or out. */
@@ -290,17 +317,19 @@ export default createRule<Options, MessageIds>({
         ? undefined
         : sorted.find((candidate): candidate is TSESTree.Node => candidate !== 'end' && rank(candidate) === 1 && candidate.range[0] > acquisition.call.range[1] && candidate.range[1] <= finallyRelease.tryStatement.range[0]);
       if (finallyRelease != null && gapThrow != null && rank(witness) !== 0) {
-        context.report({
-          node: acquisition.call,
-          messageId: 'throwBeforeTry',
-          data: {
-            lock: base.lock,
-            line: base.line,
-            releaseLine: String(finallyRelease.call.loc.start.line),
-            statement: lockLabel(gapThrow),
-            throwLine: String(gapThrow.loc.start.line),
-          },
-        });
+        const data = {
+          lock: base.lock,
+          line: base.line,
+          releaseLine: String(finallyRelease.call.loc.start.line),
+          statement: lockLabel(gapThrow),
+          throwLine: String(gapThrow.loc.start.line),
+        };
+        recordReportDetails(context, acquisition.call, 'throwBeforeTry', () => ({
+          ...detailsBase(acquisition, 'throwBeforeTry', data),
+          release: { label: releaseLabel(finallyRelease.call), line: finallyRelease.call.loc.start.line },
+          throwing: { label: data.statement, line: gapThrow.loc.start.line },
+        }));
+        context.report({ node: acquisition.call, messageId: 'throwBeforeTry', data });
         return;
       }
       const data = {
@@ -310,12 +339,20 @@ export default createRule<Options, MessageIds>({
         releaseLine: String(release.loc.start.line),
         path: pathText(witness, acquisition.fn),
       };
+      const leakDetails = (messageId: 'notReleasedOnEveryPath' | 'releaseOnlyInTry' | 'releaseOnlyInCatch') => () => ({
+        ...detailsBase(acquisition, messageId, data),
+        release: { label: data.release, line: release.loc.start.line },
+        path: leakPath(witness, acquisition.fn),
+      });
       const onlyIn = finallyRelease == null ? releasesOnlyIn(acquisition) : undefined;
       if (onlyIn != null) {
-        context.report({ node: acquisition.call, messageId: onlyIn === 'block' ? 'releaseOnlyInTry' : 'releaseOnlyInCatch', data });
+        const messageId = onlyIn === 'block' ? 'releaseOnlyInTry' : 'releaseOnlyInCatch';
+        recordReportDetails(context, acquisition.call, messageId, leakDetails(messageId));
+        context.report({ node: acquisition.call, messageId, data });
         return;
       }
       const fix = tryFinallyWrapFix(acquisition, sourceCode, variableOf);
+      recordReportDetails(context, acquisition.call, 'notReleasedOnEveryPath', leakDetails('notReleasedOnEveryPath'));
       context.report({
         node: acquisition.call,
         messageId: 'notReleasedOnEveryPath',
@@ -324,8 +361,8 @@ export default createRule<Options, MessageIds>({
       });
     }
 
-    /** A release in `finally` of a lock that may not have been obtained, with no check first. */
-    function checkReleaseGuard(acquisition: Acquisition): void {
+    /** A release in `finally` of a lock that may not have been obtained, with no check first; whether it was reported. */
+    function checkReleaseGuard(acquisition: Acquisition): boolean {
       for (const release of acquisition.releases) {
         const tryStatement = finallyTryAround(release);
         if (tryStatement == null) continue;
@@ -333,24 +370,32 @@ export default createRule<Options, MessageIds>({
         if (!insideTry && (!acquisition.mayFail || tryStatement.range[0] < acquisition.call.range[1])) continue;
         if (releaseRunsOnlyWhenHeld(release, tryStatement, acquisition, variableOf)) continue;
         if (!insideTry && isCheckedBefore(tryStatement, acquisition)) continue;
+        const { variable } = acquisition;
         const why = insideTry
           ? `the acquisition is inside the same \`try\`, so a failed or throwing \`${acquisition.label}\` still runs this \`finally\``
-          : acquisition.variable == null
+          : variable == null
             ? `\`${acquisition.label}\` can return null or false, and its result is ignored`
-            : `\`${acquisition.label}\` can return null or false, and nothing checks \`${acquisition.variable.name}\` before the \`try\``;
-        context.report({
-          node: acquisition.call,
-          messageId: 'releaseWithoutCheck',
-          data: {
-            lock: acquisition.label,
-            line: String(acquisition.call.loc.start.line),
-            release: releaseLabel(release),
-            releaseLine: String(release.loc.start.line),
-            why,
-          },
-        });
-        return;
+            : `\`${acquisition.label}\` can return null or false, and nothing checks \`${variable.name}\` before the \`try\``;
+        const data = {
+          lock: acquisition.label,
+          line: String(acquisition.call.loc.start.line),
+          release: releaseLabel(release),
+          releaseLine: String(release.loc.start.line),
+          why,
+        };
+        recordReportDetails(context, acquisition.call, 'releaseWithoutCheck', () => ({
+          ...detailsBase(acquisition, 'releaseWithoutCheck', data),
+          release: { label: data.release, line: release.loc.start.line },
+          unchecked: insideTry
+            ? { kind: 'acquired-inside-try' as const }
+            : variable == null
+              ? { kind: 'result-ignored' as const }
+              : { kind: 'result-unchecked' as const, variable: variable.name },
+        }));
+        context.report({ node: acquisition.call, messageId: 'releaseWithoutCheck', data });
+        return true;
       }
+      return false;
     }
 
     return mergeListeners(log.listeners(), {
@@ -402,6 +447,24 @@ export default createRule<Options, MessageIds>({
     });
   },
 });
+
+/** The lock as the details name it, with what kind of resource it is. */
+function lockRef(acquisition: Acquisition): LockRef {
+  return {
+    label: acquisition.label,
+    line: acquisition.call.loc.start.line,
+    resource: acquisition.advisory ? 'advisory-lock' : acquisition.queryRunner ? 'query-runner' : 'lock',
+  };
+}
+
+/** The path a report names, as fields. */
+function leakPath(witness: TSESTree.Node | 'end', fn: TSESTree.Node): LeakPath {
+  if (witness === 'end') return { kind: 'end', line: fn.loc.end.line };
+  const line = witness.loc.start.line;
+  if (witness.type === AST_NODE_TYPES.ReturnStatement) return { kind: 'return', line };
+  if (witness.type === AST_NODE_TYPES.ThrowStatement) return { kind: 'throw', line };
+  return { kind: 'exception', label: lockLabel(witness), line };
+}
 
 /** The path a report names: `the \`return\` at line 12`, `an exception from \`doWork()\` at line 9`. */
 function pathText(witness: TSESTree.Node | 'end', fn: TSESTree.Node): string {

@@ -3,10 +3,29 @@ import ts from 'typescript';
 
 import { andWhereGuardFix, criteriaGuardFix, type GuardFix } from '../utils/fixes/state-guards.js';
 import { createRule } from '../utils/plugin/create-rule.js';
+import {
+  columnRefOf,
+  entityRefOf,
+  fillTemplate,
+  recordObservation,
+  recordReportDetails,
+  type GuardRef,
+  type StateGuardDetails,
+} from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
+import type { ColumnMetadata, EntityMetadata } from '../utils/typeorm/entity-metadata.js';
+import { guardedQueryBuilderUpdate, guardedRepositoryUpdate } from '../utils/typeorm/guarded-updates.js';
 import { argumentForParameter, criteriaColumns, updatedEntity } from '../utils/typeorm/repository-updates.js';
 import { loadedState, stateCheckBefore } from '../utils/typeorm/state-checks.js';
-import { entityOfReceiver, guardsTransition, type StateColumnOptions, type WrittenColumn } from '../utils/typeorm/state-columns.js';
+import {
+  columnsNamed,
+  conditionColumns,
+  conditionGuards,
+  entityOfReceiver,
+  guardsTransition,
+  type StateColumnOptions,
+  type WrittenColumn,
+} from '../utils/typeorm/state-columns.js';
 import { mayWriteKnownState, stateTransitions } from '../utils/typeorm/state-transitions.js';
 import { classifyTypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isOutcomeDiscarded, presenceOnlyTest } from '../utils/typeorm/update-outcomes.js';
@@ -20,7 +39,20 @@ export interface RequireStateGuardOptions {
 }
 
 type Options = [RequireStateGuardOptions];
-type MessageIds = 'unguardedTransition' | 'checkThenAct' | 'whereOverrides' | 'uncheckedOutcome' | 'presenceCheckOnly' | 'addGuard' | 'useAndWhere';
+/** The reports' message ids are the contract's (report-details), and the suggestions'. */
+export type MessageIds = StateGuardDetails['messageId'] | 'addGuard' | 'useAndWhere';
+
+/** How messages name a query-builder update (its `execute()` call). */
+const QUERY_BUILDER_UPDATE = 'This update';
+
+/** The sentence each report ends with: what to do. The audit shows it as the recommendation. */
+const ADVICE: Readonly<Record<StateGuardDetails['messageId'], string>> = {
+  unguardedTransition: 'Put the expected prior state in the condition and check `affected`.',
+  checkThenAct: 'Move the check into the condition and check `affected`.',
+  whereOverrides: 'Use `.{{replacement}}()`.',
+  uncheckedOutcome: 'Check `affected` (e.g. `if (!result.affected) return;`).',
+  presenceCheckOnly: 'Test the count (e.g. `if (!result.affected) return;`).',
+};
 
 export default createRule<Options, MessageIds>({
   name: 'require-state-guard',
@@ -58,16 +90,11 @@ export default createRule<Options, MessageIds>({
     ],
     defaultOptions: [{ stateColumns: [], guardColumns: [], checkAffected: true }],
     messages: {
-      unguardedTransition:
-        '{{method}} sets the state column `{{column}}` to {{value}} without checking its current value: the condition has no `{{column}}`, version or guard column, so a concurrent transition is silently overwritten. Put the expected prior state in the condition and check `affected`.',
-      checkThenAct:
-        '{{method}} sets `{{column}}` to {{value}} after checking it at line {{checkLine}} (`{{check}}`), but its condition does not repeat the check: the row may have changed since it was read. Move the check into the condition and check `affected`.',
-      whereOverrides:
-        'This `.{{method}}()` replaces the condition of `.{{previousMethod}}()` at line {{previousLine}} ({{previous}}): that check is silently dropped. Use `.{{replacement}}()`.',
-      uncheckedOutcome:
-        'The result of this compare-and-set update of `{{column}}` is discarded: when another writer moved the row first it updates 0 rows and the code carries on as if the transition happened. Check `affected` (e.g. `if (!result.affected) return;`).',
-      presenceCheckOnly:
-        '`{{check}}` holds whether or not the compare-and-set update of `{{column}}` at line {{line}} changed a row: `affected` is 0, not missing, when another writer moved the row first. Test the count (e.g. `if (!result.affected) return;`).',
+      unguardedTransition: `{{method}} sets the state column \`{{column}}\` to {{value}} without checking its current value: the condition has no \`{{column}}\`, version or guard column, so a concurrent transition is silently overwritten. ${ADVICE.unguardedTransition}`,
+      checkThenAct: `{{method}} sets \`{{column}}\` to {{value}} after checking it at line {{checkLine}} (\`{{check}}\`), but its condition does not repeat the check: the row may have changed since it was read. ${ADVICE.checkThenAct}`,
+      whereOverrides: `This \`.{{method}}()\` replaces the condition of \`.{{previousMethod}}()\` at line {{previousLine}} ({{previous}}): that check is silently dropped. ${ADVICE.whereOverrides}`,
+      uncheckedOutcome: `The result of this compare-and-set update of \`{{column}}\` is discarded: when another writer moved the row first it updates 0 rows and the code carries on as if the transition happened. ${ADVICE.uncheckedOutcome}`,
+      presenceCheckOnly: `\`{{check}}\` holds whether or not the compare-and-set update of \`{{column}}\` at line {{line}} changed a row: \`affected\` is 0, not missing, when another writer moved the row first. ${ADVICE.presenceCheckOnly}`,
       addGuard: 'Only update while `{{column}}` is still {{expected}}.',
       useAndWhere: 'Use `.{{replacement}}()` to keep the earlier condition.',
     },
@@ -91,19 +118,25 @@ export default createRule<Options, MessageIds>({
 
     /** `repository.update(criteria, partial)`, `manager.update(E, …)`, `Entity.update(…)`, `updateAll(partial)`. */
     function checkRepositoryUpdate(node: TSESTree.CallExpression, method: string): void {
-      if (!mayWriteTransition(node)) return;
+      if (!mayWriteTransition(node)) {
+        observeGuardedUpdate(node, `${method}()`, guardedRepositoryUpdate);
+        return;
+      }
       const tsCall = services.esTreeNodeToTSNodeMap.get(node);
       const typeorm = classifyTypeormCall(checker, tsCall);
       if (typeorm?.kind !== 'atomic-write' || (typeorm.method !== 'update' && typeorm.method !== 'updateAll')) return;
       if (typeorm.api !== 'Repository' && typeorm.api !== 'EntityManager' && typeorm.api !== 'BaseEntity static') return;
       const partial = argumentForParameter(checker, tsCall, 'partialEntity');
       const [written] = stateTransitions(checker, partial, updatedEntity(checker, tsCall, typeorm.api), columnOptions);
-      if (written == null) return;
+      if (written == null) {
+        observeGuardedUpdate(node, `${method}()`, guardedRepositoryUpdate);
+        return;
+      }
       const criteria = argumentForParameter(checker, tsCall, 'criteria');
       const columns = method === 'updateAll' ? new Set<string>() : criteriaColumns(checker, criteria);
       if (columns == null) return;
       if (guardsTransition(columns, written, columnOptions)) {
-        reportIfUnchecked(node, written);
+        if (!reportIfUnchecked(node, written, columns, `${method}()`)) observeGuardedUpdate(node, `${method}()`, guardedRepositoryUpdate);
         return;
       }
       reportUnguarded(node, tsCall, written, `${method}()`, (expected) =>
@@ -118,17 +151,24 @@ export default createRule<Options, MessageIds>({
       const setIndex = chain.findIndex((link) => link.name === 'set');
       const setCall = chain[setIndex];
       const setLiteral = setCall?.call.arguments[0];
-      if (setCall == null || !mayWriteKnownState(setLiteral)) return;
+      if (setCall == null) return;
+      if (!mayWriteKnownState(setLiteral)) {
+        observeGuardedUpdate(node, QUERY_BUILDER_UPDATE, guardedQueryBuilderUpdate);
+        return;
+      }
       if (!isUpdateQueryBuilderExecute(checker, tsCall, chain, setIndex)) return;
       const [written] = stateTransitions(checker, setLiteral, entityOfReceiver(checker, setCall.call.expression.expression), columnOptions);
-      if (written == null) return;
+      if (written == null) {
+        observeGuardedUpdate(node, QUERY_BUILDER_UPDATE, guardedQueryBuilderUpdate);
+        return;
+      }
       const columns = columnsCheckedByChain(chain);
       if (columns == null) return;
       if (guardsTransition(columns, written, columnOptions)) {
-        reportIfUnchecked(node, written);
+        if (!reportIfUnchecked(node, written, columns, QUERY_BUILDER_UPDATE)) observeGuardedUpdate(node, QUERY_BUILDER_UPDATE, guardedQueryBuilderUpdate);
         return;
       }
-      reportUnguarded(node, tsCall, written, 'This update', (expected) => andWhereGuardFix(tsCall, written, expected));
+      reportUnguarded(node, tsCall, written, QUERY_BUILDER_UPDATE, (expected) => andWhereGuardFix(tsCall, written, expected));
     }
 
     /** `save({ id, status: … })`: a partial entity saved to move a row's state. */
@@ -157,16 +197,33 @@ export default createRule<Options, MessageIds>({
       if (property.type !== AST_NODE_TYPES.Identifier) return;
       const replacement = conditionKeepingMethod(property.name);
       const previousArgument = previous.call.arguments[0];
+      const data = {
+        method: property.name,
+        replacement,
+        previousMethod: previous.name,
+        previousLine: String(lineOf(previous.call.expression.name)),
+        previous: previousArgument == null ? '' : truncate(previousArgument.getText()),
+      };
+      recordReportDetails(context, property.loc.start, 'whereOverrides', () => {
+        const callee = services.esTreeNodeToTSNodeMap.get(node).expression;
+        const metadata = ts.isPropertyAccessExpression(callee) ? entityOfReceiver(checker, callee.expression) : undefined;
+        const names = previousArgument == null ? undefined : conditionColumns(previousArgument);
+        return {
+          rule: 'require-state-guard',
+          messageId: 'whereOverrides',
+          advice: fillTemplate(ADVICE.whereOverrides, data),
+          method: data.method,
+          line: property.loc.start.line,
+          replacement,
+          replaced: { method: previous.name, text: data.previous, line: lineOf(previous.call.expression.name) },
+          ...(metadata == null ? {} : { entity: entityRefOf(metadata) }),
+          droppedColumns: metadata == null || names == null ? [] : columnsNamed(metadata, names).map(columnRefOf),
+        };
+      });
       context.report({
         loc: { start: property.loc.start, end: node.loc.end },
         messageId: 'whereOverrides',
-        data: {
-          method: property.name,
-          replacement,
-          previousMethod: previous.name,
-          previousLine: String(lineOf(previous.call.expression.name)),
-          previous: previousArgument == null ? '' : truncate(previousArgument.getText()),
-        },
+        data,
         suggest: [
           {
             messageId: 'useAndWhere',
@@ -197,33 +254,84 @@ export default createRule<Options, MessageIds>({
         fix == null || expected == null
           ? []
           : [{ messageId: 'addGuard' as const, data: { column: written.column.propertyName, expected: `\`${expected}\`` }, fix }];
+      const transition = () => ({
+        ...writeDetails(node, written, method),
+        ...(written.valueText == null ? {} : { value: truncate(written.valueText) }),
+        ...(expected == null ? {} : { expected }),
+      });
       if (check != null) {
-        context.report({
-          node,
+        const data = { method, column: written.column.propertyName, value, checkLine: String(lineOf(check.node)), check: truncate(check.node.getText()) };
+        recordReportDetails(context, node, 'checkThenAct', () => ({
+          ...transition(),
           messageId: 'checkThenAct',
-          data: { method, column: written.column.propertyName, value, checkLine: String(lineOf(check.node)), check: truncate(check.node.getText()) },
-          suggest,
-        });
+          advice: ADVICE.checkThenAct,
+          check: { text: data.check, line: lineOf(check.node) },
+        }));
+        context.report({ node, messageId: 'checkThenAct', data, suggest });
       } else {
+        recordReportDetails(context, node, 'unguardedTransition', () => ({ ...transition(), messageId: 'unguardedTransition', advice: ADVICE.unguardedTransition }));
         context.report({ node, messageId: 'unguardedTransition', data: { method, column: written.column.propertyName, value }, suggest });
       }
     }
 
-    /** A guarded update must still have its outcome checked: it updates 0 rows when it loses. */
-    function reportIfUnchecked(node: TSESTree.CallExpression, written: WrittenColumn): void {
-      if (options.checkAffected === false) return;
+    /** What every report of a state write names: the entity, the column and the write. */
+    function writeDetails(node: TSESTree.CallExpression, written: WrittenColumn, method: string) {
+      return {
+        rule: 'require-state-guard' as const,
+        entity: entityRefOf(written.metadata),
+        column: columnRefOf(written.column),
+        write: { method, line: node.loc.start.line },
+      };
+    }
+
+    function guardRefs(metadata: EntityMetadata, columns: ReadonlySet<string>): GuardRef[] {
+      return conditionGuards(metadata, columns, columnOptions).map(guardRefOf);
+    }
+
+    /**
+     * An update whose condition checks more than the key and whose outcome is read: the audit
+     * lists it as a safe pattern. Only for updates this rule does not report.
+     */
+    function observeGuardedUpdate(node: TSESTree.CallExpression, method: string, guardedUpdateOf: typeof guardedRepositoryUpdate): void {
+      recordObservation(context, () => {
+        const guarded = guardedUpdateOf(checker, services.esTreeNodeToTSNodeMap.get(node), columnOptions);
+        if (guarded == null || isOutcomeDiscarded(sourceCode, node) || presenceOnlyTest(sourceCode, node) != null) return undefined;
+        return {
+          rule: 'require-state-guard',
+          kind: 'guarded-update',
+          entity: entityRefOf(guarded.metadata),
+          write: { method, line: node.loc.start.line, column: node.loc.start.column + 1, endLine: node.loc.end.line },
+          columns: guarded.written.map(columnRefOf),
+          guards: guarded.guards.map(guardRefOf),
+        };
+      });
+    }
+
+    /** A guarded update must still have its outcome checked: it updates 0 rows when it loses. Whether it was reported. */
+    function reportIfUnchecked(node: TSESTree.CallExpression, written: WrittenColumn, columns: ReadonlySet<string>, method: string): boolean {
+      if (options.checkAffected === false) return false;
       if (isOutcomeDiscarded(sourceCode, node)) {
+        recordReportDetails(context, node, 'uncheckedOutcome', () => ({
+          ...writeDetails(node, written, method),
+          messageId: 'uncheckedOutcome',
+          advice: ADVICE.uncheckedOutcome,
+          guards: guardRefs(written.metadata, columns),
+        }));
         context.report({ node, messageId: 'uncheckedOutcome', data: { column: written.column.propertyName } });
-        return;
+        return true;
       }
       const presenceCheck = presenceOnlyTest(sourceCode, node);
-      if (presenceCheck != null) {
-        context.report({
-          node: presenceCheck,
-          messageId: 'presenceCheckOnly',
-          data: { check: truncate(sourceCode.getText(presenceCheck)), column: written.column.propertyName, line: String(node.loc.start.line) },
-        });
-      }
+      if (presenceCheck == null) return false;
+      const data = { check: truncate(sourceCode.getText(presenceCheck)), column: written.column.propertyName, line: String(node.loc.start.line) };
+      recordReportDetails(context, presenceCheck, 'presenceCheckOnly', () => ({
+        ...writeDetails(node, written, method),
+        messageId: 'presenceCheckOnly',
+        advice: ADVICE.presenceCheckOnly,
+        guards: guardRefs(written.metadata, columns),
+        check: { text: data.check, line: presenceCheck.loc.start.line },
+      }));
+      context.report({ node: presenceCheck, messageId: 'presenceCheckOnly', data });
+      return true;
     }
 
     return {
@@ -251,6 +359,10 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
+
+function guardRefOf({ column, role }: { column: ColumnMetadata; role: GuardRef['role'] }): GuardRef {
+  return { property: column.propertyName, column: column.databaseName, role };
+}
 
 /** The 1-based line a TypeScript node starts on. */
 function lineOf(node: ts.Node): number {

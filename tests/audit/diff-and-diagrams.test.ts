@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import { applyEdit, unifiedDiff } from '../../src/audit/diff.js';
 import { label, staleSaveDiagram } from '../../src/audit/mermaid.js';
-import { inlineCode } from '../../src/audit/render-markdown.js';
+import { inlineCode } from '../../src/audit/text.js';
 
 describe('unifiedDiff', () => {
   const before = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', ''].join('\n');

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport, Finding } from '../../src/audit/report.js';
 import { repoRoot } from '../support/paths.js';
 import type { RunResult } from '../support/run.js';
-import { compileSarifSchema, compileSchema, describeRunShort, exampleLine, runCli } from './support.js';
+import { compileSarifSchema, compileSchema, describeRunShort, exampleDir, exampleLine, runCli } from './support.js';
 
 const responder = 'src/ai-responder/ai-responder.service.ts';
 const assignment = 'src/assignment/assignment.service.ts';
@@ -69,7 +69,7 @@ describe('race-guard audit on examples/chat-backend', () => {
     const safe = section(report, '## 1. Safe patterns found', '## 2. Unsafe patterns');
     const guarded = subsection(safe, 'Guarded update in `WorkflowConsumer.handleInactivity`');
     expect(guarded).toContain(`**File:** \`${workflow}:${String(exampleLine(workflow, 'const result = await this.conversationRepository'))}\``);
-    expect(guarded).toContain('`status` (state), `last_message_id` (guard)');
+    expect(guarded).toContain('`status` (state) and `last_message_id` (guard) still hold the values it expects');
     expect(guarded).toContain(".andWhere('last_message_id = :triggerId', { triggerId: triggerMessageId })");
     expect(subsection(safe, 'Lock released in `finally` in `AiResponderService.handleVisitorMessage`')).toContain('releaseLock(payload.visitorUid, lockId)');
     // The unsafe writers are not listed as safe.
@@ -124,14 +124,15 @@ describe('race-guard audit on examples/chat-backend', () => {
     expect(validate({ ...report, findings: [{ ...finding, risk: 'severe' }] })).toBe(false);
   });
 
-  it('writes SARIF 2.1.0 that validates against the official schema, with rule help URIs', () => {
+  it('writes SARIF 2.1.0 that validates against the official schema, with rule help URIs and URIs relative to the audited directory', () => {
     expect(sarif.code, describeRunShort(sarif)).toBe(1);
     const log = JSON.parse(sarif.stdout) as Log;
     const validate = compileSarifSchema();
     expect(validate(log), JSON.stringify(validate.errors, null, 2)).toBe(true);
     expect(log.version).toBe('2.1.0');
     const [runEntry] = log.runs;
-    expect(runEntry?.tool.driver.version).toMatch(/^\d+\.\d+\.\d+/);
+    expect(runEntry?.tool.driver).toMatchObject({ name: 'race-guard', version: expect.stringMatching(/^\d+\.\d+\.\d+/) as unknown });
+    expect(runEntry?.originalUriBaseIds?.['%SRCROOT%']?.uri).toBe(`${new URL(`file://${exampleDir}`).href}/`);
     expect(runEntry?.tool.driver.rules).toContainEqual(
       expect.objectContaining({
         id: 'race-guard/no-stale-save',
@@ -140,7 +141,7 @@ describe('race-guard audit on examples/chat-backend', () => {
     );
     const result = runEntry?.results?.find((candidate) => candidate.ruleId === 'race-guard/no-stale-save');
     const location = result?.locations?.[0]?.physicalLocation;
-    expect(location?.artifactLocation?.uri).toBe(new URL(`file://${path.join(repoRoot, 'examples', 'chat-backend', responder)}`).href);
+    expect(location?.artifactLocation).toEqual({ uri: responder, uriBaseId: '%SRCROOT%', index: expect.any(Number) as unknown });
     expect(location?.region?.startLine).toBe(exampleLine(responder, 'await this.conversationRepository.save(conversation)'));
 
     // A log that breaks the schema is rejected: the validation can fail.

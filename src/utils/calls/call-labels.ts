@@ -59,10 +59,15 @@ export function labelOf(node: TSESTree.Node, style: LabelStyle = {}): string {
  * `this.llm.complete() → LlmClient.complete → openai.chat.completions.create`, `fetch()`.
  */
 export function chainText(awaited: TSESTree.Node, chain: readonly string[]): string {
-  const head = callLabel(awaited);
-  const calleeText = head.replace(/\(…?\)$/, '').replace(/^this\./, '');
-  const rest = chain[0] === calleeText ? chain.slice(1) : chain;
-  return [head, ...rest].join(' → ');
+  const { label, chain: rest } = awaitedChain(awaited, chain);
+  return [label, ...rest].join(' → ');
+}
+
+/** The awaited call's label and the chain after it, as `chainText` joins them. */
+export function awaitedChain(awaited: TSESTree.Node, chain: readonly string[]): { label: string; chain: string[] } {
+  const label = callLabel(awaited);
+  const calleeText = label.replace(/\(…?\)$/, '').replace(/^this\./, '');
+  return { label, chain: chain[0] === calleeText ? chain.slice(1) : [...chain] };
 }
 
 /** `a network call`, `a timer`: what an await of that kind waits for, in words. */

@@ -3,13 +3,16 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type { AwaitKind } from '../calls/await-classification.js';
 import type { ColumnKind, ColumnMetadata, EntityMetadata, RelationKind } from '../typeorm/entity-metadata.js';
 
-/**
- * What a report is about, in fields rather than words. ESLint's `LintMessage` carries only the
- * rendered text; a tool that runs the rules in the same process (the `race-guard audit` CLI)
- * installs an observer and receives, for each report, its `data` and these details, keyed by file
- * and position. Without an observer nothing is recorded and rules see their own context unchanged.
+/*
+ * The contract between the rules and the tools that present their reports (the `race-guard audit`
+ * CLI). ESLint's `LintMessage` carries only the rendered text; a tool that runs the rules in the
+ * same process installs an observer and receives, for every report, its typed `details` — what the
+ * report is about, in fields rather than words, with the rule's advice as a sentence of its own —
+ * and the rules' `observations`: facts a report does not carry (a lock released in `finally`, a
+ * guarded update). Without an observer nothing is computed and rules see their own context unchanged.
  */
-export type ReportDetails = StaleSaveDetails;
+
+// ---- shared shapes ------------------------------------------------------------------------------
 
 export interface EntityRef {
   name: string;
@@ -28,21 +31,154 @@ export interface ColumnRef {
   stateLike: boolean;
 }
 
-export interface StaleSaveDetails {
-  rule: 'no-stale-save';
+/** A call or statement as the rule's message names it (`this.llm.complete(…)`), and its 1-based line. */
+export interface CodeRef {
+  label: string;
+  line: number;
+}
+
+/** An awaited call, what it waits for, and the calls that show why (`LlmClient.complete`, `openai.chat.completions.create`). */
+export interface AwaitedCall extends CodeRef {
+  kind: AwaitKind;
+  chain: string[];
+}
+
+/** A column in a condition, and what it guards: the state itself, the version, or another guard column. */
+export interface GuardRef {
+  property: string;
+  column: string;
+  role: 'state' | 'version' | 'guard';
+}
+
+/** Every payload names its rule and message, and carries the rule's advice: the sentence that ends its message. */
+interface DetailsOf<Rule extends string, MessageId extends string> {
+  rule: Rule;
+  messageId: MessageId;
+  advice: string;
+}
+
+// ---- no-stale-save ------------------------------------------------------------------------------
+
+export interface StaleSaveDetails extends DetailsOf<'no-stale-save', 'staleSave' | 'staleRemove'> {
   variable: string;
   /** Undefined when the saved object's type is not a known entity class. */
   entity?: EntityRef;
-  load: { label: string; line: number };
-  /** The await that opened the window, what it waits for, and the calls that show why. */
-  window: { label: string; line: number; kind: AwaitKind; chain: string[] };
+  load: CodeRef;
+  /** The await that opened the window. */
+  window: AwaitedCall;
   write: { method: string; line: number };
   writtenFields: { property: string; column?: string }[];
   /** Every field write was a direct `x.field = …` and the entity was handed to no other code. */
   fieldsExact: boolean;
+  /** Written fields set from their own stale value (`x.points += 10`): a concurrent change to them is lost. */
+  derivedFields: string[];
   /** Columns the save writes back stale; undefined when the entity is unknown (every loaded column). */
   columnsAtRisk?: ColumnRef[];
 }
+
+// ---- no-network-await-in-transaction ------------------------------------------------------------
+
+interface NetworkAwaitBase<MessageId extends string> extends DetailsOf<'no-network-await-in-transaction', MessageId> {
+  /** The awaited call; `returned` when it is a promise a transaction callback returns rather than awaits. */
+  awaited: AwaitedCall & { returned: boolean };
+}
+
+export type NetworkAwaitDetails =
+  | (NetworkAwaitBase<'networkInTransaction'> & {
+      /** The transaction held: a runner's callback, a `@Transactional()` method, a query runner's `startTransaction()`. */
+      holder: { kind: 'transaction'; label: string; line: number };
+    })
+  | (NetworkAwaitBase<'networkUnderRowLock'> & {
+      /** The read that took the row lock, and its lock mode (`pessimistic_write`, `FOR UPDATE`). */
+      holder: { kind: 'row-lock'; label: string; mode: string; line: number };
+    });
+
+// ---- require-lock-release-in-finally ------------------------------------------------------------
+
+/** What was acquired: a lock service's or package's lock, a PostgreSQL advisory lock, or a TypeORM query runner. */
+export type LockResource = 'lock' | 'advisory-lock' | 'query-runner';
+
+export interface LockRef extends CodeRef {
+  resource: LockResource;
+}
+
+/** The path a leak report names: a `return`, a `throw`, an exception from a call, or the end of the function. */
+export type LeakPath =
+  | { kind: 'return' | 'throw' | 'end'; line: number }
+  | { kind: 'exception'; label: string; line: number };
+
+type LockDetailsOf<MessageId extends string, Extra> = DetailsOf<'require-lock-release-in-finally', MessageId> & { lock: LockRef } & Extra;
+
+export type LockReleaseDetails =
+  | LockDetailsOf<'neverReleased', unknown>
+  | LockDetailsOf<'notReleasedOnEveryPath' | 'releaseOnlyInTry' | 'releaseOnlyInCatch', { release: CodeRef; path: LeakPath }>
+  | LockDetailsOf<'throwBeforeTry', { release: CodeRef; throwing: CodeRef }>
+  | LockDetailsOf<
+      'releaseWithoutCheck',
+      {
+        release: CodeRef;
+        /** Why the acquisition may have failed unnoticed; `variable` is the unchecked result. */
+        unchecked: { kind: 'acquired-inside-try' | 'result-ignored' } | { kind: 'result-unchecked'; variable: string };
+      }
+    >;
+
+// ---- require-state-guard ------------------------------------------------------------------------
+
+interface StateWrite<MessageId extends string> extends DetailsOf<'require-state-guard', MessageId> {
+  entity: EntityRef;
+  /** The state column written. */
+  column: ColumnRef;
+  /** The write: `update()`, `save()`, `This update` (a query builder), and where it starts. */
+  write: { method: string; line: number };
+}
+
+export type StateGuardDetails =
+  | (StateWrite<'unguardedTransition'> & { value?: string; expected?: string })
+  | (StateWrite<'checkThenAct'> & { value?: string; expected?: string; check: { text: string; line: number } })
+  | (StateWrite<'uncheckedOutcome'> & { guards: GuardRef[] })
+  | (StateWrite<'presenceCheckOnly'> & { guards: GuardRef[]; check: { text: string; line: number } })
+  | (DetailsOf<'require-state-guard', 'whereOverrides'> & {
+      /** The `.where()` that replaces the condition, and the method that keeps it instead. */
+      method: string;
+      line: number;
+      replacement: string;
+      replaced: { method: string; text: string; line: number };
+      /** The entity the builder works on, and the columns of the dropped condition, when known. */
+      entity?: EntityRef;
+      droppedColumns: ColumnRef[];
+    });
+
+// ---- the contract -------------------------------------------------------------------------------
+
+/** The details of every report of every rule: a union discriminated by `rule`, then `messageId`. */
+export type ReportDetails = StaleSaveDetails | NetworkAwaitDetails | LockReleaseDetails | StateGuardDetails;
+
+export type RuleName = ReportDetails['rule'];
+
+/** The details of one rule's reports. */
+export type RuleDetails<Rule extends RuleName> = Extract<ReportDetails, { rule: Rule }>;
+
+/** What a rule observed besides its reports: the safe patterns a report never shows. */
+export type Observation =
+  | {
+      rule: 'require-lock-release-in-finally';
+      kind: 'lock-released-in-finally';
+      /** No path leaves the lock held, and it is released in the `finally` of the `try` at `tryLine`. */
+      lock: LockRef;
+      tryLine: number;
+      finallyLine: number;
+      release: CodeRef;
+    }
+  | {
+      rule: 'require-state-guard';
+      kind: 'guarded-update';
+      /** An update whose condition checks a column besides the key, and whose `affected` count is read. */
+      entity: EntityRef;
+      /** The update call: how messages name it (`update()`, `This update`), where it starts (1-based column) and ends. */
+      write: { method: string; line: number; column: number; endLine: number };
+      columns: ColumnRef[];
+      guards: GuardRef[];
+    };
 
 /** One report as the observer sees it. `column` is 1-based, as in ESLint's `LintMessage`. */
 export interface ObservedReport {
@@ -55,7 +191,15 @@ export interface ObservedReport {
   details?: ReportDetails;
 }
 
-export type ReportObserver = (report: ObservedReport) => void;
+export interface ObservedFact {
+  filename: string;
+  observation: Observation;
+}
+
+export interface ReportObserver {
+  report(report: ObservedReport): void;
+  observation(fact: ObservedFact): void;
+}
 
 let observer: ReportObserver | undefined;
 /** Details handed over just before their report, waiting for it by key. */
@@ -68,6 +212,7 @@ export function setReportObserver(next: ReportObserver | undefined): void {
 }
 
 type AnyRuleModule = TSESLint.RuleModule<string, readonly unknown[]>;
+type AnyContext = Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
 type Position = TSESTree.Position;
 
 /**
@@ -88,7 +233,7 @@ export function observedRule<Rule extends AnyRuleModule>(rule: Rule): Rule {
             if (start == null) return;
             const key = keyOf(context.filename, descriptor.messageId, start);
             const details = pendingDetails.get(key)?.shift();
-            current({
+            current.report({
               filename: context.filename,
               ruleId: context.id,
               messageId: descriptor.messageId,
@@ -106,20 +251,36 @@ export function observedRule<Rule extends AnyRuleModule>(rule: Rule): Rule {
 }
 
 /**
- * Hands the observer the structured facts behind the next report of `messageId` at `node`. The
- * facts are computed only when an observer is installed.
+ * Hands the observer the details of the next report of `messageId` that starts where `at` starts
+ * (the report's node, or the start of its `loc`). The details are computed only when an observer
+ * is installed; their `messageId` must be the report's.
  */
-export function recordReportDetails(
-  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  node: TSESTree.Node,
-  messageId: string,
-  details: () => ReportDetails,
+export function recordReportDetails<Details extends ReportDetails>(
+  context: AnyContext,
+  at: TSESTree.Node | Position,
+  messageId: Details['messageId'],
+  details: () => Details,
 ): void {
   if (observer == null) return;
-  const key = keyOf(context.filename, messageId, node.loc.start);
+  const key = keyOf(context.filename, messageId, 'type' in at ? at.loc.start : at);
   const list = pendingDetails.get(key) ?? [];
   list.push(details());
   pendingDetails.set(key, list);
+}
+
+/** Hands the observer a fact the rule established in this file; computed only when an observer is installed. */
+export function recordObservation(context: AnyContext, observation: () => Observation | undefined): void {
+  if (observer == null) return;
+  const found = observation();
+  if (found != null) observer.observation({ filename: context.filename, observation: found });
+}
+
+/**
+ * A message template (or the advice that ends one) with its `{{placeholders}}` filled as ESLint
+ * fills them, so the advice a payload carries is the sentence the message ends with.
+ */
+export function fillTemplate(template: string, data: Readonly<Record<string, string>>): string {
+  return template.replaceAll(/\{\{([^{}]+?)\}\}/g, (whole, name: string) => data[name.trim()] ?? whole);
 }
 
 export function entityRefOf(metadata: EntityMetadata): EntityRef {

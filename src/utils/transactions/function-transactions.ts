@@ -8,6 +8,8 @@ import { transactionalDecoratorOf, transactionRunnerNames, transactionRunnerOf }
 export interface FunctionTransaction {
   /** `` `manager.transaction()` ``, `` `@Transactional()` on `OrderService.capture` ``. */
   label: string;
+  /** The same without Markdown: `manager.transaction()`, `@Transactional() on OrderService.capture`. */
+  text: string;
   /** The line of the runner call or of the decorator. */
   line: number;
 }
@@ -29,9 +31,9 @@ export function transactionOfFunction(
     if (index < 0) return undefined;
     const runner = transactionRunnerOf(checker, services.esTreeNodeToTSNodeMap.get(parent), 0, transactionRunnerNames(services.program));
     if (runner?.callbackIndexes.has(index) !== true) return undefined;
-    const call = `\`${callLabel(parent.callee)}()\``;
-    const label = runner.chain.length > 1 ? `${call} (${runner.chain.join(' → ')}())` : call;
-    return { label, line: parent.loc.start.line };
+    const call = `${callLabel(parent.callee)}()`;
+    const via = runner.chain.length > 1 ? ` (${runner.chain.join(' → ')}())` : '';
+    return { label: `\`${call}\`${via}`, text: `${call}${via}`, line: parent.loc.start.line };
   }
   if (parent.type === AST_NODE_TYPES.MethodDefinition && parent.value === fn && parent.decorators.length > 0) {
     const method = services.esTreeNodeToTSNodeMap.get(parent);
@@ -39,8 +41,10 @@ export function transactionOfFunction(
     const decorator = transactionalDecoratorOf(checker, decorators);
     if (decorator == null) return undefined;
     const expression = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
+    const name = `@${expression.getText().replace(/\s+/g, '')}()`;
     return {
-      label: `\`@${expression.getText().replace(/\s+/g, '')}()\` on \`${methodName(parent)}\``,
+      label: `\`${name}\` on \`${methodName(parent)}\``,
+      text: `${name} on ${methodName(parent)}`,
       line: sourceCode.getLocFromIndex(decorator.getStart()).line,
     };
   }

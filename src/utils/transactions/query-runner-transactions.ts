@@ -14,7 +14,7 @@ const RUNNER_ENDS: ReadonlySet<string> = new Set(['commitTransaction', 'rollback
  */
 export type RunnerTransactionCall =
   /** `queryRunner.startTransaction()`, named for a message (`` `queryRunner.startTransaction()` ``). */
-  | { effect: 'start'; runner: string; label: string; line: number }
+  | { effect: 'start'; runner: string; label: string; text: string; line: number }
   | { effect: 'end'; runner: string };
 
 /**
@@ -33,5 +33,6 @@ export function runnerTransactionCall(
   if (classifyTypeormCall(services.program.getTypeChecker(), services.esTreeNodeToTSNodeMap.get(call)) == null) return undefined;
   const runner = sourceCode.getText(call.callee.object).replace(/\s+/g, '');
   if (!starts) return { effect: 'end', runner };
-  return { effect: 'start', runner, label: `\`${callLabel(call)}\``, line: call.loc.start.line };
+  const text = callLabel(call);
+  return { effect: 'start', runner, label: `\`${text}\``, text, line: call.loc.start.line };
 }

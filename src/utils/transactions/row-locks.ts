@@ -8,6 +8,9 @@ import { classifyTypeormCall } from '../typeorm/typeorm-calls.js';
 export interface RowLock {
   /** The read and its lock mode: `` `repo.findOne(…)` (pessimistic_write) ``, `` `qr.query(…)` (FOR UPDATE) ``. */
   label: string;
+  /** The read as called (`repo.findOne(…)`), and the lock it takes (`pessimistic_write`, `FOR UPDATE`). */
+  call: string;
+  mode: string;
   line: number;
   /**
    * TypeORM refuses a pessimistic lock outside a transaction, so such a load proves one is open;
@@ -41,11 +44,15 @@ export function rowLockOf(services: ParserServicesWithTypeInformation, call: TSE
     const text = sqlTextOf(call.arguments[0]);
     const match = text == null ? null : SQL_LOCK.exec(text);
     if (match == null || classifyTypeormCall(checker, tsCall) == null) return undefined;
-    return { label: `\`${callLabel(call)}\` (${match[0].replace(/\s+/g, ' ').toUpperCase()})`, line: call.loc.start.line, impliesTransaction: false };
+    return rowLock(call, match[0].replace(/\s+/g, ' ').toUpperCase(), false);
   }
   if (!takesPessimisticLock(tsCall) || classifyTypeormCall(checker, tsCall) == null) return undefined;
-  const mode = LOCK_MODE.exec(tsCall.getText())?.[0] ?? 'pessimistic';
-  return { label: `\`${callLabel(call)}\` (${mode})`, line: call.loc.start.line, impliesTransaction: true };
+  return rowLock(call, LOCK_MODE.exec(tsCall.getText())?.[0] ?? 'pessimistic', true);
+}
+
+function rowLock(call: TSESTree.CallExpression, mode: string, impliesTransaction: boolean): RowLock {
+  const label = callLabel(call);
+  return { label: `\`${label}\` (${mode})`, call: label, mode, line: call.loc.start.line, impliesTransaction };
 }
 
 /** The SQL of a string or template literal; a template's placeholders are read as spaces. */

@@ -222,3 +222,34 @@ export function guardsTransition(columns: ReadonlySet<string>, written: WrittenC
   const guards = guardNames(written.metadata, written.column, options);
   return [...columns].some((name) => guards.has(name));
 }
+
+/** What a column in a condition guards: the state itself, the version, or another guard column. */
+export type GuardRole = 'state' | 'version' | 'guard';
+
+/**
+ * The columns of `metadata` a condition checks (by the names `conditionColumns` reads), besides
+ * the primary key, each with the role it plays as a guard; in the order the condition names them.
+ */
+export function conditionGuards(
+  metadata: EntityMetadata,
+  names: ReadonlySet<string>,
+  options: StateColumnOptions,
+): { column: ColumnMetadata; role: GuardRole }[] {
+  const guards: { column: ColumnMetadata; role: GuardRole }[] = [];
+  for (const column of columnsNamed(metadata, names)) {
+    if (column.kind === 'primary') continue;
+    const role: GuardRole = column === metadata.versionColumn ? 'version' : isStateColumn(column, options) ? 'state' : 'guard';
+    guards.push({ column, role });
+  }
+  return guards;
+}
+
+/** The entity's columns a set of condition names (see `conditionColumns`) refers to, in the order named. */
+export function columnsNamed(metadata: EntityMetadata, names: ReadonlySet<string>): ColumnMetadata[] {
+  const found: ColumnMetadata[] = [];
+  for (const name of names) {
+    const column = metadata.columns.find((candidate) => columnNames(candidate).includes(name));
+    if (column != null && !found.includes(column)) found.push(column);
+  }
+  return found;
+}
