@@ -11,6 +11,11 @@
  * Each file is linted with the real `ESLint` class and only its rule on. The table says what else a
  * rule's corpus must show about fixes and suggestions (see `Corpus`).
  *
+ * Known gaps — real cases the rule does not report yet — live in `tests/fixtures/<rule>/known-gaps/`,
+ * marked the same way. Their marked lines are linted by a test that is EXPECTED TO FAIL (`it.fails`):
+ * when a change makes the rule report them, that test turns red; then move the file (or its case)
+ * into the corpus folder, where it becomes an ordinary fixture.
+ *
  * One rule only: `npx vitest run tests/corpus.test.ts -t no-stale-save`.
  */
 import fs from 'node:fs';
@@ -21,10 +26,12 @@ import { describe, expect, it } from 'vitest';
 
 import { rules } from '../src/rules/index.js';
 import {
+  compareWithMarkers,
   corpusDir,
   corpusFiles,
   createCorpusESLint,
   expectReportsAtMarkers,
+  knownGapsDir,
   lintOnce,
   typeErrorsOf,
 } from './support/corpus.js';
@@ -164,3 +171,38 @@ for (const { rule, autofix, suggestions } of table) {
     });
   });
 }
+
+// ---- known gaps ---------------------------------------------------------------------------------------
+
+const knownGaps = table.flatMap(({ rule }) =>
+  corpusFiles(knownGapsDir(rule)).map((name) => ({ rule, name, filePath: path.join(knownGapsDir(rule), name) })),
+);
+
+describe('known gaps', () => {
+  it('are marked: every file has at least one `// ❌ <rule>` line', () => {
+    const unmarked = knownGaps
+      .filter(({ rule, filePath }) => !fs.readFileSync(filePath, 'utf8').includes(`❌ ${rule}`))
+      .map(({ rule, name }) => `${rule}/known-gaps/${name}`);
+    expect(unmarked).toEqual([]);
+  });
+
+  for (const { rule, name, filePath } of knownGaps) {
+    describe(`${rule}/known-gaps/${name}`, () => {
+      const source = fs.readFileSync(filePath, 'utf8');
+
+      it('lints cleanly and reports no unmarked line', async () => {
+        const { foreign, unexpected, details } = compareWithMarkers(await lintFile(rule, 'lint', filePath, source), rule, source);
+        expect(foreign).toEqual([]);
+        expect(unexpected, `${name}: reports were:\n${details}`).toEqual([]);
+      });
+
+      // Expected to fail while the gap is open. When this test "unexpectedly passes", the rule now
+      // reports every marked line: move the file into tests/fixtures/<rule>/ (or its case into a
+      // corpus file there) and delete it here.
+      it.fails('reports the marked lines (a known gap: expected to fail)', async () => {
+        const { missed, details } = compareWithMarkers(await lintFile(rule, 'lint', filePath, source), rule, source);
+        expect(missed, `${name}: reports were:\n${details}`).toEqual([]);
+      });
+    });
+  }
+});

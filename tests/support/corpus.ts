@@ -20,7 +20,19 @@ export function corpusDir(ruleName: string): string {
   return path.join(fixturesDir, ruleName);
 }
 
-/** The `.ts` files of a corpus folder, sorted (dot files are scratch copies); none if it does not exist. */
+/**
+ * The known gaps of a rule: `tests/fixtures/<rule>/known-gaps/*.ts`, marked like the corpus but
+ * linted by a test that is expected to fail until the rule reports them.
+ */
+export function knownGapsDir(ruleName: string): string {
+  return path.join(corpusDir(ruleName), 'known-gaps');
+}
+
+/**
+ * The `.ts` files of a corpus folder, sorted (dot files are scratch copies). Only files directly in
+ * the folder: `known-gaps/` below it holds the cases the rule misses (see `knownGapsDir`). A folder
+ * that does not exist has none.
+ */
 export function corpusFiles(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
   return fs
