@@ -17,7 +17,12 @@ function importGraph(entry: string): { files: string[]; packages: Set<string> } 
   const visit = (file: string): void => {
     if (files.includes(file)) return;
     files.push(file);
-    const text = fs.readFileSync(file, 'utf8');
+    // Comment lines are not imports: tsc keeps comments, and one may quote `import('./x.js')`.
+    const text = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((line) => !/^\s*(?:\/\/|\/\*|\*)/.test(line))
+      .join('\n');
     for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+'([^']+)'|import\('([^']+)'\)/g)) {
       const specifier = match[1] ?? match[2] ?? '';
       if (specifier.startsWith('.')) visit(path.resolve(path.dirname(file), specifier));

@@ -2,6 +2,7 @@
  * Fixture corpora: folders of real TypeScript (`tests/fixtures/<rule>/*.ts`) that type-check against
  * the fixture project. A line the rule should report carries the trailing comment `// ❌ <rule>`
  * (once per expected report) on the line where the report starts; every other line must stay silent.
+ * `tests/corpus.test.ts` drives every rule's corpus from one table.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,8 +20,21 @@ export function corpusDir(ruleName: string): string {
   return path.join(fixturesDir, ruleName);
 }
 
-/** The `.ts` files of a corpus folder, sorted (dot files are scratch copies). */
+/**
+ * The known gaps of a rule: `tests/fixtures/<rule>/known-gaps/*.ts`, marked like the corpus but
+ * linted by a test that is expected to fail until the rule reports them.
+ */
+export function knownGapsDir(ruleName: string): string {
+  return path.join(corpusDir(ruleName), 'known-gaps');
+}
+
+/**
+ * The `.ts` files of a corpus folder, sorted (dot files are scratch copies). Only files directly in
+ * the folder: `known-gaps/` below it holds the cases the rule misses (see `knownGapsDir`). A folder
+ * that does not exist has none.
+ */
 export function corpusFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
   return fs
     .readdirSync(dir)
     .filter((name) => name.endsWith('.ts') && !name.startsWith('.'))
@@ -71,23 +85,44 @@ export async function lintOnce(eslint: ESLint, text: string, filePath: string): 
   return result;
 }
 
-/**
- * Lints a corpus file and expects the rule's reports exactly on the lines marked
- * `// ❌ <ruleName>`, and no message from anything else (a parse error, another rule).
- */
-export async function expectReportsAtMarkers(eslint: ESLint, ruleName: string, source: string, filePath: string): Promise<void> {
-  const ruleId = `race-guard/${ruleName}`;
-  const result = await lintOnce(eslint, source, filePath);
-  const foreign = result.messages.filter((message) => message.ruleId !== ruleId);
-  expect(foreign.map((message) => `${String(message.line)}: ${message.message}`)).toEqual([]);
+/** How one lint result compares with the `// ❌ <ruleName>` markers of its source. */
+export interface MarkerComparison {
+  /** Messages from anything but the rule (a parse error, another rule), as `line: message`. */
+  foreign: string[];
+  /** Marked lines the rule did not report, as `line: source text`. */
+  missed: string[];
+  /** Reported lines that carry no marker, as `line: source text`. */
+  unexpected: string[];
+  /** Every message, one per line, for assertion messages. */
+  details: string;
+}
 
-  const reported = result.messages.map((message) => message.line);
+export function compareWithMarkers(result: ESLint.LintResult, ruleName: string, source: string): MarkerComparison {
+  const ruleId = `race-guard/${ruleName}`;
+  const foreign = result.messages
+    .filter((message) => message.ruleId !== ruleId)
+    .map((message) => `${String(message.line)}: ${message.message}`);
+  const reported = result.messages.filter((message) => message.ruleId === ruleId).map((message) => message.line);
   const expected = markerLines(source, `❌ ${ruleName}`);
   const lines = source.split('\n');
   const describeLine = (line: number): string => `${String(line)}: ${lines[line - 1]?.trim() ?? ''}`;
-  const details = result.messages.map((message) => `  ${String(message.line)}: ${message.message}`).join('\n');
+  return {
+    foreign,
+    missed: difference(expected, reported).map(describeLine),
+    unexpected: difference(reported, expected).map(describeLine),
+    details: result.messages.map((message) => `  ${String(message.line)}: ${message.message}`).join('\n'),
+  };
+}
+
+/**
+ * Expects the rule's reports exactly on the lines marked `// ❌ <ruleName>`, and no message from
+ * anything else (a parse error, another rule).
+ */
+export function expectReportsAtMarkers(result: ESLint.LintResult, ruleName: string, source: string, filePath: string): void {
+  const { foreign, missed, unexpected, details } = compareWithMarkers(result, ruleName, source);
+  expect(foreign).toEqual([]);
   expect(
-    { missed: difference(expected, reported).map(describeLine), unexpected: difference(reported, expected).map(describeLine) },
+    { missed, unexpected },
     `${path.basename(filePath)}: report lines vs marker lines; reports were:\n${details}`,
   ).toEqual({ missed: [], unexpected: [] });
 }

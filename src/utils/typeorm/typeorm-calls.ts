@@ -7,7 +7,7 @@ import { isTypeormFile, moduleOriginOfDeclaration } from '../calls/module-origin
  * What a TypeORM call does to the database, as far as races are concerned.
  * - `load`: returns entities read from a row (the start of a stale-save window).
  * - `diffing-write`: re-reads the row and writes every column that differs from the object
- *   (`save`, `remove`, `softRemove`, `recover`) — see ORM-SEMANTICS.md.
+ *   (`save`, `remove`, `softRemove`, `recover`) — see docs/orm-facts.md.
  * - `atomic-write`: a single statement that writes only what it is given.
  * - `reload`: `entity.reload()` refreshes the object in place.
  * - `other`: any other TypeORM call (counting, query builders, transactions): database work.

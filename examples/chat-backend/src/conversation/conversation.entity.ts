@@ -48,7 +48,7 @@ export class Conversation {
   @Column({ type: 'int', default: 0 })
   priority: number;
 
-  // Note: save() neither checks nor protects this; see ORM-SEMANTICS.md.
+  // Note: save() neither checks nor protects this; see the plugin's docs/orm-facts.md.
   @VersionColumn()
   version: number;
 
