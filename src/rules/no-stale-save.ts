@@ -325,7 +325,7 @@ export default createRule<Options, MessageIds>({
         awaited: awaitedText(awaitInfo),
         awaitLine: String(awaitInfo.node.loc.start.line),
         reason: reasonText(kind, chain),
-        atRisk: atRisk == null ? 'every loaded column' : listText([...atRisk, ...derived.map((field) => `${field} (set from its stale value)`)]),
+        atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
         advice: write.typeorm == null && fieldInfo.fields.length === 0
           ? 'Make that function write only the fields it changes with update(), or re-load the entity after the await.'
           : adviceText(fieldInfo),

@@ -351,7 +351,7 @@ export async function award(customers: Repository<Customer>, payments: PaymentCl
             awaited: 'payments.capture(…)',
             awaitLine: String(L + 4),
             reason: 'a network call via PaymentClient.capture → axios.post',
-            atRisk: 'name, tier, loyaltyPoints (set from its stale value)',
+            atRisk: 'loyaltyPoints (set from its stale value), name, tier',
             advice: 'Change loyaltyPoints in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.',
           },
           line: L + 6,

@@ -700,7 +700,7 @@ export async function addSeat(repo: Repository<Membership>, payments: PaymentCli
             awaited: 'payments.capture(…)',
             awaitLine: String(L + 5 - 1),
             reason: 'a network call via PaymentClient.capture → axios.post',
-            atRisk: 'role, seats (set from its stale value)',
+            atRisk: 'seats (set from its stale value), role',
             advice: 'Change seats in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.',
           },
           line: L + 6,
