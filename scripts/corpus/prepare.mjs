@@ -117,6 +117,8 @@ async function prepareProject(project) {
       )}\n`,
     );
     fs.rmSync(markerPath(home, 'installed'), { force: true });
+    // Workspace links of an earlier run would be read by npm as packages to install.
+    removeTopLevelSymlinks(path.join(home, 'node_modules'));
     console.log(`   npm install ${Object.keys(packages).length} package(s)…`);
     // --legacy-peer-deps: peers are listed explicitly when needed; npm must not pull in others.
     await run('npm', ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--legacy-peer-deps', '--package-lock=false', '--loglevel=error'], home);
@@ -246,6 +248,18 @@ function catFileBatch(gitDir, shas) {
     child.stdin.on('error', reject);
     child.stdin.end(unique.map((sha) => `${sha}\n`).join(''));
   });
+}
+
+/** Removes the symbolic links directly in node_modules and in its @scope folders. */
+function removeTopLevelSymlinks(nodeModules) {
+  if (!fs.existsSync(nodeModules)) return;
+  for (const entry of fs.readdirSync(nodeModules, { withFileTypes: true })) {
+    const full = path.join(nodeModules, entry.name);
+    if (entry.isSymbolicLink()) fs.rmSync(full);
+    else if (entry.isDirectory() && entry.name.startsWith('@')) {
+      for (const scoped of fs.readdirSync(full, { withFileTypes: true })) if (scoped.isSymbolicLink()) fs.rmSync(path.join(full, scoped.name));
+    }
+  }
 }
 
 function run(command, args, cwd, env = {}) {
