@@ -1,7 +1,7 @@
 // Lints the prepared evaluation corpus with the BUILT plugin and writes every finding as JSON:
 //   node scripts/corpus/lint.mjs --corpus /work/corpus [--project id]... [--rules a,b] --out findings.json
 //                                [--manifest evaluation/corpus.json] [--plugin dist/index.js]
-//                                [--max-old-space-size 8192] [--timeout-minutes 120]
+//                                [--max-old-space-size 8192] [--timeout-minutes 120] [--check-only]
 //
 // Build first (`npx tsc -p tsconfig.build.json`). Each project is linted in a child process of its
 // own, one after the other, so a crash or an out-of-memory in one project is recorded in its stats
@@ -10,6 +10,9 @@
 // @typescript-eslint/parser with `programs` built by ts.createProgram from each of the project's
 // tsconfigs, concurrency off, and the four rules (or --rules) at their default options. A file
 // that two tsconfigs of a project both cover is linted once, with the first.
+//
+// --check-only builds the programs and reports what they resolve (below) without linting: a quick
+// test of a freshly prepared corpus.
 //
 // Output: { plugin, typescript, eslint, rules, projects: [per-project stats], findings: [...] }
 // where a finding is { project, file, line, column, endLine, endColumn, rule, messageId, message,
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     plugin: { type: 'string', default: path.join(repoRoot, 'dist', 'index.js') },
     'max-old-space-size': { type: 'string', default: '8192' },
     'timeout-minutes': { type: 'string', default: '120' },
+    'check-only': { type: 'boolean', default: false },
     child: { type: 'string' },
     help: { type: 'boolean', default: false },
   },
@@ -89,7 +93,7 @@ async function runParent() {
     console.error(`== ${project.id} (${project.tsconfigs.length} tsconfig${project.tsconfigs.length === 1 ? '' : 's'})`);
     const input = path.join(scratch, `${project.id}.in.json`);
     const output = path.join(scratch, `${project.id}.out.json`);
-    fs.writeFileSync(input, JSON.stringify({ project, root, rules, pluginPath, output }));
+    fs.writeFileSync(input, JSON.stringify({ project, root, rules, pluginPath, output, checkOnly: values['check-only'] }));
     const projectStarted = Date.now();
     const exit = await runChildProcess(input);
     const seconds = round((Date.now() - projectStarted) / 1000);
@@ -115,6 +119,7 @@ async function runParent() {
       seconds,
       crashes: crashDetails.length,
       ormResolved: result.tsconfigs.every((tsconfig) => tsconfig.orm.resolved),
+      untypedFetchCallers: result.tsconfigs.reduce((sum, tsconfig) => sum + (tsconfig.fetch.typed ? 0 : tsconfig.fetch.callers), 0),
       findings: result.findings.length,
       byRule,
       peakRssMb: result.peakRssMb,
@@ -122,7 +127,10 @@ async function runParent() {
       crashDetails: crashDetails.slice(0, 100),
     });
     const last = stats.at(-1);
-    console.error(`   ${String(last.files)} files, ${String(seconds)} s, ${String(last.findings)} findings, ${String(last.crashes)} crashes${last.ormResolved ? '' : `, ${project.orm} NOT RESOLVED`}`);
+    console.error(
+      `   ${String(last.files)} files, ${String(seconds)} s, ${String(last.findings)} findings, ${String(last.crashes)} crashes` +
+        `${last.ormResolved ? '' : `, ${project.orm} NOT RESOLVED`}${last.untypedFetchCallers > 0 ? `, ${String(last.untypedFetchCallers)} files call an untyped fetch()` : ''}`,
+    );
   }
   fs.rmSync(scratch, { recursive: true, force: true });
 
@@ -179,13 +187,14 @@ function runChildProcess(input) {
 
 function printSummary(stats, rules) {
   const short = rules.map((rule) => rule.replace(/^race-guard\//, ''));
-  const header = ['project', 'files', 'seconds', 'crashes', 'orm', ...short];
+  const header = ['project', 'files', 'seconds', 'crashes', 'orm', 'untyped fetch', ...short];
   const rows = stats.map((project) => [
     project.id,
     String(project.files),
     String(project.seconds),
     String(project.crashes),
     project.error != null ? 'FAILED' : project.ormResolved ? 'ok' : 'NOT RESOLVED',
+    String(project.untypedFetchCallers ?? 0),
     ...rules.map((rule) => String(project.byRule[rule] ?? 0)),
   ]);
   const widths = header.map((cell, index) => Math.max(cell.length, ...rows.map((row) => row[index].length)));
@@ -201,7 +210,7 @@ function gitState() {
 // ---------------------------------------------------------------------------------------------
 // Child: lint one project, write { tsconfigs, findings, peakRssMb } to the output file.
 
-async function runChild({ project, root, rules, pluginPath, output }) {
+async function runChild({ project, root, rules, pluginPath, output, checkOnly }) {
   const { default: ts } = await import('typescript');
   const { ESLint } = await import('eslint');
   const { default: tsParser } = await import('@typescript-eslint/parser');
@@ -212,7 +221,7 @@ async function runChild({ project, root, rules, pluginPath, output }) {
   const tsconfigs = [];
   for (const tsconfig of project.tsconfigs) {
     const started = Date.now();
-    const stats = { path: tsconfig, files: 0, seconds: 0, programSeconds: 0, orm: { resolved: false }, crashDetails: [] };
+    const stats = { path: tsconfig, files: 0, seconds: 0, programSeconds: 0, orm: { resolved: false }, fetch: { typed: true, callers: 0 }, unresolvedPackages: {}, crashDetails: [] };
     tsconfigs.push(stats);
     let program;
     try {
@@ -232,7 +241,16 @@ async function runChild({ project, root, rules, pluginPath, output }) {
     for (const file of files) seen.add(file);
     stats.files = files.length;
     stats.orm = ormResolution(ts, program, project.orm, root);
-    process.stderr.write(`   ${tsconfig}: ${String(files.length)} files, program in ${String(stats.programSeconds)} s, ${project.orm} ${stats.orm.resolved ? 'resolves' : 'DOES NOT RESOLVE'}\n`);
+    stats.fetch = fetchResolution(ts, program, files);
+    stats.unresolvedPackages = unresolvedPackages(ts, program, files);
+    process.stderr.write(
+      `   ${tsconfig}: ${String(files.length)} files, program in ${String(stats.programSeconds)} s, ${project.orm} ${stats.orm.resolved ? 'resolves' : 'DOES NOT RESOLVE'}` +
+        `${stats.fetch.callers > 0 && !stats.fetch.typed ? `; global fetch() is called in ${String(stats.fetch.callers)} files but NOT TYPED` : ''}\n`,
+    );
+    if (checkOnly) {
+      stats.seconds = round((Date.now() - started) / 1000);
+      continue;
+    }
 
     const eslint = new ESLint({
       cwd: root,
@@ -320,19 +338,70 @@ function ormResolution(ts, program, orm, root) {
   const signs = ORM_SIGNS[orm];
   if (signs == null) return { resolved: true, note: `no check for orm "${String(orm)}"` };
   const declarations = program.getSourceFiles().filter((file) => signs.files.some((sign) => file.fileName.includes(sign))).length;
-  const pattern = new RegExp(`(?:from\\s*|import\\(\\s*|require\\(\\s*)['"](${signs.modules.map((module) => module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})['"]`);
+  const checker = program.getTypeChecker();
   let importers = 0;
   const unresolved = [];
   for (const file of program.getSourceFiles()) {
+    if (importers >= 50) break;
     if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file)) continue;
-    const match = pattern.exec(file.text);
-    if (match == null) continue;
+    const specifiers = importSpecifiers(ts, file).filter((specifier) => signs.modules.includes(specifier.text));
+    if (specifiers.length === 0) continue;
     importers++;
-    if (importers > 50) break;
-    const resolved = ts.resolveModuleName(match[1], file.fileName, program.getCompilerOptions(), ts.sys).resolvedModule;
-    if (resolved == null) unresolved.push(toPosix(path.relative(root, file.fileName)));
+    if (specifiers.some((specifier) => checker.getSymbolAtLocation(specifier) == null)) unresolved.push(toPosix(path.relative(root, file.fileName)));
   }
-  return { resolved: declarations > 0 && unresolved.length === 0, declarationFiles: declarations, importersChecked: Math.min(importers, 50), unresolved: unresolved.slice(0, 10) };
+  return { resolved: declarations > 0 && unresolved.length === 0, declarationFiles: declarations, importersChecked: importers, unresolved: unresolved.slice(0, 10) };
+}
+
+/** The module names of a file's import and export declarations and `import x = require()`. */
+function importSpecifiers(ts, file) {
+  const specifiers = [];
+  for (const statement of file.statements) {
+    if ((ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) && statement.moduleSpecifier != null && ts.isStringLiteral(statement.moduleSpecifier)) {
+      specifiers.push(statement.moduleSpecifier);
+    } else if (ts.isImportEqualsDeclaration(statement) && ts.isExternalModuleReference(statement.moduleReference) && ts.isStringLiteral(statement.moduleReference.expression)) {
+      specifiers.push(statement.moduleReference.expression);
+    }
+  }
+  return specifiers;
+}
+
+/**
+ * Whether the global fetch() has a declaration (from lib.dom or a recent @types/node) where the
+ * project calls it: an untyped fetch is `any`, and the rules cannot see that call as network I/O.
+ */
+function fetchResolution(ts, program, files) {
+  const callers = files.filter((file) => /(?<![\w.])fetch\s*\(/.test(program.getSourceFile(file)?.text ?? '')).length;
+  const location = program.getSourceFile(files[0] ?? '');
+  if (location == null) return { typed: false, callers };
+  const typed = program
+    .getTypeChecker()
+    .getSymbolsInScope(location, ts.SymbolFlags.Function | ts.SymbolFlags.Variable)
+    .some((symbol) => symbol.name === 'fetch' && (symbol.declarations ?? []).some((declaration) => declaration.getSourceFile().isDeclarationFile));
+  return { typed, callers };
+}
+
+/**
+ * The packages the linted files import by name that do not resolve (the corpus installs only the
+ * ORM, the HTTP clients, the SDKs and the framework), with the number of files importing each,
+ * most imported first: calls into them are `any`, a map of where the rules are blind. "Resolves"
+ * is what the program itself found (the checker's symbol for the module name).
+ */
+function unresolvedPackages(ts, program, files) {
+  const checker = program.getTypeChecker();
+  const counts = new Map();
+  for (const file of files) {
+    const source = program.getSourceFile(file);
+    if (source == null) continue;
+    const missing = new Set();
+    for (const specifier of importSpecifiers(ts, source)) {
+      const text = specifier.text;
+      if (text.startsWith('.') || text.startsWith('/')) continue;
+      if (checker.getSymbolAtLocation(specifier) != null) continue;
+      missing.add(text.startsWith('@') ? text.split('/').slice(0, 2).join('/') : text.split('/')[0]);
+    }
+    for (const name of missing) counts.set(name, (counts.get(name) ?? 0) + 1);
+  }
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 25));
 }
 
 // ---------------------------------------------------------------------------------------------
