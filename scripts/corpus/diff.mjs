@@ -104,7 +104,7 @@ const lostOther = lost.filter((verdict) => verdict.verdict !== 'TRUE');
 
 // Report.
 const short = (rule) => rule.replace(/^race-guard\//, '');
-console.log(`Findings: ${positionals[0]} (plugin ${String(run.plugin?.commit ?? '?').slice(0, 10)}${run.plugin?.srcDirty ? ', src dirty' : ''}, ${String(run.generatedAt ?? '')})`);
+console.log(`Findings: ${positionals[0]} (plugin src ${String(run.plugin?.srcCommit ?? run.plugin?.commit ?? '?').slice(0, 10)}${run.plugin?.srcDirty ? ', dirty' : ''}, ${String(run.generatedAt ?? '')})`);
 console.log(`Verdicts: ${values.verdicts}`);
 console.log(`Projects: ${projectIds.join(', ')}`);
 console.log(`${String(findings.length)} findings, ${String(verdictList.length)} verdicts, ${String(judged.length)} findings triaged, ${String(unread.length)} unread\n`);

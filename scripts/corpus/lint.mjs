@@ -203,8 +203,14 @@ function printSummary(stats, rules) {
 
 function gitState() {
   const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: repoRoot, encoding: 'utf8' });
+  // The last commit that changed src/: the rules' code, whatever commits of scripts or docs follow.
+  const source = spawnSync('git', ['log', '-1', '--format=%H', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' });
   const status = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: repoRoot, encoding: 'utf8' });
-  return { commit: head.status === 0 ? head.stdout.trim() : null, srcDirty: status.status === 0 ? status.stdout.trim() !== '' : null };
+  return {
+    commit: head.status === 0 ? head.stdout.trim() : null,
+    srcCommit: source.status === 0 ? source.stdout.trim() : null,
+    srcDirty: status.status === 0 ? status.stdout.trim() !== '' : null,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
