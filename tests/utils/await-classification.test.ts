@@ -37,6 +37,17 @@ describe('AwaitClassifier', () => {
     });
   });
 
+  it('Promise.all over a mapped list is classified by the callback, typed or any', () => {
+    expect(classify('all-map')).toEqual({ network: ['Assistant.reply', 'LlmClient.complete', 'openai.chat.completions.create'] });
+    expect(classify('all-any-map')).toEqual({ timer: ['delay'] });
+  });
+
+  it('an any-typed or plain argument does not make a known callee unknown; import() is local', () => {
+    expect(classify('any-argument')).toEqual({ database: ['MessageCounter.countFor', 'messages.count (typeorm)'] });
+    expect(classify('plain-argument')).toEqual({ database: ['MessageCounter.countFor', 'messages.count (typeorm)'] });
+    expect(classify('import')).toEqual({ local: [] });
+  });
+
   it('global fetch is network; timers are timers; local work is local', () => {
     expect(classify('global-fetch')).toEqual({ network: ['fetch'] });
     expect(classify('timer')).toEqual({ timer: ['delay'] });

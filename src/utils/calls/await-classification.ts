@@ -217,6 +217,19 @@ export class AwaitClassifier {
     return this.isDeclaredThenable(identifier) ? new Map([['unknown', [identifier.text]]]) : EMPTY;
   }
 
+  /**
+   * Whether a call's result can carry promises to the call it is an argument of: a promise, an
+   * array of promises (`Promise.all(ids.map((id) => client.get(id)))`), or an `any` list mapped
+   * by a callback written in place. A plain value or an `any` result of anything else cannot.
+   */
+  private mayHandOverPromises(call: ts.CallExpression | ts.NewExpression): boolean {
+    const type = this.checker.getTypeAtLocation(call);
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown)) return isArrayIterationWithCallback(call);
+    if (type.getProperty('then') != null) return true;
+    if (!this.checker.isArrayType(type) && !this.checker.isTupleType(type)) return false;
+    return this.checker.getTypeArguments(type as ts.TypeReference).some((element) => (element.flags & ts.TypeFlags.Any) !== 0 || element.getProperty('then') != null);
+  }
+
   /** A value whose type says it is a promise (or another thenable); `any` and `unknown` say nothing. */
   private isDeclaredThenable(node: ts.Node): boolean {
     const type = this.checker.getTypeAtLocation(node);
@@ -393,7 +406,7 @@ export class AwaitClassifier {
         // it): known from its symbol, without asking for its type.
         if (ts.isIdentifier(inner) && this.isParameter(inner)) continue;
         if (ts.isIdentifier(inner) && !this.isDeclaredThenable(inner) && !this.isFunctionConst(inner)) continue;
-        if ((ts.isCallExpression(inner) || ts.isNewExpression(inner)) && !this.isDeclaredThenable(inner)) continue;
+        if ((ts.isCallExpression(inner) || ts.isNewExpression(inner)) && !this.mayHandOverPromises(inner)) continue;
         summary = union(summary, ts.isIdentifier(inner) && this.isFunctionConst(inner)
           ? this.summarizeConstFunction(inner)
           : this.classifyExpression(inner, visited));
