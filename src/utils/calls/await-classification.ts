@@ -15,6 +15,7 @@ import {
 } from './module-lists.js';
 import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
 import { implementationsOf } from './implementations.js';
+import { dispatchedHandlers } from './in-process-dispatch.js';
 import { onlyBeforeThrow, onlyBetweenRetries } from './normal-paths.js';
 
 /**
@@ -319,6 +320,13 @@ export class AwaitClassifier {
     if (origin.kind !== 'package') return EMPTY;
     const packageName = origin.name;
     const display = displayLabel(label, packageName);
+    // A command bus or an event emitter runs the program's own handlers: they decide.
+    const handlers = ts.isCallExpression(call) ? dispatchedHandlers(this.program, call, packageName, functionName) : undefined;
+    if (handlers != null) {
+      let summary = EMPTY;
+      for (const handler of handlers) summary = union(summary, prefixChains(this.summarizeFunction(handler), declarationDisplayName(handler)));
+      return union(prefixChains(summary, display), this.classifyArguments(call, visited));
+    }
     if (matchesModuleList(packageName, PASSTHROUGH_MODULES)) return this.classifyPassthrough(call, visited);
     const known = this.classifyByModule(packageName, display);
     // `dataSource.transaction(async (manager) => …)`: the callback runs inside the await.

@@ -1,5 +1,7 @@
 import ts from 'typescript';
 
+import { isTestFile } from './module-origin.js';
+
 /**
  * The bodies a call of an interface or abstract method can run, when the program defines them.
  * NestJS services, repositories and strategies are injected as an interface or an abstract class;
@@ -32,8 +34,6 @@ export function implementationsOf(program: ts.Program, declaration: ts.Declarati
   return found;
 }
 
-/** `*.spec.ts`, `*.test.ts`, `*.e2e-spec.ts`, and files under `e2e/`, `__tests__/`, `__mocks__/`. */
-const TEST_FILE = /(?:\.(?:spec|test|e2e-spec)\.[cm]?tsx?$)|(?:\/(?:e2e|__tests__|__mocks__)\/)/;
 
 /** For each interface or class of the program, the classes that implement or extend it directly. */
 type SubtypeIndex = ReadonlyMap<ts.Symbol, readonly ts.ClassDeclaration[]>;
@@ -65,7 +65,7 @@ function subtypeIndexOf(program: ts.Program): SubtypeIndex {
     if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/')) continue;
     // Test doubles (a fake payment provider, a test login strategy) implement the production
     // interfaces too, but say nothing about what production calls do.
-    if (TEST_FILE.test(file.fileName)) continue;
+    if (isTestFile(file.fileName)) continue;
     visit(file.statements);
   }
   indexes.set(program, index);

@@ -104,3 +104,12 @@ function nameText(name: ts.Node | undefined): string | undefined {
   if (ts.isIdentifier(name) || ts.isPrivateIdentifier(name) || ts.isStringLiteral(name)) return name.text;
   return undefined;
 }
+
+/**
+ * `*.spec.ts`, `*.test.ts`, `*.e2e-spec.ts`, and files under `e2e/`, `__tests__/`, `__mocks__/`:
+ * test doubles there implement the production interfaces and handlers too, but say nothing about
+ * what production calls do.
+ */
+export function isTestFile(fileName: string): boolean {
+  return /(?:\.(?:spec|test|e2e-spec)\.[cm]?tsx?$)|(?:\/(?:e2e|__tests__|__mocks__)\/)/.test(fileName);
+}
