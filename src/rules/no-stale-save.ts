@@ -1,5 +1,5 @@
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import type ts from 'typescript';
+import ts from 'typescript';
 
 import type { RecordedCodePath } from '../flow/event-log.js';
 import { FactTable } from '../flow/facts.js';
@@ -248,11 +248,11 @@ export default createRule<Options, MessageIds>({
           const kindOf = (info: AwaitSite): AwaitKind | undefined => windowKindsOf(summaryOfAwait(info), windowKinds)[0];
           // A stale remove reverts no column: by default it is not reported (see the `removals`
           // option); asked for, it is worth a report after a known slow call, not an unclassified one.
-          const removes = write.typeorm != null && write.typeorm.method !== 'save';
+          const removes = write.diffingMethod !== 'save';
           const stale = removes && options.removals !== true ? [] : [...states].filter((fact): fact is StaleFact => fact.kind === 'stale' && (!removes || kindOf(fact.window) !== 'unknown'));
           const chosen = pickStale(stale, (info) => {
             const kind = kindOf(info);
-            return kind == null ? { kind: AWAIT_KINDS.length, chain: 0 } : { kind: AWAIT_KINDS.indexOf(kind), chain: summaryOfAwait(info).get(kind)?.length ?? 0 };
+            return kind == null ? AWAIT_KINDS.length : AWAIT_KINDS.indexOf(kind);
           });
           if (chosen != null) {
             const list = reports.get(write) ?? [];
@@ -312,7 +312,7 @@ export default createRule<Options, MessageIds>({
       const written = new Set(fieldInfo.fields);
       const atRiskColumns = metadata == null ? undefined : columnsAtRisk(metadata, target.relation == null ? load.columns : { relations: new Set() }, written);
       const atRisk = atRiskColumns?.map((column) => column.propertyName);
-      const isRemove = write.typeorm != null && write.typeorm.method !== 'save';
+      const isRemove = write.diffingMethod !== 'save';
       const { derived } = fieldInfo;
       // Only the fields this code sets are written, none from its stale value: the save does
       // what an update() of them would, and reverts nothing.
@@ -328,7 +328,7 @@ export default createRule<Options, MessageIds>({
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
         advice: write.typeorm == null && fieldInfo.fields.length === 0
           ? 'Make that function write only the fields it changes with update(), or re-load the entity after the await.'
-          : adviceText(fieldInfo),
+          : adviceText(fieldInfo, metadata),
       };
       // A field set from its stale value would be written back stale plus the change: no rewrite
       // to update() can promise it keeps a concurrent change.
@@ -417,16 +417,14 @@ function hasFresh(state: FlowState): boolean {
 
 /**
  * Which window to name when several awaits (or several paths) lead to the write: the strongest
- * evidence of a slow wait (network, then timer, then unknown), then the shortest chain of calls
- * to it, then the earliest await.
+ * evidence of a slow wait (network, then timer, then unknown), then the earliest await — the one
+ * that opened the window.
  */
-function pickStale(stale: readonly StaleFact[], evidence: (window: AwaitSite) => { kind: number; chain: number }): StaleFact | undefined {
-  let best: { fact: StaleFact; kind: number; chain: number } | undefined;
+function pickStale(stale: readonly StaleFact[], kindRank: (window: AwaitSite) => number): StaleFact | undefined {
+  let best: { fact: StaleFact; rank: number } | undefined;
   for (const fact of stale) {
-    const { kind, chain } = evidence(fact.window);
-    if (best == null || kind < best.kind || (kind === best.kind && (chain < best.chain || (chain === best.chain && fact.window.id < best.fact.window.id)))) {
-      best = { fact, kind, chain };
-    }
+    const rank = kindRank(fact.window);
+    if (best == null || rank < best.rank || (rank === best.rank && fact.window.id < best.fact.window.id)) best = { fact, rank };
   }
   return best?.fact;
 }
@@ -461,9 +459,12 @@ function listText(names: readonly string[]): string {
   return `${names.slice(0, MAX_LISTED_COLUMNS).join(', ')} and ${String(names.length - MAX_LISTED_COLUMNS)} more`;
 }
 
-function adviceText(fieldInfo: WrittenFields): string {
+function adviceText(fieldInfo: WrittenFields, metadata: EntityMetadata | undefined): string {
   if (fieldInfo.derived.length > 0) {
-    return `Change ${listText(fieldInfo.derived)} in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.`;
+    const numeric = metadata != null && fieldInfo.derived.every((field) => isNumericColumn(metadata, field));
+    return numeric
+      ? `Change ${listText(fieldInfo.derived)} in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.`
+      : `Re-load it after the await and derive ${listText(fieldInfo.derived)} from the row as it is then, or compute the new value in SQL.`;
   }
   if (fieldInfo.fields.length === 0) {
     return 'Re-load it after the await, or write only the fields this code changes with update().';
@@ -471,6 +472,12 @@ function adviceText(fieldInfo: WrittenFields): string {
   return fieldInfo.exact
     ? `Update only ${listText(fieldInfo.fields)} with update().`
     : `Write only the fields this code changes (${listText(fieldInfo.fields)}, …) with update(), or re-load it after the await.`;
+}
+
+/** A column whose property is declared `number`: increment() and decrement() apply. */
+function isNumericColumn(metadata: EntityMetadata, field: string): boolean {
+  const column = metadata.byProperty.get(field);
+  return column?.kind === 'column' && column.declaration.type?.kind === ts.SyntaxKind.NumberKeyword;
 }
 
 function isPlainWritableColumn(metadata: EntityMetadata, field: string): boolean {

@@ -13,6 +13,7 @@ import {
   NETWORK_MODULES,
   PASSTHROUGH_MODULES,
 } from './module-lists.js';
+import { entityMetadataOfType } from '../typeorm/entity-metadata.js';
 import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
 import { implementationsOf } from './implementations.js';
 import { dispatchedHandlers } from './in-process-dispatch.js';
@@ -197,9 +198,12 @@ export class AwaitClassifier {
     if (ts.isIdentifier(node)) return this.classifyIdentifier(node, visited);
     if (ts.isFunctionLike(node)) return this.summarizeInline(node);
     if (ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) {
+      if (!this.isDeclaredThenable(node)) return EMPTY;
+      // `await user.roles`: a lazy relation of a TypeORM entity loads itself with one query.
+      if (ts.isPropertyAccessExpression(node) && this.isEntityRelation(node)) return new Map([['database', [`${expressionLabel(node)} (lazy relation)`]]]);
       // `await this.pending` or `await job.finished`: a promise made elsewhere. A value typed
       // `any` (`ctx.user`, an enum member of an unresolved import) is no evidence of a wait.
-      return this.isDeclaredThenable(node) ? new Map([['unknown', [expressionLabel(node)]]]) : EMPTY;
+      return new Map([['unknown', [expressionLabel(node)]]]);
     }
     return EMPTY;
   }
@@ -216,6 +220,11 @@ export class AwaitClassifier {
     }
     if (declaration != null && ts.isParameter(declaration)) return EMPTY;
     return this.isDeclaredThenable(identifier) ? new Map([['unknown', [identifier.text]]]) : EMPTY;
+  }
+
+  private isEntityRelation(access: ts.PropertyAccessExpression): boolean {
+    const metadata = entityMetadataOfType(this.checker, this.checker.getTypeAtLocation(access.expression));
+    return metadata?.byProperty.get(access.name.text)?.kind === 'relation';
   }
 
   /**

@@ -7,11 +7,12 @@
 export const NETWORK_MODULES: readonly string[] = [
   'node:http', 'node:https', 'node:http2', 'node:net', 'node:tls', 'node:dns', 'node:dgram',
   'undici', 'undici-types', 'axios', 'got', 'ky', 'node-fetch', 'cross-fetch', 'isomorphic-fetch',
-  'superagent', 'request', 'needle', 'phin', '@nestjs/axios',
+  'superagent', 'request', 'needle', 'phin', '@nestjs/axios', 'wretch', 'ofetch',
   'openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'langchain', '@langchain',
   'ai', '@ai-sdk', 'cohere-ai', '@mistralai/mistralai', 'groq-sdk', 'replicate', 'ollama',
   '@aws-sdk', 'aws-sdk', '@google-cloud', '@azure', 'googleapis', 'firebase-admin',
-  '@grpc/grpc-js', 'grpc', 'nodemailer', '@sendgrid', 'mailgun.js', 'postmark', 'resend',
+  '@grpc/grpc-js', 'grpc', 'nodemailer', 'email-templates', '@nestjs-modules/mailer', '@sendgrid',
+  'mailgun.js', 'postmark', 'resend',
   'stripe', '@paypal', 'twilio', '@slack/web-api', '@octokit', 'octokit', 'discord.js', '@discordjs',
   '@pinecone-database/pinecone', '@qdrant/js-client-rest', 'chromadb', 'weaviate-client',
 ];
@@ -35,6 +36,7 @@ export const LOCAL_MODULES: readonly string[] = [
   'yup', 'ajv', 'fs-extra', 'dayjs', 'date-fns', 'luxon', 'moment', 'fido2-lib',
   '@simplewebauthn/server', 'otplib', 'speakeasy', 'qrcode', 'handlebars', 'ejs', 'pug', 'marked',
   'sanitize-html', 'dompurify', 'xlsx', 'pdfkit', 'archiver', 'csv-parse', 'csv-stringify',
+  'file-type', 'ms', 'zxcvbn', '@zxcvbn-ts/core', 'zxcvbn-typescript', 'crypto-js', 'nanoid', 'slugify',
 ];
 
 /**

@@ -47,6 +47,8 @@ export interface WriteSite {
   typeorm?: TypeormCall;
   /** `save()`, or the project function's chain (`UserService.persist() (persist → save())`). */
   method: string;
+  /** The TypeORM write it comes down to: `save`, or `remove`/`softRemove`/`recover`, which revert no column. */
+  diffingMethod: string;
   /** A window the callee opens itself before it writes (a saver of the project). */
   innerWindow?: { summary: AwaitSummary; label: string };
 }

@@ -458,6 +458,8 @@ export class EntityFlowRecorder {
     if (this.tracked.size === 0) return false;
     const receiver = call.callee.type === AST_NODE_TYPES.MemberExpression ? call.callee.object : undefined;
     if (receiver?.type === AST_NODE_TYPES.Identifier && this.trackedVariable(receiver) != null) return true;
+    // `app.bot.save()`: a relation of a tracked entity saving itself.
+    if (receiver?.type === AST_NODE_TYPES.MemberExpression && receiver.object.type === AST_NODE_TYPES.Identifier && this.trackedVariable(receiver.object) != null) return true;
     return call.arguments.some((argument) => this.targetsOf(argument).length > 0);
   }
 
@@ -472,11 +474,11 @@ export class EntityFlowRecorder {
       if (typeorm.entityArgumentIndex == null) {
         const receiver = call.callee.type === AST_NODE_TYPES.MemberExpression ? call.callee.object : undefined;
         const variable = receiver?.type === AST_NODE_TYPES.Identifier ? this.trackedVariable(receiver) : undefined;
-        targets = variable == null || receiver == null ? [] : [{ variable, expression: receiver, viaSpread: false }];
+        targets = variable == null || receiver == null ? (receiver == null ? [] : this.targetsOf(receiver)) : [{ variable, expression: receiver, viaSpread: false }];
       } else {
         targets = this.targetsOf(call.arguments[typeorm.entityArgumentIndex]);
       }
-      return targets.length === 0 ? undefined : { call, targets, typeorm, method: `${typeorm.method}()` };
+      return targets.length === 0 ? undefined : { call, targets, typeorm, method: `${typeorm.method}()`, diffingMethod: typeorm.method };
     }
     for (const saver of saversOfCall(this.options.classifier, tsCall, 0, saverNames(this.options.services.program))) {
       const targets = this.targetsOf(call.arguments[saver.parameterIndex]);
@@ -486,6 +488,7 @@ export class EntityFlowRecorder {
         call,
         targets,
         method: `${calleeLabel}() (${saver.chain.join(' → ')}())`,
+        diffingMethod: saver.chain.at(-1) ?? 'save',
         ...(windowKindsOf(saver.awaitsBefore, this.options.windowKinds).length > 0
           ? { innerWindow: { summary: saver.chain[0] == null ? saver.awaitsBefore : prefixChains(saver.awaitsBefore, saver.chain[0]), label: `${calleeLabel}(…)` } }
           : {}),
@@ -499,7 +502,7 @@ export class EntityFlowRecorder {
     const variable = this.variableOf(call.callee);
     const write = variable == null ? undefined : this.closureWrites.get(variable);
     // The write happens inside the closure: report at this call, and never rewrite it.
-    return write == null ? undefined : { call, targets: write.targets, method: `${call.callee.name}()` };
+    return write == null ? undefined : { call, targets: write.targets, method: `${call.callee.name}()`, diffingMethod: write.diffingMethod };
   }
 }
 

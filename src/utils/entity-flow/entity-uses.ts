@@ -52,7 +52,15 @@ function isPropertyUse(identifier: TSESTree.Node): boolean {
   if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== identifier || member.computed) return false;
   const call = member.parent;
   if (call.type === AST_NODE_TYPES.CallExpression && call.callee === member && member.property.type === AST_NODE_TYPES.Identifier && RECEIVER_METHODS.has(member.property.name)) return false;
+  // `app.bot.save()`: a relation of `x` writing itself.
+  if (isReceiverOfWrite(member)) return false;
   return !handsOnValue(member);
+}
+
+function isReceiverOfWrite(node: TSESTree.Node): boolean {
+  const member = node.parent;
+  if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== node || member.computed || member.property.type !== AST_NODE_TYPES.Identifier) return false;
+  return member.parent.type === AST_NODE_TYPES.CallExpression && member.parent.callee === member && RECEIVER_METHODS.has(member.property.name);
 }
 
 /** The value of `node` goes to other code or another name. */

@@ -15,6 +15,8 @@ export interface LoadedColumnsSpec {
   /** Properties added on top of the default columns (`addSelect('user.password')`). */
   added?: ReadonlySet<string>;
   relations: ReadonlySet<string>;
+  /** Loaded by a query builder, which leaves eager relations out unless it joins them. */
+  queryBuilder?: boolean;
 }
 
 export function loadedColumnsSpecOf(call: ts.CallExpression | undefined): LoadedColumnsSpec {
@@ -27,8 +29,9 @@ export function loadedColumnsSpecOf(call: ts.CallExpression | undefined): Loaded
   for (const property of options?.properties ?? []) {
     if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) continue;
     const key = property.name.text;
+    // A select built at run time (`select: columns`) may load any column: as if there were none.
     if (key === 'select') select = namesIn(property.initializer);
-    if (key === 'relations') for (const name of namesIn(property.initializer)) relations.add(name);
+    if (key === 'relations') for (const name of namesIn(property.initializer) ?? []) relations.add(name);
   }
   // `qb.select(['u.id', 'u.email']).addSelect('u.password').leftJoinAndSelect('u.team', 't').getOne()`
   for (const link of builderChainBefore(call)) {
@@ -50,8 +53,11 @@ export function loadedColumnsSpecOf(call: ts.CallExpression | undefined): Loaded
       if (joined != null) relations.add(joined);
     }
   }
-  return { ...(select == null ? {} : { select }), ...(added.size === 0 ? {} : { added }), relations };
+  const queryBuilder = call != null && ts.isPropertyAccessExpression(call.expression) && QUERY_BUILDER_LOADS.has(call.expression.name.text);
+  return { ...(select == null ? {} : { select }), ...(added.size === 0 ? {} : { added }), relations, ...(queryBuilder ? { queryBuilder } : {}) };
 }
+
+const QUERY_BUILDER_LOADS: ReadonlySet<string> = new Set(['getOne', 'getOneOrFail', 'getMany', 'getManyAndCount', 'getRawAndEntities']);
 
 /** The calls of a builder chain before `call`, first call first: `a.select(…).where(…).getOne()`. */
 function builderChainBefore(call: ts.CallExpression | undefined): { method: string; arguments: readonly ts.Expression[] }[] {
@@ -93,24 +99,25 @@ function selectionsIn(argument: ts.Expression): { property?: string }[] | undefi
   });
 }
 
-/** `['a', 'b']` or `{ a: true, b: { … } }` → top-level names. */
-function namesIn(expression: ts.Expression): Set<string> {
+/** `['a', 'b']` or `{ a: true, b: { … } }` → top-level names; undefined when not written out. */
+function namesIn(expression: ts.Expression): Set<string> | undefined {
   const names = new Set<string>();
   if (ts.isArrayLiteralExpression(expression)) {
     for (const element of expression.elements) {
-      if (ts.isStringLiteralLike(element)) names.add(element.text.split('.')[0] ?? element.text);
+      if (!ts.isStringLiteralLike(element)) return undefined;
+      names.add(element.text.split('.')[0] ?? element.text);
     }
-  } else if (ts.isObjectLiteralExpression(expression)) {
+    return names;
+  }
+  if (ts.isObjectLiteralExpression(expression)) {
     for (const property of expression.properties) {
       const name = property.name;
-      if (name != null && (ts.isIdentifier(name) || ts.isStringLiteral(name))) {
-        if (!ts.isPropertyAssignment(property) || property.initializer.kind !== ts.SyntaxKind.FalseKeyword) {
-          names.add(name.text);
-        }
-      }
+      if (name == null || !(ts.isIdentifier(name) || ts.isStringLiteral(name))) return undefined;
+      if (!ts.isPropertyAssignment(property) || property.initializer.kind !== ts.SyntaxKind.FalseKeyword) names.add(name.text);
     }
+    return names;
   }
-  return names;
+  return undefined;
 }
 
 /** The loaded columns a stale write would put back, excluding keys and immutable columns. */
@@ -122,12 +129,7 @@ export function columnsAtRisk(
   return metadata.columns.filter((column) => {
     if (written.has(column.propertyName)) return false;
     if (column.kind === 'primary' || column.kind === 'create-date' || column.kind === 'relation-id') return false;
-    if (column.kind === 'relation') {
-      if (column.relationKind === 'one-to-many' || column.relationKind === 'many-to-many') {
-        return column.eager || spec.relations.has(column.propertyName);
-      }
-      return column.eager || spec.relations.has(column.propertyName);
-    }
+    if (column.kind === 'relation') return (column.eager && spec.queryBuilder !== true) || spec.relations.has(column.propertyName);
     if (spec.select != null) return spec.select.has(column.propertyName);
     return !column.hiddenByDefault || spec.added?.has(column.propertyName) === true;
   });
