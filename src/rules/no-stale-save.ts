@@ -6,7 +6,7 @@ import { FactTable } from '../flow/facts.js';
 import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
-import { callLabel } from '../utils/calls/call-labels.js';
+import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
@@ -439,7 +439,7 @@ function awaitedText(info: AwaitSite): string {
 }
 
 function reasonText(kind: AwaitKind, chain: readonly string[]): string {
-  const via = chain.length === 0 ? '' : ` via ${chain.join(' → ')}`;
+  const via = chain.length === 0 ? '' : ` via ${joinChain(chain)}`;
   switch (kind) {
     case 'network':
       return `a network call${via}`;

@@ -48,6 +48,10 @@ describe('AwaitClassifier', () => {
     expect(classify('import')).toEqual({ local: [] });
   });
 
+  it('a promise its executor resolves at once does not wait for the calls the executor starts', () => {
+    expect(classify('resolved-at-once')).toEqual({ local: [] });
+  });
+
   it('global fetch is network; timers are timers; local work is local', () => {
     expect(classify('global-fetch')).toEqual({ network: ['fetch'] });
     expect(classify('timer')).toEqual({ timer: ['delay'] });

@@ -467,6 +467,9 @@ export class AwaitClassifier {
     const result = new Map<AwaitKind, readonly string[]>();
     const body = (executor as ts.FunctionLikeDeclaration).body;
     if (body == null) return result;
+    // `new Promise((res) => { socket.write(frame); res(); })`: resolved as soon as it runs, so
+    // the writes it starts are not waited for.
+    if (resolvesAtOnce(executor, body)) return result;
     const visit = (node: ts.Node): void => {
       if (ts.isFunctionLike(node)) return;
       if (ts.isCallExpression(node) && !this.isCallToParameter(node)) merge(result, this.classifyCall(node, new Set()));
@@ -507,6 +510,15 @@ const TIMER_FUNCTIONS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
 
 /** Array methods that call their callback for each element. */
 const ARRAY_ITERATION_METHODS: ReadonlySet<string> = new Set(['map', 'flatMap', 'forEach', 'filter', 'reduce', 'some', 'every', 'find', 'findIndex']);
+
+/** An executor whose body calls its `resolve` parameter as a statement of its own. */
+function resolvesAtOnce(executor: ts.SignatureDeclaration, body: ts.Node): boolean {
+  const resolve = executor.parameters[0]?.name;
+  if (resolve == null || !ts.isIdentifier(resolve) || !ts.isBlock(body)) return false;
+  return body.statements.some((statement) =>
+    ts.isExpressionStatement(statement) && ts.isCallExpression(statement.expression) && ts.isIdentifier(statement.expression.expression) && statement.expression.expression.text === resolve.text,
+  );
+}
 
 /** `list.map(async (x) => …)`: an array iteration handed a callback written in place. */
 function isArrayIterationWithCallback(call: ts.CallExpression | ts.NewExpression): boolean {

@@ -60,7 +60,19 @@ export function labelOf(node: TSESTree.Node, style: LabelStyle = {}): string {
  */
 export function chainText(awaited: TSESTree.Node, chain: readonly string[]): string {
   const { label, chain: rest } = awaitedChain(awaited, chain);
-  return [label, ...rest].join(' → ');
+  return joinChain([label, ...rest]);
+}
+
+/** The longest chain a message shows whole; a longer one keeps its first and last calls. */
+const MAX_CHAIN_SHOWN = 7;
+
+/**
+ * `a → b → c`: a chain of calls as a message shows it. A long one (through dispatchers and
+ * adapters) keeps where it starts and the calls that reach the I/O, eliding the middle.
+ */
+export function joinChain(chain: readonly string[]): string {
+  if (chain.length <= MAX_CHAIN_SHOWN) return chain.join(' → ');
+  return [...chain.slice(0, 3), `… (${String(chain.length - 6)} more)`, ...chain.slice(-3)].join(' → ');
 }
 
 /** The awaited call's label and the chain after it, as `chainText` joins them. */

@@ -6,6 +6,7 @@ import { CodePathEventLog, type RecordedCodePath } from '../../flow/event-log.js
 import { handlersReached, type Handler } from '../../flow/exceptions.js';
 import { ELEMENT_HOLDING_METHODS, LIST_COPY_METHODS } from '../ast/array-methods.js';
 import { calleeName, isInside, skipWrappers } from '../ast/expressions.js';
+import { joinChain } from '../calls/call-labels.js';
 import { expressionLabel, prefixChains, windowKindsOf, type AwaitClassifier, type AwaitKind } from '../calls/await-classification.js';
 import { loaderNames, loadOfCall, saverNames, saversOfCall } from '../typeorm/entity-flow-summaries.js';
 import { entityMetadataOfType, type EntityMetadata } from '../typeorm/entity-metadata.js';
@@ -487,7 +488,7 @@ export class EntityFlowRecorder {
       return {
         call,
         targets,
-        method: `${calleeLabel}() (${saver.chain.join(' → ')}())`,
+        method: `${calleeLabel}() (${joinChain(saver.chain)}())`,
         diffingMethod: saver.chain.at(-1) ?? 'save',
         ...(windowKindsOf(saver.awaitsBefore, this.options.windowKinds).length > 0
           ? { innerWindow: { summary: saver.chain[0] == null ? saver.awaitsBefore : prefixChains(saver.awaitsBefore, saver.chain[0]), label: `${calleeLabel}(…)` } }
