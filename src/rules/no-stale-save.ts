@@ -315,8 +315,9 @@ export default createRule<Options, MessageIds>({
       const isRemove = write.diffingMethod !== 'save';
       const { derived } = fieldInfo;
       // Only the fields this code sets are written, none from its stale value: the save does
-      // what an update() of them would, and reverts nothing.
-      if (!isRemove && atRisk?.length === 0 && derived.length === 0) return;
+      // what an update() of them would, and reverts nothing that carries data. A stale
+      // `@UpdateDateColumn` or `@VersionColumn` alone is bookkeeping the next write moves on.
+      if (!isRemove && derived.length === 0 && atRiskColumns?.every((column) => column.kind === 'update-date' || column.kind === 'version') === true) return;
       const data = {
         name,
         loader: loaderText(load),

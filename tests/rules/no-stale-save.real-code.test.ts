@@ -10,7 +10,7 @@ const ruleTester = createRuleTester();
 
 const imports = `
 import { Repository } from 'typeorm';
-import { Conversation } from './shared/entities.js';
+import { Conversation, ConversationStatus } from './shared/entities.js';
 import { LlmClient } from './shared/llm-client.js';
 import { PaymentClient, sleep } from './shared/payments.js';
 import { MessageCounter, type Notifier } from './shared/services.js';
@@ -111,6 +111,20 @@ export async function rename(repo: Repository<Operator>, llm: LlmClient, id: str
   const operator = await repo.findOneOrFail({ where: { id }, select: { id: true, displayName: true } });
   operator.displayName = await llm.complete('name');
   await repo.save(operator);
+}`,
+    },
+    {
+      name: 'every data column is written: a stale version and update date alone are not worth a report',
+      code: `${imports}
+export async function rewrite(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id }, select: { id: true, status: true, lastMessageId: true, lastMessageSnippet: true, assigneeId: true, priority: true, version: true, updatedAt: true } });
+  const snippet = await llm.complete('q');
+  conversation.status = ConversationStatus.OPEN;
+  conversation.lastMessageId = null;
+  conversation.lastMessageSnippet = snippet;
+  conversation.assigneeId = null;
+  conversation.priority = 0;
+  await repo.save(conversation);
 }`,
     },
   ],

@@ -48,6 +48,11 @@ describe('AwaitClassifier', () => {
     expect(classify('import')).toEqual({ local: [] });
   });
 
+  it('a package loaded on first use into an any-typed property is judged by its require()', () => {
+    expect(classify('lazy-local')).toEqual({ local: ['hasher.hash (bcrypt)'] });
+    expect(classify('lazy-network')).toEqual({ network: ['LazyClients.fetchPage', 'http.get (axios)'] });
+  });
+
   it('a promise its executor resolves at once does not wait for the calls the executor starts', () => {
     expect(classify('resolved-at-once')).toEqual({ local: [] });
   });

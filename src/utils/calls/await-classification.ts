@@ -18,6 +18,7 @@ import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
 import { implementationsOf } from './implementations.js';
 import { dispatchedHandlers } from './in-process-dispatch.js';
 import { onlyBeforeThrow, onlyBetweenRetries } from './normal-paths.js';
+import { requiredModuleOf } from './required-modules.js';
 
 /**
  * What an awaited expression waits for.
@@ -49,7 +50,7 @@ export interface ClassificationOptions {
 }
 
 /** How deep the classifier follows the project's own calls before it gives up (`unknown`). */
-const MAX_DEPTH = 12;
+const MAX_DEPTH = 32;
 
 const EMPTY: AwaitSummary = new Map();
 const LOCAL: AwaitSummary = new Map([['local', []]]);
@@ -112,7 +113,12 @@ export class AwaitClassifier {
       this.cycleHit = true;
       return EMPTY;
     }
-    if (this.depth >= MAX_DEPTH) return new Map([['unknown', ['…']]]);
+    if (this.depth >= MAX_DEPTH) {
+      // Like a cycle: what the callers on this path conclude depends on where the walk started,
+      // so none of them is final before the outermost one is.
+      this.cycleHit = true;
+      return new Map([['unknown', ['…']]]);
+    }
     const outerCycleHit = this.cycleHit;
     this.cycleHit = false;
     this.inProgress.add(declaration);
@@ -371,6 +377,8 @@ export class AwaitClassifier {
     const symbol = this.checker.getSymbolAtLocation(receiver);
     const declaration = symbol?.valueDeclaration;
     if (declaration == null) return undefined;
+    const required = requiredModuleOf(declaration);
+    if (required != null) return normalizeModuleName(required);
     const typeNode =
       ts.isPropertyDeclaration(declaration) || ts.isVariableDeclaration(declaration) || ts.isParameter(declaration) || ts.isPropertySignature(declaration)
         ? declaration.type
