@@ -53,6 +53,10 @@ describe('AwaitClassifier', () => {
     expect(classify('lazy-network')).toEqual({ network: ['LazyClients.fetchPage', 'http.get (axios)'] });
   });
 
+  it('a method called on a union of classes may run any of them', () => {
+    expect(classify('union-receiver')).toEqual({ network: ['ScoreClient.score', 'axios.get'] });
+  });
+
   it('a promise its executor resolves at once does not wait for the calls the executor starts', () => {
     expect(classify('resolved-at-once')).toEqual({ local: [] });
   });

@@ -259,6 +259,13 @@ export class AwaitClassifier {
     // would also check every argument (for an SDK's overloaded `create(params)`, inferring its
     // generics: the costliest query of a summary). Overloads declared together classify alike.
     const candidates = ts.isCallExpression(call) ? calleeDeclarations(this.checker, call) : undefined;
+    // `adapter.score()` where `adapter: RealAdapter | MockAdapter`: any of them may run.
+    const alternatives = candidates == null ? undefined : declarationsByOwner(candidates);
+    if (alternatives != null && alternatives.length > 1) {
+      let summary = EMPTY;
+      for (const declaration of alternatives) summary = union(summary, this.classifyCallTo(call, declaration, label, visited));
+      return summary;
+    }
     const interchangeable = candidates != null && overloadsClassifyAlike(candidates) ? candidates[0] : undefined;
     const signature = interchangeable == null ? this.checker.getResolvedSignature(call) : undefined;
     const declaration = interchangeable ?? signature?.declaration;
@@ -278,6 +285,10 @@ export class AwaitClassifier {
       }
       return union(new Map([['unknown', [label]]]), this.classifyArguments(call, visited));
     }
+    return this.classifyCallTo(call, declaration, label, visited);
+  }
+
+  private classifyCallTo(call: ts.CallExpression | ts.NewExpression, declaration: ts.SignatureDeclaration, label: string, visited: Set<ts.Node>): AwaitSummary {
     const origin = moduleOriginOfDeclaration(declaration);
     if (origin.kind === 'project') return this.classifyProjectCall(call, declaration, visited);
     return this.classifyLibraryCall(call, declaration, origin, label, visited);
@@ -501,6 +512,16 @@ export class AwaitClassifier {
  * Overloads of one function or method, declared side by side: whichever the call resolves to,
  * it has the same name, module and implementation, which is all classification looks at.
  */
+/**
+ * One declaration per class or interface that declares the called method, when a union-typed
+ * receiver makes several of them candidates; overloads of one owner count once.
+ */
+function declarationsByOwner(declarations: readonly ts.SignatureDeclaration[]): ts.SignatureDeclaration[] {
+  const byOwner = new Map<ts.Node, ts.SignatureDeclaration>();
+  for (const declaration of declarations) if (!byOwner.has(declaration.parent)) byOwner.set(declaration.parent, declaration);
+  return [...byOwner.values()];
+}
+
 function overloadsClassifyAlike(declarations: readonly ts.SignatureDeclaration[]): boolean {
   const [first, ...others] = declarations;
   return first != null && others.every((other) => other.parent === first.parent && other.getSourceFile() === first.getSourceFile());
