@@ -10,7 +10,7 @@ export const NETWORK_MODULES: readonly string[] = [
   'superagent', 'request', 'needle', 'phin', '@nestjs/axios', 'wretch', 'ofetch',
   'openai', '@anthropic-ai/sdk', '@google/genai', '@google/generative-ai', 'langchain', '@langchain',
   'ai', '@ai-sdk', 'cohere-ai', '@mistralai/mistralai', 'groq-sdk', 'replicate', 'ollama',
-  '@aws-sdk', 'aws-sdk', '@google-cloud', '@azure', 'googleapis', 'firebase-admin',
+  '@aws-sdk', 'aws-sdk', '@smithy/smithy-client', '@google-cloud', '@azure', 'googleapis', 'firebase-admin',
   '@grpc/grpc-js', 'grpc', 'nodemailer', 'email-templates', '@nestjs-modules/mailer', '@sendgrid',
   'mailgun.js', 'postmark', 'resend',
   'stripe', '@paypal', 'twilio', '@slack/web-api', '@octokit', 'octokit', 'discord.js', '@discordjs',
