@@ -143,6 +143,30 @@ const byRule = tally(judged, unread, (finding) => short(finding.rule));
 const byProject = tally(judged, unread, (finding) => finding.project);
 printTable('rule', byRule);
 printTable('project', byProject);
+// Whether the message explains the race truly (verdict fields `cited`: the cited await is the slow
+// one; `chain`: the chain is a path of calls that ends in the I/O), over the findings whose message
+// is still the one that was read.
+const explained = { cited: new Map(), chain: new Map(), reread: 0 };
+for (const { finding, verdict } of judged) {
+  if (verdict.cited == null && verdict.chain == null) continue;
+  if (finding.message !== verdict.message) {
+    explained.reread++;
+    continue;
+  }
+  for (const field of ['cited', 'chain']) {
+    const value = verdict[field] ?? 'n/a';
+    explained[field].set(value, (explained[field].get(value) ?? 0) + 1);
+  }
+}
+if (explained.cited.size > 0 || explained.reread > 0) {
+  const text = (counts) => [...counts].map(([value, count]) => `${value} ${String(count)}`).join(', ');
+  console.log('Explanations (verdicts with `cited`/`chain`, message unchanged since triage):');
+  console.log(`  cited await: ${text(explained.cited)}`);
+  console.log(`  chain:       ${text(explained.chain)}`);
+  if (explained.reread > 0) console.log(`  ${String(explained.reread)} more whose message changed since triage (re-read them)`);
+  console.log('');
+}
+
 const classes = new Map();
 for (const { verdict } of judged) {
   if (verdict.verdict === 'TRUE') continue;

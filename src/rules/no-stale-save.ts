@@ -138,19 +138,20 @@ export default createRule<Options, MessageIds>({
 
     /**
      * Whether an await here can tell the report something: an entity that is written later is
-     * fresh, or stale only since weaker evidence than a network call (a later network call is
-     * the one to cite). Classifying the await otherwise (which may summarise callees across the
-     * project) is wasted.
+     * fresh, or stale only since weaker evidence than a direct network call (a later network call
+     * with a shorter chain is the one to cite). Classifying the await otherwise (which may
+     * summarise callees across the project) is wasted.
      */
     function awaitMatters(state: FlowState): boolean {
       for (const [variable, states] of state) {
         if (!recorder.isWritten(variable)) continue;
-        let network = false;
+        let direct = false;
         for (const fact of states) {
           if (fact.kind === 'fresh') return true;
-          if (windowKindsOf(summaryOfAwait(fact.window), windowKinds)[0] === 'network') network = true;
+          const summary = summaryOfAwait(fact.window);
+          if (windowKindsOf(summary, windowKinds)[0] === 'network' && (summary.get('network')?.length ?? 0) <= 1) direct = true;
         }
-        if (!network) return true;
+        if (!direct) return true;
       }
       return false;
     }
@@ -252,7 +253,7 @@ export default createRule<Options, MessageIds>({
           const stale = removes && options.removals !== true ? [] : [...states].filter((fact): fact is StaleFact => fact.kind === 'stale' && (!removes || kindOf(fact.window) !== 'unknown'));
           const chosen = pickStale(stale, (info) => {
             const kind = kindOf(info);
-            return kind == null ? AWAIT_KINDS.length : AWAIT_KINDS.indexOf(kind);
+            return kind == null ? { kind: AWAIT_KINDS.length, chain: 0 } : { kind: AWAIT_KINDS.indexOf(kind), chain: summaryOfAwait(info).get(kind)?.length ?? 0 };
           });
           if (chosen != null) {
             const list = reports.get(write) ?? [];
@@ -418,14 +419,17 @@ function hasFresh(state: FlowState): boolean {
 
 /**
  * Which window to name when several awaits (or several paths) lead to the write: the strongest
- * evidence of a slow wait (network, then timer, then unknown), then the earliest await — the one
- * that opened the window.
+ * evidence of a slow wait (network, then timer, then unknown); among equals the clearest, the one
+ * with the fewest calls between the await and the I/O (a deep chain is more often a branch that
+ * only some configurations take); then the earliest await — the one that opened the window.
  */
-function pickStale(stale: readonly StaleFact[], kindRank: (window: AwaitSite) => number): StaleFact | undefined {
-  let best: { fact: StaleFact; rank: number } | undefined;
+function pickStale(stale: readonly StaleFact[], evidence: (window: AwaitSite) => { kind: number; chain: number }): StaleFact | undefined {
+  let best: { fact: StaleFact; kind: number; chain: number } | undefined;
   for (const fact of stale) {
-    const rank = kindRank(fact.window);
-    if (best == null || rank < best.rank || (rank === best.rank && fact.window.id < best.fact.window.id)) best = { fact, rank };
+    const { kind, chain } = evidence(fact.window);
+    const better =
+      best == null || kind < best.kind || (kind === best.kind && (chain < best.chain || (chain === best.chain && fact.window.id < best.fact.window.id)));
+    if (better) best = { fact, kind, chain };
   }
   return best?.fact;
 }

@@ -167,6 +167,55 @@ export async function reply(repo: Repository<Conversation>, notifier: Notifier, 
       ],
     },
     {
+      name: 'class 4: among network calls, the one with the clearest chain is cited',
+      code: `${imports}
+async function relay(llm: LlmClient, text: string): Promise<string> {
+  return llm.complete(text);
+}
+async function enrich(llm: LlmClient, text: string): Promise<string> {
+  return relay(llm, text);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const context = await enrich(llm, id);
+  conversation.lastMessageSnippet = await llm.complete(context);
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+async function relay(llm: LlmClient, text: string): Promise<string> {
+  return llm.complete(text);
+}
+async function enrich(llm: LlmClient, text: string): Promise<string> {
+  return relay(llm, text);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const context = await enrich(llm, id);
+  conversation.lastMessageSnippet = await llm.complete(context);
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 9),
+            method: 'save()',
+            awaited: 'llm.complete(…)',
+            awaitLine: String(L + 11),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
       name: 'class 4: a timer is stronger evidence than an unclassified call',
       code: `${imports}
 export async function later(repo: Repository<Conversation>, notifier: Notifier, id: string) {
