@@ -345,8 +345,9 @@ export class EntityFlowRecorder {
   /** An event handler's parameters that receive an entity (or an event carrying one): loads. */
   private bindEventPayloads(fn: FunctionNode): void {
     if (fn.params.length === 0) return;
-    const declared = this.options.sourceCode.getDeclaredVariables(fn);
-    const variableOf = (identifier: TSESTree.Identifier): Variable | undefined => declared.find((variable) => variable.identifiers.includes(identifier));
+    let declared: readonly Variable[] | undefined;
+    const variableOf = (identifier: TSESTree.Identifier): Variable | undefined =>
+      (declared ??= this.options.sourceCode.getDeclaredVariables(fn)).find((variable) => variable.identifiers.includes(identifier));
     const worthTyping = (identifier: TSESTree.Identifier): boolean => {
       const variable = variableOf(identifier);
       return variable != null && this.mayReachWrite(variable);
