@@ -24,6 +24,8 @@ export interface StaleSaveDiagram {
   functionName: string;
   entity: string;
   load: string;
+  /** The entity arrived with an event rather than from a read of the database: no arrow to the database. */
+  loadFromEvent?: boolean;
   window: { participant: string; call: string; chain: readonly string[]; kindText: string };
   save: string;
   writers: readonly DiagramWriter[];
@@ -37,7 +39,7 @@ export function staleSaveDiagram(input: StaleSaveDiagram): string {
     `  participant DB as ${label(`Database (${input.entity})`)}`,
     `  participant N as ${label(input.window.participant)}`,
     ...input.writers.map((writer, index) => `  participant W${String(index + 1)} as ${label(writer.functionName)}`),
-    `  S->>DB: ${label(`T0 ${input.load}`)}`,
+    input.loadFromEvent === true ? `  Note over S: ${label(`T0 ${input.load}`)}` : `  S->>DB: ${label(`T0 ${input.load}`)}`,
     `  S->>N: ${label(input.window.call)}`,
     ...(input.window.chain.length > 0 ? [`  Note over N: ${label(input.window.chain.join(' → '))}`] : []),
     `  Note over S,N: ${label(`window open: ${input.window.kindText}`)}`,

@@ -7,7 +7,7 @@ import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/l
 import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
 import { callLabel, joinChain } from '../utils/calls/call-labels.js';
-import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
+import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildUpdateRewrite } from '../utils/fixes/update-rewrite.js';
@@ -47,6 +47,11 @@ interface StaleFact {
 type FlowState = FactMap<Variable, EntityFact>;
 
 const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network', 'unknown', 'timer'];
+/** What a stale save or remove does, after the message has said where the entity came from. */
+const SAVE_CONSEQUENCE =
+  'reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}';
+const REMOVE_CONSEQUENCE =
+  'reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.';
 const MAX_LISTED_COLUMNS = 6;
 
 export default createRule<Options, MessageIds>({
@@ -91,10 +96,10 @@ export default createRule<Options, MessageIds>({
       { windowKinds: DEFAULT_WINDOW_KINDS, networkModules: [], localModules: [], loaders: [], autofix: true, removals: false },
     ],
     messages: {
-      staleSave:
-        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
-      staleRemove:
-        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.',
+      staleSave: `\`{{name}}\` (loaded by {{loader}} at line {{loadLine}}) ${SAVE_CONSEQUENCE}`,
+      staleRemove: `\`{{name}}\` (loaded by {{loader}} at line {{loadLine}}) ${REMOVE_CONSEQUENCE}`,
+      staleSaveOfEventPayload: `\`{{name}}\` (received with {{event}} at line {{loadLine}}) ${SAVE_CONSEQUENCE}`,
+      staleRemoveOfEventPayload: `\`{{name}}\` (received with {{event}} at line {{loadLine}}) ${REMOVE_CONSEQUENCE}`,
       rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
     },
   },
@@ -321,7 +326,7 @@ export default createRule<Options, MessageIds>({
       if (!isRemove && derived.length === 0 && atRiskColumns?.every((column) => column.kind === 'update-date' || column.kind === 'version') === true) return;
       const data = {
         name,
-        loader: loaderText(load),
+        ...(load.kind === 'read' ? { loader: loaderText(load) } : { event: load.event }),
         loadLine: String(load.line),
         method: write.method,
         awaited: awaitedText(awaitInfo),
@@ -338,7 +343,9 @@ export default createRule<Options, MessageIds>({
         ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)
         : undefined;
       const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, target.expression);
-      const messageId = isRemove ? 'staleRemove' : 'staleSave';
+      const messageId = load.kind === 'read'
+        ? (isRemove ? 'staleRemove' : 'staleSave')
+        : (isRemove ? 'staleRemoveOfEventPayload' : 'staleSaveOfEventPayload');
       recordReportDetails(context, write.call, messageId, () => ({
         rule: 'no-stale-save',
         messageId,
@@ -346,7 +353,7 @@ export default createRule<Options, MessageIds>({
         advice: isRemove ? 'Use delete()/softDelete() with criteria that repeat the check, and test `affected`.' : data.advice,
         variable: name,
         ...(metadata == null ? {} : { entity: entityRefOf(metadata) }),
-        load: { label: loaderText(load), line: load.line },
+        load: { label: load.kind === 'read' ? loaderText(load) : load.event, line: load.line },
         window: { label: awaitedText(awaitInfo), line: awaitInfo.node.loc.start.line, kind, chain: [...chain] },
         write: { method: write.method, line: write.call.loc.start.line },
         writtenFields: fieldInfo.fields.map((field) => {
@@ -434,7 +441,7 @@ function pickStale(stale: readonly StaleFact[], evidence: (window: AwaitSite) =>
   return best?.fact;
 }
 
-function loaderText(load: LoadSite): string {
+function loaderText(load: ReadLoadSite): string {
   const [first, ...rest] = load.loader.chain;
   return rest.length === 0 ? `${first ?? 'a load'}()` : `${first ?? ''}() → ${rest.join(' → ')}()`;
 }

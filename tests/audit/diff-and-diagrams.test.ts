@@ -46,6 +46,23 @@ describe('Mermaid diagrams', () => {
     }
     expect(diagram).toContain('  W1->>DB: update sets status#59; note (other.ts:9)');
   });
+
+  it('shows an entity that arrived with an event as a note, not as a read of the database', () => {
+    const input = {
+      functionName: 'Registration.listen',
+      entity: 'PaymentMethod',
+      load: 'entity arrives with the PaymentMethodEvent (line 12), read before it was published',
+      window: { participant: 'Network (HTTP/LLM)', call: 'await registerWebhook(…) (line 13)', chain: ['axios.get'], kindText: 'a network call' },
+      save: 'registerWebhook() (line 13) writes back every loaded column',
+      writers: [],
+      reverted: [],
+    };
+    const read = staleSaveDiagram(input).split('\n');
+    const received = staleSaveDiagram({ ...input, loadFromEvent: true }).split('\n');
+    expect(read).toContain('  S->>DB: T0 entity arrives with the PaymentMethodEvent (line 12), read before it was published');
+    expect(received).toContain('  Note over S: T0 entity arrives with the PaymentMethodEvent (line 12), read before it was published');
+    expect(received.filter((line) => !read.includes(line))).toEqual(['  Note over S: T0 entity arrives with the PaymentMethodEvent (line 12), read before it was published']);
+  });
 });
 
 describe('inlineCode', () => {

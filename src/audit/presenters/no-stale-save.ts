@@ -11,9 +11,26 @@ import type { FindingInput, PresentedFinding, RulePresenter } from './types.js';
 
 const MAX_DIAGRAM_WRITERS = 3;
 
-const TITLES: Readonly<Record<StaleSaveDetails['messageId'], string>> = { staleSave: 'Stale save', staleRemove: 'Stale remove' };
+const TITLES: Readonly<Record<StaleSaveDetails['messageId'], string>> = {
+  staleSave: 'Stale save',
+  staleRemove: 'Stale remove',
+  staleSaveOfEventPayload: 'Stale save',
+  staleRemoveOfEventPayload: 'Stale remove',
+};
 /** A save writes back every loaded column; a remove acts on an old decision but reverts none. */
-const REVERTS_COLUMNS: Readonly<Record<StaleSaveDetails['messageId'], boolean>> = { staleSave: true, staleRemove: false };
+const REVERTS_COLUMNS: Readonly<Record<StaleSaveDetails['messageId'], boolean>> = {
+  staleSave: true,
+  staleRemove: false,
+  staleSaveOfEventPayload: true,
+  staleRemoveOfEventPayload: false,
+};
+/** The entity arrived with an event (`details.load` names the event), rather than from a read. */
+const FROM_EVENT: Readonly<Record<StaleSaveDetails['messageId'], boolean>> = {
+  staleSave: false,
+  staleRemove: false,
+  staleSaveOfEventPayload: true,
+  staleRemoveOfEventPayload: true,
+};
 
 /** A stale save or remove: its window, the columns it writes back, and who else writes them. */
 export const noStaleSavePresenter: RulePresenter<'no-stale-save'> = {
@@ -85,7 +102,10 @@ function staleSaveFinding(input: FindingInput<StaleSaveDetails>): PresentedFindi
     diagram: staleSaveDiagram({
       functionName: participantOf(base),
       entity: details.entity?.name ?? details.variable,
-      load: `${details.load.label} loads ${details.variable} (line ${String(details.load.line)})`,
+      load: FROM_EVENT[details.messageId]
+        ? `${details.variable} arrives with ${details.load.label} (line ${String(details.load.line)}), read before it was published`
+        : `${details.load.label} loads ${details.variable} (line ${String(details.load.line)})`,
+      loadFromEvent: FROM_EVENT[details.messageId],
       window: {
         participant: details.window.kind === 'network' ? 'Network (HTTP/LLM)' : details.window.kind === 'timer' ? 'Timer' : 'Unclassified call',
         call: `await ${details.window.label} (line ${String(details.window.line)})`,

@@ -1,5 +1,4 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import type ts from 'typescript';
 
 import type { Handler } from '../../flow/exceptions.js';
 import type { AwaitSummary } from '../calls/await-classification.js';
@@ -9,14 +8,29 @@ import type { TypeormCall } from '../typeorm/typeorm-calls.js';
 
 export type Variable = TSESLint.Scope.Variable;
 
-/** A load of an entity (or a list of them) from the database. */
-export interface LoadSite {
+/**
+ * Where code got an entity (or a list of them) as the row was then: a read of the database, or
+ * an event's payload, which the publisher read before it published the event.
+ */
+export type LoadSite = ReadLoadSite | PayloadLoadSite;
+
+interface LoadSiteBase {
   id: number;
-  call: TSESTree.CallExpression;
-  tsCall: ts.CallExpression;
-  loader: LoaderSummary;
+  /** The read call, or the parameter (or destructured property) the handler receives it in. */
+  node: TSESTree.Node;
   line: number;
   columns: LoadedColumnsSpec;
+}
+
+export interface ReadLoadSite extends LoadSiteBase {
+  kind: 'read';
+  loader: LoaderSummary;
+}
+
+export interface PayloadLoadSite extends LoadSiteBase {
+  kind: 'event-payload';
+  /** The event as a message names it: `the PaymentMethodEvent`, `the 'order.paid' event`. */
+  event: string;
 }
 
 /** Where the code waits: an `await`, a `for await` loop, a `.then()` receiver, a saver's own awaits. */

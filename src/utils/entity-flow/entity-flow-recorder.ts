@@ -5,6 +5,7 @@ import type ts from 'typescript';
 import { CodePathEventLog, type RecordedCodePath } from '../../flow/event-log.js';
 import { handlersReached, type Handler } from '../../flow/exceptions.js';
 import { ELEMENT_HOLDING_METHODS, LIST_COPY_METHODS } from '../ast/array-methods.js';
+import type { FunctionNode } from '../ast/functions.js';
 import { calleeName, isInside, skipWrappers } from '../ast/expressions.js';
 import { joinChain } from '../calls/call-labels.js';
 import { expressionLabel, prefixChains, windowKindsOf, type AwaitClassifier, type AwaitKind } from '../calls/await-classification.js';
@@ -12,7 +13,8 @@ import { loaderNames, loadOfCall, saverNames, saversOfCall } from '../typeorm/en
 import { entityMetadataOfType, type EntityMetadata } from '../typeorm/entity-metadata.js';
 import { loadedColumnsSpecOf } from '../typeorm/loaded-columns.js';
 import { classifyIfDiffingWriteName, classifyTypeormCall } from '../typeorm/typeorm-calls.js';
-import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
+import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
+import { eventPayloadsOf, isCarriedEntity } from './event-payloads.js';
 import { mayReachWrite } from './entity-uses.js';
 
 /** Promise methods whose callback runs once the receiver settles. */
@@ -90,6 +92,10 @@ export class EntityFlowRecorder {
   listeners(): Record<string, (...args: never[]) => void> {
     return {
       ...this.log.listeners(),
+      // The function's code path has started: its payload loads come first in it.
+      ':function': (node: FunctionNode) => {
+        this.bindEventPayloads(node);
+      },
       'VariableDeclarator:exit': (node: TSESTree.VariableDeclarator) => {
         const declaration = node.parent;
         const loop = declaration.parent;
@@ -234,7 +240,7 @@ export class EntityFlowRecorder {
    * that is not awaited is not resolved, which keeps type queries off the many ordinary
    * `const x = f()` bindings.
    */
-  private loadIn(expression: TSESTree.Expression, awaited = this.awaitedCombinatorDepth > 0): LoadSite | undefined {
+  private loadIn(expression: TSESTree.Expression, awaited = this.awaitedCombinatorDepth > 0): ReadLoadSite | undefined {
     const isAwaited = awaited || containsAwait(expression);
     const call = skipWrappers(expression, { awaits: true });
     // `(await repo.findOneBy(…)) ?? repo.create(…)`: loaded on one side.
@@ -247,9 +253,9 @@ export class EntityFlowRecorder {
     if (loader == null && name != null && this.matchesLoaderOption(call, name)) loader = { shape: 'one', chain: [name] };
     if (loader == null) return undefined;
     return {
+      kind: 'read',
       id: this.nextLoadId++,
-      call,
-      tsCall,
+      node: call,
       loader,
       line: call.loc.start.line,
       columns: loadedColumnsSpecOf(tsCall),
@@ -330,8 +336,28 @@ export class EntityFlowRecorder {
       metadata = entityMetadataOfType(this.checker, this.checker.getTypeAtLocation(this.tsNode(ownerNode))) ?? null;
       this.ownerMetadata.set(owner, metadata);
     }
+    // `event.entity`: a row the event carries, as old as the event.
+    if (metadata == null && load.kind === 'event-payload') return isCarriedEntity(this.checker, this.checker.getTypeAtLocation(this.tsNode(ownerNode)), property);
     const column = metadata?.byProperty.get(property);
     return column?.kind === 'relation' && (column.eager || load.columns.relations.has(property));
+  }
+
+  /** An event handler's parameters that receive an entity (or an event carrying one): loads. */
+  private bindEventPayloads(fn: FunctionNode): void {
+    if (fn.params.length === 0) return;
+    let declared: readonly Variable[] | undefined;
+    const variableOf = (identifier: TSESTree.Identifier): Variable | undefined =>
+      (declared ??= this.options.sourceCode.getDeclaredVariables(fn)).find((variable) => variable.identifiers.includes(identifier));
+    const worthTyping = (identifier: TSESTree.Identifier): boolean => {
+      const variable = variableOf(identifier);
+      return variable != null && this.mayReachWrite(variable);
+    };
+    for (const payload of eventPayloadsOf(this.options.services, fn, worthTyping)) {
+      const variable = variableOf(payload.identifier);
+      if (variable == null) continue;
+      // Every column is loaded (no select narrows an event's entity); relations only when eager.
+      this.recordLoad(variable, { kind: 'event-payload', id: this.nextLoadId++, node: payload.identifier, event: payload.event, line: payload.identifier.loc.start.line, columns: { relations: new Set() } });
+    }
   }
 
   private trackedVariable(identifier: TSESTree.Identifier): Variable | undefined {

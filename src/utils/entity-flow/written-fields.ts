@@ -23,7 +23,7 @@ export interface WrittenFields {
  * key, or handing it to other code makes the list inexact: something else may set more.
  */
 export function writtenFields(aliases: readonly Variable[], load: LoadSite, write: WriteSite, target: WriteTarget): WrittenFields {
-  const from = load.call.range[1];
+  const from = load.node.range[1];
   const to = write.call.range[0];
   const fields: string[] = [];
   const derived: string[] = [];

@@ -59,7 +59,11 @@ interface DetailsOf<Rule extends string, MessageId extends string> {
 
 // ---- no-stale-save ------------------------------------------------------------------------------
 
-export interface StaleSaveDetails extends DetailsOf<'no-stale-save', 'staleSave' | 'staleRemove'> {
+/**
+ * `staleSave`/`staleRemove`: the entity was read from the database; `…OfEventPayload`: it arrived
+ * with an event, and `load` names the event (`the PaymentMethodEvent`) and the handler's parameter.
+ */
+export interface StaleSaveDetails extends DetailsOf<'no-stale-save', 'staleSave' | 'staleRemove' | 'staleSaveOfEventPayload' | 'staleRemoveOfEventPayload'> {
   variable: string;
   /** Undefined when the saved object's type is not a known entity class. */
   entity?: EntityRef;

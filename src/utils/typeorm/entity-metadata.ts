@@ -114,6 +114,18 @@ export function entityMetadataOfType(checker: ts.TypeChecker, type: ts.Type): En
   return classDeclaration == null ? undefined : entityMetadataOfClass(checker, classDeclaration);
 }
 
+/**
+ * Whether values of this type may be rows of an entity: a known entity (`Conversation`,
+ * `Conversation[]`), or a class from a declaration file, whose decorators the compiler erased
+ * (a framework's entities, such as Vendure's `PaymentMethod`). For the latter only a write of
+ * the value (TypeORM's `save()`, or a project function whose summary reaches one) tells.
+ */
+export function mayBeEntityType(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const classDeclaration = entityClassOfType(checker, type);
+  if (classDeclaration == null) return false;
+  return classDeclaration.getSourceFile().isDeclarationFile || entityMetadataOfClass(checker, classDeclaration) != null;
+}
+
 function entityClassOfType(checker: ts.TypeChecker, type: ts.Type): ts.ClassLikeDeclaration | undefined {
   let candidate = checker.getNonNullableType(type);
   if (checker.isArrayType(candidate)) {
