@@ -464,8 +464,16 @@ export async function respond(repo: Repository<Conversation>, id: number): Promi
     write('node_modules/@prisma/client/index.d.ts', "export * from '.prisma/client/default';\n");
     write('src/prisma.ts', "import { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\n");
     // A resolving ORM import: nothing to say.
-    write('node_modules/drizzle-orm/package.json', `${JSON.stringify({ name: 'drizzle-orm', version: '0.40.0', types: 'index.d.ts' })}\n`);
+    write(
+      'node_modules/drizzle-orm/package.json',
+      `${JSON.stringify({ name: 'drizzle-orm', version: '0.40.0', types: 'index.d.ts', exports: { '.': { types: './index.d.ts' } } })}\n`,
+    );
     write('node_modules/drizzle-orm/index.d.ts', 'export declare function eq(left: unknown, right: unknown): unknown;\n');
+    // A deep import the package's `exports` map hides, while its entry resolves: not blind.
+    write('node_modules/drizzle-orm/internal/hidden.d.ts', 'export declare const hidden: number;\n');
+    write('src/drizzle-internals.ts', "export type { hidden } from 'drizzle-orm/internal/hidden';\n");
+    // A deep import of a package that is not installed at all: blind.
+    write('src/typeorm-internals.ts', "export { PlatformTools } from 'typeorm/platform/PlatformTools';\n");
   });
 
   afterAll(() => {
@@ -501,6 +509,8 @@ export async function respond(repo: Repository<Conversation>, id: number): Promi
     });
     expect(byFile).toEqual({
       [path.join('src', 'drizzle.ts')]: [],
+      [path.join('src', 'drizzle-internals.ts')]: [],
+      [path.join('src', 'typeorm-internals.ts')]: [notice('typeorm/platform/PlatformTools', 1, 31, `${install} and lint again.`)],
       [path.join('src', 'plain.ts')]: [],
       [path.join('src', 'prisma.ts')]: [notice('@prisma/client', 1, 30, `${install}, run \`prisma generate\`, and lint again.`)],
       [path.join('src', 'responder.ts')]: [notice('typeorm', 1, 56, `${install} and lint again.`)],

@@ -47,7 +47,7 @@ export function noticingUnresolvedOrmTypes<Rule extends AnyRuleModule>(rule: Rul
       const { ast, parserServices } = context.sourceCode;
       if (!checkedFiles.has(ast) && parserServices?.program != null && parserServices.esTreeNodeToTSNodeMap != null) {
         checkedFiles.add(ast);
-        const unresolved = firstUnresolvedOrmImport(ast, parserServices.program.getTypeChecker(), parserServices.esTreeNodeToTSNodeMap);
+        const unresolved = firstUnresolvedOrmImport(ast, parserServices.program, parserServices.program.getTypeChecker(), parserServices.esTreeNodeToTSNodeMap);
         if (unresolved != null) {
           context.report({
             node: unresolved.source,
@@ -68,6 +68,7 @@ interface UnresolvedImport {
 
 function firstUnresolvedOrmImport(
   ast: TSESTree.Program,
+  program: ts.Program,
   checker: ts.TypeChecker,
   nodeMap: { get(node: TSESTree.Node): ts.Node | undefined },
 ): UnresolvedImport | undefined {
@@ -78,8 +79,12 @@ function firstUnresolvedOrmImport(
     if (orm == null) continue;
     const specifier = nodeMap.get(source);
     const moduleSymbol = specifier == null ? undefined : checker.getSymbolAtLocation(specifier);
-    // The module itself does not resolve: the package is not installed.
-    if (moduleSymbol == null) return { source, fix: orm.fix };
+    // The module itself does not resolve: the package is not installed. A deep import
+    // (`typeorm/platform/PlatformTools`) may fail on its own where the package's `exports` map
+    // hides its internals from the project's module resolution; the calls the rules read come
+    // from the package's entry, so that says nothing unless the entry is missing too.
+    if (moduleSymbol == null && (source.value === orm.name || !packageIsInProgram(program, orm.name))) return { source, fix: orm.fix };
+    if (moduleSymbol == null) continue;
     // It resolves, but a name it should export does not: `@prisma/client` before `prisma generate`
     // re-exports a client that does not exist yet. Only there: an installed package has its names,
     // and building another package's export table would cost the first file of a program ~10 ms.
@@ -92,6 +97,24 @@ function firstUnresolvedOrmImport(
     }
   }
   return undefined;
+}
+
+const packagesInProgram = new WeakMap<ts.Program, Map<string, boolean>>();
+
+/** Whether any declaration file of `packageName` is part of the program: its entry resolved somewhere. */
+function packageIsInProgram(program: ts.Program, packageName: string): boolean {
+  let known = packagesInProgram.get(program);
+  if (known == null) {
+    known = new Map();
+    packagesInProgram.set(program, known);
+  }
+  let found = known.get(packageName);
+  if (found == null) {
+    const marker = `/node_modules/${packageName}/`;
+    found = program.getSourceFiles().some((file) => file.fileName.includes(marker));
+    known.set(packageName, found);
+  }
+  return found;
 }
 
 /** The module a top-level import, re-export or `import x = require()` names. */
