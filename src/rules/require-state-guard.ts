@@ -71,7 +71,7 @@ export default createRule<Options, MessageIds>({
         properties: {
           stateColumns: {
             type: 'array',
-            description: 'More columns (property or database names) that hold a state; enum- and string-literal-typed columns and status/state/stage/phase always do.',
+            description: 'More columns (property or database names) that hold a state; status/state/stage/phase and enum- or string-literal-typed columns not named for a category (`type`, `source`, …) always do.',
             items: { type: 'string', minLength: 1 },
             uniqueItems: true,
           },

@@ -257,10 +257,22 @@ function isStateLikeColumn(
   property: ts.PropertyDeclaration,
   options: ts.ObjectLiteralExpression | undefined,
 ): boolean {
+  // An enum names a category as often as a state: `type`, `source`, `mediaServerType` say what a
+  // row is, not where it is in a lifecycle.
+  if (isCategoryName(property.name.getText())) return false;
   const declaredType = stringOption(options, 'type');
   if (declaredType === 'enum' || declaredType === 'simple-enum') return true;
   if (options?.properties.some((p) => propertyKey(p) === 'enum')) return true;
   return isEnumOrStringLiteralUnion(checker, checker.getTypeAtLocation(property));
+}
+
+const CATEGORY_WORDS: readonly string[] = ['type', 'kind', 'category', 'source', 'provider', 'platform', 'role', 'format', 'gender', 'language', 'locale', 'currency', 'country', 'region', 'medium', 'origin', 'flavor', 'flavour', 'variant', 'method'];
+
+/** `type`, `kind`, `media_server_type`, `authProvider`: the name ends in a word for a category. */
+function isCategoryName(name: string): boolean {
+  const words = name.replaceAll(/["'`]/g, '').split(/[_\-\s]+|(?<=[a-z0-9])(?=[A-Z])/).filter((word) => word !== '');
+  const last = words.at(-1)?.toLowerCase();
+  return last != null && CATEGORY_WORDS.includes(last);
 }
 
 /** `enum Status`, `'open' | 'closed'` (with or without `| null`). */
