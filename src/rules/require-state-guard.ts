@@ -197,6 +197,9 @@ export default createRule<Options, MessageIds>({
       if (property.type !== AST_NODE_TYPES.Identifier) return;
       const replacement = conditionKeepingMethod(property.name);
       const previousArgument = previous.call.arguments[0];
+      // `.where('podcast."podcastIndexId')`: a leftover fragment that compares nothing drops no check
+      // (and adding it with `.andWhere()` would break the query).
+      if (previousArgument != null && ts.isStringLiteralLike(previousArgument) && !/[=<>!]|\b(?:in|is|like|between|exists|not)\b/i.test(previousArgument.text)) return;
       const data = {
         method: property.name,
         replacement,
