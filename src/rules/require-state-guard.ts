@@ -15,6 +15,7 @@ import {
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import type { ColumnMetadata, EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { guardedQueryBuilderUpdate, guardedRepositoryUpdate } from '../utils/typeorm/guarded-updates.js';
+import { literalMayCarryPrimaryKey } from '../utils/typeorm/inserted-rows.js';
 import { argumentForParameter, criteriaColumns, updatedEntity } from '../utils/typeorm/repository-updates.js';
 import { loadedState, stateCheckBefore } from '../utils/typeorm/state-checks.js';
 import {
@@ -184,6 +185,8 @@ export default createRule<Options, MessageIds>({
       const entity = entityHolder == null ? undefined : entityOfReceiver(checker, entityHolder);
       const [written] = stateTransitions(checker, literal, entity, columnOptions);
       if (written == null) return;
+      // `save({ ...fields, status: INITIAL })` without a key inserts a new row: no prior state.
+      if (ts.isObjectLiteralExpression(literal) && !literalMayCarryPrimaryKey(checker, literal, written.metadata)) return;
       // `save({ id, status })` re-reads the row and writes: no condition can be attached.
       reportUnguarded(node, tsCall, written, 'save()', () => undefined);
     }

@@ -121,6 +121,15 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
   return result;
 }`,
     },
+    {
+      name: 'save() of a literal without a primary key inserts a new row: no prior state to guard',
+      code: `${imports}
+interface NewConversation { lastMessageId: string | null; priority: number }
+export async function open(repo: Repository<Conversation>, fields: NewConversation) {
+  await repo.save({ ...fields, status: ConversationStatus.OPEN });
+  await repo.save({ priority: 1, status: ConversationStatus.OPEN });
+}`,
+    },
   ],
   invalid: [
     {
@@ -424,6 +433,18 @@ export async function markRunning(repo: Repository<Conversation>, record: Conver
           endLine: L + 3,
           endColumn: 69,
         },
+      ],
+    },
+    {
+      name: 'save() of a literal whose spread may carry the key (`Partial<E>`, `any`) may update a row',
+      code: `${imports}
+export async function upsert(repo: Repository<Conversation>, request: Partial<Conversation>, body: any) {
+  await repo.save({ ...request, status: ConversationStatus.OPEN });
+  await repo.save({ ...body, status: ConversationStatus.OPEN });
+}`,
+      errors: [
+        { messageId: 'unguardedTransition', data: { method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 3, column: 9, endLine: L + 3, endColumn: 67 },
+        { messageId: 'unguardedTransition', data: { method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 4, column: 9, endLine: L + 4, endColumn: 64 },
       ],
     },
     {
