@@ -186,7 +186,7 @@ export default createRule<Options, MessageIds>({
       const [written] = stateTransitions(checker, literal, entity, columnOptions);
       if (written == null) return;
       // `save({ ...fields, status: INITIAL })` without a key inserts a new row: no prior state.
-      if (ts.isObjectLiteralExpression(literal) && !literalMayCarryPrimaryKey(checker, literal, written.metadata)) return;
+      if (literal != null && ts.isObjectLiteralExpression(literal) && !literalMayCarryPrimaryKey(checker, literal, written.metadata)) return;
       // `save({ id, status })` re-reads the row and writes: no condition can be attached.
       reportUnguarded(node, tsCall, written, 'save()', () => undefined);
     }
