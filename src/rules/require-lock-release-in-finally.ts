@@ -98,7 +98,7 @@ export default createRule<Options, MessageIds>({
     ],
     defaultOptions: [{ locks: [] }],
     messages: {
-      neverReleased: `\`{{lock}}\` (line {{line}}) is acquired but never released in this function: nothing frees it, and its handle is not returned, stored or handed on. ${ADVICE.neverReleased}`,
+      neverReleased: `\`{{lock}}\` (line {{line}}) is acquired but never released in this function: nothing frees it, and its handle is not returned, stored, or handed to code that releases or keeps it. ${ADVICE.neverReleased}`,
       wrapInTryFinally: 'Wrap the statements after the acquisition in `try { … } finally { {{release}} }`.',
       notReleasedOnEveryPath: `\`{{lock}}\` (line {{line}}) is not released on every path: {{path}} leaves it held, and \`{{release}}\` (line {{releaseLine}}) is not in a \`finally\` that covers it. ${ADVICE.notReleasedOnEveryPath}`,
       releaseOnlyInTry: `\`{{lock}}\` (line {{line}}) is released only in the \`try\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} skips the release and leaves it held. ${ADVICE.releaseOnlyInTry}`,

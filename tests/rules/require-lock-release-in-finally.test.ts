@@ -22,6 +22,40 @@ const looseImports = imports.replaceAll("'./shared/", "'../shared/");
 ruleTester.run('require-lock-release-in-finally', rule, {
   valid: [
     {
+      name: 'a query runner handed to a helper that releases it, keeps it, or hands it on to one that does',
+      code: `${imports}
+async function seed(runner: QueryRunner): Promise<void> {
+  if (runner.isReleased) return;
+  await runner.query('INSERT INTO audit_log DEFAULT VALUES');
+}
+async function finish(runner: QueryRunner): Promise<void> {
+  try {
+    await runner.commitTransaction();
+  } finally {
+    await runner.release();
+  }
+}
+async function finishLater(runner: QueryRunner): Promise<void> {
+  await seed(runner);
+  await finish(runner);
+}
+class Pool {
+  private readonly open: QueryRunner[] = [];
+  keep(runner: QueryRunner): void {
+    this.open.push(runner);
+  }
+}
+export async function importOrders(dataSource: DataSource, pool: Pool): Promise<void> {
+  const first = dataSource.createQueryRunner();
+  await seed(first);
+  await finish(first);
+  const second = dataSource.createQueryRunner();
+  pool.keep(second);
+  const third = dataSource.createQueryRunner();
+  await finishLater(third);
+}`,
+    },
+    {
       name: "a lock service's result unused: its release needs arguments nothing here holds",
       code: `${imports}
 export async function warm(locks: VisitorLockService, uid: string): Promise<void> {
@@ -364,6 +398,47 @@ export async function run(door: Gate, key: string): Promise<void> {
     },
   ],
   invalid: [
+    {
+      name: 'a query runner handed only to a helper that uses it and never releases it: still this function\'s to release',
+      code: `${imports}
+async function seed(runner: QueryRunner): Promise<void> {
+  if (runner.isReleased) return;
+  await runner.query('INSERT INTO audit_log DEFAULT VALUES');
+}
+async function finish(runner: QueryRunner): Promise<void> {
+  try {
+    await runner.commitTransaction();
+  } finally {
+    await runner.release();
+  }
+}
+async function finishLater(runner: QueryRunner): Promise<void> {
+  await seed(runner);
+  await finish(runner);
+}
+class Pool {
+  private readonly open: QueryRunner[] = [];
+  keep(runner: QueryRunner): void {
+    this.open.push(runner);
+  }
+}
+export async function importUsers(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  await seed(runner);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          data: { lock: 'dataSource.createQueryRunner()', line: String(L + 24) },
+          line: L + 24,
+          column: 18,
+          endLine: L + 24,
+          endColumn: 48,
+        },
+      ],
+    },
     {
       name: "acquired and never released",
       code: `${imports}

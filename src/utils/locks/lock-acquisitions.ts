@@ -4,6 +4,7 @@ import type ts from 'typescript';
 import { isInside, skipWrappers } from '../ast/expressions.js';
 import { codePathOwnerOf } from '../ast/functions.js';
 import { sqlFreesAdvisoryLock } from './advisory-locks.js';
+import { calleeTakesOwnership } from './callee-ownership.js';
 import { lockApiOf, receiverKeyOf, type LockApi, type LockFile } from './lock-apis.js';
 import { acquisitionMayFail } from './lock-calls.js';
 import { handleLeavesFunction } from './lock-hand-offs.js';
@@ -28,7 +29,7 @@ export interface Acquisition extends Omit<LockApi, 'mayFailByName'> {
   label: string;
   /** The calls found to release it (in `fn` or in functions inside it), in the order the walk leaves them. */
   releases: TSESTree.CallExpression[];
-  /** Ownership moves: the handle is returned, stored or handed on, or released in another function. */
+  /** Ownership moves: the handle is returned, stored, handed to code that takes it over, or released in another function. */
   escapes: boolean;
 }
 
@@ -90,7 +91,15 @@ export class LockRecogniser {
       releases: [],
       escapes: false,
     };
-    acquisition.escapes = variable != null && handleLeavesFunction(variable, fn, anchor, (candidate) => this.isReleaseOf(candidate, acquisition));
+    acquisition.escapes =
+      variable != null &&
+      handleLeavesFunction(
+        variable,
+        fn,
+        anchor,
+        (candidate) => this.isReleaseOf(candidate, acquisition),
+        (receiver, index) => calleeTakesOwnership(this.file.checker, this.file.toTsNode(receiver) as ts.CallExpression | ts.NewExpression, index, acquisition),
+      );
     this.acquisitions.push(acquisition);
     this.acquiringCalls.add(call);
     const list = this.byFunction.get(fn) ?? [];
