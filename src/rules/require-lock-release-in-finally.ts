@@ -13,6 +13,7 @@ import type { LockPair } from '../utils/locks/lock-apis.js';
 import { conditionOf, isCheckedBefore, releaseRunsOnlyWhenHeld } from '../utils/locks/lock-conditions.js';
 import { lockLabel, releaseLabel } from '../utils/locks/lock-labels.js';
 import { finallyReleases, finallyTryAround, firstFinallyRelease, releasesOnlyIn } from '../utils/locks/release-placement.js';
+import { isQuietBuiltinCall } from '../utils/calls/quiet-builtins.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { fillTemplate, recordObservation, recordReportDetails, type LeakPath, type LockRef, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
@@ -109,11 +110,12 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     const services = getTypeServices(context);
+    const checker = services.program.getTypeChecker();
     const { sourceCode } = context;
     const variableOf = (identifier: TSESTree.Identifier): TSESLint.Scope.Variable | undefined =>
       ASTUtils.findVariable(sourceCode.getScope(identifier), identifier) ?? undefined;
     const locks = new LockRecogniser({
-      checker: services.program.getTypeChecker(),
+      checker,
       sourceCode,
       toTsNode: (node) => services.esTreeNodeToTSNodeMap.get(node),
       lockPairs: options.locks ?? [],
@@ -136,6 +138,8 @@ export default createRule<Options, MessageIds>({
 
     function throwPoint(node: TSESTree.Node): void {
       if (!locks.acquiresIn(codePathOwnerOf(node))) return;
+      // `map.has(k)`, `Array.from(ids)`, `new Set()`: the standard library does not throw there in practice.
+      if ((node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) && isQuietBuiltinCall(checker, services.esTreeNodeToTSNodeMap.get(node))) return;
       record(node, { type: 'throw-point', node });
     }
 
@@ -297,11 +301,19 @@ export default createRule<Options, MessageIds>({
 
     /**
      * Reports an acquisition some path leaves held, naming one such path: a `return` or `throw`
-     * first, then an exception from a call, then the end of the function.
+     * first, then an exception from an awaited call (I/O, the likeliest to fail), then one from a
+     * synchronous call, then the end of the function.
      */
     function reportLeak(acquisition: Acquisition, witnesses: (TSESTree.Node | 'end')[]): void {
       const rank = (witness: TSESTree.Node | 'end'): number =>
-        witness === 'end' ? 2 : witness.type === AST_NODE_TYPES.ReturnStatement || witness.type === AST_NODE_TYPES.ThrowStatement ? 0 : 1;
+        witness === 'end'
+          ? 3
+          : witness.type === AST_NODE_TYPES.ReturnStatement || witness.type === AST_NODE_TYPES.ThrowStatement
+            ? 0
+            : witness.type === AST_NODE_TYPES.AwaitExpression
+              ? 1
+              : 2;
+      const isException = (witness: TSESTree.Node | 'end'): witness is TSESTree.Node => rank(witness) === 1 || rank(witness) === 2;
       const position = (witness: TSESTree.Node | 'end'): number => (witness === 'end' ? Number.MAX_SAFE_INTEGER : witness.range[0]);
       const sorted = [...witnesses].sort((a, b) => rank(a) - rank(b) || position(a) - position(b));
       const witness = sorted[0] ?? 'end';
@@ -315,7 +327,7 @@ export default createRule<Options, MessageIds>({
       // A throwing statement between the acquisition and the try whose finally releases.
       const gapThrow = finallyRelease == null
         ? undefined
-        : sorted.find((candidate): candidate is TSESTree.Node => candidate !== 'end' && rank(candidate) === 1 && candidate.range[0] > acquisition.call.range[1] && candidate.range[1] <= finallyRelease.tryStatement.range[0]);
+        : sorted.find((candidate): candidate is TSESTree.Node => isException(candidate) && candidate.range[0] > acquisition.call.range[1] && candidate.range[1] <= finallyRelease.tryStatement.range[0]);
       if (finallyRelease != null && gapThrow != null && rank(witness) !== 0) {
         const data = {
           lock: base.lock,

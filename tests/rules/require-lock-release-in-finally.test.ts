@@ -22,6 +22,24 @@ const looseImports = imports.replaceAll("'./shared/", "'../shared/");
 ruleTester.run('require-lock-release-in-finally', rule, {
   valid: [
     {
+      name: 'only standard-library calls that do not throw in practice between the acquisition and the try',
+      code: `${imports}
+export async function count(locks: LockManager, key: string, seen: Map<string, number>, ids: Set<string>): Promise<string> {
+  const lock = await locks.acquire(key);
+  const known = seen.has(key);
+  const list = Array.from(ids.values());
+  const keys = Object.keys({ key, known });
+  const label = JSON.stringify({ key, size: list.length + keys.length }).trim();
+  const copy = new Set(list);
+  const limit = Math.max(copy.size, lock.key.length);
+  try {
+    return await doWork(\`\${label}:\${String(limit)}\`);
+  } finally {
+    lock.unlock();
+  }
+}`,
+    },
+    {
       name: 'a query runner handed to a helper that releases it, keeps it, or hands it on to one that does',
       code: `${imports}
 async function seed(runner: QueryRunner): Promise<void> {
@@ -398,6 +416,73 @@ export async function run(door: Gate, key: string): Promise<void> {
     },
   ],
   invalid: [
+    {
+      name: 'a standard-library call that runs a callback can throw before the try',
+      code: `${imports}
+export async function sendAll(locks: LockManager, keys: string[]): Promise<void> {
+  const lock = await locks.acquire('batch');
+  keys.forEach((key) => validate(key));
+  try {
+    await doWork(keys.join(','));
+  } finally {
+    lock.unlock();
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'throwBeforeTry',
+          data: { lock: 'locks.acquire(…)', line: String(L + 3), releaseLine: String(L + 8), statement: 'keys.forEach(…)', throwLine: String(L + 4) },
+          line: L + 3,
+          column: 22,
+          endLine: L + 3,
+          endColumn: 44,
+        },
+      ],
+    },
+    {
+      name: 'the path named is the awaited call that can fail, not a Map lookup or a synchronous call before it',
+      code: `${imports}
+export async function refresh(locks: LockManager, key: string, cache: Map<string, string>): Promise<string | undefined> {
+  const lock = await locks.acquire(key);
+  const cached = cache.get(key);
+  validate(key);
+  const fresh = await doWork(key);
+  cache.set(key, fresh);
+  lock.unlock();
+  return cached ?? fresh;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'notReleasedOnEveryPath',
+          data: { lock: 'locks.acquire(…)', line: String(L + 3), path: `an exception from \`await doWork(…)\` at line ${String(L + 6)}`, release: 'lock.unlock()', releaseLine: String(L + 8) },
+          line: L + 3,
+          column: 22,
+          endLine: L + 3,
+          endColumn: 40,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              data: { release: 'lock.unlock()' },
+              output: `${imports}
+export async function refresh(locks: LockManager, key: string, cache: Map<string, string>): Promise<string | undefined> {
+  const lock = await locks.acquire(key);
+  try {
+    const cached = cache.get(key);
+    validate(key);
+    const fresh = await doWork(key);
+    cache.set(key, fresh);
+    return cached ?? fresh;
+  } finally {
+    lock.unlock();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: 'a query runner handed only to a helper that uses it and never releases it: still this function\'s to release',
       code: `${imports}
