@@ -99,12 +99,12 @@ export default createRule<Options, MessageIds>({
     ],
     defaultOptions: [{ locks: [] }],
     messages: {
-      neverReleased: `\`{{lock}}\` (line {{line}}) is acquired but never released in this function: nothing frees it, and its handle is not returned, stored, or handed to code that releases or keeps it. ${ADVICE.neverReleased}`,
+      neverReleased: `\`{{lock}}\` (line {{line}}) is acquired but never released in this function: nothing frees it{{expiry}}, and its handle is not returned, stored, or handed to code that releases or keeps it. ${ADVICE.neverReleased}`,
       wrapInTryFinally: 'Wrap the statements after the acquisition in `try { … } finally { {{release}} }`.',
-      notReleasedOnEveryPath: `\`{{lock}}\` (line {{line}}) is not released on every path: {{path}} leaves it held, and \`{{release}}\` (line {{releaseLine}}) is not in a \`finally\` that covers it. ${ADVICE.notReleasedOnEveryPath}`,
-      releaseOnlyInTry: `\`{{lock}}\` (line {{line}}) is released only in the \`try\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} skips the release and leaves it held. ${ADVICE.releaseOnlyInTry}`,
-      releaseOnlyInCatch: `\`{{lock}}\` (line {{line}}) is released only in a \`catch\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} never reaches it and leaves it held. ${ADVICE.releaseOnlyInCatch}`,
-      throwBeforeTry: `\`{{lock}}\` (line {{line}}) is released in the \`finally\` at line {{releaseLine}}, but \`{{statement}}\` (line {{throwLine}}) runs before that \`try\` and can throw, leaving it held. ${ADVICE.throwBeforeTry}`,
+      notReleasedOnEveryPath: `\`{{lock}}\` (line {{line}}) is not released on every path: {{path}} leaves it held{{expiry}}, and \`{{release}}\` (line {{releaseLine}}) is not in a \`finally\` that covers it. ${ADVICE.notReleasedOnEveryPath}`,
+      releaseOnlyInTry: `\`{{lock}}\` (line {{line}}) is released only in the \`try\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} skips the release and leaves it held{{expiry}}. ${ADVICE.releaseOnlyInTry}`,
+      releaseOnlyInCatch: `\`{{lock}}\` (line {{line}}) is released only in a \`catch\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} never reaches it and leaves it held{{expiry}}. ${ADVICE.releaseOnlyInCatch}`,
+      throwBeforeTry: `\`{{lock}}\` (line {{line}}) is released in the \`finally\` at line {{releaseLine}}, but \`{{statement}}\` (line {{throwLine}}) runs before that \`try\` and can throw, leaving it held{{expiry}}. ${ADVICE.throwBeforeTry}`,
       releaseWithoutCheck: `\`{{release}}\` in the \`finally\` at line {{releaseLine}} runs even when \`{{lock}}\` (line {{line}}) did not obtain the lock: {{why}}. ${ADVICE.releaseWithoutCheck}`,
     },
   },
@@ -186,7 +186,7 @@ export default createRule<Options, MessageIds>({
         if (acquisition.escapes || acquisition.releases.length > 0) continue;
         // A lock service's release needs arguments (the key, the lock id) that an unused result cannot give.
         if (acquisition.variable == null && acquisition.userService === true) continue;
-        const data = { lock: acquisition.label, line: String(acquisition.call.loc.start.line) };
+        const data = { lock: acquisition.label, line: String(acquisition.call.loc.start.line), expiry: expiryText(acquisition) };
         recordReportDetails(context, acquisition.call, 'neverReleased', () => detailsBase(acquisition, 'neverReleased', data));
         context.report({ node: acquisition.call, messageId: 'neverReleased', data });
       }
@@ -322,6 +322,7 @@ export default createRule<Options, MessageIds>({
       const base = {
         lock: acquisition.label,
         line: String(acquisition.call.loc.start.line),
+        expiry: expiryText(acquisition),
       };
       const finallyRelease = firstFinallyRelease(acquisition);
       // A throwing statement between the acquisition and the try whose finally releases.
@@ -332,6 +333,7 @@ export default createRule<Options, MessageIds>({
         const data = {
           lock: base.lock,
           line: base.line,
+          expiry: base.expiry,
           releaseLine: String(finallyRelease.call.loc.start.line),
           statement: lockLabel(gapThrow),
           throwLine: String(gapThrow.loc.start.line),
@@ -347,6 +349,7 @@ export default createRule<Options, MessageIds>({
       const data = {
         lock: base.lock,
         line: base.line,
+        expiry: base.expiry,
         release: releaseLabel(release),
         releaseLine: String(release.loc.start.line),
         path: pathText(witness, acquisition.fn),
@@ -459,6 +462,17 @@ export default createRule<Options, MessageIds>({
     });
   },
 });
+
+/**
+ * What a leak costs when the lock expires on its own: it is held until then, not forever (the
+ * message's `{{expiry}}`; empty for a lock that never expires).
+ */
+function expiryText({ expiry }: Acquisition): string {
+  if (expiry == null) return '';
+  return expiry.value == null
+    ? ` until it expires on its own (after the default \`${expiry.parameter}\`)`
+    : ` until it expires on its own (its \`${expiry.parameter}\` is \`${expiry.value}\`)`;
+}
 
 /** The lock as the details name it, with what kind of resource it is. */
 function lockRef(acquisition: Acquisition): LockRef {

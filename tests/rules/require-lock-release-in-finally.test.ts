@@ -9,7 +9,7 @@ const imports = `
 import { Mutex, Semaphore } from 'async-mutex';
 import Redlock from 'redlock';
 import { DataSource, QueryRunner } from 'typeorm';
-import { LockManager, LockRepository, VisitorLockService, doWork, validate } from './shared/locks.js';
+import { ExpiringLockManager, LockManager, LockRepository, VisitorLockService, doWork, validate } from './shared/locks.js';
 `;
 
 /** Line numbers in cases count from the first line of `imports`. */
@@ -417,6 +417,86 @@ export async function run(door: Gate, key: string): Promise<void> {
   ],
   invalid: [
     {
+      name: 'a lock that expires on its own: the message says a leak holds it until then',
+      code: `${imports}
+export async function ban(locks: ExpiringLockManager, userId: string, banned: boolean): Promise<string> {
+  const lock = await locks.acquire(\`ban-\${userId}\`);
+  if (banned) return 'already banned';
+  lock.unlock();
+  return 'banned';
+}
+export async function mute(locks: ExpiringLockManager, userId: string): Promise<void> {
+  const lock = await locks.acquire(\`mute-\${userId}\`, 30_000);
+  await doWork(userId);
+  lock.unlock();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'notReleasedOnEveryPath',
+          data: {
+            expiry: '',
+            lock: 'locks.acquire(…)',
+            line: String(L + 3),
+            path: `the \`return\` at line ${String(L + 4)}`,
+            expiry: ' until it expires on its own (after the default `lockTimeout`)',
+            release: 'lock.unlock()',
+            releaseLine: String(L + 5),
+          },
+          line: L + 3,
+          column: 22,
+          endLine: L + 3,
+          endColumn: 52,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: 'lock.unlock()' }, output: `${imports}
+export async function ban(locks: ExpiringLockManager, userId: string, banned: boolean): Promise<string> {
+  const lock = await locks.acquire(\`ban-\${userId}\`);
+  try {
+    if (banned) return 'already banned';
+    return 'banned';
+  } finally {
+    lock.unlock();
+  }
+}
+export async function mute(locks: ExpiringLockManager, userId: string): Promise<void> {
+  const lock = await locks.acquire(\`mute-\${userId}\`, 30_000);
+  await doWork(userId);
+  lock.unlock();
+}` }],
+        },
+        {
+          messageId: 'notReleasedOnEveryPath',
+          data: {
+            expiry: '',
+            lock: 'locks.acquire(…)',
+            line: String(L + 9),
+            path: `an exception from \`await doWork(…)\` at line ${String(L + 10)}`,
+            expiry: ' until it expires on its own (its `lockTimeout` is `30_000`)',
+            release: 'lock.unlock()',
+            releaseLine: String(L + 11),
+          },
+          line: L + 9,
+          column: 22,
+          endLine: L + 9,
+          endColumn: 61,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: 'lock.unlock()' }, output: `${imports}
+export async function ban(locks: ExpiringLockManager, userId: string, banned: boolean): Promise<string> {
+  const lock = await locks.acquire(\`ban-\${userId}\`);
+  if (banned) return 'already banned';
+  lock.unlock();
+  return 'banned';
+}
+export async function mute(locks: ExpiringLockManager, userId: string): Promise<void> {
+  const lock = await locks.acquire(\`mute-\${userId}\`, 30_000);
+  try {
+    await doWork(userId);
+  } finally {
+    lock.unlock();
+  }
+}` }],
+        },
+      ],
+    },
+    {
       name: 'a standard-library call that runs a callback can throw before the try',
       code: `${imports}
 export async function sendAll(locks: LockManager, keys: string[]): Promise<void> {
@@ -432,7 +512,7 @@ export async function sendAll(locks: LockManager, keys: string[]): Promise<void>
       errors: [
         {
           messageId: 'throwBeforeTry',
-          data: { lock: 'locks.acquire(…)', line: String(L + 3), releaseLine: String(L + 8), statement: 'keys.forEach(…)', throwLine: String(L + 4) },
+          data: { expiry: '', lock: 'locks.acquire(…)', line: String(L + 3), releaseLine: String(L + 8), statement: 'keys.forEach(…)', throwLine: String(L + 4) },
           line: L + 3,
           column: 22,
           endLine: L + 3,
@@ -456,7 +536,7 @@ export async function refresh(locks: LockManager, key: string, cache: Map<string
       errors: [
         {
           messageId: 'notReleasedOnEveryPath',
-          data: { lock: 'locks.acquire(…)', line: String(L + 3), path: `an exception from \`await doWork(…)\` at line ${String(L + 6)}`, release: 'lock.unlock()', releaseLine: String(L + 8) },
+          data: { expiry: '', lock: 'locks.acquire(…)', line: String(L + 3), path: `an exception from \`await doWork(…)\` at line ${String(L + 6)}`, release: 'lock.unlock()', releaseLine: String(L + 8) },
           line: L + 3,
           column: 22,
           endLine: L + 3,
@@ -516,7 +596,7 @@ export async function importUsers(dataSource: DataSource): Promise<void> {
       errors: [
         {
           messageId: 'neverReleased',
-          data: { lock: 'dataSource.createQueryRunner()', line: String(L + 24) },
+          data: { expiry: '', lock: 'dataSource.createQueryRunner()', line: String(L + 24) },
           line: L + 24,
           column: 18,
           endLine: L + 24,
@@ -537,7 +617,7 @@ export async function respond(locks: VisitorLockService, manager: LockManager, u
       errors: [
         {
           messageId: 'neverReleased',
-          data: { lock: "locks.acquireLock(…)", line: String(L + 3) },
+          data: { expiry: '', lock: "locks.acquireLock(…)", line: String(L + 3) },
           line: L + 3,
           column: 24,
           endLine: L + 3,
@@ -545,7 +625,7 @@ export async function respond(locks: VisitorLockService, manager: LockManager, u
         },
         {
           messageId: 'neverReleased',
-          data: { lock: "manager.acquire(…)", line: String(L + 5) },
+          data: { expiry: '', lock: "manager.acquire(…)", line: String(L + 5) },
           line: L + 5,
           column: 22,
           endLine: L + 5,
@@ -567,6 +647,7 @@ export async function respond(locks: VisitorLockService, uid: string): Promise<v
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 5)}`,
@@ -613,6 +694,7 @@ export async function ban(locks: LockManager, user: string, alreadyBanned: boole
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "locks.acquire(…)",
             line: String(L + 3),
             path: `the \`return\` at line ${String(L + 5)}`,
@@ -652,6 +734,7 @@ export async function change(locks: LockManager, key: string): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "locks.acquire(…)",
             line: String(L + 3),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 4)}`,
@@ -688,6 +771,7 @@ export async function change(mutex: Mutex, apply: boolean): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "mutex.acquire()",
             line: String(L + 3),
             path: `the path that reaches the end of the function (line ${String(L + 7)})`,
@@ -719,6 +803,7 @@ export async function respond(locks: VisitorLockService, uid: string, log: (e: u
         {
           messageId: 'releaseOnlyInTry',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             release: "locks.releaseLock(…)",
@@ -750,6 +835,7 @@ export async function respond(locks: VisitorLockService, uid: string): Promise<v
         {
           messageId: 'releaseOnlyInCatch',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             release: "locks.releaseLock(…)",
@@ -781,6 +867,7 @@ export async function respond(locks: VisitorLockService, uid: string): Promise<v
         {
           messageId: 'throwBeforeTry',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             releaseLine: String(L + 9),
@@ -898,6 +985,7 @@ export async function run(redlock: Redlock, semaphore: Semaphore): Promise<void>
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: ' until it expires on its own (its `duration` is `1000`)',
             lock: "redlock.acquire(…)",
             line: String(L + 3),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 4)}`,
@@ -924,6 +1012,7 @@ export async function run(redlock: Redlock, semaphore: Semaphore): Promise<void>
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "semaphore.acquire()",
             line: String(L + 6),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 7)}`,
@@ -965,6 +1054,7 @@ export async function migrate(dataSource: DataSource): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "dataSource.createQueryRunner()",
             line: String(L + 3),
             path: `an exception from \`await queryRunner.query(…)\` at line ${String(L + 5)}`,
@@ -991,6 +1081,7 @@ export async function migrate(dataSource: DataSource): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "queryRunner.query(pg_advisory_lock…)",
             line: String(L + 5),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 6)}`,
@@ -1031,6 +1122,7 @@ export async function run(gate: Gate, key: string): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "gate.enter(…)",
             line: String(L + 4),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 5)}`,
@@ -1072,6 +1164,7 @@ export async function ban(locks: LockManager, user: string, alreadyBanned: boole
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "locks.acquire(…)",
             line: String(L + 3),
             path: `the \`return\` at line ${String(L + 5)}`,
@@ -1117,6 +1210,7 @@ export async function respond(locks: VisitorLockService, uid: string, log: (e: u
         {
           messageId: 'releaseOnlyInTry',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             release: "locks.releaseLock(…)",
@@ -1149,6 +1243,7 @@ export async function respond(locks: VisitorLockService, uid: string): Promise<v
         {
           messageId: 'throwBeforeTry',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             releaseLine: String(L + 9),
