@@ -92,9 +92,9 @@ export default createRule<Options, MessageIds>({
     ],
     messages: {
       staleSave:
-        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
+        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
       staleRemove:
-        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.',
+        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.',
       rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
     },
   },
@@ -322,7 +322,7 @@ export default createRule<Options, MessageIds>({
         loader: loaderText(load),
         loadLine: String(load.line),
         method: write.method,
-        awaited: awaitedText(awaitInfo),
+        window: windowText(awaitInfo),
         awaitLine: String(awaitInfo.node.loc.start.line),
         reason: reasonText(kind, chain),
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
@@ -345,7 +345,13 @@ export default createRule<Options, MessageIds>({
         variable: name,
         ...(metadata == null ? {} : { entity: entityRefOf(metadata) }),
         load: { label: loaderText(load), line: load.line },
-        window: { label: awaitedText(awaitInfo), line: awaitInfo.node.loc.start.line, kind, chain: [...chain] },
+        window: {
+          label: awaitedText(awaitInfo),
+          line: awaitInfo.node.loc.start.line,
+          kind,
+          chain: [...chain],
+          ...(awaitInfo.callback == null ? {} : { callback: awaitInfo.callback }),
+        },
         write: { method: write.method, line: write.call.loc.start.line },
         writtenFields: fieldInfo.fields.map((field) => {
           const column = metadata?.byProperty.get(field)?.databaseName;
@@ -436,6 +442,11 @@ function loaderText(load: LoadSite): string {
 
 function awaitedText(info: AwaitSite): string {
   return callLabel(info.operand);
+}
+
+/** Where the window opened, as the message says it: `after \`await x()\``, or in a `.then()` callback of it. */
+function windowText(info: AwaitSite): string {
+  return info.callback == null ? `after \`await ${awaitedText(info)}\`` : `in the \`.${info.callback}()\` callback of \`${awaitedText(info)}\``;
 }
 
 function reasonText(kind: AwaitKind, chain: readonly string[]): string {

@@ -435,7 +435,6 @@ export async function mute(locks: ExpiringLockManager, userId: string): Promise<
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
-            expiry: '',
             lock: 'locks.acquire(…)',
             line: String(L + 3),
             path: `the \`return\` at line ${String(L + 4)}`,
@@ -466,7 +465,6 @@ export async function mute(locks: ExpiringLockManager, userId: string): Promise<
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
-            expiry: '',
             lock: 'locks.acquire(…)',
             line: String(L + 9),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 10)}`,
