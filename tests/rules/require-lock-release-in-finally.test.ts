@@ -22,6 +22,30 @@ const looseImports = imports.replaceAll("'./shared/", "'../shared/");
 ruleTester.run('require-lock-release-in-finally', rule, {
   valid: [
     {
+      name: 'a query runner released in finally unless it was released already (`!runner.isReleased`)',
+      code: `${imports}
+export async function importAll(dataSource: DataSource): Promise<void> {
+  let runner: QueryRunner | undefined;
+  try {
+    runner = dataSource.createQueryRunner();
+    await runner.connect();
+    await doWork('import');
+  } catch (error) {
+    console.error(error);
+  } finally {
+    if (runner && !runner.isReleased) await runner.release();
+  }
+}
+export async function exportAll(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await doWork('export');
+  } finally {
+    if (!runner.isReleased) await runner.release();
+  }
+}`,
+    },
+    {
       name: 'only standard-library calls that do not throw in practice between the acquisition and the try',
       code: `${imports}
 export async function count(locks: LockManager, key: string, seen: Map<string, number>, ids: Set<string>): Promise<string> {
