@@ -13,7 +13,7 @@ import type { LockPair } from '../utils/locks/lock-apis.js';
 import { conditionOf, isCheckedBefore, releaseRunsOnlyWhenHeld } from '../utils/locks/lock-conditions.js';
 import { lockLabel, releaseLabel } from '../utils/locks/lock-labels.js';
 import { finallyReleases, finallyTryAround, firstFinallyRelease, releasesOnlyIn } from '../utils/locks/release-placement.js';
-import { isQuietBuiltinCall } from '../utils/calls/quiet-builtins.js';
+import { isQuietCall } from '../utils/calls/quiet-calls.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { fillTemplate, recordObservation, recordReportDetails, type LeakPath, type LockRef, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
@@ -138,8 +138,8 @@ export default createRule<Options, MessageIds>({
 
     function throwPoint(node: TSESTree.Node): void {
       if (!locks.acquiresIn(codePathOwnerOf(node))) return;
-      // `map.has(k)`, `Array.from(ids)`, `new Set()`: the standard library does not throw there in practice.
-      if ((node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) && isQuietBuiltinCall(checker, services.esTreeNodeToTSNodeMap.get(node))) return;
+      // `map.has(k)`, `Array.from(ids)`, `new Set()`, `this.getPlatform()`: these do not throw in practice.
+      if ((node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) && isQuietCall(checker, services.esTreeNodeToTSNodeMap.get(node))) return;
       record(node, { type: 'throw-point', node });
     }
 

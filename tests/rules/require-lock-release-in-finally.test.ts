@@ -22,6 +22,27 @@ const looseImports = imports.replaceAll("'./shared/", "'../shared/");
 ruleTester.run('require-lock-release-in-finally', rule, {
   valid: [
     {
+      name: "an accessor of the project that only returns a field between the acquisition and the try",
+      code: `${imports}
+class Platform {
+  private readonly kind: string = 'cloud';
+  getKind(): string {
+    return this.kind;
+  }
+  readonly current = (): string => this.kind;
+}
+export async function run(locks: LockManager, platform: Platform): Promise<string> {
+  const lock = await locks.acquire('platform');
+  const kind = platform.getKind();
+  const same = platform.current();
+  try {
+    return await doWork(kind + same);
+  } finally {
+    lock.unlock();
+  }
+}`,
+    },
+    {
       name: 'a query runner released in finally unless it was released already (`!runner.isReleased`)',
       code: `${imports}
 export async function importAll(dataSource: DataSource): Promise<void> {
