@@ -301,8 +301,9 @@ export default createRule<Options, MessageIds>({
 
     /**
      * Reports an acquisition some path leaves held, naming one such path: a `return` or `throw`
-     * first, then an exception from an awaited call (I/O, the likeliest to fail), then one from a
-     * synchronous call, then the end of the function.
+     * first, then an exception from an awaited call (I/O, the likeliest to fail; one whose
+     * rejection is already caught, `await save().catch(noop)`, only rejects if its handler throws),
+     * then one from a synchronous call, then the end of the function.
      */
     function reportLeak(acquisition: Acquisition, witnesses: (TSESTree.Node | 'end')[]): void {
       const rank = (witness: TSESTree.Node | 'end'): number =>
@@ -310,7 +311,7 @@ export default createRule<Options, MessageIds>({
           ? 3
           : witness.type === AST_NODE_TYPES.ReturnStatement || witness.type === AST_NODE_TYPES.ThrowStatement
             ? 0
-            : witness.type === AST_NODE_TYPES.AwaitExpression
+            : witness.type === AST_NODE_TYPES.AwaitExpression && !awaitsCaughtPromise(witness)
               ? 1
               : 2;
       const isException = (witness: TSESTree.Node | 'end'): witness is TSESTree.Node => rank(witness) === 1 || rank(witness) === 2;
@@ -472,6 +473,18 @@ function expiryText({ expiry }: Acquisition): string {
   return expiry.value == null
     ? ` until it expires on its own (after the default \`${expiry.parameter}\`)`
     : ` until it expires on its own (its \`${expiry.parameter}\` is \`${expiry.value}\`)`;
+}
+
+/** `await x().catch(…)`: a rejection is handled before the await sees it. */
+function awaitsCaughtPromise(node: TSESTree.AwaitExpression): boolean {
+  const operand = skipWrappers(node.argument, { awaits: false });
+  return (
+    operand.type === AST_NODE_TYPES.CallExpression &&
+    operand.callee.type === AST_NODE_TYPES.MemberExpression &&
+    !operand.callee.computed &&
+    operand.callee.property.type === AST_NODE_TYPES.Identifier &&
+    operand.callee.property.name === 'catch'
+  );
 }
 
 /** The lock as the details name it, with what kind of resource it is. */

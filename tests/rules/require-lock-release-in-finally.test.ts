@@ -564,12 +564,13 @@ export async function sendAll(locks: LockManager, keys: string[]): Promise<void>
       ],
     },
     {
-      name: 'the path named is the awaited call that can fail, not a Map lookup or a synchronous call before it',
+      name: 'the path named is the awaited call that can fail, not a Map lookup, a synchronous call or an await whose rejection is caught',
       code: `${imports}
 export async function refresh(locks: LockManager, key: string, cache: Map<string, string>): Promise<string | undefined> {
   const lock = await locks.acquire(key);
   const cached = cache.get(key);
   validate(key);
+  await doWork('log').catch(() => undefined);
   const fresh = await doWork(key);
   cache.set(key, fresh);
   lock.unlock();
@@ -579,7 +580,7 @@ export async function refresh(locks: LockManager, key: string, cache: Map<string
       errors: [
         {
           messageId: 'notReleasedOnEveryPath',
-          data: { expiry: '', lock: 'locks.acquire(…)', line: String(L + 3), path: `an exception from \`await doWork(…)\` at line ${String(L + 6)}`, release: 'lock.unlock()', releaseLine: String(L + 8) },
+          data: { expiry: '', lock: 'locks.acquire(…)', line: String(L + 3), path: `an exception from \`await doWork(…)\` at line ${String(L + 7)}`, release: 'lock.unlock()', releaseLine: String(L + 9) },
           line: L + 3,
           column: 22,
           endLine: L + 3,
@@ -594,6 +595,7 @@ export async function refresh(locks: LockManager, key: string, cache: Map<string
   try {
     const cached = cache.get(key);
     validate(key);
+    await doWork('log').catch(() => undefined);
     const fresh = await doWork(key);
     cache.set(key, fresh);
     return cached ?? fresh;
