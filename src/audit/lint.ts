@@ -19,6 +19,8 @@ export interface LintOutcome {
   observations: ObservedFact[];
   /** The rules that ran. */
   ruleIds: ReadonlySet<string>;
+  /** The programs the files were linted with, one per project of the scope. */
+  programs: readonly ts.Program[];
 }
 
 const LINTED_FILES = ['**/*.ts', '**/*.tsx', '**/*.mts', '**/*.cts'];
@@ -78,7 +80,7 @@ export async function lintScope(scope: AuditScope, onFile: (file: string) => voi
   } finally {
     setReportObserver(undefined);
   }
-  return { eslint, results, observed, observations, ruleIds: new Set(Object.keys(config.rules ?? {})) };
+  return { eslint, results, observed, observations, ruleIds: new Set(Object.keys(config.rules ?? {})), programs };
 }
 
 const TYPEORM_IMPORT = /\bfrom\s*['"]typeorm['"]|\brequire\(\s*['"]typeorm['"]\s*\)/;

@@ -1,35 +1,19 @@
 import path from 'node:path';
 
-import { Node, Project, SyntaxKind, VariableDeclarationKind, type CallExpression, type ClassDeclaration, type Expression, type SourceFile, type Type } from 'ts-morph';
+import { Node, Project, SyntaxKind, VariableDeclarationKind, type CallExpression, type ClassDeclaration, type SourceFile, type Type } from 'ts-morph';
 
 import { isTypeormFile } from '../utils/calls/module-origin.js';
-import { COLUMN_DECORATORS } from '../utils/typeorm/entity-metadata.js';
 import type { AuditScope } from './discover.js';
+import { entityKey, type EntityInfo } from './entity-index.js';
 import { AuditSetupError, firstLine } from './errors.js';
 
 /*
  * The whole-project view a per-file rule cannot have: every entity, and every function that writes
  * an entity's columns. Built with ts-morph, which bundles its own TypeScript: its nodes stay in this
- * file, and only plain data leaves it. What one file shows — a guarded update, a lock released in
+ * file, and only plain data leaves it. Which classes are entities the rules' metadata says
+ * (entity-index), read from the audit's own programs and matched here by file and position. What one file shows — a guarded update, a lock released in
  * `finally` — the rules decide and report to the audit as observations (see report-details).
  */
-
-export type EntityColumnKind = 'primary' | 'column' | 'version' | 'update-date' | 'create-date' | 'delete-date' | 'relation';
-
-export interface EntityColumn {
-  property: string;
-  /** The SQL column name; for an owning relation, its join column. */
-  column: string;
-  kind: EntityColumnKind;
-}
-
-export interface EntityInfo {
-  name: string;
-  file: string;
-  line: number;
-  table: string;
-  columns: EntityColumn[];
-}
 
 export type WriteOperation = 'update' | 'query-builder update' | 'save' | 'insert' | 'upsert' | 'increment' | 'decrement';
 
@@ -66,19 +50,12 @@ export interface ProjectIndex {
   functionAt(file: string, line: number, column: number): FunctionRef | undefined;
 }
 
-/**
- * The kind of column a TypeORM decorator gives the entity's own table, as the rules' entity
- * metadata reads it; the inverse relation sides and `@RelationId` have no column to write.
- */
-function columnKindOf(decorator: string | undefined): EntityColumnKind | undefined {
-  if (decorator == null || decorator === 'OneToMany' || decorator === 'ManyToMany') return undefined;
-  const kind = COLUMN_DECORATORS[decorator];
-  return kind === 'relation-id' ? undefined : kind;
-}
-
-export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => void = () => undefined): ProjectIndex {
+export function buildProjectIndex(
+  scope: AuditScope,
+  entitiesByKey: ReadonlyMap<string, EntityInfo>,
+  onFile: (file: string) => void = () => undefined,
+): ProjectIndex {
   const inScope = new Set(scope.files.map((file) => path.resolve(file)));
-  const entities: EntityInfo[] = [];
   const entityByClass = new Map<ClassDeclaration, EntityInfo>();
   const writers: ColumnWriter[] = [];
   const functionLookups = new Map<string, SourceFile>();
@@ -96,12 +73,11 @@ export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => v
     // Entities first: writers in one file name entities declared in another.
     for (const sourceFile of project.getSourceFiles()) {
       if (sourceFile.isInNodeModules()) continue;
+      const file = path.resolve(sourceFile.getFilePath());
       for (const declaration of sourceFile.getClasses()) {
         if (entityByClass.has(declaration)) continue;
-        const entity = entityOf(declaration);
-        if (entity == null) continue;
-        entityByClass.set(declaration, entity);
-        if (!entities.some((known) => known.file === entity.file && known.name === entity.name)) entities.push(entity);
+        const entity = entitiesByKey.get(entityKey(file, declaration.getStart()));
+        if (entity != null) entityByClass.set(declaration, entity);
       }
     }
     const indexer = new WriteIndexer(project, entityByClass);
@@ -122,7 +98,7 @@ export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => v
     }
   }
   return {
-    entities: entities.sort((a, b) => a.name.localeCompare(b.name)),
+    entities: [...entitiesByKey.values()].sort((a, b) => a.name.localeCompare(b.name)),
     writers,
     problems,
     functionAt(file, line, column) {
@@ -135,82 +111,6 @@ export function buildProjectIndex(scope: AuditScope, onFile: (file: string) => v
       return { functionName, owner };
     },
   };
-}
-
-// ---- entities ---------------------------------------------------------------------------------
-
-/** A decorator that is TypeORM's (through imports and re-exports); an unresolvable one by its name. */
-function typeormDecoratorName(decorator: { getName(): string; getExpression(): Expression }): string | undefined {
-  const expression = decorator.getExpression();
-  const callee = Node.isCallExpression(expression) ? expression.getExpression() : expression;
-  const identifier = Node.isPropertyAccessExpression(callee) ? callee.getNameNode() : callee;
-  let symbol = identifier.getSymbol();
-  if (symbol?.isAlias() === true) symbol = symbol.getAliasedSymbol() ?? symbol;
-  const declaration = symbol?.getDeclarations()[0];
-  if (declaration == null) return decorator.getName();
-  return isTypeormFile(declaration.getSourceFile().getFilePath()) ? symbol?.getName() : undefined;
-}
-
-function entityOf(declaration: ClassDeclaration): EntityInfo | undefined {
-  const entityDecorator = declaration.getDecorators().find((decorator) => {
-    const name = typeormDecoratorName(decorator);
-    return name === 'Entity' || name === 'ChildEntity';
-  });
-  if (entityDecorator == null) return undefined;
-  const name = declaration.getName() ?? '(anonymous)';
-  const columns = new Map<string, EntityColumn>();
-  const chain: ClassDeclaration[] = [];
-  for (let current: ClassDeclaration | undefined = declaration; current != null && !chain.includes(current); current = current.getBaseClass()) {
-    chain.push(current);
-  }
-  // Base classes first, so a subclass's redeclaration wins.
-  for (const classDeclaration of chain.reverse()) {
-    for (const property of classDeclaration.getProperties()) {
-      const decorators = property.getDecorators().map((decorator) => ({ decorator, name: typeormDecoratorName(decorator) }));
-      const primary = decorators.find((entry) => columnKindOf(entry.name) != null);
-      if (primary == null) continue;
-      let kind = columnKindOf(primary.name) ?? 'column';
-      const options = optionsOf(primary.decorator.getArguments());
-      if (kind === 'column' && options.get('primary') === 'true') kind = 'primary';
-      const propertyName = property.getName();
-      let column = options.get('name') ?? propertyName;
-      if (kind === 'relation') {
-        const join = decorators.find((entry) => entry.name === 'JoinColumn');
-        column = (join == null ? undefined : optionsOf(join.decorator.getArguments()).get('name')) ?? `${propertyName}Id`;
-      }
-      columns.set(propertyName, { property: propertyName, column, kind });
-    }
-  }
-  const entityArgument = entityDecorator.getArguments()[0];
-  const table = entityArgument != null && Node.isStringLiteral(entityArgument)
-    ? entityArgument.getLiteralValue()
-    : (entityArgument == null ? undefined : optionsOf([entityArgument]).get('name')) ?? snakeCase(name);
-  return {
-    name,
-    file: path.resolve(declaration.getSourceFile().getFilePath()),
-    line: declaration.getStartLineNumber(),
-    table,
-    columns: [...columns.values()],
-  };
-}
-
-/** String and boolean options of a decorator's object argument (`{ name: 'x', primary: true }`). */
-function optionsOf(args: readonly Node[]): Map<string, string> {
-  const options = new Map<string, string>();
-  const literal = args.find((argument) => Node.isObjectLiteralExpression(argument));
-  if (literal == null || !Node.isObjectLiteralExpression(literal)) return options;
-  for (const property of literal.getProperties()) {
-    if (!Node.isPropertyAssignment(property)) continue;
-    const value = property.getInitializer();
-    const text = value == null ? '' : Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value) ? value.getLiteralValue() : value.getText();
-    options.set(property.getName().replaceAll(/['"]/g, ''), text);
-  }
-  return options;
-}
-
-/** TypeORM's default table name for a class: `VisitorLock` → `visitor_lock`. */
-function snakeCase(name: string): string {
-  return name.replaceAll(/([a-z\d])([A-Z])/g, '$1_$2').replaceAll(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
 // ---- writers ----------------------------------------------------------------------------------

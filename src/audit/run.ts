@@ -30,8 +30,9 @@ export async function runAudit(options: AuditOptions): Promise<number> {
   const scope = discoverScope(options.path, options.projects, options.cwd);
   const now = reportDate(options.env);
   // ESLint, the plugin and ts-morph (a second TypeScript) load only once the project is known to exist.
-  const [{ lintScope }, { buildProjectIndex }, { buildReport }, { renderMarkdown }, { renderSarif }, { default: plugin }] = await Promise.all([
+  const [{ lintScope }, { indexEntities }, { buildProjectIndex }, { buildReport }, { renderMarkdown }, { renderSarif }, { default: plugin }] = await Promise.all([
     import('./lint.js'),
+    import('./entity-index.js'),
     import('./project-index.js'),
     import('./report.js'),
     import('./render-markdown.js'),
@@ -43,7 +44,7 @@ export async function runAudit(options: AuditOptions): Promise<number> {
   let output: string;
   try {
     const lint = await lintScope(scope, () => progress?.increment(1, { phase: 'linting' }));
-    const index = buildProjectIndex(scope, () => progress?.increment(1, { phase: 'indexing writers' }));
+    const index = buildProjectIndex(scope, indexEntities(lint.programs), () => progress?.increment(1, { phase: 'indexing writers' }));
     report = buildReport({
       scope,
       shownPath: path.relative(options.cwd, scope.root).split(path.sep).join('/') || '.',

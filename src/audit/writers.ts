@@ -2,7 +2,8 @@ import path from 'node:path';
 
 import type { EntityRef } from '../utils/plugin/report-details.js';
 import type { DiagramWriter } from './mermaid.js';
-import type { ColumnWriter, EntityInfo, FunctionRef, ProjectIndex } from './project-index.js';
+import type { EntityInfo } from './entity-index.js';
+import type { ColumnWriter, FunctionRef, ProjectIndex } from './project-index.js';
 import type { WriterRef } from './report.js';
 
 /*

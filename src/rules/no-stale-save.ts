@@ -96,10 +96,17 @@ export default createRule<Options, MessageIds>({
       { windowKinds: DEFAULT_WINDOW_KINDS, networkModules: [], localModules: [], loaders: [], autofix: true, removals: false },
     ],
     messages: {
+<<<<<<< HEAD
       staleSave: `\`{{name}}\` (loaded by {{loader}} at line {{loadLine}}) ${SAVE_CONSEQUENCE}`,
       staleRemove: `\`{{name}}\` (loaded by {{loader}} at line {{loadLine}}) ${REMOVE_CONSEQUENCE}`,
       staleSaveOfEventPayload: `\`{{name}}\` (received with {{event}} at line {{loadLine}}) ${SAVE_CONSEQUENCE}`,
       staleRemoveOfEventPayload: `\`{{name}}\` (received with {{event}} at line {{loadLine}}) ${REMOVE_CONSEQUENCE}`,
+=======
+      staleSave:
+        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
+      staleRemove:
+        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.',
+>>>>>>> other-rules
       rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
     },
   },
@@ -329,7 +336,7 @@ export default createRule<Options, MessageIds>({
         ...(load.kind === 'read' ? { loader: loaderText(load) } : { event: load.event }),
         loadLine: String(load.line),
         method: write.method,
-        awaited: awaitedText(awaitInfo),
+        window: windowText(awaitInfo),
         awaitLine: String(awaitInfo.node.loc.start.line),
         reason: reasonText(kind, chain),
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
@@ -353,8 +360,19 @@ export default createRule<Options, MessageIds>({
         advice: isRemove ? 'Use delete()/softDelete() with criteria that repeat the check, and test `affected`.' : data.advice,
         variable: name,
         ...(metadata == null ? {} : { entity: entityRefOf(metadata) }),
+<<<<<<< HEAD
         load: { label: load.kind === 'read' ? loaderText(load) : load.event, line: load.line },
         window: { label: awaitedText(awaitInfo), line: awaitInfo.node.loc.start.line, kind, chain: [...chain] },
+=======
+        load: { label: loaderText(load), line: load.line },
+        window: {
+          label: awaitedText(awaitInfo),
+          line: awaitInfo.node.loc.start.line,
+          kind,
+          chain: [...chain],
+          ...(awaitInfo.callback == null ? {} : { callback: awaitInfo.callback }),
+        },
+>>>>>>> other-rules
         write: { method: write.method, line: write.call.loc.start.line },
         writtenFields: fieldInfo.fields.map((field) => {
           const column = metadata?.byProperty.get(field)?.databaseName;
@@ -448,6 +466,11 @@ function loaderText(load: ReadLoadSite): string {
 
 function awaitedText(info: AwaitSite): string {
   return callLabel(info.operand);
+}
+
+/** Where the window opened, as the message says it: `after \`await x()\``, or in a `.then()` callback of it. */
+function windowText(info: AwaitSite): string {
+  return info.callback == null ? `after \`await ${awaitedText(info)}\`` : `in the \`.${info.callback}()\` callback of \`${awaitedText(info)}\``;
 }
 
 function reasonText(kind: AwaitKind, chain: readonly string[]): string {

@@ -13,6 +13,7 @@ import type { LockPair } from '../utils/locks/lock-apis.js';
 import { conditionOf, isCheckedBefore, releaseRunsOnlyWhenHeld } from '../utils/locks/lock-conditions.js';
 import { lockLabel, releaseLabel } from '../utils/locks/lock-labels.js';
 import { finallyReleases, finallyTryAround, firstFinallyRelease, releasesOnlyIn } from '../utils/locks/release-placement.js';
+import { isQuietCall } from '../utils/calls/quiet-calls.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { fillTemplate, recordObservation, recordReportDetails, type LeakPath, type LockRef, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
@@ -98,22 +99,23 @@ export default createRule<Options, MessageIds>({
     ],
     defaultOptions: [{ locks: [] }],
     messages: {
-      neverReleased: `\`{{lock}}\` (line {{line}}) is acquired but never released in this function: nothing frees it, and its handle is not returned, stored or handed on. ${ADVICE.neverReleased}`,
+      neverReleased: `\`{{lock}}\` (line {{line}}) is acquired but never released in this function: nothing frees it{{expiry}}, and its handle is not returned, stored, or handed to code that releases or keeps it. ${ADVICE.neverReleased}`,
       wrapInTryFinally: 'Wrap the statements after the acquisition in `try { … } finally { {{release}} }`.',
-      notReleasedOnEveryPath: `\`{{lock}}\` (line {{line}}) is not released on every path: {{path}} leaves it held, and \`{{release}}\` (line {{releaseLine}}) is not in a \`finally\` that covers it. ${ADVICE.notReleasedOnEveryPath}`,
-      releaseOnlyInTry: `\`{{lock}}\` (line {{line}}) is released only in the \`try\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} skips the release and leaves it held. ${ADVICE.releaseOnlyInTry}`,
-      releaseOnlyInCatch: `\`{{lock}}\` (line {{line}}) is released only in a \`catch\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} never reaches it and leaves it held. ${ADVICE.releaseOnlyInCatch}`,
-      throwBeforeTry: `\`{{lock}}\` (line {{line}}) is released in the \`finally\` at line {{releaseLine}}, but \`{{statement}}\` (line {{throwLine}}) runs before that \`try\` and can throw, leaving it held. ${ADVICE.throwBeforeTry}`,
+      notReleasedOnEveryPath: `\`{{lock}}\` (line {{line}}) is not released on every path: {{path}} leaves it held{{expiry}}, and \`{{release}}\` (line {{releaseLine}}) is not in a \`finally\` that covers it. ${ADVICE.notReleasedOnEveryPath}`,
+      releaseOnlyInTry: `\`{{lock}}\` (line {{line}}) is released only in the \`try\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} skips the release and leaves it held{{expiry}}. ${ADVICE.releaseOnlyInTry}`,
+      releaseOnlyInCatch: `\`{{lock}}\` (line {{line}}) is released only in a \`catch\` block (\`{{release}}\`, line {{releaseLine}}): {{path}} never reaches it and leaves it held{{expiry}}. ${ADVICE.releaseOnlyInCatch}`,
+      throwBeforeTry: `\`{{lock}}\` (line {{line}}) is released in the \`finally\` at line {{releaseLine}}, but \`{{statement}}\` (line {{throwLine}}) runs before that \`try\` and can throw, leaving it held{{expiry}}. ${ADVICE.throwBeforeTry}`,
       releaseWithoutCheck: `\`{{release}}\` in the \`finally\` at line {{releaseLine}} runs even when \`{{lock}}\` (line {{line}}) did not obtain the lock: {{why}}. ${ADVICE.releaseWithoutCheck}`,
     },
   },
   create(context, [options]) {
     const services = getTypeServices(context);
+    const checker = services.program.getTypeChecker();
     const { sourceCode } = context;
     const variableOf = (identifier: TSESTree.Identifier): TSESLint.Scope.Variable | undefined =>
       ASTUtils.findVariable(sourceCode.getScope(identifier), identifier) ?? undefined;
     const locks = new LockRecogniser({
-      checker: services.program.getTypeChecker(),
+      checker,
       sourceCode,
       toTsNode: (node) => services.esTreeNodeToTSNodeMap.get(node),
       lockPairs: options.locks ?? [],
@@ -136,6 +138,8 @@ export default createRule<Options, MessageIds>({
 
     function throwPoint(node: TSESTree.Node): void {
       if (!locks.acquiresIn(codePathOwnerOf(node))) return;
+      // `map.has(k)`, `Array.from(ids)`, `new Set()`, `this.getPlatform()`: these do not throw in practice.
+      if ((node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression) && isQuietCall(checker, services.esTreeNodeToTSNodeMap.get(node))) return;
       record(node, { type: 'throw-point', node });
     }
 
@@ -182,7 +186,7 @@ export default createRule<Options, MessageIds>({
         if (acquisition.escapes || acquisition.releases.length > 0) continue;
         // A lock service's release needs arguments (the key, the lock id) that an unused result cannot give.
         if (acquisition.variable == null && acquisition.userService === true) continue;
-        const data = { lock: acquisition.label, line: String(acquisition.call.loc.start.line) };
+        const data = { lock: acquisition.label, line: String(acquisition.call.loc.start.line), expiry: expiryText(acquisition) };
         recordReportDetails(context, acquisition.call, 'neverReleased', () => detailsBase(acquisition, 'neverReleased', data));
         context.report({ node: acquisition.call, messageId: 'neverReleased', data });
       }
@@ -297,11 +301,20 @@ export default createRule<Options, MessageIds>({
 
     /**
      * Reports an acquisition some path leaves held, naming one such path: a `return` or `throw`
-     * first, then an exception from a call, then the end of the function.
+     * first, then an exception from an awaited call (I/O, the likeliest to fail; one whose
+     * rejection is already caught, `await save().catch(noop)`, only rejects if its handler throws),
+     * then one from a synchronous call, then the end of the function.
      */
     function reportLeak(acquisition: Acquisition, witnesses: (TSESTree.Node | 'end')[]): void {
       const rank = (witness: TSESTree.Node | 'end'): number =>
-        witness === 'end' ? 2 : witness.type === AST_NODE_TYPES.ReturnStatement || witness.type === AST_NODE_TYPES.ThrowStatement ? 0 : 1;
+        witness === 'end'
+          ? 3
+          : witness.type === AST_NODE_TYPES.ReturnStatement || witness.type === AST_NODE_TYPES.ThrowStatement
+            ? 0
+            : witness.type === AST_NODE_TYPES.AwaitExpression && !awaitsCaughtPromise(witness)
+              ? 1
+              : 2;
+      const isException = (witness: TSESTree.Node | 'end'): witness is TSESTree.Node => rank(witness) === 1 || rank(witness) === 2;
       const position = (witness: TSESTree.Node | 'end'): number => (witness === 'end' ? Number.MAX_SAFE_INTEGER : witness.range[0]);
       const sorted = [...witnesses].sort((a, b) => rank(a) - rank(b) || position(a) - position(b));
       const witness = sorted[0] ?? 'end';
@@ -310,16 +323,18 @@ export default createRule<Options, MessageIds>({
       const base = {
         lock: acquisition.label,
         line: String(acquisition.call.loc.start.line),
+        expiry: expiryText(acquisition),
       };
       const finallyRelease = firstFinallyRelease(acquisition);
       // A throwing statement between the acquisition and the try whose finally releases.
       const gapThrow = finallyRelease == null
         ? undefined
-        : sorted.find((candidate): candidate is TSESTree.Node => candidate !== 'end' && rank(candidate) === 1 && candidate.range[0] > acquisition.call.range[1] && candidate.range[1] <= finallyRelease.tryStatement.range[0]);
+        : sorted.find((candidate): candidate is TSESTree.Node => isException(candidate) && candidate.range[0] > acquisition.call.range[1] && candidate.range[1] <= finallyRelease.tryStatement.range[0]);
       if (finallyRelease != null && gapThrow != null && rank(witness) !== 0) {
         const data = {
           lock: base.lock,
           line: base.line,
+          expiry: base.expiry,
           releaseLine: String(finallyRelease.call.loc.start.line),
           statement: lockLabel(gapThrow),
           throwLine: String(gapThrow.loc.start.line),
@@ -335,6 +350,7 @@ export default createRule<Options, MessageIds>({
       const data = {
         lock: base.lock,
         line: base.line,
+        expiry: base.expiry,
         release: releaseLabel(release),
         releaseLine: String(release.loc.start.line),
         path: pathText(witness, acquisition.fn),
@@ -447,6 +463,29 @@ export default createRule<Options, MessageIds>({
     });
   },
 });
+
+/**
+ * What a leak costs when the lock expires on its own: it is held until then, not forever (the
+ * message's `{{expiry}}`; empty for a lock that never expires).
+ */
+function expiryText({ expiry }: Acquisition): string {
+  if (expiry == null) return '';
+  return expiry.value == null
+    ? ` until it expires on its own (after the default \`${expiry.parameter}\`)`
+    : ` until it expires on its own (its \`${expiry.parameter}\` is \`${expiry.value}\`)`;
+}
+
+/** `await x().catch(…)`: a rejection is handled before the await sees it. */
+function awaitsCaughtPromise(node: TSESTree.AwaitExpression): boolean {
+  const operand = skipWrappers(node.argument, { awaits: false });
+  return (
+    operand.type === AST_NODE_TYPES.CallExpression &&
+    operand.callee.type === AST_NODE_TYPES.MemberExpression &&
+    !operand.callee.computed &&
+    operand.callee.property.type === AST_NODE_TYPES.Identifier &&
+    operand.callee.property.name === 'catch'
+  );
+}
 
 /** The lock as the details name it, with what kind of resource it is. */
 function lockRef(acquisition: Acquisition): LockRef {

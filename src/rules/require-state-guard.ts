@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
+import { namesReaching } from '../utils/calls/call-name-gates.js';
 import { andWhereGuardFix, criteriaGuardFix, type GuardFix } from '../utils/fixes/state-guards.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import {
@@ -15,6 +16,7 @@ import {
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import type { ColumnMetadata, EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { guardedQueryBuilderUpdate, guardedRepositoryUpdate } from '../utils/typeorm/guarded-updates.js';
+import { literalMayCarryPrimaryKey } from '../utils/typeorm/inserted-rows.js';
 import { argumentForParameter, criteriaColumns, updatedEntity } from '../utils/typeorm/repository-updates.js';
 import { loadedState, stateCheckBefore } from '../utils/typeorm/state-checks.js';
 import {
@@ -30,6 +32,7 @@ import { mayWriteKnownState, stateTransitions } from '../utils/typeorm/state-tra
 import { classifyTypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isOutcomeDiscarded, presenceOnlyTest } from '../utils/typeorm/update-outcomes.js';
 import { isUpdateQueryBuilderExecute } from '../utils/typeorm/update-query-builders.js';
+import { updateWrapperOfCall } from '../utils/typeorm/update-wrappers.js';
 import { callChain, columnsCheckedByChain, conditionKeepingMethod, overriddenConditionOf } from '../utils/typeorm/where-chains.js';
 
 export interface RequireStateGuardOptions {
@@ -41,6 +44,9 @@ export interface RequireStateGuardOptions {
 type Options = [RequireStateGuardOptions];
 /** The reports' message ids are the contract's (report-details), and the suggestions'. */
 export type MessageIds = StateGuardDetails['messageId'] | 'addGuard' | 'useAndWhere';
+
+/** The TypeORM method a project's update wrapper calls (the seed of its name gate). */
+const UPDATE_METHODS = ['update'];
 
 /** How messages name a query-builder update (its `execute()` call). */
 const QUERY_BUILDER_UPDATE = 'This update';
@@ -124,7 +130,12 @@ export default createRule<Options, MessageIds>({
       }
       const tsCall = services.esTreeNodeToTSNodeMap.get(node);
       const typeorm = classifyTypeormCall(checker, tsCall);
-      if (typeorm?.kind !== 'atomic-write' || (typeorm.method !== 'update' && typeorm.method !== 'updateAll')) return;
+      if (typeorm == null) {
+        // A store's own `update(id, data)` that hands both to TypeORM's.
+        checkWrappedUpdate(node, method);
+        return;
+      }
+      if (typeorm.kind !== 'atomic-write' || (typeorm.method !== 'update' && typeorm.method !== 'updateAll')) return;
       if (typeorm.api !== 'Repository' && typeorm.api !== 'EntityManager' && typeorm.api !== 'BaseEntity static') return;
       const partial = argumentForParameter(checker, tsCall, 'partialEntity');
       const [written] = stateTransitions(checker, partial, updatedEntity(checker, tsCall, typeorm.api), columnOptions);
@@ -142,6 +153,30 @@ export default createRule<Options, MessageIds>({
       reportUnguarded(node, tsCall, written, `${method}()`, (expected) =>
         criteria == null ? undefined : criteriaGuardFix(criteria, written, expected),
       );
+    }
+
+    /**
+     * `this.updateOne({ id }, { status: DECLINED })`: a function of the project that hands its
+     * parameters to TypeORM's `update()` as the criteria and the partial is judged at its call, where
+     * the arguments are written (and the check before it, if any, is made).
+     */
+    function checkWrappedUpdate(node: TSESTree.CallExpression, name: string): void {
+      if (!mayWriteTransition(node) || !namesReaching(services.program, UPDATE_METHODS).has(name)) return;
+      const tsCall = services.esTreeNodeToTSNodeMap.get(node);
+      const wrapper = updateWrapperOfCall(checker, tsCall);
+      if (wrapper == null) return;
+      const [written] = stateTransitions(checker, tsCall.arguments[wrapper.partialIndex], wrapper.entity, columnOptions);
+      if (written == null) return;
+      const criteria = tsCall.arguments[wrapper.criteriaIndex];
+      const columns = criteriaColumns(checker, criteria);
+      if (columns == null) return;
+      const method = `${name}() → update()`;
+      if (guardsTransition(columns, written, columnOptions)) {
+        // A wrapper that keeps the result to itself leaves its caller nothing to check.
+        if (wrapper.returnsResult) reportIfUnchecked(node, written, columns, method);
+        return;
+      }
+      reportUnguarded(node, tsCall, written, method, (expected) => (criteria == null ? undefined : criteriaGuardFix(criteria, written, expected)));
     }
 
     /** `qb.update(E).set({ status: … }).where(…).execute()`. */
@@ -184,6 +219,8 @@ export default createRule<Options, MessageIds>({
       const entity = entityHolder == null ? undefined : entityOfReceiver(checker, entityHolder);
       const [written] = stateTransitions(checker, literal, entity, columnOptions);
       if (written == null) return;
+      // `save({ ...fields, status: INITIAL })` without a key inserts a new row: no prior state.
+      if (literal != null && ts.isObjectLiteralExpression(literal) && !literalMayCarryPrimaryKey(checker, literal, written.metadata)) return;
       // `save({ id, status })` re-reads the row and writes: no condition can be attached.
       reportUnguarded(node, tsCall, written, 'save()', () => undefined);
     }
@@ -339,6 +376,10 @@ export default createRule<Options, MessageIds>({
 
     return {
       CallExpression(node) {
+        if (node.callee.type === AST_NODE_TYPES.Identifier) {
+          checkWrappedUpdate(node, node.callee.name);
+          return;
+        }
         if (node.callee.type !== AST_NODE_TYPES.MemberExpression || node.callee.computed || node.callee.property.type !== AST_NODE_TYPES.Identifier) return;
         switch (node.callee.property.name) {
           case 'update':
@@ -356,6 +397,7 @@ export default createRule<Options, MessageIds>({
             checkWhereOverride(node);
             break;
           default:
+            checkWrappedUpdate(node, node.callee.property.name);
             break;
         }
       },

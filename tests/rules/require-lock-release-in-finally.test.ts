@@ -9,7 +9,7 @@ const imports = `
 import { Mutex, Semaphore } from 'async-mutex';
 import Redlock from 'redlock';
 import { DataSource, QueryRunner } from 'typeorm';
-import { LockManager, LockRepository, VisitorLockService, doWork, validate } from './shared/locks.js';
+import { ExpiringLockManager, LockManager, LockRepository, VisitorLockService, doWork, validate } from './shared/locks.js';
 `;
 
 /** Line numbers in cases count from the first line of `imports`. */
@@ -21,6 +21,103 @@ const looseImports = imports.replaceAll("'./shared/", "'../shared/");
 
 ruleTester.run('require-lock-release-in-finally', rule, {
   valid: [
+    {
+      name: "an accessor of the project that only returns a field between the acquisition and the try",
+      code: `${imports}
+class Platform {
+  private readonly kind: string = 'cloud';
+  getKind(): string {
+    return this.kind;
+  }
+  readonly current = (): string => this.kind;
+}
+export async function run(locks: LockManager, platform: Platform): Promise<string> {
+  const lock = await locks.acquire('platform');
+  const kind = platform.getKind();
+  const same = platform.current();
+  try {
+    return await doWork(kind + same);
+  } finally {
+    lock.unlock();
+  }
+}`,
+    },
+    {
+      name: 'a query runner released in finally unless it was released already (`!runner.isReleased`)',
+      code: `${imports}
+export async function importAll(dataSource: DataSource): Promise<void> {
+  let runner: QueryRunner | undefined;
+  try {
+    runner = dataSource.createQueryRunner();
+    await runner.connect();
+    await doWork('import');
+  } catch (error) {
+    console.error(error);
+  } finally {
+    if (runner && !runner.isReleased) await runner.release();
+  }
+}
+export async function exportAll(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  try {
+    await doWork('export');
+  } finally {
+    if (!runner.isReleased) await runner.release();
+  }
+}`,
+    },
+    {
+      name: 'only standard-library calls that do not throw in practice between the acquisition and the try',
+      code: `${imports}
+export async function count(locks: LockManager, key: string, seen: Map<string, number>, ids: Set<string>): Promise<string> {
+  const lock = await locks.acquire(key);
+  const known = seen.has(key);
+  const list = Array.from(ids.values());
+  const keys = Object.keys({ key, known });
+  const label = JSON.stringify({ key, size: list.length + keys.length }).trim();
+  const copy = new Set(list);
+  const limit = Math.max(copy.size, lock.key.length);
+  try {
+    return await doWork(\`\${label}:\${String(limit)}\`);
+  } finally {
+    lock.unlock();
+  }
+}`,
+    },
+    {
+      name: 'a query runner handed to a helper that releases it, keeps it, or hands it on to one that does',
+      code: `${imports}
+async function seed(runner: QueryRunner): Promise<void> {
+  if (runner.isReleased) return;
+  await runner.query('INSERT INTO audit_log DEFAULT VALUES');
+}
+async function finish(runner: QueryRunner): Promise<void> {
+  try {
+    await runner.commitTransaction();
+  } finally {
+    await runner.release();
+  }
+}
+async function finishLater(runner: QueryRunner): Promise<void> {
+  await seed(runner);
+  await finish(runner);
+}
+class Pool {
+  private readonly open: QueryRunner[] = [];
+  keep(runner: QueryRunner): void {
+    this.open.push(runner);
+  }
+}
+export async function importOrders(dataSource: DataSource, pool: Pool): Promise<void> {
+  const first = dataSource.createQueryRunner();
+  await seed(first);
+  await finish(first);
+  const second = dataSource.createQueryRunner();
+  pool.keep(second);
+  const third = dataSource.createQueryRunner();
+  await finishLater(third);
+}`,
+    },
     {
       name: "a lock service's result unused: its release needs arguments nothing here holds",
       code: `${imports}
@@ -365,6 +462,194 @@ export async function run(door: Gate, key: string): Promise<void> {
   ],
   invalid: [
     {
+      name: 'a lock that expires on its own: the message says a leak holds it until then',
+      code: `${imports}
+export async function ban(locks: ExpiringLockManager, userId: string, banned: boolean): Promise<string> {
+  const lock = await locks.acquire(\`ban-\${userId}\`);
+  if (banned) return 'already banned';
+  lock.unlock();
+  return 'banned';
+}
+export async function mute(locks: ExpiringLockManager, userId: string): Promise<void> {
+  const lock = await locks.acquire(\`mute-\${userId}\`, 30_000);
+  await doWork(userId);
+  lock.unlock();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'notReleasedOnEveryPath',
+          data: {
+            lock: 'locks.acquire(…)',
+            line: String(L + 3),
+            path: `the \`return\` at line ${String(L + 4)}`,
+            expiry: ' until it expires on its own (after the default `lockTimeout`)',
+            release: 'lock.unlock()',
+            releaseLine: String(L + 5),
+          },
+          line: L + 3,
+          column: 22,
+          endLine: L + 3,
+          endColumn: 52,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: 'lock.unlock()' }, output: `${imports}
+export async function ban(locks: ExpiringLockManager, userId: string, banned: boolean): Promise<string> {
+  const lock = await locks.acquire(\`ban-\${userId}\`);
+  try {
+    if (banned) return 'already banned';
+    return 'banned';
+  } finally {
+    lock.unlock();
+  }
+}
+export async function mute(locks: ExpiringLockManager, userId: string): Promise<void> {
+  const lock = await locks.acquire(\`mute-\${userId}\`, 30_000);
+  await doWork(userId);
+  lock.unlock();
+}` }],
+        },
+        {
+          messageId: 'notReleasedOnEveryPath',
+          data: {
+            lock: 'locks.acquire(…)',
+            line: String(L + 9),
+            path: `an exception from \`await doWork(…)\` at line ${String(L + 10)}`,
+            expiry: ' until it expires on its own (its `lockTimeout` is `30_000`)',
+            release: 'lock.unlock()',
+            releaseLine: String(L + 11),
+          },
+          line: L + 9,
+          column: 22,
+          endLine: L + 9,
+          endColumn: 61,
+          suggestions: [{ messageId: 'wrapInTryFinally', data: { release: 'lock.unlock()' }, output: `${imports}
+export async function ban(locks: ExpiringLockManager, userId: string, banned: boolean): Promise<string> {
+  const lock = await locks.acquire(\`ban-\${userId}\`);
+  if (banned) return 'already banned';
+  lock.unlock();
+  return 'banned';
+}
+export async function mute(locks: ExpiringLockManager, userId: string): Promise<void> {
+  const lock = await locks.acquire(\`mute-\${userId}\`, 30_000);
+  try {
+    await doWork(userId);
+  } finally {
+    lock.unlock();
+  }
+}` }],
+        },
+      ],
+    },
+    {
+      name: 'a standard-library call that runs a callback can throw before the try',
+      code: `${imports}
+export async function sendAll(locks: LockManager, keys: string[]): Promise<void> {
+  const lock = await locks.acquire('batch');
+  keys.forEach((key) => validate(key));
+  try {
+    await doWork(keys.join(','));
+  } finally {
+    lock.unlock();
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'throwBeforeTry',
+          data: { expiry: '', lock: 'locks.acquire(…)', line: String(L + 3), releaseLine: String(L + 8), statement: 'keys.forEach(…)', throwLine: String(L + 4) },
+          line: L + 3,
+          column: 22,
+          endLine: L + 3,
+          endColumn: 44,
+        },
+      ],
+    },
+    {
+      name: 'the path named is the awaited call that can fail, not a Map lookup, a synchronous call or an await whose rejection is caught',
+      code: `${imports}
+export async function refresh(locks: LockManager, key: string, cache: Map<string, string>): Promise<string | undefined> {
+  const lock = await locks.acquire(key);
+  const cached = cache.get(key);
+  validate(key);
+  await doWork('log').catch(() => undefined);
+  const fresh = await doWork(key);
+  cache.set(key, fresh);
+  lock.unlock();
+  return cached ?? fresh;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'notReleasedOnEveryPath',
+          data: { expiry: '', lock: 'locks.acquire(…)', line: String(L + 3), path: `an exception from \`await doWork(…)\` at line ${String(L + 7)}`, release: 'lock.unlock()', releaseLine: String(L + 9) },
+          line: L + 3,
+          column: 22,
+          endLine: L + 3,
+          endColumn: 40,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              data: { release: 'lock.unlock()' },
+              output: `${imports}
+export async function refresh(locks: LockManager, key: string, cache: Map<string, string>): Promise<string | undefined> {
+  const lock = await locks.acquire(key);
+  try {
+    const cached = cache.get(key);
+    validate(key);
+    await doWork('log').catch(() => undefined);
+    const fresh = await doWork(key);
+    cache.set(key, fresh);
+    return cached ?? fresh;
+  } finally {
+    lock.unlock();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a query runner handed only to a helper that uses it and never releases it: still this function\'s to release',
+      code: `${imports}
+async function seed(runner: QueryRunner): Promise<void> {
+  if (runner.isReleased) return;
+  await runner.query('INSERT INTO audit_log DEFAULT VALUES');
+}
+async function finish(runner: QueryRunner): Promise<void> {
+  try {
+    await runner.commitTransaction();
+  } finally {
+    await runner.release();
+  }
+}
+async function finishLater(runner: QueryRunner): Promise<void> {
+  await seed(runner);
+  await finish(runner);
+}
+class Pool {
+  private readonly open: QueryRunner[] = [];
+  keep(runner: QueryRunner): void {
+    this.open.push(runner);
+  }
+}
+export async function importUsers(dataSource: DataSource): Promise<void> {
+  const runner = dataSource.createQueryRunner();
+  await runner.connect();
+  await seed(runner);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'neverReleased',
+          data: { expiry: '', lock: 'dataSource.createQueryRunner()', line: String(L + 24) },
+          line: L + 24,
+          column: 18,
+          endLine: L + 24,
+          endColumn: 48,
+        },
+      ],
+    },
+    {
       name: "acquired and never released",
       code: `${imports}
 export async function respond(locks: VisitorLockService, manager: LockManager, uid: string): Promise<void> {
@@ -377,7 +662,7 @@ export async function respond(locks: VisitorLockService, manager: LockManager, u
       errors: [
         {
           messageId: 'neverReleased',
-          data: { lock: "locks.acquireLock(…)", line: String(L + 3) },
+          data: { expiry: '', lock: "locks.acquireLock(…)", line: String(L + 3) },
           line: L + 3,
           column: 24,
           endLine: L + 3,
@@ -385,7 +670,7 @@ export async function respond(locks: VisitorLockService, manager: LockManager, u
         },
         {
           messageId: 'neverReleased',
-          data: { lock: "manager.acquire(…)", line: String(L + 5) },
+          data: { expiry: '', lock: "manager.acquire(…)", line: String(L + 5) },
           line: L + 5,
           column: 22,
           endLine: L + 5,
@@ -407,6 +692,7 @@ export async function respond(locks: VisitorLockService, uid: string): Promise<v
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 5)}`,
@@ -453,6 +739,7 @@ export async function ban(locks: LockManager, user: string, alreadyBanned: boole
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "locks.acquire(…)",
             line: String(L + 3),
             path: `the \`return\` at line ${String(L + 5)}`,
@@ -492,6 +779,7 @@ export async function change(locks: LockManager, key: string): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "locks.acquire(…)",
             line: String(L + 3),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 4)}`,
@@ -528,6 +816,7 @@ export async function change(mutex: Mutex, apply: boolean): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "mutex.acquire()",
             line: String(L + 3),
             path: `the path that reaches the end of the function (line ${String(L + 7)})`,
@@ -559,6 +848,7 @@ export async function respond(locks: VisitorLockService, uid: string, log: (e: u
         {
           messageId: 'releaseOnlyInTry',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             release: "locks.releaseLock(…)",
@@ -590,6 +880,7 @@ export async function respond(locks: VisitorLockService, uid: string): Promise<v
         {
           messageId: 'releaseOnlyInCatch',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             release: "locks.releaseLock(…)",
@@ -621,6 +912,7 @@ export async function respond(locks: VisitorLockService, uid: string): Promise<v
         {
           messageId: 'throwBeforeTry',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             releaseLine: String(L + 9),
@@ -738,6 +1030,7 @@ export async function run(redlock: Redlock, semaphore: Semaphore): Promise<void>
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: ' until it expires on its own (its `duration` is `1000`)',
             lock: "redlock.acquire(…)",
             line: String(L + 3),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 4)}`,
@@ -764,6 +1057,7 @@ export async function run(redlock: Redlock, semaphore: Semaphore): Promise<void>
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "semaphore.acquire()",
             line: String(L + 6),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 7)}`,
@@ -805,6 +1099,7 @@ export async function migrate(dataSource: DataSource): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "dataSource.createQueryRunner()",
             line: String(L + 3),
             path: `an exception from \`await queryRunner.query(…)\` at line ${String(L + 5)}`,
@@ -831,6 +1126,7 @@ export async function migrate(dataSource: DataSource): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "queryRunner.query(pg_advisory_lock…)",
             line: String(L + 5),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 6)}`,
@@ -871,6 +1167,7 @@ export async function run(gate: Gate, key: string): Promise<void> {
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "gate.enter(…)",
             line: String(L + 4),
             path: `an exception from \`await doWork(…)\` at line ${String(L + 5)}`,
@@ -912,6 +1209,7 @@ export async function ban(locks: LockManager, user: string, alreadyBanned: boole
         {
           messageId: 'notReleasedOnEveryPath',
           data: {
+            expiry: '',
             lock: "locks.acquire(…)",
             line: String(L + 3),
             path: `the \`return\` at line ${String(L + 5)}`,
@@ -957,6 +1255,7 @@ export async function respond(locks: VisitorLockService, uid: string, log: (e: u
         {
           messageId: 'releaseOnlyInTry',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             release: "locks.releaseLock(…)",
@@ -989,6 +1288,7 @@ export async function respond(locks: VisitorLockService, uid: string): Promise<v
         {
           messageId: 'throwBeforeTry',
           data: {
+            expiry: '',
             lock: "locks.acquireLock(…)",
             line: String(L + 3),
             releaseLine: String(L + 9),

@@ -121,8 +121,83 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
   return result;
 }`,
     },
+    {
+      name: 'save() of a literal without a primary key inserts a new row: no prior state to guard',
+      code: `${imports}
+interface NewConversation { lastMessageId: string | null; priority: number }
+export async function open(repo: Repository<Conversation>, fields: NewConversation) {
+  await repo.save({ ...fields, status: ConversationStatus.OPEN });
+  await repo.save({ priority: 1, status: ConversationStatus.OPEN });
+}`,
+    },
   ],
   invalid: [
+    {
+      name: "a transition through the project's generic updateOne(criteria, data), which hands both to update()",
+      code: `${imports}import { FindOptionsWhere, ObjectLiteral, QueryDeepPartialEntity, UpdateResult } from 'typeorm';
+class BaseService<T extends ObjectLiteral> {
+  constructor(protected readonly repository: Repository<T>) {}
+  async updateOne(criteria: FindOptionsWhere<T>, data: QueryDeepPartialEntity<T>): Promise<UpdateResult> {
+    return this.repository.update(criteria, data);
+  }
+}
+export class Conversations extends BaseService<Conversation> {
+  async close(id: string) {
+    const conversation = await this.repository.findOneByOrFail({ id });
+    if (conversation.status !== ConversationStatus.OPEN) throw new Error('not open');
+    await this.updateOne({ id }, { status: ConversationStatus.RESOLVED });
+  }
+  async reopen(id: string) {
+    await this.updateOne({ id, status: ConversationStatus.RESOLVED }, { status: ConversationStatus.OPEN });
+  }
+}`,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          data: { method: 'updateOne() → update()', column: 'status', value: '`ConversationStatus.RESOLVED`', checkLine: String(L + 11), check: 'conversation.status !== ConversationStatus.OPEN' },
+          line: L + 12,
+          column: 11,
+          endLine: L + 12,
+          endColumn: 74,
+          suggestions: [
+            {
+              messageId: 'addGuard',
+              data: { column: 'status', expected: '`ConversationStatus.OPEN`' },
+              output: `${imports}import { FindOptionsWhere, ObjectLiteral, QueryDeepPartialEntity, UpdateResult } from 'typeorm';
+class BaseService<T extends ObjectLiteral> {
+  constructor(protected readonly repository: Repository<T>) {}
+  async updateOne(criteria: FindOptionsWhere<T>, data: QueryDeepPartialEntity<T>): Promise<UpdateResult> {
+    return this.repository.update(criteria, data);
+  }
+}
+export class Conversations extends BaseService<Conversation> {
+  async close(id: string) {
+    const conversation = await this.repository.findOneByOrFail({ id });
+    if (conversation.status !== ConversationStatus.OPEN) throw new Error('not open');
+    await this.updateOne({ id, status: ConversationStatus.OPEN }, { status: ConversationStatus.RESOLVED });
+  }
+  async reopen(id: string) {
+    await this.updateOne({ id, status: ConversationStatus.RESOLVED }, { status: ConversationStatus.OPEN });
+  }
+}`,
+            },
+          ],
+        },
+        { messageId: 'uncheckedOutcome', data: { column: 'status' }, line: L + 15, column: 11, endLine: L + 15, endColumn: 107 },
+      ],
+    },
+    {
+      name: "an entity and its state column declared through the project's wrappers of TypeORM's decorators",
+      code: `${imports}import { LeaveRequest, LeaveRequestStatus } from './shared/wrapped-entities.js';
+export async function decline(requests: Repository<LeaveRequest>, id: string) {
+  await requests.update({ id }, { status: LeaveRequestStatus.DECLINED });
+  await requests.createQueryBuilder().update(LeaveRequest).set({ status: LeaveRequestStatus.APPROVED }).where('id = :id', { id }).execute();
+}`,
+      errors: [
+        { messageId: 'unguardedTransition', data: { method: 'update()', column: 'status', value: '`LeaveRequestStatus.DECLINED`' }, line: L + 3, column: 9, endLine: L + 3, endColumn: 73 },
+        { messageId: 'unguardedTransition', data: { method: 'This update', column: 'status', value: '`LeaveRequestStatus.APPROVED`' }, line: L + 4, column: 9, endLine: L + 4, endColumn: 140 },
+      ],
+    },
     {
       name: 'a state column inherited from an abstract base, through the repository, the builder and the manager',
       code: `${imports}import { DataSource, EntityManager } from 'typeorm';
@@ -424,6 +499,18 @@ export async function markRunning(repo: Repository<Conversation>, record: Conver
           endLine: L + 3,
           endColumn: 69,
         },
+      ],
+    },
+    {
+      name: 'save() of a literal whose spread may carry the key (`Partial<E>`, `any`) may update a row',
+      code: `${imports}
+export async function upsert(repo: Repository<Conversation>, request: Partial<Conversation>, body: any) {
+  await repo.save({ ...request, status: ConversationStatus.OPEN });
+  await repo.save({ ...body, status: ConversationStatus.OPEN });
+}`,
+      errors: [
+        { messageId: 'unguardedTransition', data: { method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 3, column: 9, endLine: L + 3, endColumn: 67 },
+        { messageId: 'unguardedTransition', data: { method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 4, column: 9, endLine: L + 4, endColumn: 64 },
       ],
     },
     {

@@ -9,8 +9,8 @@ describe('entityMetadataOfType', () => {
   const checker = program.getTypeChecker();
   const entities = fixtureFile(program, 'shared/entities.ts');
 
-  function metadataOf(className: string): EntityMetadata | undefined {
-    const declaration = entities.statements.find(
+  function metadataOf(className: string, file = entities): EntityMetadata | undefined {
+    const declaration = file.statements.find(
       (statement): statement is ts.ClassDeclaration => ts.isClassDeclaration(statement) && statement.name?.text === className,
     );
     if (declaration?.name == null) throw new Error(`no class ${className}`);
@@ -85,5 +85,28 @@ describe('entityMetadataOfType', () => {
     expect(entityMetadataOfType(checker, many)?.className).toBe('Conversation');
     // Cached per checker: the same object comes back.
     expect(entityMetadataOfType(checker, maybeOne)).toBe(metadataOf('Conversation'));
+  });
+
+  it("reads entities and columns declared through the project's wrappers of TypeORM's decorators, across files", () => {
+    const wrapped = fixtureFile(program, 'shared/wrapped-entities.ts');
+    const request = metadataOf('LeaveRequest', wrapped);
+    expect(request?.tableName).toBe('leave_requests');
+    // `@EnumColumn({ enum })` is state-like through the options its use site passes on; the
+    // project decorator that reaches no TypeORM decorator declares nothing.
+    expect(columns(request)).toEqual({
+      id: 'primary id - -',
+      status: 'column status - state',
+      reviewerId: 'column reviewer_id - -',
+      note: 'column note - -',
+    });
+    expect(request?.primaryColumns.map((column) => column.propertyName)).toEqual(['id']);
+    const slot = metadataOf('ShiftSlot', wrapped);
+    expect(slot?.tableName).toBe('shift_slot');
+    expect(columns(slot)).toEqual({ id: 'primary id - -', phase: 'column phase - state' });
+  });
+
+  it("names the table as TypeORM does: @Entity's name, or the class name in snake case", () => {
+    expect(metadataOf('MessageChannel', fixtureFile(program, 'shared/jobs.ts'))?.tableName).toBe('message_channel');
+    expect(metadataOf('Conversation')?.tableName).toBe('conversation');
   });
 });

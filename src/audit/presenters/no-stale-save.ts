@@ -108,7 +108,7 @@ function staleSaveFinding(input: FindingInput<StaleSaveDetails>): PresentedFindi
       loadFromEvent: FROM_EVENT[details.messageId],
       window: {
         participant: details.window.kind === 'network' ? 'Network (HTTP/LLM)' : details.window.kind === 'timer' ? 'Timer' : 'Unclassified call',
-        call: `await ${details.window.label} (line ${String(details.window.line)})`,
+        call: `${details.window.callback == null ? 'await ' : `.${details.window.callback}() callback of `}${details.window.label} (line ${String(details.window.line)})`,
         chain: details.window.chain,
         kindText: kindText(details.window.kind),
       },

@@ -42,6 +42,11 @@ export interface AwaitSite {
   operand: TSESTree.Expression;
   /** The catch clauses and finally blocks an exception here reaches. */
   handlers: readonly Handler[];
+  /**
+   * Not an `await`: the window a `.then()`/`.catch()`/`.finally()` callback opens on its receiver,
+   * which runs once the receiver has settled.
+   */
+  callback?: 'then' | 'catch' | 'finally';
 }
 
 /** A tracked variable a write carries, and the expression that carries it. */

@@ -20,6 +20,10 @@ import { mayReachWrite } from './entity-uses.js';
 /** Promise methods whose callback runs once the receiver settles. */
 const PROMISE_CALLBACKS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 
+function isPromiseCallbackMethod(name: string): name is NonNullable<AwaitSite['callback']> {
+  return PROMISE_CALLBACKS.has(name);
+}
+
 export interface EntityFlowRecorderOptions {
   sourceCode: Readonly<TSESLint.SourceCode>;
   services: ParserServicesWithTypeInformation;
@@ -85,8 +89,8 @@ export class EntityFlowRecorder {
   }
 
   /** An await the flow makes up (a saver's own window): numbered after every await met so far. */
-  newAwaitSite(node: TSESTree.Node, operand: TSESTree.Expression, handlers: readonly Handler[] = []): AwaitSite {
-    return { id: this.nextAwaitId++, node, operand, handlers };
+  newAwaitSite(node: TSESTree.Node, operand: TSESTree.Expression, handlers: readonly Handler[] = [], callback?: AwaitSite['callback']): AwaitSite {
+    return { id: this.nextAwaitId++, node, operand, handlers, ...(callback == null ? {} : { callback }) };
   }
 
   listeners(): Record<string, (...args: never[]) => void> {
@@ -157,8 +161,8 @@ export class EntityFlowRecorder {
     if (parent?.type !== AST_NODE_TYPES.CallExpression || !parent.arguments.includes(node as TSESTree.CallExpressionArgument)) return;
     const callee = parent.callee;
     let receiverWindow: AwaitSite | undefined;
-    if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && PROMISE_CALLBACKS.has(callee.property.name) && callee.object.type === AST_NODE_TYPES.CallExpression) {
-      receiverWindow = this.newAwaitSite(callee.object, callee.object);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && isPromiseCallbackMethod(callee.property.name) && callee.object.type === AST_NODE_TYPES.CallExpression) {
+      receiverWindow = this.newAwaitSite(callee.object, callee.object, [], callee.property.name);
     }
     this.log.record({ type: 'closure', fn: node, ...(receiverWindow == null ? {} : { receiverWindow }) });
   }

@@ -4,7 +4,9 @@ import type ts from 'typescript';
 import { isInside, skipWrappers } from '../ast/expressions.js';
 import { codePathOwnerOf } from '../ast/functions.js';
 import { sqlFreesAdvisoryLock } from './advisory-locks.js';
+import { calleeTakesOwnership } from './callee-ownership.js';
 import { lockApiOf, receiverKeyOf, type LockApi, type LockFile } from './lock-apis.js';
+import { lockExpiryOf, type LockExpiry } from './lock-expiry.js';
 import { acquisitionMayFail } from './lock-calls.js';
 import { handleLeavesFunction } from './lock-hand-offs.js';
 import { acquisitionLabel } from './lock-labels.js';
@@ -28,7 +30,9 @@ export interface Acquisition extends Omit<LockApi, 'mayFailByName'> {
   label: string;
   /** The calls found to release it (in `fn` or in functions inside it), in the order the walk leaves them. */
   releases: TSESTree.CallExpression[];
-  /** Ownership moves: the handle is returned, stored or handed on, or released in another function. */
+  /** The lock expires on its own after a lifetime its acquisition sets (or defaults). */
+  expiry?: LockExpiry;
+  /** Ownership moves: the handle is returned, stored, handed to code that takes it over, or released in another function. */
   escapes: boolean;
 }
 
@@ -78,19 +82,29 @@ export class LockRecogniser {
     if (variable == null && api.receiverReleases == null && !api.advisory && api.plainRelease == null) return undefined;
     const fn = codePathOwnerOf(anchor);
     const { mayFailByName, ...rest } = api;
+    const expiry = rest.advisory || rest.queryRunner ? undefined : lockExpiryOf(this.file.checker, this.file.toTsNode(call) as ts.CallExpression);
     const acquisition: Acquisition = {
       ...rest,
       id: this.nextId++,
       call,
       fn,
       ...(variable == null ? {} : { variable }),
+      ...(expiry == null ? {} : { expiry }),
       // An advisory lock waits until it is granted; a query runner is always handed out.
       mayFail: !rest.advisory && !rest.queryRunner && (mayFailByName === true || acquisitionMayFail(this.file.checker, this.file.toTsNode(call) as ts.CallExpression)),
       label: acquisitionLabel(call, rest.advisory),
       releases: [],
       escapes: false,
     };
-    acquisition.escapes = variable != null && handleLeavesFunction(variable, fn, anchor, (candidate) => this.isReleaseOf(candidate, acquisition));
+    acquisition.escapes =
+      variable != null &&
+      handleLeavesFunction(
+        variable,
+        fn,
+        anchor,
+        (candidate) => this.isReleaseOf(candidate, acquisition),
+        (receiver, index) => calleeTakesOwnership(this.file.checker, this.file.toTsNode(receiver) as ts.CallExpression | ts.NewExpression, index, acquisition),
+      );
     this.acquisitions.push(acquisition);
     this.acquiringCalls.add(call);
     const list = this.byFunction.get(fn) ?? [];

@@ -15,11 +15,18 @@ export interface LockCondition {
   whenFalse?: 'held' | 'failed';
 }
 
-/** `lockId`, `!lockId`, `lockId == null`, `lockId !== false`, `a && lockId`, `!lockId || b`. */
+/**
+ * `lockId`, `!lockId`, `lockId == null`, `lockId !== false`, `a && lockId`, `!lockId || b`, and a
+ * query runner's `runner.isReleased` (true once it was released: nothing is held then).
+ */
 export function conditionOf(test: TSESTree.Node, variable: Variable, variableOf: VariableLookup): LockCondition {
   const node = skipWrappers(test, { awaits: true });
   if (node.type === AST_NODE_TYPES.Identifier) {
     return variableOf(node) === variable ? { whenTrue: 'held', whenFalse: 'failed' } : {};
+  }
+  if (node.type === AST_NODE_TYPES.MemberExpression && !node.computed && node.property.type === AST_NODE_TYPES.Identifier && node.property.name === 'isReleased') {
+    const object = skipWrappers(node.object, { awaits: true });
+    return object.type === AST_NODE_TYPES.Identifier && variableOf(object) === variable ? { whenTrue: 'failed', whenFalse: 'held' } : {};
   }
   if (node.type === AST_NODE_TYPES.UnaryExpression && node.operator === '!') {
     const inner = conditionOf(node.argument, variable, variableOf);
@@ -33,15 +40,18 @@ export function conditionOf(test: TSESTree.Node, variable: Variable, variableOf:
     return node.operator.startsWith('=') ? { whenTrue: 'failed', whenFalse: 'held' } : { whenTrue: 'held', whenFalse: 'failed' };
   }
   if (node.type === AST_NODE_TYPES.LogicalExpression && (node.operator === '&&' || node.operator === '||')) {
-    // `a && b` true means both are; `a || b` false means neither is. The other sides say nothing.
+    // `a && b` true means both are; `a || b` false means neither is. The other side says something
+    // only when both operands say the same (`runner && !runner.isReleased` false: nothing held).
     const left = conditionOf(node.left, variable, variableOf);
     const right = conditionOf(node.right, variable, variableOf);
     if (node.operator === '&&') {
       const whenTrue = left.whenTrue ?? right.whenTrue;
-      return whenTrue == null ? {} : { whenTrue };
+      const whenFalse = left.whenFalse === right.whenFalse ? left.whenFalse : undefined;
+      return { ...(whenTrue == null ? {} : { whenTrue }), ...(whenFalse == null ? {} : { whenFalse }) };
     }
     const whenFalse = left.whenFalse ?? right.whenFalse;
-    return whenFalse == null ? {} : { whenFalse };
+    const whenTrue = left.whenTrue === right.whenTrue ? left.whenTrue : undefined;
+    return { ...(whenTrue == null ? {} : { whenTrue }), ...(whenFalse == null ? {} : { whenFalse }) };
   }
   return {};
 }

@@ -68,8 +68,8 @@ export interface StaleSaveDetails extends DetailsOf<'no-stale-save', 'staleSave'
   /** Undefined when the saved object's type is not a known entity class. */
   entity?: EntityRef;
   load: CodeRef;
-  /** The await that opened the window. */
-  window: AwaitedCall;
+  /** The await that opened the window; `callback` when it is the receiver of a `.then()` (`.catch()`, `.finally()`) callback instead. */
+  window: AwaitedCall & { callback?: 'then' | 'catch' | 'finally' };
   write: { method: string; line: number };
   writtenFields: { property: string; column?: string }[];
   /** Every field write was a direct `x.field = …` and the entity was handed to no other code. */

@@ -1,14 +1,17 @@
 import ts from 'typescript';
 
-import { isTypeormFile } from '../calls/module-origin.js';
+import { appliedTypeormDecorators, type AppliedDecorator } from './typeorm-decorators.js';
 
 /**
  * What TypeORM will know about an entity class, read from its decorators through the checker:
  * which properties are columns (and their database names), keys, version/update-date columns,
- * relations, state-like columns and entity listeners. Inherited members are included.
+ * relations, state-like columns and entity listeners. Inherited members are included. Decorators
+ * are TypeORM's own or the project's wrappers of them (see typeorm-decorators).
  */
 export interface EntityMetadata {
   className: string;
+  /** The table: the name `@Entity()` is given, or TypeORM's default (the class name in snake case). */
+  tableName: string;
   declaration: ts.ClassLikeDeclaration;
   columns: readonly ColumnMetadata[];
   primaryColumns: readonly ColumnMetadata[];
@@ -48,7 +51,7 @@ export interface ColumnMetadata {
 }
 
 /** TypeORM's property decorators that declare a column or a relation, and what each declares. */
-export const COLUMN_DECORATORS: Readonly<Record<string, ColumnKind>> = {
+const COLUMN_DECORATORS: Readonly<Record<string, ColumnKind>> = {
   Column: 'column',
   PrimaryColumn: 'primary',
   PrimaryGeneratedColumn: 'primary',
@@ -167,7 +170,8 @@ function computeEntityMetadata(
   checker: ts.TypeChecker,
   declaration: ts.ClassLikeDeclaration,
 ): EntityMetadata | undefined {
-  if (!decoratorNames(checker, declaration).some((name) => ENTITY_DECORATORS.has(name))) return undefined;
+  const entityDecorator = decoratorsOf(checker, declaration).find(({ name }) => ENTITY_DECORATORS.has(name));
+  if (entityDecorator == null) return undefined;
   const columns = new Map<string, ColumnMetadata>();
   const listeners = new Map<string, string[]>();
   // Base classes first, so a subclass's redeclaration wins.
@@ -188,8 +192,10 @@ function computeEntityMetadata(
     }
   }
   const all = [...columns.values()];
+  const className = declaration.name?.text ?? '<anonymous>';
   return {
-    className: declaration.name?.text ?? '<anonymous>',
+    className,
+    tableName: tableNameOf(entityDecorator.calls) ?? snakeCase(className),
     declaration,
     columns: all,
     primaryColumns: all.filter((column) => column.kind === 'primary'),
@@ -230,39 +236,37 @@ function columnOfProperty(checker: ts.TypeChecker, property: ts.PropertyDeclarat
   const primary = decorators.find(({ name }) => COLUMN_DECORATORS[name] != null);
   if (primary == null) return undefined;
   let kind = COLUMN_DECORATORS[primary.name] ?? 'column';
-  const options = optionsObject(primary.call);
+  const options = optionsOf(primary.calls);
   if (kind === 'column' && booleanOption(options, 'primary')) kind = 'primary';
   const joinColumn = decorators.find(({ name }) => name === 'JoinColumn');
   const relationKind = RELATION_KINDS[primary.name];
   let databaseName = stringOption(options, 'name') ?? propertyName;
   if (relationKind != null) {
-    const joinName = stringOption(optionsObject(joinColumn?.call), 'name');
+    const joinName = stringOption(optionsOf(joinColumn?.calls ?? []), 'name');
     databaseName = joinName ?? `${propertyName}Id`;
   }
+  const cascade = option(options, 'cascade');
+  const select = option(options, 'select');
   return {
     propertyName,
     databaseName,
     kind,
     ...(relationKind == null ? {} : { relationKind }),
     eager: booleanOption(options, 'eager'),
-    cascade: options?.properties.some((p) => propertyKey(p) === 'cascade' && !isFalse(p)) ?? false,
-    hiddenByDefault: options?.properties.some((p) => propertyKey(p) === 'select' && isFalse(p)) ?? false,
+    cascade: cascade != null && !isFalse(cascade),
+    hiddenByDefault: select != null && isFalse(select),
     isStateLike: relationKind == null && isStateLikeColumn(checker, property, options),
     declaration: property,
   };
 }
 
-function isStateLikeColumn(
-  checker: ts.TypeChecker,
-  property: ts.PropertyDeclaration,
-  options: ts.ObjectLiteralExpression | undefined,
-): boolean {
+function isStateLikeColumn(checker: ts.TypeChecker, property: ts.PropertyDeclaration, options: readonly ts.ObjectLiteralExpression[]): boolean {
   // An enum names a category as often as a state: `type`, `source`, `mediaServerType` say what a
   // row is, not where it is in a lifecycle.
   if (isCategoryName(property.name.getText())) return false;
   const declaredType = stringOption(options, 'type');
   if (declaredType === 'enum' || declaredType === 'simple-enum') return true;
-  if (options?.properties.some((p) => propertyKey(p) === 'enum')) return true;
+  if (option(options, 'enum') != null) return true;
   return isEnumOrStringLiteralUnion(checker, checker.getTypeAtLocation(property));
 }
 
@@ -285,19 +289,8 @@ export function isEnumOrStringLiteralUnion(checker: ts.TypeChecker, type: ts.Typ
   );
 }
 
-interface ResolvedDecorator {
-  name: string;
-  call: ts.CallExpression | undefined;
-}
-
-function decoratorsOf(checker: ts.TypeChecker, node: ts.HasDecorators): ResolvedDecorator[] {
-  return (ts.getDecorators(node) ?? []).flatMap((decorator) => {
-    const expression = decorator.expression;
-    const call = ts.isCallExpression(expression) ? expression : undefined;
-    const callee = call?.expression ?? expression;
-    const name = typeormDecoratorName(checker, callee);
-    return name == null ? [] : [{ name, call }];
-  });
+function decoratorsOf(checker: ts.TypeChecker, node: ts.HasDecorators): readonly AppliedDecorator[] {
+  return (ts.getDecorators(node) ?? []).flatMap((decorator) => appliedTypeormDecorators(checker, decorator));
 }
 
 function decoratorNames(checker: ts.TypeChecker, node: ts.Node): string[] {
@@ -305,28 +298,39 @@ function decoratorNames(checker: ts.TypeChecker, node: ts.Node): string[] {
 }
 
 /**
- * The TypeORM decorator an expression refers to. Resolution goes through imports and
- * re-exports to typeorm's own declaration, so a same-named decorator from another library
- * does not count; when the import cannot be resolved at all, the spelling is trusted.
+ * The option objects of a decorator, nearest first: a wrapper's use site (`@EnumColumn({ enum })`)
+ * usually passes its options on, and the wrapper adds its own (`Column({ ...options, type })`).
  */
-function typeormDecoratorName(checker: ts.TypeChecker, callee: ts.Expression): string | undefined {
-  const identifier = ts.isIdentifier(callee)
-    ? callee
-    : ts.isPropertyAccessExpression(callee)
-      ? callee.name
-      : undefined;
-  if (identifier == null || !ts.isIdentifier(identifier)) return undefined;
-  let symbol = checker.getSymbolAtLocation(identifier);
-  if (symbol != null && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  const declaration = symbol?.declarations?.[0];
-  if (declaration == null) return identifier.text;
-  return isTypeormFile(declaration.getSourceFile().fileName) ? symbol?.name : undefined;
+function optionsOf(calls: readonly ts.CallExpression[]): readonly ts.ObjectLiteralExpression[] {
+  return calls.flatMap((call) => {
+    const literal = call.arguments.find((argument): argument is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(argument));
+    return literal == null ? [] : [literal];
+  });
 }
 
-function optionsObject(call: ts.CallExpression | undefined): ts.ObjectLiteralExpression | undefined {
-  return call?.arguments.find((argument): argument is ts.ObjectLiteralExpression =>
-    ts.isObjectLiteralExpression(argument),
-  );
+/** The nearest option object's property `key`. */
+function option(options: readonly ts.ObjectLiteralExpression[], key: string): ts.ObjectLiteralElementLike | undefined {
+  for (const literal of options) {
+    const property = literal.properties.find((candidate) => propertyKey(candidate) === key);
+    if (property != null) return property;
+  }
+  return undefined;
+}
+
+/** `@Entity('orders')`, `@Entity({ name: 'orders' })`, through a wrapper that passes it on or names it. */
+function tableNameOf(calls: readonly ts.CallExpression[]): string | undefined {
+  for (const call of calls) {
+    const [first] = call.arguments;
+    if (first != null && ts.isStringLiteralLike(first)) return first.text;
+    const name = stringOption(optionsOf([call]), 'name');
+    if (name != null) return name;
+  }
+  return undefined;
+}
+
+/** TypeORM's default table name for a class: `VisitorLock` → `visitor_lock`. */
+function snakeCase(name: string): string {
+  return name.replaceAll(/([a-z\d])([A-Z])/g, '$1_$2').replaceAll(/([A-Z]+)([A-Z][a-z])/g, '$1_$2').toLowerCase();
 }
 
 function propertyKey(property: ts.ObjectLiteralElementLike): string | undefined {
@@ -334,15 +338,15 @@ function propertyKey(property: ts.ObjectLiteralElementLike): string | undefined 
   return name != null && (ts.isIdentifier(name) || ts.isStringLiteral(name)) ? name.text : undefined;
 }
 
-function stringOption(options: ts.ObjectLiteralExpression | undefined, key: string): string | undefined {
-  const property = options?.properties.find((p) => propertyKey(p) === key);
+function stringOption(options: readonly ts.ObjectLiteralExpression[], key: string): string | undefined {
+  const property = option(options, key);
   if (property == null || !ts.isPropertyAssignment(property)) return undefined;
   const value = property.initializer;
   return ts.isStringLiteralLike(value) ? value.text : undefined;
 }
 
-function booleanOption(options: ts.ObjectLiteralExpression | undefined, key: string): boolean {
-  const property = options?.properties.find((p) => propertyKey(p) === key);
+function booleanOption(options: readonly ts.ObjectLiteralExpression[], key: string): boolean {
+  const property = option(options, key);
   return property != null && ts.isPropertyAssignment(property) && property.initializer.kind === ts.SyntaxKind.TrueKeyword;
 }
 
