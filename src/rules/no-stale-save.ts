@@ -49,9 +49,9 @@ type FlowState = FactMap<Variable, EntityFact>;
 const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network', 'unknown', 'timer'];
 /** What a stale save or remove does, after the message has said where the entity came from. */
 const SAVE_CONSEQUENCE =
-  'reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}';
+  'reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}';
 const REMOVE_CONSEQUENCE =
-  'reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.';
+  'reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.';
 const MAX_LISTED_COLUMNS = 6;
 
 export default createRule<Options, MessageIds>({
@@ -96,17 +96,10 @@ export default createRule<Options, MessageIds>({
       { windowKinds: DEFAULT_WINDOW_KINDS, networkModules: [], localModules: [], loaders: [], autofix: true, removals: false },
     ],
     messages: {
-<<<<<<< HEAD
       staleSave: `\`{{name}}\` (loaded by {{loader}} at line {{loadLine}}) ${SAVE_CONSEQUENCE}`,
       staleRemove: `\`{{name}}\` (loaded by {{loader}} at line {{loadLine}}) ${REMOVE_CONSEQUENCE}`,
       staleSaveOfEventPayload: `\`{{name}}\` (received with {{event}} at line {{loadLine}}) ${SAVE_CONSEQUENCE}`,
       staleRemoveOfEventPayload: `\`{{name}}\` (received with {{event}} at line {{loadLine}}) ${REMOVE_CONSEQUENCE}`,
-=======
-      staleSave:
-        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
-      staleRemove:
-        '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.',
->>>>>>> other-rules
       rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
     },
   },
@@ -360,11 +353,7 @@ export default createRule<Options, MessageIds>({
         advice: isRemove ? 'Use delete()/softDelete() with criteria that repeat the check, and test `affected`.' : data.advice,
         variable: name,
         ...(metadata == null ? {} : { entity: entityRefOf(metadata) }),
-<<<<<<< HEAD
         load: { label: load.kind === 'read' ? loaderText(load) : load.event, line: load.line },
-        window: { label: awaitedText(awaitInfo), line: awaitInfo.node.loc.start.line, kind, chain: [...chain] },
-=======
-        load: { label: loaderText(load), line: load.line },
         window: {
           label: awaitedText(awaitInfo),
           line: awaitInfo.node.loc.start.line,
@@ -372,7 +361,6 @@ export default createRule<Options, MessageIds>({
           chain: [...chain],
           ...(awaitInfo.callback == null ? {} : { callback: awaitInfo.callback }),
         },
->>>>>>> other-rules
         write: { method: write.method, line: write.call.loc.start.line },
         writtenFields: fieldInfo.fields.map((field) => {
           const column = metadata?.byProperty.get(field)?.databaseName;

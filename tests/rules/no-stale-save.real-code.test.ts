@@ -202,7 +202,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
             loader: 'findOneByOrFail()',
             loadLine: String(L + 9),
             method: 'save()',
-            awaited: 'llm.complete(…)',
+            window: 'after `await llm.complete(…)`',
             awaitLine: String(L + 11),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
