@@ -10,7 +10,8 @@ import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
-import { buildUpdateRewrite } from '../utils/fixes/update-rewrite.js';
+import { buildStaleSaveRewrite, isNumericColumn, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
+import { writeReceiverOf } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
@@ -29,7 +30,7 @@ export interface NoStaleSaveOptions {
 
 type Options = [NoStaleSaveOptions];
 /** The reports' message ids are the contract's (report-details), and the suggestion's. */
-export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | 'rewriteToUpdate';
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage;
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -95,7 +96,10 @@ export default createRule<Options, MessageIds>({
         '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}',
       staleRemove:
         '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.',
-      rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
+      rewriteToUpdate: 'Write only {{fields}} with an atomic update(){{then}}.',
+      rewriteToAtomicUpdate: 'Write {{fields}} in one UPDATE that computes {{derived}} in SQL ({{how}}){{then}}.',
+      rewriteToCompareAndSet:
+        'Write {{fields}} only while {{guarded}} is unchanged since the load (a compare-and-set update()){{then}}: if another writer changed it first, nothing is written and an Error is thrown.',
     },
   },
   create(context, [options]) {
@@ -330,12 +334,8 @@ export default createRule<Options, MessageIds>({
           ? 'Make that function write only the fields it changes with update(), or re-load the entity after the await.'
           : adviceText(fieldInfo, metadata),
       };
-      // A field set from its stale value would be written back stale plus the change: no rewrite
-      // to update() can promise it keeps a concurrent change.
-      const rewrite = !isRemove && fieldInfo.exact && derived.length === 0 && !target.viaSpread && target.relation == null && write.targets.length === 1 && write.typeorm != null && metadata != null
-        ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)
-        : undefined;
-      const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, target.expression);
+      const rewrite = isRemove ? undefined : rewriteFor(write, target, metadata, fieldInfo, load);
+      const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && canAutofix(metadata, rewrite, target.expression);
       const messageId = isRemove ? 'staleRemove' : 'staleSave';
       recordReportDetails(context, write.call, messageId, () => ({
         rule: 'no-stale-save',
@@ -359,14 +359,14 @@ export default createRule<Options, MessageIds>({
         node: write.call,
         messageId,
         data,
-        ...(rewrite != null && autofix ? { fix: (fixer) => fixer.replaceTextRange(rewrite.range, rewrite.text) } : {}),
+        ...(rewrite != null && autofix ? { fix: (fixer) => rewrite.edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)) } : {}),
         ...(rewrite != null && !autofix
           ? {
               suggest: [
                 {
-                  messageId: 'rewriteToUpdate',
-                  data: { fields: listText(fieldInfo.fields) },
-                  fix: (fixer: TSESLint.RuleFixer) => fixer.replaceTextRange(rewrite.range, rewrite.text),
+                  messageId: rewrite.messageId,
+                  data: rewrite.data,
+                  fix: (fixer: TSESLint.RuleFixer) => rewrite.edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
                 },
               ],
             }
@@ -374,29 +374,44 @@ export default createRule<Options, MessageIds>({
       });
     }
 
-    function rewriteFor(write: WriteSite, metadata: EntityMetadata, expression: TSESTree.Expression, fields: readonly string[]) {
-      if (write.typeorm == null || !isResultUnused(write.call)) return undefined;
-      if (fields.some((field) => !isPlainWritableColumn(metadata, field))) return undefined;
+    /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */
+    function rewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, load: LoadSite): StaleSaveRewrite | undefined {
+      const { typeorm } = write;
+      if (typeorm?.method !== 'save' || metadata == null || target.relation != null || write.targets.length !== 1) return undefined;
+      // The saved argument is the entity itself, or the literal it is spread into (and, for an
+      // entity manager, whose class the call names: a bare literal cannot be saved).
+      const saved = typeorm.entityArgumentIndex == null ? write.call.callee : write.call.arguments[typeorm.entityArgumentIndex];
+      const carrier = target.viaSpread ? target.expression.parent.parent : target.expression;
+      if (typeorm.entityArgumentIndex == null ? write.call.callee.type !== AST_NODE_TYPES.MemberExpression || write.call.callee.object !== target.expression : saved !== carrier) return undefined;
+      if (target.viaSpread && !isSpreadOnlyFirst(carrier)) return undefined;
+      if (target.viaSpread && typeorm.api === 'EntityManager' && (typeorm.targetArgumentIndex == null || write.call.arguments.length < 2)) return undefined;
+      if (checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression)))) return undefined;
       const scope = sourceCode.getScope(write.call);
       const classVariable = ASTUtils.findVariable(scope, metadata.className);
       const classNameInScope = classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
-      return buildUpdateRewrite({
+      const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope });
+      if (receiver == null) return undefined;
+      return buildStaleSaveRewrite({
         sourceCode,
         call: write.call,
-        typeorm: write.typeorm,
+        receiver,
         metadata,
-        entityText: sourceCode.getText(expression),
-        fields,
-        classNameInScope,
+        entity: target.expression,
+        viaSpread: target.viaSpread,
+        fieldInfo,
+        loadEnd: load.call.range[1],
+        aliases: recorder.aliasesOf(target.variable),
+        listText,
       });
     }
 
-    function canAutofix(write: WriteSite, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, target: TSESTree.Expression): boolean {
+    /** Whether the rewrite may be applied unreviewed: update() would skip no listener, and no comment is lost. */
+    function canAutofix(metadata: EntityMetadata | undefined, rewrite: StaleSaveRewrite, target: TSESTree.Expression): boolean {
       if (metadata == null) return false;
       if (metadata.listeners.has('BeforeUpdate') || metadata.listeners.has('AfterUpdate')) return false;
       if (checker.isArrayType(checker.getTypeAtLocation(tsNode(target)))) return false;
-      if (sourceCode.getCommentsInside(write.call).length > 0) return false;
-      return fieldInfo.exact;
+      const comments = sourceCode.getAllComments();
+      return !rewrite.edits.some((edit) => edit.range[1] > edit.range[0] && comments.some((comment) => comment.range[0] >= edit.range[0] && comment.range[1] <= edit.range[1]));
     }
 
     return recorder.listeners();
@@ -461,7 +476,7 @@ function listText(names: readonly string[]): string {
 
 function adviceText(fieldInfo: WrittenFields, metadata: EntityMetadata | undefined): string {
   if (fieldInfo.derived.length > 0) {
-    const numeric = metadata != null && fieldInfo.derived.every((field) => isNumericColumn(metadata, field));
+    const numeric = metadata != null && fieldInfo.derived.every((field) => { const column = metadata.byProperty.get(field); return column != null && isNumericColumn(column); });
     return numeric
       ? `Change ${listText(fieldInfo.derived)} in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.`
       : `Re-load it after the await and derive ${listText(fieldInfo.derived)} from the row as it is then, or compute the new value in SQL.`;
@@ -474,24 +489,9 @@ function adviceText(fieldInfo: WrittenFields, metadata: EntityMetadata | undefin
     : `Write only the fields this code changes (${listText(fieldInfo.fields)}, …) with update(), or re-load it after the await.`;
 }
 
-/** A column whose property is declared `number`: increment() and decrement() apply. */
-function isNumericColumn(metadata: EntityMetadata, field: string): boolean {
-  const column = metadata.byProperty.get(field);
-  return column?.kind === 'column' && column.declaration.type?.kind === ts.SyntaxKind.NumberKeyword;
+/** `{ ...entity, f: v }`: one spread, first, so the literal's own keys are what it adds. */
+function isSpreadOnlyFirst(literal: TSESTree.Node | undefined): boolean {
+  if (literal?.type !== AST_NODE_TYPES.ObjectExpression) return false;
+  const [first, ...rest] = literal.properties;
+  return first?.type === AST_NODE_TYPES.SpreadElement && rest.every((property) => property.type === AST_NODE_TYPES.Property && !property.computed);
 }
-
-function isPlainWritableColumn(metadata: EntityMetadata, field: string): boolean {
-  const column = metadata.byProperty.get(field);
-  return column != null && ['column', 'version', 'update-date', 'delete-date'].includes(column.kind) && !column.cascade;
-}
-
-function isResultUnused(call: TSESTree.CallExpression): boolean {
-  const parent = call.parent;
-  if (parent.type === AST_NODE_TYPES.ExpressionStatement) return true;
-  return parent.type === AST_NODE_TYPES.AwaitExpression && parent.parent.type === AST_NODE_TYPES.ExpressionStatement;
-}
-
-
-
-
-

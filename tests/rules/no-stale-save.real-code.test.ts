@@ -331,7 +331,7 @@ export async function greet(orders: Repository<SalesOrder>, customers: Repositor
       ],
     },
     {
-      name: 'a field set from its stale value is at risk, and no update() is offered',
+      name: 'a field set from its stale value plus an amount is at risk, and becomes an increment()',
       code: `${imports}
 export async function award(customers: Repository<Customer>, payments: PaymentClient, id: string) {
   const customer = await customers.findOneByOrFail({ id });
@@ -339,7 +339,13 @@ export async function award(customers: Repository<Customer>, payments: PaymentCl
   customer.loyaltyPoints = customer.loyaltyPoints + 10;
   await customers.save(customer);
 }`,
-      output: null,
+      output: `${imports}
+export async function award(customers: Repository<Customer>, payments: PaymentClient, id: string) {
+  const customer = await customers.findOneByOrFail({ id });
+  await payments.capture(id);
+  customer.loyaltyPoints = customer.loyaltyPoints + 10;
+  await customers.increment({ id: customer.id }, 'loyaltyPoints', 10);
+}`,
       errors: [
         {
           messageId: 'staleSave',

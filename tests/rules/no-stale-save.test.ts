@@ -325,6 +325,45 @@ export async function reply(repo: Repository<Conversation>, notifier: Notifier, 
     {
       name: 'BaseEntity: account.save() becomes Account.update()',
       code: `${imports}
+export async function refresh(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  if (await payments.capture('p1')) {
+    account.avatarUrl = 'https://avatars.example.com/paid.png';
+  }
+  await account.save();
+}`,
+      output: `${imports}
+export async function refresh(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  if (await payments.capture('p1')) {
+    account.avatarUrl = 'https://avatars.example.com/paid.png';
+  }
+  await Account.update({ id: account.id }, { avatarUrl: account.avatarUrl });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'email, plan',
+            advice: 'Update only avatarUrl with update().',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 23,
+        },
+      ],
+    },
+    {
+      name: 'a state column (typed by a union of literals) is written with a compare-and-set, its loaded value captured before the first change',
+      code: `${imports}
 export async function upgrade(payments: PaymentClient, id: number) {
   const account = await Account.findOneByOrFail({ id });
   if (await payments.capture('p1')) {
@@ -332,14 +371,7 @@ export async function upgrade(payments: PaymentClient, id: number) {
   }
   await account.save();
 }`,
-      output: `${imports}
-export async function upgrade(payments: PaymentClient, id: number) {
-  const account = await Account.findOneByOrFail({ id });
-  if (await payments.capture('p1')) {
-    account.plan = 'pro';
-  }
-  await Account.update({ id: account.id }, { plan: account.plan });
-}`,
+      output: null,
       errors: [
         {
           messageId: 'staleSave',
@@ -358,19 +390,40 @@ export async function upgrade(payments: PaymentClient, id: number) {
           column: 9,
           endLine: L + 7,
           endColumn: 23,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: 'plan', guarded: 'plan', then: '' },
+              output: `${imports}
+export async function upgrade(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  const previousPlan = account.plan;
+  if (await payments.capture('p1')) {
+    account.plan = 'pro';
+  }
+  const result = await Account.update({ id: account.id, plan: previousPlan }, { plan: account.plan });
+  if (!result.affected) throw new Error('Account was changed by another writer since it was loaded: plan not written');
+}`,
+            },
+          ],
         },
       ],
     },
 
     {
-      name: 'a spread carries every stale column: reported, no rewrite',
+      name: "a spread save becomes an update() of the literal's own keys",
       code: `${imports}
 export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
   const text = await llm.complete('q');
   await repo.save({ ...conversation, lastMessageSnippet: text });
 }`,
-      output: null,
+      output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: text });
+}`,
       errors: [
         {
           messageId: 'staleSave',
@@ -533,15 +586,7 @@ export async function capture(dataSource: DataSource, payments: PaymentClient, i
     await manager.save(Conversation, conversation);
   });
 }`,
-      output: `${imports}
-export async function capture(dataSource: DataSource, payments: PaymentClient, id: string) {
-  await dataSource.transaction(async (manager) => {
-    const conversation = await manager.findOneByOrFail(Conversation, { id });
-    await payments.capture(conversation.id);
-    conversation.status = ConversationStatus.RESOLVED;
-    await manager.update(Conversation, { id: conversation.id }, { status: conversation.status });
-  });
-}`,
+      output: null,
       errors: [
         {
           messageId: 'staleSave',
@@ -560,6 +605,23 @@ export async function capture(dataSource: DataSource, payments: PaymentClient, i
           column: 11,
           endLine: L + 7,
           endColumn: 51,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: 'status', guarded: 'status', then: '' },
+              output: `${imports}
+export async function capture(dataSource: DataSource, payments: PaymentClient, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const conversation = await manager.findOneByOrFail(Conversation, { id });
+    await payments.capture(conversation.id);
+    const previousStatus = conversation.status;
+    conversation.status = ConversationStatus.RESOLVED;
+    const result = await manager.update(Conversation, { id: conversation.id, status: previousStatus }, { status: conversation.status });
+    if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: status not written');
+  });
+}`,
+            },
+          ],
         },
       ],
     },
@@ -630,7 +692,7 @@ export async function summarize(repo: Repository<Ticket>, llm: LlmClient, id: nu
           suggestions: [
             {
               messageId: 'rewriteToUpdate',
-              data: { fields: 'summary' },
+              data: { fields: 'summary', then: '' },
               output: `${imports}
 export async function summarize(repo: Repository<Ticket>, llm: LlmClient, id: number) {
   const ticket = await repo.findOneByOrFail({ id });
@@ -680,7 +742,7 @@ export async function renameRole(repo: Repository<Membership>, payments: Payment
       ],
     },
     {
-      name: 'a field set from its stale value is at risk itself, and no update() of it is offered',
+      name: 'a field changed by an amount: increment() in the database instead of the stale value plus the amount',
       code: `${imports}
 export async function addSeat(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
   const membership = await repo.findOneByOrFail({ workspaceId, userId });
@@ -688,7 +750,13 @@ export async function addSeat(repo: Repository<Membership>, payments: PaymentCli
   membership.seats += 1;
   await repo.save(membership);
 }`,
-      output: null,
+      output: `${imports}
+export async function addSeat(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats += 1;
+  await repo.increment({ workspaceId: membership.workspaceId, userId: membership.userId }, 'seats', 1);
+}`,
       errors: [
         {
           messageId: 'staleSave',
@@ -1151,7 +1219,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
           suggestions: [
             {
               messageId: 'rewriteToUpdate',
-              data: { fields: 'lastMessageSnippet' },
+              data: { fields: 'lastMessageSnippet', then: '' },
               output: `${imports}
 export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
