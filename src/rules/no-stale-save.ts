@@ -18,6 +18,7 @@ import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from 
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
+import { isStateColumn } from '../utils/typeorm/state-columns.js';
 
 export interface NoStaleSaveOptions {
   windowKinds?: AwaitKind[];
@@ -48,6 +49,8 @@ interface StaleFact {
 type FlowState = FactMap<Variable, EntityFact>;
 
 const DEFAULT_WINDOW_KINDS: AwaitKind[] = ['network', 'unknown', 'timer'];
+/** The state columns require-state-guard knows by default (this rule has no option for more). */
+const NO_STATE_OPTIONS = { stateColumns: [], guardColumns: [] };
 const MAX_LISTED_COLUMNS = 6;
 
 export default createRule<Options, MessageIds>({
@@ -476,13 +479,23 @@ function listText(names: readonly string[]): string {
 
 function adviceText(fieldInfo: WrittenFields, metadata: EntityMetadata | undefined): string {
   if (fieldInfo.derived.length > 0) {
-    const numeric = metadata != null && fieldInfo.derived.every((field) => { const column = metadata.byProperty.get(field); return column != null && isNumericColumn(column); });
+    const numeric = metadata != null && fieldInfo.derived.every((field) => {
+      const column = metadata.byProperty.get(field);
+      return column != null && isNumericColumn(column);
+    });
     return numeric
       ? `Change ${listText(fieldInfo.derived)} in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.`
       : `Re-load it after the await and derive ${listText(fieldInfo.derived)} from the row as it is then, or compute the new value in SQL.`;
   }
   if (fieldInfo.fields.length === 0) {
     return 'Re-load it after the await, or write only the fields this code changes with update().';
+  }
+  const states = metadata == null ? [] : fieldInfo.fields.filter((field) => {
+    const column = metadata.byProperty.get(field);
+    return column != null && isStateColumn(column, NO_STATE_OPTIONS);
+  });
+  if (fieldInfo.exact && states.length > 0) {
+    return `Update only ${listText(fieldInfo.fields)} with a compare-and-set update(): the loaded ${listText(states)} in its criteria, and \`affected\` checked.`;
   }
   return fieldInfo.exact
     ? `Update only ${listText(fieldInfo.fields)} with update().`

@@ -384,7 +384,7 @@ export async function upgrade(payments: PaymentClient, id: number) {
             awaitLine: String(L + 4),
             reason: 'a network call via PaymentClient.capture → axios.post',
             atRisk: 'email, avatarUrl',
-            advice: 'Update only plan with update().',
+            advice: 'Update only plan with a compare-and-set update(): the loaded plan in its criteria, and `affected` checked.',
           },
           line: L + 7,
           column: 9,
@@ -599,7 +599,7 @@ export async function capture(dataSource: DataSource, payments: PaymentClient, i
             awaitLine: String(L + 5),
             reason: 'a network call via PaymentClient.capture → axios.post',
             atRisk: 'lastMessageId, lastMessageSnippet, assigneeId, priority, version, updatedAt',
-            advice: 'Update only status with update().',
+            advice: 'Update only status with a compare-and-set update(): the loaded status in its criteria, and `affected` checked.',
           },
           line: L + 7,
           column: 11,
@@ -779,35 +779,642 @@ export async function addSeat(repo: Repository<Membership>, payments: PaymentCli
       ],
     },
     {
-      name: 'the save result is used: no rewrite offered',
+      name: "e.f -= n with an amount nothing reassigns: decrement()",
       code: `${imports}
-export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+export async function useSeats(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, used: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats -= used;
+  await repo.save(membership);
+}`,
+      output: `${imports}
+export async function useSeats(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, used: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats -= used;
+  await repo.decrement({ workspaceId: membership.workspaceId, userId: membership.userId }, 'seats', used);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "membership", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "payments.capture(…)", awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "seats (set from its stale value), role", advice: "Change seats in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 30,
+        },
+      ],
+    },
+    {
+      name: "e.f++ and e.f = n + e.f are increments too (entity manager form)",
+      code: `${imports}
+export async function escalate(manager: EntityManager, notifier: Notifier, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  await notifier.notify(id);
+  conversation.priority++;
+  await manager.save(conversation);
+}
+export async function boost(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
-  conversation.lastMessageSnippet = await llm.complete('q');
-  return repo.save(conversation);
+  await llm.complete('rate');
+  conversation.priority = 2 + conversation.priority;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function escalate(manager: EntityManager, notifier: Notifier, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  await notifier.notify(id);
+  conversation.priority++;
+  await manager.increment(Conversation, { id: conversation.id }, 'priority', 1);
+}
+export async function boost(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('rate');
+  conversation.priority = 2 + conversation.priority;
+  await repo.increment({ id: conversation.id }, 'priority', 2);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "notifier.notify(…)", awaitLine: String(L + 4), reason: "an unclassified call via Notifier.notify that may be slow I/O", atRisk: "priority (set from its stale value), status, lastMessageId, lastMessageSnippet, assigneeId, version and 1 more", advice: "Change priority in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 35,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "priority (set from its stale value), status, lastMessageId, lastMessageSnippet, assigneeId, version and 1 more", advice: "Change priority in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: "an amount with other written fields: one query-builder UPDATE computes it in SQL, the column quoted by the driver and the amount a parameter",
+      code: `${imports}
+export async function transfer(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, moved: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats = membership.seats - moved;
+  membership.role = 'billing';
+  await repo.save(membership);
+}`,
+      output: `${imports}
+export async function transfer(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, moved: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats = membership.seats - moved;
+  membership.role = 'billing';
+  await repo.createQueryBuilder().update().set({ seats: () => \`\${repo.manager.dataSource.driver.escape('seats')} - :seatsDelta\`, role: membership.role }).setParameters({ seatsDelta: moved }).where({ workspaceId: membership.workspaceId, userId: membership.userId }).execute();
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "membership", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "payments.capture(…)", awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "seats (set from its stale value)", advice: "Change seats in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 30,
+        },
+      ],
+    },
+    {
+      name: "an amount read again at the save might differ (awaited, changed twice, or only on one path): the change is captured as a delta",
+      code: `${imports}
+export async function countReplies(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority += Number(await llm.complete('how many?'));
+  await repo.save(conversation);
+}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string, urgent: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('rate');
+  conversation.priority += 1;
+  if (urgent) {
+    conversation.priority += 5;
+  }
+  await repo.save(conversation);
 }`,
       output: null,
       errors: [
         {
           messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneByOrFail()',
-            loadLine: String(L + 3),
-            method: 'save()',
-            awaited: 'llm.complete(…)',
-            awaitLine: String(L + 4),
-            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
-            atRisk: CONVERSATION_AT_RISK,
-            advice: 'Update only lastMessageSnippet with update().',
-          },
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "priority (set from its stale value), status, lastMessageId, lastMessageSnippet, assigneeId, version and 1 more", advice: "Change priority in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToAtomicUpdate',
+              data: { fields: "priority", then: "", derived: "priority", how: "increment()" },
+              output: `${imports}
+export async function countReplies(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const previousPriority = conversation.priority;
+  conversation.priority += Number(await llm.complete('how many?'));
+  await repo.increment({ id: conversation.id }, 'priority', conversation.priority - previousPriority);
+}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string, urgent: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('rate');
+  conversation.priority += 1;
+  if (urgent) {
+    conversation.priority += 5;
+  }
+  await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 8), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 9), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "priority (set from its stale value), status, lastMessageId, lastMessageSnippet, assigneeId, version and 1 more", advice: "Change priority in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 14,
+          column: 9,
+          endLine: L + 14,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToAtomicUpdate',
+              data: { fields: "priority", then: "", derived: "priority", how: "increment()" },
+              output: `${imports}
+export async function countReplies(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority += Number(await llm.complete('how many?'));
+  await repo.save(conversation);
+}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string, urgent: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('rate');
+  const previousPriority = conversation.priority;
+  conversation.priority += 1;
+  if (urgent) {
+    conversation.priority += 5;
+  }
+  await repo.increment({ id: conversation.id }, 'priority', conversation.priority - previousPriority);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a field derived otherwise: compare-and-set on the value it was loaded with",
+      code: `${imports}
+export async function atLeast(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, wanted: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats = Math.max(membership.seats, wanted);
+  await repo.save(membership);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "membership", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "payments.capture(…)", awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "seats (set from its stale value), role", advice: "Change seats in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 30,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: "seats", then: "", guarded: "seats" },
+              output: `${imports}
+export async function atLeast(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, wanted: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  const previousSeats = membership.seats;
+  membership.seats = Math.max(membership.seats, wanted);
+  const result = await repo.update({ workspaceId: membership.workspaceId, userId: membership.userId, seats: previousSeats }, { seats: membership.seats });
+  if (!result.affected) throw new Error('Membership was changed by another writer since it was loaded: seats not written');
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a nullable field derived from itself: no compare-and-set (null cannot go into the criteria)",
+      code: `${imports}
+export async function append(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('more');
+  conversation.lastMessageSnippet = conversation.lastMessageSnippet + text;
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "lastMessageSnippet (set from its stale value), status, lastMessageId, assigneeId, priority, version and 1 more", advice: "Re-load it after the await and derive lastMessageSnippet from the row as it is then, or compute the new value in SQL." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: "a state column written with other fields: compare-and-set on the state, every field written",
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const summary = await llm.complete('summarize');
+  conversation.status = ConversationStatus.RESOLVED;
+  conversation.lastMessageSnippet = summary;
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only status, lastMessageSnippet with a compare-and-set update(): the loaded status in its criteria, and `affected` checked." },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: "status, lastMessageSnippet", then: "", guarded: "status" },
+              output: `${imports}
+export async function resolve(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const summary = await llm.complete('summarize');
+  const previousStatus = conversation.status;
+  conversation.status = ConversationStatus.RESOLVED;
+  conversation.lastMessageSnippet = summary;
+  const result = await repo.update({ id: conversation.id, status: previousStatus }, { status: conversation.status, lastMessageSnippet: conversation.lastMessageSnippet });
+  if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: status not written');
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a state column set in a spread literal: the entity still holds the loaded state, nothing to capture",
+      code: `${imports}
+export async function close(repo: Repository<Conversation>, payments: PaymentClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await payments.capture('p');
+  await repo.save({ ...conversation, status: ConversationStatus.RESOLVED });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "payments.capture(…)", awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "lastMessageId, lastMessageSnippet, assigneeId, priority, version, updatedAt", advice: "Update only status with a compare-and-set update(): the loaded status in its criteria, and `affected` checked." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 76,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: "status", then: "", guarded: "status" },
+              output: `${imports}
+export async function close(repo: Repository<Conversation>, payments: PaymentClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await payments.capture('p');
+  const result = await repo.update({ id: conversation.id, status: conversation.status }, { status: ConversationStatus.RESOLVED });
+  if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: status not written');
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "spread save with an entity manager that names the class; fields assigned before the spread go too",
+      code: `${imports}
+export async function note(manager: EntityManager, llm: LlmClient, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  conversation.priority = 3;
+  const text = await llm.complete('q');
+  await manager.save(Conversation, { ...conversation, lastMessageSnippet: text });
+}`,
+      output: `${imports}
+export async function note(manager: EntityManager, llm: LlmClient, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  conversation.priority = 3;
+  const text = await llm.complete('q');
+  await manager.update(Conversation, { id: conversation.id }, { priority: conversation.priority, lastMessageSnippet: text });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 5), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, version, updatedAt", advice: "Update only priority, lastMessageSnippet with update()." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 82,
+        },
+      ],
+    },
+    {
+      name: "spread saves that cannot be rewritten: a key before the spread, the primary key overridden, no class named",
+      code: `${imports}
+export async function before(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  await repo.save({ lastMessageSnippet: text, ...conversation });
+}
+export async function copy(repo: Repository<Conversation>, llm: LlmClient, id: string, other: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('q');
+  await repo.save({ ...conversation, id: other });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more", advice: "Re-load it after the await, or write only the fields this code changes with update()." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 65,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 8), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 9), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more", advice: "Update only id with update()." },
+          line: L + 10,
+          column: 9,
+          endLine: L + 10,
+          endColumn: 50,
+        },
+      ],
+    },
+    {
+      name: "the save result is returned: update(), then a re-load for the value the code returns",
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  return repo.save(conversation);
+}
+export async function replyAwaited(repo: Repository<Conversation>, llm: LlmClient, id: string): Promise<Conversation> {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  return await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
           line: L + 5,
           column: 10,
           endLine: L + 5,
           endColumn: 33,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: ", then re-load the row for the value the code returns" },
+              output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  return repo.findOneByOrFail({ id: conversation.id });
+}
+export async function replyAwaited(repo: Repository<Conversation>, llm: LlmClient, id: string): Promise<Conversation> {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  return await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 8), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 9), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 10,
+          column: 16,
+          endLine: L + 10,
+          endColumn: 39,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: ", then re-load the row for the value the code returns" },
+              output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  return repo.save(conversation);
+}
+export async function replyAwaited(repo: Repository<Conversation>, llm: LlmClient, id: string): Promise<Conversation> {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  return await repo.findOneByOrFail({ id: conversation.id });
+}`,
+            },
+          ],
         },
       ],
     },
+    {
+      name: "the saved value kept in a variable: the entity itself when only its own fields are read after, a re-load when the version is",
+      code: `${imports}
+export async function snippet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const saved = await repo.save(conversation);
+  return saved.lastMessageSnippet;
+}
+export async function version(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const saved: Conversation = await repo.save(conversation);
+  return saved.version;
+}`,
+      output: `${imports}
+export async function snippet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  const saved = conversation;
+  return saved.lastMessageSnippet;
+}
+export async function version(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const saved: Conversation = await repo.save(conversation);
+  return saved.version;
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 5,
+          column: 23,
+          endLine: L + 5,
+          endColumn: 46,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 11,
+          column: 37,
+          endLine: L + 11,
+          endColumn: 60,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: ", then re-load the row for the value the code uses" },
+              output: `${imports}
+export async function snippet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const saved = await repo.save(conversation);
+  return saved.lastMessageSnippet;
+}
+export async function version(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  const saved: Conversation = await repo.findOneByOrFail({ id: conversation.id });
+  return saved.version;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the saved value put back into the entity variable",
+      code: `${imports}
+export async function quiet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  conversation = await repo.save(conversation);
+  console.log(conversation.lastMessageSnippet);
+}
+export async function escapes(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  conversation = await repo.save(conversation);
+  return conversation;
+}`,
+      output: `${imports}
+export async function quiet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  console.log(conversation.lastMessageSnippet);
+}
+export async function escapes(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  conversation = await repo.save(conversation);
+  return conversation;
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 5,
+          column: 24,
+          endLine: L + 5,
+          endColumn: 47,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 11,
+          column: 24,
+          endLine: L + 11,
+          endColumn: 47,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: ", then re-load the row for the value the code uses" },
+              output: `${imports}
+export async function quiet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  conversation = await repo.save(conversation);
+  console.log(conversation.lastMessageSnippet);
+}
+export async function escapes(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  conversation = await repo.findOneByOrFail({ id: conversation.id });
+  return conversation;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a compare-and-set in the lone body of an if gets a block; a taken name gets a number",
+      code: `${imports}
+export async function maybeResolve(repo: Repository<Conversation>, llm: LlmClient, id: string, result: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const verdict = await llm.complete(result);
+  conversation.status = ConversationStatus.RESOLVED;
+  if (verdict === 'yes') await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "lastMessageId, lastMessageSnippet, assigneeId, priority, version, updatedAt", advice: "Update only status with a compare-and-set update(): the loaded status in its criteria, and `affected` checked." },
+          line: L + 6,
+          column: 32,
+          endLine: L + 6,
+          endColumn: 55,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: "status", then: "", guarded: "status" },
+              output: `${imports}
+export async function maybeResolve(repo: Repository<Conversation>, llm: LlmClient, id: string, result: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const verdict = await llm.complete(result);
+  const previousStatus = conversation.status;
+  conversation.status = ConversationStatus.RESOLVED;
+  if (verdict === 'yes') {
+    const result2 = await repo.update({ id: conversation.id, status: previousStatus }, { status: conversation.status });
+    if (!result2.affected) throw new Error('Conversation was changed by another writer since it was loaded: status not written');
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a change inside a property (a nested field, an array method) is not a field write: no rewrite",
+      code: `${imports}
+export async function nested(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id, });
+  conversation.priority = 1;
+  conversation.messages.pop();
+  await llm.complete('q');
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 6), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt", advice: "Write only the fields this code changes (priority, …) with update(), or re-load it after the await." },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+        },
+      ],
+    },
+
     {
       name: 'Object.assign hides which fields change: no rewrite',
       code: `${imports}

@@ -105,12 +105,14 @@ export function writtenFields(aliases: readonly Variable[], load: LoadSite, writ
       if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier)) exact = false;
     }
   }
-  // `save({ ...conversation, snippet })`: the literal's own keys are written too.
+  // `save({ ...conversation, snippet })`: the literal's own keys after the spread are written too
+  // (a key before it is overwritten by the spread entity's value).
   if (target.viaSpread) {
-    const literal = target.expression.parent.parent;
+    const spread = target.expression.parent;
+    const literal = spread.parent;
     if (literal?.type === AST_NODE_TYPES.ObjectExpression) {
       for (const property of literal.properties) {
-        if (property.type !== AST_NODE_TYPES.Property) continue;
+        if (property.type !== AST_NODE_TYPES.Property || property.range[0] < spread.range[1]) continue;
         if (property.computed || property.key.type !== AST_NODE_TYPES.Identifier) {
           exact = false;
           continue;

@@ -188,8 +188,8 @@ export function buildStaleSaveRewrite(input: StaleSaveRewriteInput): StaleSaveRe
         break;
       }
     }
-    const body = lines.join(`\n${indent}`);
-    edits.push({ range: statement.range, text: sitsInStatementList(statement) ? body : `{\n${indent}  ${lines.join(`\n${indent}  `)}\n${indent}}` });
+    // The lone body of an `if` (or a loop) becomes a block.
+    edits.push({ range: statement.range, text: sitsInStatementList(statement) ? lines.join(`\n${indent}`) : `{\n${indent}  ${lines.join(`\n${indent}  `)}\n${indent}}` });
   }
   // Captures before the same statement share one insertion.
   const byStatement = new Map<TSESTree.Node, Capture[]>();

@@ -51,11 +51,10 @@ export function statementBeforeBoth(write: TSESTree.Node, target: TSESTree.Node,
   return undefined;
 }
 
-/** The whitespace that starts the line of `node`, when only whitespace comes before it. */
+/** The whitespace that starts the line `node` starts on. */
 export function indentationOf(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): string {
   const line = sourceCode.lines[node.loc.start.line - 1] ?? '';
-  const before = line.slice(0, node.loc.start.column);
-  return /^\s*$/.test(before) ? before : '';
+  return /^\s*/.exec(line)?.[0] ?? '';
 }
 
 /**
