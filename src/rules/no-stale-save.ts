@@ -389,6 +389,9 @@ export default createRule<Options, MessageIds>({
       if (target.viaSpread && !isSpreadOnlyFirst(carrier)) return undefined;
       if (target.viaSpread && typeorm.api === 'EntityManager' && (typeorm.targetArgumentIndex == null || write.call.arguments.length < 2)) return undefined;
       if (checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression)))) return undefined;
+      // A later save of the same object would write back what the update leaves to others: the
+      // save being rewritten is what kept that one harmless.
+      if (recorder.isWrittenAfter(target.variable, write.call.range[1])) return undefined;
       const scope = sourceCode.getScope(write.call);
       const classVariable = ASTUtils.findVariable(scope, metadata.className);
       const classNameInScope = classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;

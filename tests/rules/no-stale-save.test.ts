@@ -1416,6 +1416,64 @@ export async function nested(repo: Repository<Conversation>, llm: LlmClient, id:
     },
 
     {
+      name: "the entity is saved again later: no rewrite (the first save is what keeps the second from reverting concurrent changes)",
+      code: `${imports}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('q');
+  conversation.priority = 1;
+  await repo.save(conversation);
+  conversation.lastMessageSnippet = 'done';
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt", advice: "Update only priority with update()." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: "the entity is handed on after the save (its version would differ): the rewrite is a suggestion",
+      code: `${imports}
+export async function handOn(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.save(conversation);
+  return conversation;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: "" },
+              output: `${imports}
+export async function handOn(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  return conversation;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+
+    {
       name: 'Object.assign hides which fields change: no rewrite',
       code: `${imports}
 export async function patch(repo: Repository<Conversation>, llm: LlmClient, id: string, body: Partial<Conversation>) {

@@ -82,6 +82,15 @@ export class EntityFlowRecorder {
     return group;
   }
 
+  /** Whether a write later in the file than `offset` carries the object `variable` holds. */
+  isWrittenAfter(variable: Variable, offset: number): boolean {
+    const aliases = new Set(this.aliasesOf(variable));
+    for (const writes of this.functionWrites.values()) {
+      for (const write of writes) if (write.call.range[0] >= offset && write.targets.some((target) => aliases.has(target.variable))) return true;
+    }
+    return false;
+  }
+
   /** An await the flow makes up (a saver's own window): numbered after every await met so far. */
   newAwaitSite(node: TSESTree.Node, operand: TSESTree.Expression, handlers: readonly Handler[] = []): AwaitSite {
     return { id: this.nextAwaitId++, node, operand, handlers };

@@ -146,6 +146,9 @@ export function buildStaleSaveRewrite(input: StaleSaveRewriteInput): StaleSaveRe
   const edits: { range: [number, number]; text: string }[] = [];
   let equivalent = captures.length === 0 && compared.length === 0;
   if (use.kind === 'unused' && compared.length === 0) {
+    // `save()` also refreshes the version and update date in memory: code after it that reads
+    // them, or hands the entity on, sees a difference.
+    if (usedLaterAsSaved(undefined, input.aliases, call, metadata, sourceCode)) equivalent = false;
     edits.push({ range: call.range, text: update });
   } else {
     const statement = use.kind === 'unused' ? statementOf(call) : use.statement;
