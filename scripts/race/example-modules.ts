@@ -50,6 +50,9 @@ export interface ExampleModules {
   WorkflowConsumer: Constructor<{ handleInactivity(conversationId: string, triggerMessageId: string): Promise<boolean> }, [AnyRepository]>;
   HandoffWorker: Constructor<{ handOff(conversationId: string): Promise<boolean> }, [AnyRepository, AnyRepository]>;
   GreetingService: Constructor<{ greet(visitorUid: string, conversationId: string): Promise<boolean> }, [AnyRepository, VisitorLockServiceLike, object]>;
+  EscalationService: Constructor<{ triage(conversationId: string, messageBody: string): Promise<boolean> }, [AnyRepository, object]>;
+  SnippetTranslator: Constructor<{ translateSnippet(conversationId: string, language: string): Promise<void> }, [AnyRepository, object]>;
+  AutoResolveService: Constructor<{ resolveIfAnswered(conversationId: string, lastExchange: string): Promise<boolean> }, [AnyRepository, object]>;
   InboxSummaryService: Constructor<
     { summarizeUnderLock(conversationId: string): Promise<boolean>; summarize(conversationId: string): Promise<boolean> },
     [DataSource, AnyRepository, AnyRepository, object]
@@ -71,6 +74,9 @@ const EXPORTS: Record<string, readonly (keyof ExampleModules)[]> = {
   'handoff/handoff.worker.js': ['HandoffWorker'],
   'greeting/greeting.service.js': ['GreetingService'],
   'inbox-summary/inbox-summary.service.js': ['InboxSummaryService'],
+  'escalation/escalation.service.js': ['EscalationService'],
+  'translation/snippet-translator.service.js': ['SnippetTranslator'],
+  'auto-resolve/auto-resolve.service.js': ['AutoResolveService'],
 };
 
 export async function loadExampleModules(outDir: string): Promise<ExampleModules> {
