@@ -39,6 +39,7 @@ export interface ExampleModules {
   Message: EntityTarget<ObjectLiteral>;
   MessageAuthor: { VISITOR: string; AGENT: string; AI: string };
   Agent: EntityTarget<ObjectLiteral>;
+  Tag: EntityTarget<ObjectLiteral>;
   VisitorLock: EntityTarget<ObjectLiteral>;
   LlmClient: Constructor<object, [LlmClientOptions]>;
   VisitorLockService: Constructor<VisitorLockServiceLike, [AnyRepository]>;
@@ -53,6 +54,10 @@ export interface ExampleModules {
   EscalationService: Constructor<{ triage(conversationId: string, messageBody: string): Promise<boolean> }, [AnyRepository, object]>;
   SnippetTranslator: Constructor<{ translateSnippet(conversationId: string, language: string): Promise<void> }, [AnyRepository, object]>;
   AutoResolveService: Constructor<{ resolveIfAnswered(conversationId: string, lastExchange: string): Promise<boolean> }, [AnyRepository, object]>;
+  TaggingService: Constructor<
+    { autoTag(conversationId: string, question: string): Promise<void>; addTag(conversationId: string, tagId: string): Promise<void> },
+    [AnyRepository, AnyRepository, object]
+  >;
   InboxSummaryService: Constructor<
     { summarizeUnderLock(conversationId: string): Promise<boolean>; summarize(conversationId: string): Promise<boolean> },
     [DataSource, AnyRepository, AnyRepository, object]
@@ -77,6 +82,8 @@ const EXPORTS: Record<string, readonly (keyof ExampleModules)[]> = {
   'escalation/escalation.service.js': ['EscalationService'],
   'translation/snippet-translator.service.js': ['SnippetTranslator'],
   'auto-resolve/auto-resolve.service.js': ['AutoResolveService'],
+  'tagging/tag.entity.js': ['Tag'],
+  'tagging/tagging.service.js': ['TaggingService'],
 };
 
 export async function loadExampleModules(outDir: string): Promise<ExampleModules> {

@@ -16,7 +16,8 @@ export type ScenarioId =
   | 'network-in-transaction'
   | 'derived-counter'
   | 'spread-save'
-  | 'stale-transition';
+  | 'stale-transition'
+  | 'many-to-many-add';
 
 /** One variant of the example, connected to one database, with the LLM stub. */
 export interface World {
@@ -27,6 +28,7 @@ export interface World {
   stub: LlmStub;
   conversations: Repository<ObjectLiteral>;
   messages: Repository<ObjectLiteral>;
+  tags: Repository<ObjectLiteral>;
   locks: Repository<ObjectLiteral>;
   agentIds: string[];
   /** PostgreSQL's view of the data source's connections; undefined on SQLite. */
@@ -420,4 +422,37 @@ const staleTransition: Scenario = {
   },
 };
 
-export const SCENARIOS: readonly Scenario[] = [staleSave, unguardedTransition, lockLeak, networkInTransaction, derivedCounter, spreadSave, staleTransition];
+/** The AI tags a conversation by topic while an agent adds a tag of their own. */
+const manyToManyAdd: Scenario = {
+  id: 'many-to-many-add',
+  number: 8,
+  title: 'many-to-many add',
+  fix: 'suggestion of no-stale-save (RelationQueryBuilder.add())',
+  anomaly: "after TaggingService.autoTag(), the tag TaggingService.addTag() added during the LLM call is no longer on the conversation",
+  postgresOnly: false,
+  async run(world, random, index) {
+    const conversation = await seedConversation(world, random, 1);
+    const suffix = `${String(index)}-${String(random.int(0, 2 ** 30))}`;
+    const topic = (await world.tags.save(world.tags.create({ name: `topic-${suffix}` }))) as { id: string; name: string };
+    const agentTag = (await world.tags.save(world.tags.create({ name: `agent-${suffix}` }))) as { id: string; name: string };
+    const call: StubCall = { delayMs: llmDelay(random), reply: topic.name };
+    const addAt = random.between(0, call.delayMs);
+    const model = modelFor(world, 'many-to-many-add', index);
+    const tagging = new world.modules.TaggingService(world.conversations, world.tags, llmClient(world, model));
+    let added: Promise<void> | undefined;
+    world.stub.script(model, [call], () => {
+      added = deferred(later(addAt, () => tagging.addTag(conversation.id, agentTag.id)));
+    });
+    await tagging.autoTag(conversation.id, 'I was charged twice this month');
+    world.stub.forget(model);
+    if (added == null) throw invalidRun(this.id, world, index, 'autoTag never called the LLM');
+    await added;
+    const row = (await world.conversations.findOneOrFail({ where: { id: conversation.id }, relations: { tags: true } })) as { tags: { id: string }[] };
+    const ids = row.tags.map((tag) => tag.id);
+    if (!ids.includes(topic.id)) throw invalidRun(this.id, world, index, 'the topic tag was not added');
+    const removed = !ids.includes(agentTag.id);
+    return { anomaly: removed, kinds: removed ? ["agent's tag removed"] : [] };
+  },
+};
+
+export const SCENARIOS: readonly Scenario[] = [staleSave, unguardedTransition, lockLeak, networkInTransaction, derivedCounter, spreadSave, staleTransition, manyToManyAdd];

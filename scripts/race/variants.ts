@@ -49,6 +49,12 @@ const TARGETS: readonly Target[] = [
     ruleId: 'race-guard/no-stale-save',
     apply: { suggestion: 'rewriteToCompareAndSet' },
   },
+  {
+    scenario: 'many-to-many-add',
+    file: 'src/tagging/tagging.service.ts',
+    ruleId: 'race-guard/no-stale-save',
+    apply: { suggestion: 'rewriteToRelationAdd' },
+  },
 ];
 
 /** What the plugin changed in the copy, for the report. */

@@ -10,6 +10,7 @@ import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
+import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js';
 import { buildStaleSaveRewrite, isNumericColumn, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
 import { writeReceiverOf } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
@@ -31,7 +32,10 @@ export interface NoStaleSaveOptions {
 
 type Options = [NoStaleSaveOptions];
 /** The reports' message ids are the contract's (report-details), and the suggestion's. */
-export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage;
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd';
+
+/** A rewrite the report offers (as a fix when `equivalent`), with its suggestion's message. */
+type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' };
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -101,6 +105,8 @@ export default createRule<Options, MessageIds>({
         '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.',
       rewriteToUpdate: 'Write only {{fields}} with an atomic update(){{then}}.',
       rewriteToAtomicUpdate: 'Write {{fields}} in one UPDATE that computes {{derived}} in SQL ({{how}}){{then}}.',
+      rewriteToRelationAdd:
+        'Insert {{added}} into the join table of {{relation}} with RelationQueryBuilder.add(): rows others added meanwhile stay (it throws if that row is already there).',
       rewriteToCompareAndSet:
         'Write {{fields}} only while {{guarded}} is unchanged since the load (a compare-and-set update()){{then}}: if another writer changed it first, nothing is written and an Error is thrown.',
     },
@@ -378,7 +384,7 @@ export default createRule<Options, MessageIds>({
     }
 
     /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */
-    function rewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, load: LoadSite): StaleSaveRewrite | undefined {
+    function rewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, load: LoadSite): Rewrite | undefined {
       const { typeorm } = write;
       if (typeorm?.method !== 'save' || metadata == null || target.relation != null || write.targets.length !== 1) return undefined;
       // The saved argument is the entity itself, or the literal it is spread into (and, for an
@@ -397,6 +403,15 @@ export default createRule<Options, MessageIds>({
       const classNameInScope = classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
       const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope });
       if (receiver == null) return undefined;
+      const [append, ...moreAppends] = fieldInfo.appends;
+      if (append != null) {
+        // Only an append to a loaded relation, and nothing else changed on the entity.
+        const relation = metadata.byProperty.get(append.property);
+        if (!fieldInfo.exact || fieldInfo.fields.length > 0 || moreAppends.length > 0 || target.viaSpread || relation == null) return undefined;
+        if (!relation.eager && !load.columns.relations.has(relation.propertyName)) return undefined;
+        const added = buildRelationAddRewrite({ sourceCode, call: write.call, receiver, owner: target.expression, append, relation });
+        return added == null ? undefined : { edits: added.edits, equivalent: false, messageId: 'rewriteToRelationAdd', data: { added: added.added, relation: `${target.variable.name}.${added.relation}` } };
+      }
       return buildStaleSaveRewrite({
         sourceCode,
         call: write.call,
@@ -412,7 +427,7 @@ export default createRule<Options, MessageIds>({
     }
 
     /** Whether the rewrite may be applied unreviewed: update() would skip no listener, and no comment is lost. */
-    function canAutofix(metadata: EntityMetadata | undefined, rewrite: StaleSaveRewrite, target: TSESTree.Expression): boolean {
+    function canAutofix(metadata: EntityMetadata | undefined, rewrite: Rewrite, target: TSESTree.Expression): boolean {
       if (metadata == null) return false;
       if (metadata.listeners.has('BeforeUpdate') || metadata.listeners.has('AfterUpdate')) return false;
       if (checker.isArrayType(checker.getTypeAtLocation(tsNode(target)))) return false;
@@ -490,6 +505,13 @@ function adviceText(fieldInfo: WrittenFields, metadata: EntityMetadata | undefin
       ? `Change ${listText(fieldInfo.derived)} in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.`
       : `Re-load it after the await and derive ${listText(fieldInfo.derived)} from the row as it is then, or compute the new value in SQL.`;
   }
+  if (fieldInfo.appends.length > 0) {
+    const appended = [...new Set(fieldInfo.appends.map((append) => append.property))];
+    const joinRows = appended.every((property) => metadata?.byProperty.get(property)?.relationKind === 'many-to-many');
+    if (!joinRows || !fieldInfo.exact) return `Write only what this code changes (${listText([...fieldInfo.fields, ...appended])}) with single statements, or re-load it after the await.`;
+    const add = `add the new ${listText(appended)} with RelationQueryBuilder.add()`;
+    return fieldInfo.fields.length === 0 ? `${capitalize(add)} instead of saving the loaded array.` : `Update only ${listText(fieldInfo.fields)} with update(), and ${add}.`;
+  }
   if (fieldInfo.fields.length === 0) {
     return 'Re-load it after the await, or write only the fields this code changes with update().';
   }
@@ -503,6 +525,10 @@ function adviceText(fieldInfo: WrittenFields, metadata: EntityMetadata | undefin
   return fieldInfo.exact
     ? `Update only ${listText(fieldInfo.fields)} with update().`
     : `Write only the fields this code changes (${listText(fieldInfo.fields)}, …) with update(), or re-load it after the await.`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 /** `{ ...entity, f: v }`: one spread, first, so the literal's own keys are what it adds. */

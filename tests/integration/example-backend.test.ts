@@ -61,6 +61,8 @@ describe('examples/chat-backend', () => {
     const escalation = source('escalation', 'escalation.service.ts');
     const translator = source('translation', 'snippet-translator.service.ts');
     const autoResolve = source('auto-resolve', 'auto-resolve.service.ts');
+    // Scenario 8: a many-to-many relation saved as loaded.
+    const tagging = source('tagging', 'tagging.service.ts');
     expect(findings(results).sort()).toEqual([
       `src/ai-responder/ai-responder.service.ts:${String(lineOf(responder, 'await this.conversationRepository.save(conversation)'))} race-guard/no-stale-save`,
       `src/assignment/assignment.service.ts:${String(lineOf(assignment, 'status: ConversationStatus.RESOLVED'))} race-guard/require-state-guard`,
@@ -70,6 +72,7 @@ describe('examples/chat-backend', () => {
       `src/handoff/handoff.worker.ts:${String(lineOf(handoff, 'await this.conversationRepository.update('))} race-guard/require-state-guard`,
       // The first of the two LLM calls: the one under the row lock, not the ✅ summarize() after it.
       `src/inbox-summary/inbox-summary.service.ts:${String(lineOf(summary, 'await this.llm.complete(summaryPrompt(history))'))} race-guard/no-network-await-in-transaction`,
+      `src/tagging/tagging.service.ts:${String(lineOf(tagging, 'await this.conversationRepository.save(conversation)'))} race-guard/no-stale-save`,
       `src/translation/snippet-translator.service.ts:${String(lineOf(translator, 'await this.conversationRepository.save({ ...conversation'))} race-guard/no-stale-save`,
     ]);
   });

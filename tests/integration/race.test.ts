@@ -52,6 +52,7 @@ describe('npm run race (reduced)', () => {
         'derived-counter',
         'spread-save',
         'stale-transition',
+        'many-to-many-add',
       ]);
       for (const scenario of database.scenarios) {
         const name = `${database.kind} ${scenario.id}`;
@@ -70,6 +71,7 @@ describe('npm run race (reduced)', () => {
       ['race-guard/no-stale-save', 'autofix'],
       ['race-guard/no-stale-save', 'autofix'],
       ['race-guard/no-stale-save', 'suggestion'],
+      ['race-guard/no-stale-save', 'suggestion'],
     ]);
     const added = report.changes.map((change) => change.added.join('\n'));
     expect(added[0]).toContain('this.conversationRepository.update({ id: conversation.id }');
@@ -80,6 +82,7 @@ describe('npm run race (reduced)', () => {
     expect(added[6]).toContain('const previousStatus = conversation.status;');
     expect(added[6]).toContain('{ id: conversation.id, status: previousStatus }');
     expect(added[6]).toContain('if (!result.affected) throw new Error(');
+    expect(added[7]).toBe("    await this.conversationRepository.createQueryBuilder().relation(Conversation, 'tags').of(conversation).add(tag);");
 
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe(summaryLine(report.verdict));

@@ -7,7 +7,7 @@ const ruleTester = createRuleTester();
 
 const imports = `
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { Account, Conversation, ConversationStatus, Membership, Ticket } from './shared/entities.js';
+import { Account, Agent, Conversation, ConversationStatus, Membership, Team, Ticket } from './shared/entities.js';
 import { LlmClient } from './shared/llm-client.js';
 import { Assistant } from './shared/assistant.js';
 import { PaymentClient, sleep } from './shared/payments.js';
@@ -1469,6 +1469,115 @@ export async function handOn(repo: Repository<Conversation>, llm: LlmClient, id:
 }`,
             },
           ],
+        },
+      ],
+    },
+
+    {
+      name: "an element pushed to a loaded many-to-many relation: RelationQueryBuilder.add() instead of saving the array",
+      code: `${imports}
+export async function join(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should this agent join?');
+  team.members.push(agent);
+  await repo.save(team);
+}
+export async function joinInTransaction(manager: EntityManager, llm: LlmClient, teamId: string, first: Agent, second: Agent) {
+  const team = await manager.findOneOrFail(Team, { where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should they join?');
+  team.members.push(first, second);
+  await manager.save(team);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "team", loader: "findOneOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "name, members", advice: "Add the new members with RelationQueryBuilder.add() instead of saving the loaded array." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 24,
+          suggestions: [
+            {
+              messageId: 'rewriteToRelationAdd',
+              data: { added: "agent", relation: "team.members" },
+              output: `${imports}
+export async function join(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should this agent join?');
+  team.members.push(agent);
+  await repo.createQueryBuilder().relation(Team, 'members').of(team).add(agent);
+}
+export async function joinInTransaction(manager: EntityManager, llm: LlmClient, teamId: string, first: Agent, second: Agent) {
+  const team = await manager.findOneOrFail(Team, { where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should they join?');
+  team.members.push(first, second);
+  await manager.save(team);
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "team", loader: "findOneOrFail()", loadLine: String(L + 9), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "name, members", advice: "Add the new members with RelationQueryBuilder.add() instead of saving the loaded array." },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 27,
+          suggestions: [
+            {
+              messageId: 'rewriteToRelationAdd',
+              data: { added: "[first, second]", relation: "team.members" },
+              output: `${imports}
+export async function join(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should this agent join?');
+  team.members.push(agent);
+  await repo.save(team);
+}
+export async function joinInTransaction(manager: EntityManager, llm: LlmClient, teamId: string, first: Agent, second: Agent) {
+  const team = await manager.findOneOrFail(Team, { where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should they join?');
+  team.members.push(first, second);
+  await manager.createQueryBuilder().relation(Team, 'members').of(team).add([first, second]);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a push that may not run before the save, or with a field written too: no relation rewrite",
+      code: `${imports}
+export async function maybeJoin(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  const verdict = await llm.complete('Should this agent join?');
+  if (verdict === 'yes') team.members.push(agent);
+  await repo.save(team);
+}
+export async function joinAndRename(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  team.name = await llm.complete('Name the team');
+  team.members.push(agent);
+  await repo.save(team);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "team", loader: "findOneOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "name, members", advice: "Add the new members with RelationQueryBuilder.add() instead of saving the loaded array." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 24,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "team", loader: "findOneOrFail()", loadLine: String(L + 9), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "members", advice: "Update only name with update(), and add the new members with RelationQueryBuilder.add()." },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 24,
         },
       ],
     },

@@ -9,6 +9,7 @@ import { GreetingService } from './greeting/greeting.service.js';
 import { HandoffWorker } from './handoff/handoff.worker.js';
 import { InboxSummaryService } from './inbox-summary/inbox-summary.service.js';
 import { LlmClient } from './llm/llm.client.js';
+import { TaggingService } from './tagging/tagging.service.js';
 import { SnippetTranslator } from './translation/snippet-translator.service.js';
 import { VisitorLockService } from './visitor-lock/visitor-lock.service.js';
 import { WorkflowConsumer } from './workflow/workflow.consumer.js';
@@ -37,6 +38,7 @@ import { WorkflowConsumer } from './workflow/workflow.consumer.js';
     EscalationService,
     SnippetTranslator,
     AutoResolveService,
+    TaggingService,
   ],
   exports: [
     AiResponderService,
@@ -48,6 +50,7 @@ import { WorkflowConsumer } from './workflow/workflow.consumer.js';
     EscalationService,
     SnippetTranslator,
     AutoResolveService,
+    TaggingService,
   ],
 })
 export class AppModule {}

@@ -8,7 +8,7 @@ import type { FieldWrite } from '../entity-flow/field-writes.js';
 import type { WrittenFields } from '../entity-flow/written-fields.js';
 import type { ColumnMetadata, EntityMetadata } from '../typeorm/entity-metadata.js';
 import { isStateColumn } from '../typeorm/state-columns.js';
-import { indentationOf, sitsInStatementList, statementBeforeBoth, statementOf, unusedName } from './statement-edits.js';
+import { indentationOf, isSameValueAt, sitsInStatementList, statementBeforeBoth, statementOf, unusedName } from './statement-edits.js';
 import { memberText, primaryKeyCriteria, quote, updateCallText, type FieldAssignment, type WriteReceiver } from './update-rewrite.js';
 
 /**
@@ -276,29 +276,17 @@ function typeAnnotationText(sourceCode: Readonly<TSESLint.SourceCode>, id: TSEST
 }
 
 /**
- * The amount of a single `e.f += amount` read again at the save gives the same number: a literal,
- * or a variable nothing reassigns that the save sees under the same name.
+ * The amount of a single `e.f += amount` read again at the save gives the same number: the write
+ * runs exactly once before every save, and the amount is a literal or a variable nothing reassigns.
  */
 function isStableAmountAt(sourceCode: Readonly<TSESLint.SourceCode>, write: Extract<FieldWrite, { kind: 'additive' }>, save: TSESTree.Node): boolean {
-  // The write runs exactly once before every save: a statement of its own in a list that holds the save.
   const statement = write.node.parent?.parent;
   if (statement?.type !== AST_NODE_TYPES.ExpressionStatement || statementBeforeBoth(write.node, save, 0) !== statement) return false;
   let amount = write.amount;
   if (amount == null) return true;
   if (amount.type === AST_NODE_TYPES.UnaryExpression && amount.operator === '-') amount = amount.argument;
   if (amount.type === AST_NODE_TYPES.Literal) return typeof amount.value === 'number';
-  if (amount.type !== AST_NODE_TYPES.Identifier) return false;
-  const name = amount.name;
-  const variableAt = (node: TSESTree.Node): Variable | undefined => {
-    for (let scope: TSESLint.Scope.Scope | null = sourceCode.getScope(node); scope != null; scope = scope.upper) {
-      const found = scope.set.get(name);
-      if (found != null) return found;
-    }
-    return undefined;
-  };
-  const variable = variableAt(amount);
-  if (variable == null || variableAt(save) !== variable) return false;
-  return variable.references.every((reference) => !reference.isWrite() || reference.init === true);
+  return isSameValueAt(sourceCode, amount, save);
 }
 
 /** A column whose property is declared `number`: SQL arithmetic on it is what the code meant. */

@@ -70,3 +70,22 @@ export function unusedName(sourceCode: Readonly<TSESLint.SourceCode>, node: TSES
     if (!taken.has(name) && !new RegExp(`(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`).test(text)) return name;
   }
 }
+
+/**
+ * Whether `expression` (a variable) still names the same value at `at`: a variable nothing
+ * reassigns after its declaration, which `at` sees under the same name.
+ */
+export function isSameValueAt(sourceCode: Readonly<TSESLint.SourceCode>, expression: TSESTree.Node, at: TSESTree.Node): boolean {
+  if (expression.type !== AST_NODE_TYPES.Identifier) return false;
+  const name = expression.name;
+  const variableAt = (node: TSESTree.Node): TSESLint.Scope.Variable | undefined => {
+    for (let scope: TSESLint.Scope.Scope | null = sourceCode.getScope(node); scope != null; scope = scope.upper) {
+      const found = scope.set.get(name);
+      if (found != null) return found;
+    }
+    return undefined;
+  };
+  const variable = variableAt(expression);
+  if (variable == null || variableAt(at) !== variable) return false;
+  return variable.references.every((reference) => !reference.isWrite() || reference.init === true);
+}
