@@ -10,6 +10,7 @@ import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
+import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
 import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js';
 import { buildStaleSaveRewrite, isNumericColumn, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
 import { writeReceiverOf } from '../utils/fixes/update-rewrite.js';
@@ -32,10 +33,10 @@ export interface NoStaleSaveOptions {
 
 type Options = [NoStaleSaveOptions];
 /** The reports' message ids are the contract's (report-details), and the suggestion's. */
-export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd';
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete';
 
 /** A rewrite the report offers (as a fix when `equivalent`), with its suggestion's message. */
-type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' };
+type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' };
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -105,6 +106,8 @@ export default createRule<Options, MessageIds>({
         '`{{name}}` (loaded by {{loader}} at line {{loadLine}}) reaches {{method}} after `await {{awaited}}` (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.',
       rewriteToUpdate: 'Write only {{fields}} with an atomic update(){{then}}.',
       rewriteToAtomicUpdate: 'Write {{fields}} in one UPDATE that computes {{derived}} in SQL ({{how}}){{then}}.',
+      rewriteToKeyedDelete:
+        'Delete with {{method}}() only while {{guarded}} is unchanged since the load: if another writer changed it first, nothing is deleted and an Error is thrown.',
       rewriteToRelationAdd:
         'Insert {{added}} into the join table of {{relation}} with RelationQueryBuilder.add(): rows others added meanwhile stay (it throws if that row is already there).',
       rewriteToCompareAndSet:
@@ -343,7 +346,7 @@ export default createRule<Options, MessageIds>({
           ? 'Make that function write only the fields it changes with update(), or re-load the entity after the await.'
           : adviceText(fieldInfo, metadata),
       };
-      const rewrite = isRemove ? undefined : rewriteFor(write, target, metadata, fieldInfo, load);
+      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load);
       const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && canAutofix(metadata, rewrite, target.expression);
       const messageId = isRemove ? 'staleRemove' : 'staleSave';
       recordReportDetails(context, write.call, messageId, () => ({
@@ -386,7 +389,8 @@ export default createRule<Options, MessageIds>({
     /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */
     function rewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, load: LoadSite): Rewrite | undefined {
       const { typeorm } = write;
-      if (typeorm?.method !== 'save' || metadata == null || target.relation != null || write.targets.length !== 1) return undefined;
+      if (typeorm == null || !['save', 'remove', 'softRemove'].includes(typeorm.method) || metadata == null || target.relation != null || write.targets.length !== 1) return undefined;
+      if (typeorm.method !== 'save' && target.viaSpread) return undefined;
       // The saved argument is the entity itself, or the literal it is spread into (and, for an
       // entity manager, whose class the call names: a bare literal cannot be saved).
       const saved = typeorm.entityArgumentIndex == null ? write.call.callee : write.call.arguments[typeorm.entityArgumentIndex];
@@ -403,6 +407,11 @@ export default createRule<Options, MessageIds>({
       const classNameInScope = classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
       const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope });
       if (receiver == null) return undefined;
+      if (typeorm.method !== 'save') {
+        if (!fieldInfo.exact || fieldInfo.appends.length > 0) return undefined;
+        const keyed = buildKeyedDeleteRewrite({ sourceCode, call: write.call, method: typeorm.method, receiver, metadata, entity: target.expression, writtenFields: fieldInfo.fields });
+        return keyed == null ? undefined : { edits: keyed.edits, equivalent: false, messageId: 'rewriteToKeyedDelete', data: { method: keyed.method, guarded: listText(keyed.guarded) } };
+      }
       const [append, ...moreAppends] = fieldInfo.appends;
       if (append != null) {
         // Only an append to a loaded relation, and nothing else changed on the entity.

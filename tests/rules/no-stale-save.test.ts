@@ -1652,8 +1652,8 @@ export async function retry(repo: Repository<Conversation>, id: string) {
       ],
     },
     {
-      name: 'remove() of a stale entity, with removals: true',
-      options: [{ removals: true }],
+      name: "remove() of a stale entity, with removals: true",
+      options: [{"removals":true}],
       code: `${imports}
 export async function close(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
@@ -1664,24 +1664,84 @@ export async function close(repo: Repository<Conversation>, llm: LlmClient, id: 
       errors: [
         {
           messageId: 'staleRemove',
-          data: {
-            name: 'conversation',
-            loader: 'findOneByOrFail()',
-            loadLine: String(L + 3),
-            method: 'remove()',
-            awaited: 'llm.complete(…)',
-            awaitLine: String(L + 4),
-            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
-            atRisk: CONVERSATION_AT_RISK,
-            advice: 'Re-load it after the await, or write only the fields this code changes with update().',
-          },
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "remove()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more", advice: "Re-load it after the await, or write only the fields this code changes with update()." },
           line: L + 5,
           column: 32,
           endLine: L + 5,
           endColumn: 57,
+          suggestions: [
+            {
+              messageId: 'rewriteToKeyedDelete',
+              data: { method: "delete", guarded: "status" },
+              output: `${imports}
+export async function close(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const verdict = await llm.complete('spam?');
+  if (verdict === 'yes') {
+    const result = await repo.delete({ id: conversation.id, status: conversation.status });
+    if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: not deleted');
+  }
+}`,
+            },
+          ],
         },
       ],
     },
+    {
+      name: "with removals: true, an entity with neither a state nor a version column gets no keyed delete; a state the code set is no guard, the version is",
+      options: [{"removals":true}],
+      code: `${imports}
+export async function archive(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('refund');
+  await repo.softRemove(membership);
+}
+export async function closeAndDrop(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('spam?');
+  conversation.status = ConversationStatus.RESOLVED;
+  await repo.remove(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleRemove',
+          data: { name: "membership", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "softRemove()", awaited: "payments.capture(…)", awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "role, seats", advice: "Re-load it after the await, or write only the fields this code changes with update()." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 36,
+        },
+        {
+          messageId: 'staleRemove',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 8), method: "remove()", awaited: "llm.complete(…)", awaitLine: String(L + 9), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "lastMessageId, lastMessageSnippet, assigneeId, priority, version, updatedAt", advice: "Update only status with a compare-and-set update(): the loaded status in its criteria, and `affected` checked." },
+          line: L + 11,
+          column: 9,
+          endLine: L + 11,
+          endColumn: 34,
+          suggestions: [
+            {
+              messageId: 'rewriteToKeyedDelete',
+              data: { method: "delete", guarded: "version" },
+              output: `${imports}
+export async function archive(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('refund');
+  await repo.softRemove(membership);
+}
+export async function closeAndDrop(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('spam?');
+  conversation.status = ConversationStatus.RESOLVED;
+  const result = await repo.delete({ id: conversation.id, version: conversation.version });
+  if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: not deleted');
+}`,
+            },
+          ],
+        },
+      ],
+    },
+
 
     {
       name: 'find() + destructuring: the first row is a loaded entity',

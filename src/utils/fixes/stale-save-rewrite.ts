@@ -299,7 +299,7 @@ function isPlainWritableColumn(column: ColumnMetadata): boolean {
 }
 
 /** Declared optional, or with `null`/`undefined` in its type. */
-function isNullableColumn(column: ColumnMetadata): boolean {
+export function isNullableColumn(column: ColumnMetadata): boolean {
   const { declaration } = column;
   if (declaration.questionToken != null) return true;
   const type = declaration.type;
