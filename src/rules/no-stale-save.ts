@@ -9,6 +9,7 @@ import { AWAIT_KINDS, getAwaitClassifier, windowKindsOf, type AwaitKind, type Aw
 import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
+import { onlyReadsArgument } from '../utils/entity-flow/read-only-callees.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
 import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js';
@@ -324,7 +325,7 @@ export default createRule<Options, MessageIds>({
       const kind = windowKindsOf(summary, windowKinds)[0] ?? 'unknown';
       const chain = summary.get(kind) ?? [];
       const metadata = entityMetadataOfType(checker, checker.getTypeAtLocation(tsNode(target.expression)));
-      const fieldInfo = writtenFields(recorder.aliasesOf(variable), load, write, target);
+      const fieldInfo = writtenFields(recorder.aliasesOf(variable), load, write, target, onlyReads);
       const written = new Set(fieldInfo.fields);
       const atRiskColumns = metadata == null ? undefined : columnsAtRisk(metadata, target.relation == null ? load.columns : { relations: new Set() }, written);
       const atRisk = atRiskColumns?.map((column) => column.propertyName);
@@ -384,6 +385,14 @@ export default createRule<Options, MessageIds>({
             }
           : {}),
       });
+    }
+
+    /** `log(order)`, `toDto(order)`: a call the checker resolves to a body that only reads that argument. */
+    function onlyReads(argument: TSESTree.Identifier): boolean {
+      const call = argument.parent;
+      if (call.type !== AST_NODE_TYPES.CallExpression && call.type !== AST_NODE_TYPES.NewExpression) return false;
+      const index = call.arguments.indexOf(argument);
+      return index >= 0 && onlyReadsArgument(checker, tsNode(call), index);
     }
 
     /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */

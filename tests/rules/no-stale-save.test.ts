@@ -12,6 +12,7 @@ import { LlmClient } from './shared/llm-client.js';
 import { Assistant } from './shared/assistant.js';
 import { PaymentClient, sleep } from './shared/payments.js';
 import { ConversationStore, MessageCounter, fingerprint, type Notifier } from './shared/services.js';
+import { ConversationPresenter, audit, describeConversation, remember, resetPriority } from './shared/conversation-views.js';
 `;
 
 /** Line numbers in cases count from the first line of `imports`. */
@@ -1578,6 +1579,85 @@ export async function joinAndRename(repo: Repository<Team>, llm: LlmClient, team
           column: 9,
           endLine: L + 12,
           endColumn: 24,
+        },
+      ],
+    },
+
+    {
+      name: "the entity handed to functions of the project that only read it (in another file, through a method, passed on to another reader): the fix still applies",
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, presenter: ConversationPresenter, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const prompt = describeConversation(conversation);
+  conversation.lastMessageSnippet = await llm.complete(prompt);
+  console.log(presenter.summary(conversation));
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, presenter: ConversationPresenter, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const prompt = describeConversation(conversation);
+  conversation.lastMessageSnippet = await llm.complete(prompt);
+  console.log(presenter.summary(conversation));
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 5), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: "the entity handed to a function that assigns to it, keeps it, or passes it to unknown code: no rewrite",
+      code: `${imports}
+export async function reset(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  resetPriority(conversation);
+  await repo.save(conversation);
+}
+export async function keep(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  remember(conversation);
+  await repo.save(conversation);
+}
+export async function send(repo: Repository<Conversation>, llm: LlmClient, sink: { write(value: object): void }, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  audit(sink, conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await." },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 32,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 15), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 16), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await." },
+          line: L + 18,
+          column: 9,
+          endLine: L + 18,
+          endColumn: 32,
         },
       ],
     },

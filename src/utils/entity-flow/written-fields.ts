@@ -36,7 +36,14 @@ const MUTATING_ARRAY_METHODS: ReadonlySet<string> = new Set(['push', 'pop', 'shi
  * of the same object: `const c = conv`). A method call on it (`conv.assign(body)`), a computed
  * key, or handing it to other code makes the list inexact: something else may set more.
  */
-export function writtenFields(aliases: readonly Variable[], load: LoadSite, write: WriteSite, target: WriteTarget): WrittenFields {
+export function writtenFields(
+  aliases: readonly Variable[],
+  load: LoadSite,
+  write: WriteSite,
+  target: WriteTarget,
+  /** Whether handing the object to this call (an argument) is shown to leave it unchanged. */
+  onlyReads: (argument: TSESTree.Identifier) => boolean = () => false,
+): WrittenFields {
   const from = load.call.range[1];
   const to = write.call.range[0];
   const fields: string[] = [];
@@ -102,7 +109,7 @@ export function writtenFields(aliases: readonly Variable[], load: LoadSite, writ
       }
       // `const current = conversation`: another name for the same object, tracked with it.
       if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && aliases.some((alias) => alias.name === (parent.id as { name: string }).name)) continue;
-      if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier)) exact = false;
+      if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier) && !onlyReads(identifier)) exact = false;
     }
   }
   // `save({ ...conversation, snippet })`: the literal's own keys after the spread are written too
