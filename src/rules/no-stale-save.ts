@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
@@ -13,14 +15,17 @@ import { onlyReadsArgument } from '../utils/entity-flow/read-only-callees.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
 import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js';
-import { buildStaleSaveRewrite, isNumericColumn, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
-import { writeReceiverOf } from '../utils/fixes/update-rewrite.js';
+import { saverSaveOf } from '../utils/fixes/saver-rewrite.js';
+import { buildStaleSaveRewrite, isNumericColumn, isPlainWritableColumn, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
+import { statementOf } from '../utils/fixes/statement-edits.js';
+import { memberText, objectText, primaryKeyCriteria, writeReceiverOf } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
+import { classifyTypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isStateColumn } from '../utils/typeorm/state-columns.js';
 
 export interface NoStaleSaveOptions {
@@ -343,11 +348,9 @@ export default createRule<Options, MessageIds>({
         awaitLine: String(awaitInfo.node.loc.start.line),
         reason: reasonText(kind, chain),
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
-        advice: write.typeorm == null && fieldInfo.fields.length === 0
-          ? 'Make that function write only the fields it changes with update(), or re-load the entity after the await.'
-          : adviceText(fieldInfo, metadata),
+        advice: saverAdvice(write, fieldInfo, metadata),
       };
-      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load);
+      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo);
       const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && canAutofix(metadata, rewrite, target.expression);
       const messageId = isRemove ? 'staleRemove' : 'staleSave';
       recordReportDetails(context, write.call, messageId, () => ({
@@ -387,6 +390,68 @@ export default createRule<Options, MessageIds>({
       });
     }
 
+    /**
+     * The advice: what to write instead, and for a save inside the project's own saver, where
+     * that save is (the change is made there).
+     */
+    function saverAdvice(write: WriteSite, fieldInfo: WrittenFields, metadata: EntityMetadata | undefined): string {
+      const where = write.saverWrite == null ? undefined : placeText(write.saverWrite, write.call);
+      if (write.typeorm == null && fieldInfo.fields.length === 0) {
+        return `Make that function write only the fields it changes with update()${where == null ? '' : ` (its ${write.diffingMethod}() is at ${where})`}, or re-load the entity after the await.`;
+      }
+      const advice = adviceText(fieldInfo, metadata);
+      return where == null ? advice : `${advice} The ${write.diffingMethod}() to change is at ${where}.`;
+    }
+
+    /** `line 42` in this file, `./services/conversation-store.ts:42` in another (relative to this one). */
+    function placeText(node: ts.Node, from: TSESTree.Node): string {
+      const sourceFile = node.getSourceFile();
+      const here = tsNode(from).getSourceFile();
+      const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+      if (sourceFile === here) return `line ${String(line)}`;
+      let relative = path.posix.relative(path.posix.dirname(here.fileName), sourceFile.fileName);
+      if (!relative.startsWith('.')) relative = `./${relative}`;
+      return `${relative}:${String(line)}`;
+    }
+
+    /**
+     * A stale entity handed to the project's own saver in this file, its only caller: the update of
+     * the fields this code set goes where the saver's `save()` is.
+     */
+    function saverRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields): Rewrite | undefined {
+      const saveNode = write.saverWrite;
+      if (saveNode == null || write.typeorm != null || metadata == null || target.relation != null || target.viaSpread || write.targets.length !== 1) return undefined;
+      if (saveNode.getSourceFile() !== tsNode(write.call).getSourceFile()) return undefined;
+      if (!fieldInfo.exact || fieldInfo.fields.length === 0 || fieldInfo.appends.length > 0) return undefined;
+      const save = services.tsNodeToESTreeNodeMap.get(saveNode) as TSESTree.Node | undefined;
+      if (save?.type !== AST_NODE_TYPES.CallExpression) return undefined;
+      const found = saverSaveOf(sourceCode, write.call, save);
+      if (found == null) return undefined;
+      const saverFunction = found.parameter.parent as { params?: TSESTree.Parameter[] } | undefined;
+      if (saverFunction?.params?.indexOf(found.parameter) !== write.call.arguments.indexOf(target.expression)) return undefined;
+      // Plain fields only: captures and checks would belong to the caller, the update to the saver.
+      for (const field of fieldInfo.fields) {
+        const column = metadata.byProperty.get(field);
+        const writes = fieldInfo.writes.get(field) ?? [];
+        if (column == null || !isPlainWritableColumn(column) || isStateColumn(column, NO_STATE_OPTIONS) || writes.some((fieldWrite) => fieldWrite.kind !== 'set')) return undefined;
+      }
+      const statement = statementOf(save);
+      if (statement?.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type === AST_NODE_TYPES.AssignmentExpression) return undefined;
+      const typeorm = classifyTypeormCall(checker, saveNode);
+      if (typeorm?.method !== 'save') return undefined;
+      const receiver = writeReceiverOf({ sourceCode, call: save, typeorm, metadata, classNameInScope: isClassInScope(save, metadata) });
+      const entity = found.parameter.name;
+      const criteria = primaryKeyCriteria(metadata, entity);
+      if (receiver == null || criteria == null) return undefined;
+      const text = receiver.call('update', [criteria, objectText(fieldInfo.fields.map((field) => [field, memberText(entity, field)] as const))]);
+      return { edits: [{ range: save.range, text }], equivalent: false, messageId: 'rewriteToUpdate', data: { fields: listText(fieldInfo.fields), then: ` where ${found.name} saves it` } };
+    }
+
+    function isClassInScope(node: TSESTree.Node, metadata: EntityMetadata): boolean {
+      const classVariable = ASTUtils.findVariable(sourceCode.getScope(node), metadata.className);
+      return classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
+    }
+
     /** `log(order)`, `toDto(order)`: a call the checker resolves to a body that only reads that argument. */
     function onlyReads(argument: TSESTree.Identifier): boolean {
       const call = argument.parent;
@@ -411,10 +476,7 @@ export default createRule<Options, MessageIds>({
       // A later save of the same object would write back what the update leaves to others: the
       // save being rewritten is what kept that one harmless.
       if (recorder.isWrittenAfter(target.variable, write.call.range[1])) return undefined;
-      const scope = sourceCode.getScope(write.call);
-      const classVariable = ASTUtils.findVariable(scope, metadata.className);
-      const classNameInScope = classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
-      const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope });
+      const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
       if (receiver == null) return undefined;
       if (typeorm.method !== 'save') {
         if (!fieldInfo.exact || fieldInfo.appends.length > 0) return undefined;

@@ -499,7 +499,7 @@ export async function reply(store: ConversationStore, llm: LlmClient, id: string
             awaitLine: String(L + 4),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: CONVERSATION_AT_RISK,
-            advice: 'Update only lastMessageSnippet with update().',
+            advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./shared/services.ts:32.',
           },
           line: L + 6,
           column: 9,
@@ -544,7 +544,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
       errors: [
         {
           messageId: 'staleSave',
-          data: { name: 'first', loader: 'findOneByOrFail()', loadLine: '20', method: 'finisher.viaRenamedImport() (Finisher.viaRenamedImport → storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: CONVERSATION_AT_RISK, advice: 'Update only lastMessageSnippet with update().' },
+          data: { name: 'first', loader: 'findOneByOrFail()', loadLine: '20', method: 'finisher.viaRenamedImport() (Finisher.viaRenamedImport → storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: CONVERSATION_AT_RISK, advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./shared/persist-helpers.ts:7.' },
           line: 26,
           column: 9,
           endLine: 26,
@@ -552,7 +552,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'second', loader: 'findOneByOrFail()', loadLine: '21', method: 'finisher.viaDefaultExport() (Finisher.viaDefaultExport → <anonymous> → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.' },
+          data: { name: 'second', loader: 'findOneByOrFail()', loadLine: '21', method: 'finisher.viaDefaultExport() (Finisher.viaDefaultExport → <anonymous> → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:11), or re-load the entity after the await.' },
           line: 27,
           column: 9,
           endLine: 27,
@@ -560,7 +560,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'third', loader: 'findOneByOrFail()', loadLine: '22', method: 'helpers.keepFn() (keepImpl → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.' },
+          data: { name: 'third', loader: 'findOneByOrFail()', loadLine: '22', method: 'helpers.keepFn() (keepImpl → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:15), or re-load the entity after the await.' },
           line: 28,
           column: 9,
           endLine: 28,
@@ -568,7 +568,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'fourth', loader: 'findOneByOrFail()', loadLine: '23', method: 'savers.remember() (storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.' },
+          data: { name: 'fourth', loader: 'findOneByOrFail()', loadLine: '23', method: 'savers.remember() (storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:7), or re-load the entity after the await.' },
           line: 29,
           column: 9,
           endLine: 29,
@@ -1663,6 +1663,142 @@ export async function send(repo: Repository<Conversation>, llm: LlmClient, sink:
     },
 
     {
+      name: "a saver in this file whose only caller this is: the update goes where its save() is",
+      code: `${imports}
+async function persist(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.save(conversation);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await persist(repo, conversation);
+}
+export class Responder {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+  async reply(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    conversation.priority = Number(await this.llm.complete('priority?'));
+    await this.store(conversation);
+  }
+  private async store(conversation: Conversation): Promise<void> {
+    await this.repo.save(conversation);
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 6), method: "persist() (persist → save())", awaited: "llm.complete(…)", awaitLine: String(L + 7), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: `Update only lastMessageSnippet with update(). The save() to change is at line ${String(L + 3)}.` },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 36,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: " where persist saves it" },
+              output: `${imports}
+async function persist(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await persist(repo, conversation);
+}
+export class Responder {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+  async reply(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    conversation.priority = Number(await this.llm.complete('priority?'));
+    await this.store(conversation);
+  }
+  private async store(conversation: Conversation): Promise<void> {
+    await this.repo.save(conversation);
+  }
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 13), method: "store() (Responder.store → save())", awaited: "this.llm.complete(…)", awaitLine: String(L + 14), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt", advice: `Update only priority with update(). The save() to change is at line ${String(L + 18)}.` },
+          line: L + 15,
+          column: 11,
+          endLine: L + 15,
+          endColumn: 35,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "priority", then: " where store saves it" },
+              output: `${imports}
+async function persist(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.save(conversation);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await persist(repo, conversation);
+}
+export class Responder {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+  async reply(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    conversation.priority = Number(await this.llm.complete('priority?'));
+    await this.store(conversation);
+  }
+  private async store(conversation: Conversation): Promise<void> {
+    await this.repo.update({ id: conversation.id }, { priority: conversation.priority });
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a saver that is exported or called from elsewhere too: no suggestion, the message says where its save() is",
+      code: `${imports}
+export async function persist(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.save(conversation);
+}
+async function store(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.save(conversation);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await persist(repo, conversation);
+}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await store(repo, conversation);
+  const other = repo.create({ id: 'new' });
+  await store(repo, other);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "persist() (persist → save())", awaited: "llm.complete(…)", awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: `Update only lastMessageSnippet with update(). The save() to change is at line ${String(L + 3)}.` },
+          line: L + 11,
+          column: 9,
+          endLine: L + 11,
+          endColumn: 36,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 14), method: "store() (store → save())", awaited: "llm.complete(…)", awaitLine: String(L + 15), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: `Update only lastMessageSnippet with update(). The save() to change is at line ${String(L + 6)}.` },
+          line: L + 16,
+          column: 9,
+          endLine: L + 16,
+          endColumn: 34,
+        },
+      ],
+    },
+
+    {
       name: 'Object.assign hides which fields change: no rewrite',
       code: `${imports}
 export async function patch(repo: Repository<Conversation>, llm: LlmClient, id: string, body: Partial<Conversation>) {
@@ -2283,7 +2419,7 @@ export async function run(repo: Repository<Conversation>, llm: LlmClient, id: st
             awaitLine: String(L + 5),
             reason: 'a network call via annotateAndSave → LlmClient.complete → openai.chat.completions.create',
             atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more',
-            advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.',
+            advice: 'Make that function write only the fields it changes with update() (its save() is at ./analysis/flows.ts:28), or re-load the entity after the await.',
           },
           line: L + 5,
           column: 9,

@@ -51,6 +51,8 @@ export interface WriteSite {
   diffingMethod: string;
   /** A window the callee opens itself before it writes (a saver of the project). */
   innerWindow?: { summary: AwaitSummary; label: string };
+  /** For a saver of the project: the TypeORM write inside it that the entity reaches. */
+  saverWrite?: ts.CallExpression;
 }
 
 /** What happens to loaded entities, in evaluation order, for the flow over a function's code path. */

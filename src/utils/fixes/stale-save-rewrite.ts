@@ -294,7 +294,7 @@ export function isNumericColumn(column: ColumnMetadata): boolean {
   return column.kind === 'column' && column.declaration.type?.kind === ts.SyntaxKind.NumberKeyword;
 }
 
-function isPlainWritableColumn(column: ColumnMetadata): boolean {
+export function isPlainWritableColumn(column: ColumnMetadata): boolean {
   return ['column', 'version', 'update-date', 'delete-date'].includes(column.kind) && !column.cascade;
 }
 
