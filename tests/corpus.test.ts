@@ -34,6 +34,7 @@ import {
   knownGapsDir,
   lintOnce,
   typeErrorsOf,
+  typeErrorsOfEach,
 } from './support/corpus.js';
 
 type RuleName = keyof typeof rules;
@@ -55,23 +56,33 @@ interface Corpus {
    *   their exact output).
    */
   suggestions: 'none' | 'each-type-checks-and-removes-its-report' | 'not-checked';
+  /**
+   * Every fix and every suggestion, applied on its own to the fixture: the text type-checks;
+   * linted again with every rule of the plugin, the rule no longer reports that message within
+   * the edited text, and no rule reports anything the original text did not (each report of the
+   * edited text maps back to one of the original at the same place, or inside the edit to one
+   * of the same rule and message inside the replaced text).
+   */
+  eachRewriteAlone: boolean;
 }
 
 const table: readonly Corpus[] = [
-  { rule: 'no-network-await-in-transaction', autofix: 'none', suggestions: 'none' },
-  { rule: 'no-stale-save', autofix: 'stable-and-type-checks', suggestions: 'not-checked' },
-  { rule: 'require-lock-release-in-finally', autofix: 'none', suggestions: 'not-checked' },
-  { rule: 'require-state-guard', autofix: 'none', suggestions: 'each-type-checks-and-removes-its-report' },
+  { rule: 'no-network-await-in-transaction', autofix: 'none', suggestions: 'none', eachRewriteAlone: false },
+  { rule: 'no-stale-save', autofix: 'stable-and-type-checks', suggestions: 'not-checked', eachRewriteAlone: true },
+  { rule: 'require-lock-release-in-finally', autofix: 'none', suggestions: 'not-checked', eachRewriteAlone: false },
+  { rule: 'require-state-guard', autofix: 'none', suggestions: 'each-type-checks-and-removes-its-report', eachRewriteAlone: false },
 ];
 
 // ---- linting, shared by the checks of one file -----------------------------------------------------
 
 type Mode = 'lint' | 'fix';
+/** One rule, or every rule of the plugin (to see that a rewrite adds no other rule's report). */
+type Linted = RuleName | 'all';
 
 /** One ESLint per rule and mode, created on first use: all share the worker's project service. */
 const eslints = new Map<string, ESLint>();
 
-function eslintFor(rule: RuleName, mode: Mode): ESLint {
+function eslintFor(rule: Linted, mode: Mode): ESLint {
   const key = `${rule}:${mode}`;
   let eslint = eslints.get(key);
   if (eslint == null) {
@@ -84,7 +95,7 @@ function eslintFor(rule: RuleName, mode: Mode): ESLint {
 /** A file's lint result in one mode, linted once for all the checks that read it. */
 const results = new Map<string, Promise<ESLint.LintResult>>();
 
-function lintFile(rule: RuleName, mode: Mode, filePath: string, source: string): Promise<ESLint.LintResult> {
+function lintFile(rule: Linted, mode: Mode, filePath: string, source: string): Promise<ESLint.LintResult> {
   const key = `${rule}:${mode}:${filePath}`;
   let result = results.get(key);
   if (result == null) {
@@ -95,8 +106,57 @@ function lintFile(rule: RuleName, mode: Mode, filePath: string, source: string):
 }
 
 function applySuggestion(source: string, suggestion: Linter.LintSuggestion): string {
-  const [start, end] = suggestion.fix.range;
-  return `${source.slice(0, start)}${suggestion.fix.text}${source.slice(end)}`;
+  return applyEdit(source, suggestion.fix);
+}
+
+function applyEdit(source: string, edit: Linter.LintSuggestion['fix']): string {
+  const [start, end] = edit.range;
+  return `${source.slice(0, start)}${edit.text}${source.slice(end)}`;
+}
+
+/** An offset of a text from its line and column (1-based). */
+function offsetOf(text: string, line: number, column: number): number {
+  const lines = text.split('\n');
+  return lines.slice(0, line - 1).reduce((total, current) => total + current.length + 1, 0) + column - 1;
+}
+
+/**
+ * What re-linting the edited text (`edited`, with `edit` applied to `source`) reports that the
+ * original did not, and whether it still reports `message` within the edit. A report outside the
+ * edit must be one of the original's at the same place; one inside it, of a rule and message the
+ * original reported inside the replaced text.
+ */
+function compareAfterEdit(
+  source: string,
+  edit: Linter.LintSuggestion['fix'],
+  before: readonly Linter.LintMessage[],
+  after: readonly Linter.LintMessage[],
+  message: Linter.LintMessage,
+): { added: string[]; stillReported: boolean } {
+  const edited = applyEdit(source, edit);
+  const [start, end] = edit.range;
+  const editedEnd = start + edit.text.length;
+  const key = (candidate: Linter.LintMessage): string => `${candidate.ruleId ?? 'fatal'}:${candidate.messageId ?? candidate.message}`;
+  const beforeAt = new Map(before.map((candidate) => [`${key(candidate)}@${String(offsetOf(source, candidate.line, candidate.column))}`, candidate]));
+  const insideBefore = before.filter((candidate) => {
+    const offset = offsetOf(source, candidate.line, candidate.column);
+    return offset >= start && offset < Math.max(end, start + 1);
+  });
+  const added: string[] = [];
+  let stillReported = false;
+  for (const candidate of after) {
+    const offset = offsetOf(edited, candidate.line, candidate.column);
+    if (offset >= start && offset < editedEnd) {
+      if (key(candidate) === key(message)) stillReported = true;
+      const index = insideBefore.findIndex((original) => key(original) === key(candidate));
+      if (index === -1) added.push(`${String(candidate.line)}:${String(candidate.column)} ${key(candidate)} ${candidate.message}`);
+      else insideBefore.splice(index, 1);
+      continue;
+    }
+    const original = offset < start ? offset : offset - edit.text.length + (end - start);
+    if (!beforeAt.has(`${key(candidate)}@${String(original)}`)) added.push(`${String(candidate.line)}:${String(candidate.column)} ${key(candidate)} ${candidate.message}`);
+  }
+  return { added, stillReported };
 }
 
 // ---- the table ----------------------------------------------------------------------------------------
@@ -107,7 +167,7 @@ describe('corpus table', () => {
   });
 });
 
-for (const { rule, autofix, suggestions } of table) {
+for (const { rule, autofix, suggestions, eachRewriteAlone } of table) {
   describe(`${rule} fixture corpus`, () => {
     const dir = corpusDir(rule);
     const fixtureNames = corpusFiles(dir);
@@ -143,6 +203,28 @@ for (const { rule, autofix, suggestions } of table) {
           expect(again.output ?? output, `${name}: a second --fix pass changed the fixed text`).toBe(output);
 
           expect(typeErrorsOf(output, filePath, '.fixed-'), `${name}: the fixed text does not type-check`).toEqual([]);
+        });
+      }
+
+      if (eachRewriteAlone) {
+        it('each fix and suggestion alone type-checks, removes its report and adds none', async () => {
+          const result = await lintFile(rule, 'lint', filePath, source);
+          const rewrites = result.messages.flatMap((message) => [
+            ...(message.fix == null ? [] : [{ message, edit: message.fix, how: 'fix' }]),
+            ...(message.suggestions ?? []).map((suggestion) => ({ message, edit: suggestion.fix, how: `suggestion "${suggestion.desc}"` })),
+          ]);
+          if (rewrites.length === 0) return;
+          const texts = rewrites.map(({ edit }) => applyEdit(source, edit));
+          const typeErrors = typeErrorsOfEach(texts, filePath, '.alone-');
+          const before = (await lintFile('all', 'lint', filePath, source)).messages;
+          for (const [index, { message, edit, how }] of rewrites.entries()) {
+            const where = `${name}:${String(message.line)} ${how}`;
+            expect(typeErrors[index], `${where}: the rewritten text does not type-check`).toEqual([]);
+            const after = (await lintOnce(eslintFor('all', 'lint'), texts[index] ?? '', filePath)).messages;
+            const { added, stillReported } = compareAfterEdit(source, edit, before, after, message);
+            expect(stillReported, `${where}: the report is still there`).toBe(false);
+            expect(added, `${where}: reports the original did not have`).toEqual([]);
+          }
         });
       }
 

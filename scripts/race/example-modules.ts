@@ -39,6 +39,7 @@ export interface ExampleModules {
   Message: EntityTarget<ObjectLiteral>;
   MessageAuthor: { VISITOR: string; AGENT: string; AI: string };
   Agent: EntityTarget<ObjectLiteral>;
+  Tag: EntityTarget<ObjectLiteral>;
   VisitorLock: EntityTarget<ObjectLiteral>;
   LlmClient: Constructor<object, [LlmClientOptions]>;
   VisitorLockService: Constructor<VisitorLockServiceLike, [AnyRepository]>;
@@ -50,6 +51,13 @@ export interface ExampleModules {
   WorkflowConsumer: Constructor<{ handleInactivity(conversationId: string, triggerMessageId: string): Promise<boolean> }, [AnyRepository]>;
   HandoffWorker: Constructor<{ handOff(conversationId: string): Promise<boolean> }, [AnyRepository, AnyRepository]>;
   GreetingService: Constructor<{ greet(visitorUid: string, conversationId: string): Promise<boolean> }, [AnyRepository, VisitorLockServiceLike, object]>;
+  EscalationService: Constructor<{ triage(conversationId: string, messageBody: string): Promise<boolean> }, [AnyRepository, object]>;
+  SnippetTranslator: Constructor<{ translateSnippet(conversationId: string, language: string): Promise<void> }, [AnyRepository, object]>;
+  AutoResolveService: Constructor<{ resolveIfAnswered(conversationId: string, lastExchange: string): Promise<boolean> }, [AnyRepository, object]>;
+  TaggingService: Constructor<
+    { autoTag(conversationId: string, question: string): Promise<void>; addTag(conversationId: string, tagId: string): Promise<void> },
+    [AnyRepository, AnyRepository, object]
+  >;
   InboxSummaryService: Constructor<
     { summarizeUnderLock(conversationId: string): Promise<boolean>; summarize(conversationId: string): Promise<boolean> },
     [DataSource, AnyRepository, AnyRepository, object]
@@ -71,6 +79,11 @@ const EXPORTS: Record<string, readonly (keyof ExampleModules)[]> = {
   'handoff/handoff.worker.js': ['HandoffWorker'],
   'greeting/greeting.service.js': ['GreetingService'],
   'inbox-summary/inbox-summary.service.js': ['InboxSummaryService'],
+  'escalation/escalation.service.js': ['EscalationService'],
+  'translation/snippet-translator.service.js': ['SnippetTranslator'],
+  'auto-resolve/auto-resolve.service.js': ['AutoResolveService'],
+  'tagging/tag.entity.js': ['Tag'],
+  'tagging/tagging.service.js': ['TaggingService'],
 };
 
 export async function loadExampleModules(outDir: string): Promise<ExampleModules> {

@@ -89,6 +89,7 @@ async function runVariant(
       stub,
       conversations: dataSource.getRepository(modules.Conversation),
       messages: dataSource.getRepository(modules.Message),
+      tags: dataSource.getRepository(modules.Tag),
       locks: dataSource.getRepository(modules.VisitorLock),
       agentIds,
       activity: target.activity,

@@ -9,7 +9,15 @@ import type { Random } from './random.js';
 import { afterTurns, deferred, later, sleep } from './timing.js';
 import type { VariantName } from './variants.js';
 
-export type ScenarioId = 'stale-save' | 'unguarded-transition' | 'lock-leak' | 'network-in-transaction';
+export type ScenarioId =
+  | 'stale-save'
+  | 'unguarded-transition'
+  | 'lock-leak'
+  | 'network-in-transaction'
+  | 'derived-counter'
+  | 'spread-save'
+  | 'stale-transition'
+  | 'many-to-many-add';
 
 /** One variant of the example, connected to one database, with the LLM stub. */
 export interface World {
@@ -20,6 +28,7 @@ export interface World {
   stub: LlmStub;
   conversations: Repository<ObjectLiteral>;
   messages: Repository<ObjectLiteral>;
+  tags: Repository<ObjectLiteral>;
   locks: Repository<ObjectLiteral>;
   agentIds: string[];
   /** PostgreSQL's view of the data source's connections; undefined on SQLite. */
@@ -305,4 +314,145 @@ const networkInTransaction: Scenario = {
   },
 };
 
-export const SCENARIOS: readonly Scenario[] = [staleSave, unguardedTransition, lockLeak, networkInTransaction];
+/** Urgent messages of one conversation triaged at once, each raising its priority by one. */
+const derivedCounter: Scenario = {
+  id: 'derived-counter',
+  number: 5,
+  title: 'derived counter',
+  fix: 'autofix of no-stale-save (increment())',
+  anomaly: 'after 2–4 EscalationService.triage() calls for the same conversation all reported an escalation, its priority is lower than their number',
+  postgresOnly: false,
+  async run(world, random, index) {
+    const conversation = await seedConversation(world, random, 1);
+    const jobs = random.int(2, 4);
+    const plans = Array.from({ length: jobs }, () => ({ startAt: random.between(0, 3), delayMs: llmDelay(random) }));
+    const escalated = await Promise.all(
+      plans.map((plan) => {
+        const model = modelFor(world, 'derived-counter', index);
+        world.stub.script(model, [{ delayMs: plan.delayMs, reply: 'ESCALATE' }]);
+        const service = new world.modules.EscalationService(world.conversations, llmClient(world, model));
+        return later(plan.startAt, () => service.triage(conversation.id, 'I was charged twice, please help now')).finally(() => {
+          world.stub.forget(model);
+        });
+      }),
+    );
+    const raised = escalated.filter(Boolean).length;
+    if (raised !== jobs) throw invalidRun(this.id, world, index, `${String(raised)} of ${String(jobs)} triage jobs escalated`);
+    const row = (await world.conversations.findOneByOrFail({ id: conversation.id })) as { priority: number };
+    const lost = raised - row.priority;
+    return { anomaly: lost > 0, kinds: lost > 0 ? ['increments lost'] : [] };
+  },
+};
+
+/** A snippet translated by the LLM while an agent takes the conversation. */
+const spreadSave: Scenario = {
+  id: 'spread-save',
+  number: 6,
+  title: 'spread save',
+  fix: 'autofix of no-stale-save (update())',
+  anomaly: 'after SnippetTranslator.translateSnippet(), assignee_id is not the agent AssignmentService.assign() set during the LLM call',
+  postgresOnly: false,
+  async run(world, random, index) {
+    const conversation = await seedConversation(world, random, 1);
+    await world.conversations.update({ id: conversation.id }, { lastMessageSnippet: 'How do I reset my password?' });
+    const agentId = random.pick(world.agentIds);
+    const call: StubCall = { delayMs: llmDelay(random), reply: 'Comment réinitialiser mon mot de passe ?' };
+    const assignAt = random.between(0, call.delayMs);
+    const assignment = new world.modules.AssignmentService(world.conversations);
+    let assigned: Promise<void> | undefined;
+    const model = modelFor(world, 'spread-save', index);
+    world.stub.script(model, [call], () => {
+      assigned = deferred(later(assignAt, () => assignment.assign(conversation.id, agentId)));
+    });
+    const translator = new world.modules.SnippetTranslator(world.conversations, llmClient(world, model));
+    await translator.translateSnippet(conversation.id, 'French');
+    world.stub.forget(model);
+    if (assigned == null) throw invalidRun(this.id, world, index, 'the translator never called the LLM');
+    await assigned;
+    const row = (await world.conversations.findOneByOrFail({ id: conversation.id })) as ConversationRow & { lastMessageSnippet: string | null };
+    if (row.lastMessageSnippet !== call.reply) throw invalidRun(this.id, world, index, `the snippet is ${String(row.lastMessageSnippet)}`);
+    const reverted = row.assigneeId !== agentId;
+    return { anomaly: reverted, kinds: reverted ? ['assignee reverted'] : [] };
+  },
+};
+
+/**
+ * The AI resolves a conversation it judged answered while the inactivity job moves it to PENDING:
+ * one of the two transitions must lose, visibly.
+ */
+const staleTransition: Scenario = {
+  id: 'stale-transition',
+  number: 7,
+  title: 'stale state transition',
+  fix: 'suggestion of no-stale-save (compare-and-set)',
+  anomaly:
+    'WorkflowConsumer.handleInactivity() reported moving the conversation to PENDING during the LLM call, and AutoResolveService.resolveIfAnswered() still left it RESOLVED (the fixed code must refuse instead: it throws)',
+  postgresOnly: false,
+  async run(world, random, index) {
+    const { modules } = world;
+    const conversation = await seedConversation(world, random, random.int(1, 3));
+    const call: StubCall = { delayMs: llmDelay(random), reply: 'YES' };
+    // Mostly inside the LLM call, sometimes after the resolve: then the job must find nothing to do.
+    const jobAt = random.between(0, 1.5 * call.delayMs);
+    const workflow = new modules.WorkflowConsumer(world.conversations);
+    let job: Promise<boolean> | undefined;
+    const model = modelFor(world, 'stale-transition', index);
+    world.stub.script(model, [call], () => {
+      job = deferred(later(jobAt, () => workflow.handleInactivity(conversation.id, conversation.lastMessageId ?? '')));
+    });
+    const resolver = new modules.AutoResolveService(world.conversations, llmClient(world, model));
+    const resolved = await resolver.resolveIfAnswered(conversation.id, 'Visitor: thanks, that worked!').then(
+      (value) => ({ value }),
+      (error: unknown) => ({ error }),
+    );
+    world.stub.forget(model);
+    if (job == null) throw invalidRun(this.id, world, index, 'the resolver never called the LLM');
+    const movedToPending = await job;
+    const row = await conversationRow(world, conversation.id);
+    if ('error' in resolved) {
+      // The compare-and-set lost: only valid when the job won, and the row shows it.
+      if (!movedToPending || row.status !== modules.ConversationStatus.PENDING) {
+        throw invalidRun(this.id, world, index, `the resolver threw (${String(resolved.error)}) although the job ${movedToPending ? 'won' : 'did not'} and the status is ${row.status}`);
+      }
+      return { anomaly: false, kinds: [] };
+    }
+    if (!resolved.value) throw invalidRun(this.id, world, index, 'the resolver did not resolve');
+    const overwritten = movedToPending && row.status === modules.ConversationStatus.RESOLVED;
+    return { anomaly: overwritten, kinds: overwritten ? ['pending overwritten'] : [] };
+  },
+};
+
+/** The AI tags a conversation by topic while an agent adds a tag of their own. */
+const manyToManyAdd: Scenario = {
+  id: 'many-to-many-add',
+  number: 8,
+  title: 'many-to-many add',
+  fix: 'suggestion of no-stale-save (RelationQueryBuilder.add())',
+  anomaly: "after TaggingService.autoTag(), the tag TaggingService.addTag() added during the LLM call is no longer on the conversation",
+  postgresOnly: false,
+  async run(world, random, index) {
+    const conversation = await seedConversation(world, random, 1);
+    const suffix = `${String(index)}-${String(random.int(0, 2 ** 30))}`;
+    const topic = (await world.tags.save(world.tags.create({ name: `topic-${suffix}` }))) as { id: string; name: string };
+    const agentTag = (await world.tags.save(world.tags.create({ name: `agent-${suffix}` }))) as { id: string; name: string };
+    const call: StubCall = { delayMs: llmDelay(random), reply: topic.name };
+    const addAt = random.between(0, call.delayMs);
+    const model = modelFor(world, 'many-to-many-add', index);
+    const tagging = new world.modules.TaggingService(world.conversations, world.tags, llmClient(world, model));
+    let added: Promise<void> | undefined;
+    world.stub.script(model, [call], () => {
+      added = deferred(later(addAt, () => tagging.addTag(conversation.id, agentTag.id)));
+    });
+    await tagging.autoTag(conversation.id, 'I was charged twice this month');
+    world.stub.forget(model);
+    if (added == null) throw invalidRun(this.id, world, index, 'autoTag never called the LLM');
+    await added;
+    const row = (await world.conversations.findOneOrFail({ where: { id: conversation.id }, relations: { tags: true } })) as { tags: { id: string }[] };
+    const ids = row.tags.map((tag) => tag.id);
+    if (!ids.includes(topic.id)) throw invalidRun(this.id, world, index, 'the topic tag was not added');
+    const removed = !ids.includes(agentTag.id);
+    return { anomaly: removed, kinds: removed ? ["agent's tag removed"] : [] };
+  },
+};
+
+export const SCENARIOS: readonly Scenario[] = [staleSave, unguardedTransition, lockLeak, networkInTransaction, derivedCounter, spreadSave, staleTransition, manyToManyAdd];

@@ -41,6 +41,20 @@ const TARGETS: readonly Target[] = [
     ruleId: 'race-guard/no-network-await-in-transaction',
     apply: 'none',
   },
+  { scenario: 'derived-counter', file: 'src/escalation/escalation.service.ts', ruleId: 'race-guard/no-stale-save', apply: 'autofix' },
+  { scenario: 'spread-save', file: 'src/translation/snippet-translator.service.ts', ruleId: 'race-guard/no-stale-save', apply: 'autofix' },
+  {
+    scenario: 'stale-transition',
+    file: 'src/auto-resolve/auto-resolve.service.ts',
+    ruleId: 'race-guard/no-stale-save',
+    apply: { suggestion: 'rewriteToCompareAndSet' },
+  },
+  {
+    scenario: 'many-to-many-add',
+    file: 'src/tagging/tagging.service.ts',
+    ruleId: 'race-guard/no-stale-save',
+    apply: { suggestion: 'rewriteToRelationAdd' },
+  },
 ];
 
 /** What the plugin changed in the copy, for the report. */

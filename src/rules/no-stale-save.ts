@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 import { AST_NODE_TYPES, ASTUtils, TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
@@ -9,14 +11,22 @@ import { AWAIT_KINDS, getAwaitClassifier, windowKindsOf, type AwaitKind, type Aw
 import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
+import { onlyReadsArgument } from '../utils/entity-flow/read-only-callees.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
-import { buildUpdateRewrite } from '../utils/fixes/update-rewrite.js';
+import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
+import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js';
+import { saverSaveOf } from '../utils/fixes/saver-rewrite.js';
+import { buildStaleSaveRewrite, isNumericColumn, isPlainWritableColumn, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
+import { statementOf } from '../utils/fixes/statement-edits.js';
+import { memberText, objectText, primaryKeyCriteria, writeReceiverOf } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
+import { classifyTypeormCall } from '../utils/typeorm/typeorm-calls.js';
+import { isStateColumn } from '../utils/typeorm/state-columns.js';
 
 export interface NoStaleSaveOptions {
   windowKinds?: AwaitKind[];
@@ -29,7 +39,10 @@ export interface NoStaleSaveOptions {
 
 type Options = [NoStaleSaveOptions];
 /** The reports' message ids are the contract's (report-details), and the suggestion's. */
-export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | 'rewriteToUpdate';
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete';
+
+/** A rewrite the report offers (as a fix when `equivalent`), with its suggestion's message. */
+type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' };
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -52,6 +65,8 @@ const SAVE_CONSEQUENCE =
   'reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}). save() writes back every loaded column that differs from the row, reverting concurrent changes to {{atRisk}}. {{advice}}';
 const REMOVE_CONSEQUENCE =
   'reaches {{method}} {{window}} (line {{awaitLine}}, {{reason}}): {{method}} acts on the row by its primary key whatever it holds now, so a decision made from the row as it was read may no longer hold, and changes made since are deleted with it. Use delete()/softDelete() with criteria that repeat the check, and test `affected`.';
+/** The state columns require-state-guard knows by default (this rule has no option for more). */
+const NO_STATE_OPTIONS = { stateColumns: [], guardColumns: [] };
 const MAX_LISTED_COLUMNS = 6;
 
 export default createRule<Options, MessageIds>({
@@ -100,7 +115,14 @@ export default createRule<Options, MessageIds>({
       staleRemove: `\`{{name}}\` (loaded by {{loader}} at line {{loadLine}}) ${REMOVE_CONSEQUENCE}`,
       staleSaveOfEventPayload: `\`{{name}}\` (received with {{event}} at line {{loadLine}}) ${SAVE_CONSEQUENCE}`,
       staleRemoveOfEventPayload: `\`{{name}}\` (received with {{event}} at line {{loadLine}}) ${REMOVE_CONSEQUENCE}`,
-      rewriteToUpdate: 'Write only {{fields}} with an atomic update().',
+      rewriteToUpdate: 'Write only {{fields}} with an atomic update(){{then}}.',
+      rewriteToAtomicUpdate: 'Write {{fields}} in one UPDATE that computes {{derived}} in SQL ({{how}}){{then}}.',
+      rewriteToKeyedDelete:
+        'Delete with {{method}}() only while {{guarded}} is unchanged since the load: if another writer changed it first, nothing is deleted and an Error is thrown.',
+      rewriteToRelationAdd:
+        'Insert {{added}} into the join table of {{relation}} with RelationQueryBuilder.add(): rows others added meanwhile stay (it throws if that row is already there).',
+      rewriteToCompareAndSet:
+        'Write {{fields}} only while {{guarded}} is unchanged since the load (a compare-and-set update()){{then}}: if another writer changed it first, nothing is written and an Error is thrown.',
     },
   },
   create(context, [options]) {
@@ -314,7 +336,7 @@ export default createRule<Options, MessageIds>({
       const kind = windowKindsOf(summary, windowKinds)[0] ?? 'unknown';
       const chain = summary.get(kind) ?? [];
       const metadata = entityMetadataOfType(checker, checker.getTypeAtLocation(tsNode(target.expression)));
-      const fieldInfo = writtenFields(recorder.aliasesOf(variable), load, write, target);
+      const fieldInfo = writtenFields(recorder.aliasesOf(variable), load, write, target, onlyReads);
       const written = new Set(fieldInfo.fields);
       const atRiskColumns = metadata == null ? undefined : columnsAtRisk(metadata, target.relation == null ? load.columns : { relations: new Set() }, written);
       const atRisk = atRiskColumns?.map((column) => column.propertyName);
@@ -333,16 +355,10 @@ export default createRule<Options, MessageIds>({
         awaitLine: String(awaitInfo.node.loc.start.line),
         reason: reasonText(kind, chain),
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
-        advice: write.typeorm == null && fieldInfo.fields.length === 0
-          ? 'Make that function write only the fields it changes with update(), or re-load the entity after the await.'
-          : adviceText(fieldInfo, metadata),
+        advice: saverAdvice(write, fieldInfo, metadata),
       };
-      // A field set from its stale value would be written back stale plus the change: no rewrite
-      // to update() can promise it keeps a concurrent change.
-      const rewrite = !isRemove && fieldInfo.exact && derived.length === 0 && !target.viaSpread && target.relation == null && write.targets.length === 1 && write.typeorm != null && metadata != null
-        ? rewriteFor(write, metadata, target.expression, fieldInfo.fields)
-        : undefined;
-      const autofix = rewrite != null && options.autofix !== false && canAutofix(write, metadata, fieldInfo, target.expression);
+      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo);
+      const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && canAutofix(metadata, rewrite, target.expression);
       const messageId = load.kind === 'read'
         ? (isRemove ? 'staleRemove' : 'staleSave')
         : (isRemove ? 'staleRemoveOfEventPayload' : 'staleSaveOfEventPayload');
@@ -374,14 +390,14 @@ export default createRule<Options, MessageIds>({
         node: write.call,
         messageId,
         data,
-        ...(rewrite != null && autofix ? { fix: (fixer) => fixer.replaceTextRange(rewrite.range, rewrite.text) } : {}),
+        ...(rewrite != null && autofix ? { fix: (fixer) => rewrite.edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)) } : {}),
         ...(rewrite != null && !autofix
           ? {
               suggest: [
                 {
-                  messageId: 'rewriteToUpdate',
-                  data: { fields: listText(fieldInfo.fields) },
-                  fix: (fixer: TSESLint.RuleFixer) => fixer.replaceTextRange(rewrite.range, rewrite.text),
+                  messageId: rewrite.messageId,
+                  data: rewrite.data,
+                  fix: (fixer: TSESLint.RuleFixer) => rewrite.edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
                 },
               ],
             }
@@ -389,29 +405,129 @@ export default createRule<Options, MessageIds>({
       });
     }
 
-    function rewriteFor(write: WriteSite, metadata: EntityMetadata, expression: TSESTree.Expression, fields: readonly string[]) {
-      if (write.typeorm == null || !isResultUnused(write.call)) return undefined;
-      if (fields.some((field) => !isPlainWritableColumn(metadata, field))) return undefined;
-      const scope = sourceCode.getScope(write.call);
-      const classVariable = ASTUtils.findVariable(scope, metadata.className);
-      const classNameInScope = classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
-      return buildUpdateRewrite({
+    /**
+     * The advice: what to write instead, and for a save inside the project's own saver, where
+     * that save is (the change is made there).
+     */
+    function saverAdvice(write: WriteSite, fieldInfo: WrittenFields, metadata: EntityMetadata | undefined): string {
+      const where = write.saverWrite == null ? undefined : placeText(write.saverWrite, write.call);
+      if (write.typeorm == null && fieldInfo.fields.length === 0) {
+        return `Make that function write only the fields it changes with update()${where == null ? '' : ` (its ${write.diffingMethod}() is at ${where})`}, or re-load the entity after the await.`;
+      }
+      const advice = adviceText(fieldInfo, metadata);
+      return where == null ? advice : `${advice} The ${write.diffingMethod}() to change is at ${where}.`;
+    }
+
+    /** `line 42` in this file, `./services/conversation-store.ts:42` in another (relative to this one). */
+    function placeText(node: ts.Node, from: TSESTree.Node): string {
+      const sourceFile = node.getSourceFile();
+      const here = tsNode(from).getSourceFile();
+      const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
+      if (sourceFile === here) return `line ${String(line)}`;
+      let relative = path.posix.relative(path.posix.dirname(here.fileName), sourceFile.fileName);
+      if (!relative.startsWith('.')) relative = `./${relative}`;
+      return `${relative}:${String(line)}`;
+    }
+
+    /**
+     * A stale entity handed to the project's own saver in this file, its only caller: the update of
+     * the fields this code set goes where the saver's `save()` is.
+     */
+    function saverRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields): Rewrite | undefined {
+      const saveNode = write.saverWrite;
+      if (saveNode == null || write.typeorm != null || metadata == null || target.relation != null || target.viaSpread || write.targets.length !== 1) return undefined;
+      if (saveNode.getSourceFile() !== tsNode(write.call).getSourceFile()) return undefined;
+      if (!fieldInfo.exact || fieldInfo.fields.length === 0 || fieldInfo.appends.length > 0) return undefined;
+      const save = services.tsNodeToESTreeNodeMap.get(saveNode) as TSESTree.Node | undefined;
+      if (save?.type !== AST_NODE_TYPES.CallExpression) return undefined;
+      const found = saverSaveOf(sourceCode, write.call, save);
+      if (found == null) return undefined;
+      const saverFunction = found.parameter.parent as { params?: TSESTree.Parameter[] } | undefined;
+      if (saverFunction?.params?.indexOf(found.parameter) !== write.call.arguments.indexOf(target.expression)) return undefined;
+      // Plain fields only: captures and checks would belong to the caller, the update to the saver.
+      for (const field of fieldInfo.fields) {
+        const column = metadata.byProperty.get(field);
+        const writes = fieldInfo.writes.get(field) ?? [];
+        if (column == null || !isPlainWritableColumn(column) || isStateColumn(column, NO_STATE_OPTIONS) || writes.some((fieldWrite) => fieldWrite.kind !== 'set')) return undefined;
+      }
+      const statement = statementOf(save);
+      if (statement?.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type === AST_NODE_TYPES.AssignmentExpression) return undefined;
+      const typeorm = classifyTypeormCall(checker, saveNode);
+      if (typeorm?.method !== 'save') return undefined;
+      const receiver = writeReceiverOf({ sourceCode, call: save, typeorm, metadata, classNameInScope: isClassInScope(save, metadata) });
+      const entity = found.parameter.name;
+      const criteria = primaryKeyCriteria(metadata, entity);
+      if (receiver == null || criteria == null) return undefined;
+      const text = receiver.call('update', [criteria, objectText(fieldInfo.fields.map((field) => [field, memberText(entity, field)] as const))]);
+      return { edits: [{ range: save.range, text }], equivalent: false, messageId: 'rewriteToUpdate', data: { fields: listText(fieldInfo.fields), then: ` where ${found.name} saves it` } };
+    }
+
+    function isClassInScope(node: TSESTree.Node, metadata: EntityMetadata): boolean {
+      const classVariable = ASTUtils.findVariable(sourceCode.getScope(node), metadata.className);
+      return classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
+    }
+
+    /** `log(order)`, `toDto(order)`: a call the checker resolves to a body that only reads that argument. */
+    function onlyReads(argument: TSESTree.Identifier): boolean {
+      const call = argument.parent;
+      if (call.type !== AST_NODE_TYPES.CallExpression && call.type !== AST_NODE_TYPES.NewExpression) return false;
+      const index = call.arguments.indexOf(argument);
+      return index >= 0 && onlyReadsArgument(checker, tsNode(call), index);
+    }
+
+    /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */
+    function rewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, load: LoadSite): Rewrite | undefined {
+      const { typeorm } = write;
+      if (typeorm == null || !['save', 'remove', 'softRemove'].includes(typeorm.method) || metadata == null || target.relation != null || write.targets.length !== 1) return undefined;
+      if (typeorm.method !== 'save' && target.viaSpread) return undefined;
+      // The saved argument is the entity itself, or the literal it is spread into (and, for an
+      // entity manager, whose class the call names: a bare literal cannot be saved).
+      const saved = typeorm.entityArgumentIndex == null ? write.call.callee : write.call.arguments[typeorm.entityArgumentIndex];
+      const carrier = target.viaSpread ? target.expression.parent.parent : target.expression;
+      if (typeorm.entityArgumentIndex == null ? write.call.callee.type !== AST_NODE_TYPES.MemberExpression || write.call.callee.object !== target.expression : saved !== carrier) return undefined;
+      if (target.viaSpread && !isSpreadOnlyFirst(carrier)) return undefined;
+      if (target.viaSpread && typeorm.api === 'EntityManager' && (typeorm.targetArgumentIndex == null || write.call.arguments.length < 2)) return undefined;
+      if (checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression)))) return undefined;
+      // A later save of the same object would write back what the update leaves to others: the
+      // save being rewritten is what kept that one harmless.
+      if (recorder.isWrittenAfter(target.variable, write.call.range[1])) return undefined;
+      const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
+      if (receiver == null) return undefined;
+      if (typeorm.method !== 'save') {
+        if (!fieldInfo.exact || fieldInfo.appends.length > 0) return undefined;
+        const keyed = buildKeyedDeleteRewrite({ sourceCode, call: write.call, method: typeorm.method, receiver, metadata, entity: target.expression, writtenFields: fieldInfo.fields });
+        return keyed == null ? undefined : { edits: keyed.edits, equivalent: false, messageId: 'rewriteToKeyedDelete', data: { method: keyed.method, guarded: listText(keyed.guarded) } };
+      }
+      const [append, ...moreAppends] = fieldInfo.appends;
+      if (append != null) {
+        // Only an append to a loaded relation, and nothing else changed on the entity.
+        const relation = metadata.byProperty.get(append.property);
+        if (!fieldInfo.exact || fieldInfo.fields.length > 0 || moreAppends.length > 0 || target.viaSpread || relation == null) return undefined;
+        if (!relation.eager && !load.columns.relations.has(relation.propertyName)) return undefined;
+        const added = buildRelationAddRewrite({ sourceCode, call: write.call, receiver, owner: target.expression, append, relation });
+        return added == null ? undefined : { edits: added.edits, equivalent: false, messageId: 'rewriteToRelationAdd', data: { added: added.added, relation: `${target.variable.name}.${added.relation}` } };
+      }
+      return buildStaleSaveRewrite({
         sourceCode,
         call: write.call,
-        typeorm: write.typeorm,
+        receiver,
         metadata,
-        entityText: sourceCode.getText(expression),
-        fields,
-        classNameInScope,
+        entity: target.expression,
+        viaSpread: target.viaSpread,
+        fieldInfo,
+        loadEnd: load.node.range[1],
+        aliases: recorder.aliasesOf(target.variable),
+        listText,
       });
     }
 
-    function canAutofix(write: WriteSite, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, target: TSESTree.Expression): boolean {
+    /** Whether the rewrite may be applied unreviewed: update() would skip no listener, and no comment is lost. */
+    function canAutofix(metadata: EntityMetadata | undefined, rewrite: Rewrite, target: TSESTree.Expression): boolean {
       if (metadata == null) return false;
       if (metadata.listeners.has('BeforeUpdate') || metadata.listeners.has('AfterUpdate')) return false;
       if (checker.isArrayType(checker.getTypeAtLocation(tsNode(target)))) return false;
-      if (sourceCode.getCommentsInside(write.call).length > 0) return false;
-      return fieldInfo.exact;
+      const comments = sourceCode.getAllComments();
+      return !rewrite.edits.some((edit) => edit.range[1] > edit.range[0] && comments.some((comment) => comment.range[0] >= edit.range[0] && comment.range[1] <= edit.range[1]));
     }
 
     return recorder.listeners();
@@ -484,37 +600,43 @@ function listText(names: readonly string[]): string {
 
 function adviceText(fieldInfo: WrittenFields, metadata: EntityMetadata | undefined): string {
   if (fieldInfo.derived.length > 0) {
-    const numeric = metadata != null && fieldInfo.derived.every((field) => isNumericColumn(metadata, field));
+    const numeric = metadata != null && fieldInfo.derived.every((field) => {
+      const column = metadata.byProperty.get(field);
+      return column != null && isNumericColumn(column);
+    });
     return numeric
       ? `Change ${listText(fieldInfo.derived)} in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.`
       : `Re-load it after the await and derive ${listText(fieldInfo.derived)} from the row as it is then, or compute the new value in SQL.`;
   }
+  if (fieldInfo.appends.length > 0) {
+    const appended = [...new Set(fieldInfo.appends.map((append) => append.property))];
+    const joinRows = appended.every((property) => metadata?.byProperty.get(property)?.relationKind === 'many-to-many');
+    if (!joinRows || !fieldInfo.exact) return `Write only what this code changes (${listText([...fieldInfo.fields, ...appended])}) with single statements, or re-load it after the await.`;
+    const add = `add the new ${listText(appended)} with RelationQueryBuilder.add()`;
+    return fieldInfo.fields.length === 0 ? `${capitalize(add)} instead of saving the loaded array.` : `Update only ${listText(fieldInfo.fields)} with update(), and ${add}.`;
+  }
   if (fieldInfo.fields.length === 0) {
     return 'Re-load it after the await, or write only the fields this code changes with update().';
+  }
+  const states = metadata == null ? [] : fieldInfo.fields.filter((field) => {
+    const column = metadata.byProperty.get(field);
+    return column != null && isStateColumn(column, NO_STATE_OPTIONS);
+  });
+  if (fieldInfo.exact && states.length > 0) {
+    return `Update only ${listText(fieldInfo.fields)} with a compare-and-set update(): the loaded ${listText(states)} in its criteria, and \`affected\` checked.`;
   }
   return fieldInfo.exact
     ? `Update only ${listText(fieldInfo.fields)} with update().`
     : `Write only the fields this code changes (${listText(fieldInfo.fields)}, …) with update(), or re-load it after the await.`;
 }
 
-/** A column whose property is declared `number`: increment() and decrement() apply. */
-function isNumericColumn(metadata: EntityMetadata, field: string): boolean {
-  const column = metadata.byProperty.get(field);
-  return column?.kind === 'column' && column.declaration.type?.kind === ts.SyntaxKind.NumberKeyword;
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function isPlainWritableColumn(metadata: EntityMetadata, field: string): boolean {
-  const column = metadata.byProperty.get(field);
-  return column != null && ['column', 'version', 'update-date', 'delete-date'].includes(column.kind) && !column.cascade;
+/** `{ ...entity, f: v }`: one spread, first, so the literal's own keys are what it adds. */
+function isSpreadOnlyFirst(literal: TSESTree.Node | undefined): boolean {
+  if (literal?.type !== AST_NODE_TYPES.ObjectExpression) return false;
+  const [first, ...rest] = literal.properties;
+  return first?.type === AST_NODE_TYPES.SpreadElement && rest.every((property) => property.type === AST_NODE_TYPES.Property && !property.computed);
 }
-
-function isResultUnused(call: TSESTree.CallExpression): boolean {
-  const parent = call.parent;
-  if (parent.type === AST_NODE_TYPES.ExpressionStatement) return true;
-  return parent.type === AST_NODE_TYPES.AwaitExpression && parent.parent.type === AST_NODE_TYPES.ExpressionStatement;
-}
-
-
-
-
-

@@ -57,13 +57,23 @@ describe('examples/chat-backend', () => {
     const handoff = source('handoff', 'handoff.worker.ts');
     const greeting = source('greeting', 'greeting.service.ts');
     const summary = source('inbox-summary', 'inbox-summary.service.ts');
+    // Scenarios 5–7: a derived counter, a spread save and a stale state transition.
+    const escalation = source('escalation', 'escalation.service.ts');
+    const translator = source('translation', 'snippet-translator.service.ts');
+    const autoResolve = source('auto-resolve', 'auto-resolve.service.ts');
+    // Scenario 8: a many-to-many relation saved as loaded.
+    const tagging = source('tagging', 'tagging.service.ts');
     expect(findings(results).sort()).toEqual([
       `src/ai-responder/ai-responder.service.ts:${String(lineOf(responder, 'await this.conversationRepository.save(conversation)'))} race-guard/no-stale-save`,
       `src/assignment/assignment.service.ts:${String(lineOf(assignment, 'status: ConversationStatus.RESOLVED'))} race-guard/require-state-guard`,
+      `src/auto-resolve/auto-resolve.service.ts:${String(lineOf(autoResolve, 'await this.conversationRepository.save(conversation)'))} race-guard/no-stale-save`,
+      `src/escalation/escalation.service.ts:${String(lineOf(escalation, 'await this.conversationRepository.save(conversation)'))} race-guard/no-stale-save`,
       `src/greeting/greeting.service.ts:${String(lineOf(greeting, 'await this.visitorLockService.acquireLock(visitorUid)'))} race-guard/require-lock-release-in-finally`,
       `src/handoff/handoff.worker.ts:${String(lineOf(handoff, 'await this.conversationRepository.update('))} race-guard/require-state-guard`,
       // The first of the two LLM calls: the one under the row lock, not the ✅ summarize() after it.
       `src/inbox-summary/inbox-summary.service.ts:${String(lineOf(summary, 'await this.llm.complete(summaryPrompt(history))'))} race-guard/no-network-await-in-transaction`,
+      `src/tagging/tagging.service.ts:${String(lineOf(tagging, 'await this.conversationRepository.save(conversation)'))} race-guard/no-stale-save`,
+      `src/translation/snippet-translator.service.ts:${String(lineOf(translator, 'await this.conversationRepository.save({ ...conversation'))} race-guard/no-stale-save`,
     ]);
   });
 

@@ -49,6 +49,10 @@ describe('npm run race (reduced)', () => {
         'unguarded-transition',
         'lock-leak',
         ...(database.kind === 'postgres' ? ['network-in-transaction'] : []),
+        'derived-counter',
+        'spread-save',
+        'stale-transition',
+        'many-to-many-add',
       ]);
       for (const scenario of database.scenarios) {
         const name = `${database.kind} ${scenario.id}`;
@@ -58,17 +62,27 @@ describe('npm run race (reduced)', () => {
       }
     }
 
-    // The fixed code is the plugin's: one autofix and two suggestions, applied to the example's copy.
+    // The fixed code is the plugin's: its autofixes and suggestions, applied to the example's copy.
     expect(report.changes.map((change) => [change.ruleId, change.how.split(' ')[0]])).toEqual([
       ['race-guard/no-stale-save', 'autofix'],
       ['race-guard/require-state-guard', 'suggestion'],
       ['race-guard/require-lock-release-in-finally', 'suggestion'],
       ['race-guard/no-network-await-in-transaction', 'reported;'],
+      ['race-guard/no-stale-save', 'autofix'],
+      ['race-guard/no-stale-save', 'autofix'],
+      ['race-guard/no-stale-save', 'suggestion'],
+      ['race-guard/no-stale-save', 'suggestion'],
     ]);
     const added = report.changes.map((change) => change.added.join('\n'));
     expect(added[0]).toContain('this.conversationRepository.update({ id: conversation.id }');
     expect(added[1]).toContain('status: ConversationStatus.OPEN');
     expect(added[2]).toMatch(/\} finally \{\s+await this\.visitorLockService\.releaseLock\(visitorUid, lockId\);/);
+    expect(added[4]).toBe("    await this.conversationRepository.increment({ id: conversation.id }, 'priority', 1);");
+    expect(added[5]).toBe('    await this.conversationRepository.update({ id: conversation.id }, { lastMessageSnippet: translated.slice(0, 120) });');
+    expect(added[6]).toContain('const previousStatus = conversation.status;');
+    expect(added[6]).toContain('{ id: conversation.id, status: previousStatus }');
+    expect(added[6]).toContain('if (!result.affected) throw new Error(');
+    expect(added[7]).toBe("    await this.conversationRepository.createQueryBuilder().relation(Conversation, 'tags').of(conversation).add(tag);");
 
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe(summaryLine(report.verdict));

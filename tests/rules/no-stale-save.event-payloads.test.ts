@@ -28,7 +28,7 @@ const REGISTER_WEBHOOK = {
   window: 'after `await registration.registerWebhook(…)`',
   reason: 'a network call via WebhookRegistration.registerWebhook → WebhookClient.list → axios.get',
   atRisk: 'every loaded column',
-  advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.',
+  advice: 'Make that function write only the fields it changes with update() (its save() is at ./no-stale-save/event-payloads.ts:62), or re-load the entity after the await.',
 };
 
 ruleTester.run('no-stale-save (event payloads)', rule, {
@@ -316,7 +316,7 @@ export function mirror(emitter: EventEmitter, conversations: Repository<Conversa
           suggestions: [
             {
               messageId: 'rewriteToUpdate',
-              data: { fields: 'lastMessageSnippet' },
+              data: { fields: 'lastMessageSnippet', then: '' },
               output: `${imports}
 export function mirror(emitter: EventEmitter, conversations: Repository<Conversation>) {
   emitter.on('conversation.mirrored', async (conversation: Conversation) => {
@@ -331,7 +331,7 @@ export function mirror(emitter: EventEmitter, conversations: Repository<Conversa
       ],
     },
     {
-      name: 'a bare row from a Subject: an event with no name of its own; BaseEntity save() becomes Account.update()',
+      name: 'a bare row from a Subject: an event with no name of its own; BaseEntity save() becomes a compare-and-set Account.update()',
       code: `${imports}
 export function upgrade(updates: Subject<Account>) {
   updates.subscribe(async (account) => {
@@ -340,14 +340,7 @@ export function upgrade(updates: Subject<Account>) {
     await account.save();
   });
 }`,
-      output: `${imports}
-export function upgrade(updates: Subject<Account>) {
-  updates.subscribe(async (account) => {
-    await axios.post('http://127.0.0.1:9/billing', { id: account.id });
-    account.plan = 'pro';
-    await Account.update({ id: account.id }, { plan: account.plan });
-  });
-}`,
+      output: null,
       errors: [
         {
           messageId: 'staleSaveOfEventPayload',
@@ -360,12 +353,28 @@ export function upgrade(updates: Subject<Account>) {
             awaitLine: String(L + 4),
             reason: 'a network call via axios.post',
             atRisk: 'email, avatarUrl',
-            advice: 'Update only plan with update().',
+            advice: 'Update only plan with a compare-and-set update(): the loaded plan in its criteria, and `affected` checked.',
           },
           line: L + 6,
           column: 11,
           endLine: L + 6,
           endColumn: 25,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: 'plan', then: '', guarded: 'plan' },
+              output: `${imports}
+export function upgrade(updates: Subject<Account>) {
+  updates.subscribe(async (account) => {
+    await axios.post('http://127.0.0.1:9/billing', { id: account.id });
+    const previousPlan = account.plan;
+    account.plan = 'pro';
+    const result = await Account.update({ id: account.id, plan: previousPlan }, { plan: account.plan });
+    if (!result.affected) throw new Error('Account was changed by another writer since it was loaded: plan not written');
+  });
+}`,
+            },
+          ],
         },
       ],
     },
@@ -398,6 +407,22 @@ export function archive(updates: Subject<Conversation>, conversations: Repositor
           column: 13,
           endLine: L + 6,
           endColumn: 47,
+          suggestions: [
+            {
+              messageId: 'rewriteToKeyedDelete',
+              data: { method: 'delete', guarded: 'status' },
+              output: `${imports}
+export function archive(updates: Subject<Conversation>, conversations: Repository<Conversation>) {
+  updates.subscribe({
+    next: async (conversation) => {
+      await axios.post('http://127.0.0.1:9/archive', { id: conversation.id });
+      const result = await conversations.delete({ id: conversation.id, status: conversation.status });
+      if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: not deleted');
+    },
+  });
+}`,
+            },
+          ],
         },
       ],
     },

@@ -354,7 +354,7 @@ export async function archiveThroughPort(port: ConversationRepositoryPort, archi
             awaitLine: String(L + 5),
             reason: 'a network call via SnippetArchive.archive → HttpSnippetArchive.archive → axios.put',
             atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
-            advice: 'Update only lastMessageSnippet with update().',
+            advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./no-stale-save/implementations.ts:57.',
           },
           line: L + 6,
           column: 9,
@@ -394,7 +394,7 @@ export async function greet(orders: Repository<SalesOrder>, customers: Repositor
       ],
     },
     {
-      name: 'a field set from its stale value is at risk, and no update() is offered',
+      name: 'a field set from its stale value plus an amount is at risk, and becomes an increment()',
       code: `${imports}
 export async function award(customers: Repository<Customer>, payments: PaymentClient, id: string) {
   const customer = await customers.findOneByOrFail({ id });
@@ -402,7 +402,13 @@ export async function award(customers: Repository<Customer>, payments: PaymentCl
   customer.loyaltyPoints = customer.loyaltyPoints + 10;
   await customers.save(customer);
 }`,
-      output: null,
+      output: `${imports}
+export async function award(customers: Repository<Customer>, payments: PaymentClient, id: string) {
+  const customer = await customers.findOneByOrFail({ id });
+  await payments.capture(id);
+  customer.loyaltyPoints = customer.loyaltyPoints + 10;
+  await customers.increment({ id: customer.id }, 'loyaltyPoints', 10);
+}`,
       errors: [
         {
           messageId: 'staleSave',

@@ -7,11 +7,12 @@ const ruleTester = createRuleTester();
 
 const imports = `
 import { DataSource, EntityManager, Repository } from 'typeorm';
-import { Account, Conversation, ConversationStatus, Membership, Ticket } from './shared/entities.js';
+import { Account, Agent, Conversation, ConversationStatus, Membership, Team, Ticket } from './shared/entities.js';
 import { LlmClient } from './shared/llm-client.js';
 import { Assistant } from './shared/assistant.js';
 import { PaymentClient, sleep } from './shared/payments.js';
 import { ConversationStore, MessageCounter, fingerprint, type Notifier } from './shared/services.js';
+import { ConversationPresenter, audit, describeConversation, remember, resetPriority } from './shared/conversation-views.js';
 `;
 
 /** Line numbers in cases count from the first line of `imports`. */
@@ -364,20 +365,20 @@ export async function reply(repo: Repository<Conversation>, notifier: Notifier, 
     {
       name: 'BaseEntity: account.save() becomes Account.update()',
       code: `${imports}
-export async function upgrade(payments: PaymentClient, id: number) {
+export async function refresh(payments: PaymentClient, id: number) {
   const account = await Account.findOneByOrFail({ id });
   if (await payments.capture('p1')) {
-    account.plan = 'pro';
+    account.avatarUrl = 'https://avatars.example.com/paid.png';
   }
   await account.save();
 }`,
       output: `${imports}
-export async function upgrade(payments: PaymentClient, id: number) {
+export async function refresh(payments: PaymentClient, id: number) {
   const account = await Account.findOneByOrFail({ id });
   if (await payments.capture('p1')) {
-    account.plan = 'pro';
+    account.avatarUrl = 'https://avatars.example.com/paid.png';
   }
-  await Account.update({ id: account.id }, { plan: account.plan });
+  await Account.update({ id: account.id }, { avatarUrl: account.avatarUrl });
 }`,
       errors: [
         {
@@ -390,8 +391,8 @@ export async function upgrade(payments: PaymentClient, id: number) {
             window: 'after `await payments.capture(…)`',
             awaitLine: String(L + 4),
             reason: 'a network call via PaymentClient.capture → axios.post',
-            atRisk: 'email, avatarUrl',
-            advice: 'Update only plan with update().',
+            atRisk: 'email, plan',
+            advice: 'Update only avatarUrl with update().',
           },
           line: L + 7,
           column: 9,
@@ -400,16 +401,69 @@ export async function upgrade(payments: PaymentClient, id: number) {
         },
       ],
     },
+    {
+      name: 'a state column (typed by a union of literals) is written with a compare-and-set, its loaded value captured before the first change',
+      code: `${imports}
+export async function upgrade(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  if (await payments.capture('p1')) {
+    account.plan = 'pro';
+  }
+  await account.save();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'email, avatarUrl',
+            advice: 'Update only plan with a compare-and-set update(): the loaded plan in its criteria, and `affected` checked.',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 23,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: 'plan', guarded: 'plan', then: '' },
+              output: `${imports}
+export async function upgrade(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  const previousPlan = account.plan;
+  if (await payments.capture('p1')) {
+    account.plan = 'pro';
+  }
+  const result = await Account.update({ id: account.id, plan: previousPlan }, { plan: account.plan });
+  if (!result.affected) throw new Error('Account was changed by another writer since it was loaded: plan not written');
+}`,
+            },
+          ],
+        },
+      ],
+    },
 
     {
-      name: 'a spread carries every stale column: reported, no rewrite',
+      name: "a spread save becomes an update() of the literal's own keys",
       code: `${imports}
 export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
   const text = await llm.complete('q');
   await repo.save({ ...conversation, lastMessageSnippet: text });
 }`,
-      output: null,
+      output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: text });
+}`,
       errors: [
         {
           messageId: 'staleSave',
@@ -484,7 +538,7 @@ export async function reply(store: ConversationStore, llm: LlmClient, id: string
             awaitLine: String(L + 4),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: CONVERSATION_AT_RISK,
-            advice: 'Update only lastMessageSnippet with update().',
+            advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./shared/services.ts:32.',
           },
           line: L + 6,
           column: 9,
@@ -529,7 +583,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
       errors: [
         {
           messageId: 'staleSave',
-          data: { name: 'first', loader: 'findOneByOrFail()', loadLine: '20', method: 'finisher.viaRenamedImport() (Finisher.viaRenamedImport → storeConversation → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: CONVERSATION_AT_RISK, advice: 'Update only lastMessageSnippet with update().' },
+          data: { name: 'first', loader: 'findOneByOrFail()', loadLine: '20', method: 'finisher.viaRenamedImport() (Finisher.viaRenamedImport → storeConversation → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: CONVERSATION_AT_RISK, advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./shared/persist-helpers.ts:7.' },
           line: 26,
           column: 9,
           endLine: 26,
@@ -537,7 +591,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'second', loader: 'findOneByOrFail()', loadLine: '21', method: 'finisher.viaDefaultExport() (Finisher.viaDefaultExport → <anonymous> → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.' },
+          data: { name: 'second', loader: 'findOneByOrFail()', loadLine: '21', method: 'finisher.viaDefaultExport() (Finisher.viaDefaultExport → <anonymous> → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:11), or re-load the entity after the await.' },
           line: 27,
           column: 9,
           endLine: 27,
@@ -545,7 +599,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'third', loader: 'findOneByOrFail()', loadLine: '22', method: 'helpers.keepFn() (keepImpl → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.' },
+          data: { name: 'third', loader: 'findOneByOrFail()', loadLine: '22', method: 'helpers.keepFn() (keepImpl → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:15), or re-load the entity after the await.' },
           line: 28,
           column: 9,
           endLine: 28,
@@ -553,7 +607,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'fourth', loader: 'findOneByOrFail()', loadLine: '23', method: 'savers.remember() (storeConversation → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.' },
+          data: { name: 'fourth', loader: 'findOneByOrFail()', loadLine: '23', method: 'savers.remember() (storeConversation → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:7), or re-load the entity after the await.' },
           line: 29,
           column: 9,
           endLine: 29,
@@ -572,15 +626,7 @@ export async function capture(dataSource: DataSource, payments: PaymentClient, i
     await manager.save(Conversation, conversation);
   });
 }`,
-      output: `${imports}
-export async function capture(dataSource: DataSource, payments: PaymentClient, id: string) {
-  await dataSource.transaction(async (manager) => {
-    const conversation = await manager.findOneByOrFail(Conversation, { id });
-    await payments.capture(conversation.id);
-    conversation.status = ConversationStatus.RESOLVED;
-    await manager.update(Conversation, { id: conversation.id }, { status: conversation.status });
-  });
-}`,
+      output: null,
       errors: [
         {
           messageId: 'staleSave',
@@ -593,12 +639,29 @@ export async function capture(dataSource: DataSource, payments: PaymentClient, i
             awaitLine: String(L + 5),
             reason: 'a network call via PaymentClient.capture → axios.post',
             atRisk: 'lastMessageId, lastMessageSnippet, assigneeId, priority, version, updatedAt',
-            advice: 'Update only status with update().',
+            advice: 'Update only status with a compare-and-set update(): the loaded status in its criteria, and `affected` checked.',
           },
           line: L + 7,
           column: 11,
           endLine: L + 7,
           endColumn: 51,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: 'status', guarded: 'status', then: '' },
+              output: `${imports}
+export async function capture(dataSource: DataSource, payments: PaymentClient, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const conversation = await manager.findOneByOrFail(Conversation, { id });
+    await payments.capture(conversation.id);
+    const previousStatus = conversation.status;
+    conversation.status = ConversationStatus.RESOLVED;
+    const result = await manager.update(Conversation, { id: conversation.id, status: previousStatus }, { status: conversation.status });
+    if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: status not written');
+  });
+}`,
+            },
+          ],
         },
       ],
     },
@@ -669,7 +732,7 @@ export async function summarize(repo: Repository<Ticket>, llm: LlmClient, id: nu
           suggestions: [
             {
               messageId: 'rewriteToUpdate',
-              data: { fields: 'summary' },
+              data: { fields: 'summary', then: '' },
               output: `${imports}
 export async function summarize(repo: Repository<Ticket>, llm: LlmClient, id: number) {
   const ticket = await repo.findOneByOrFail({ id });
@@ -719,7 +782,7 @@ export async function renameRole(repo: Repository<Membership>, payments: Payment
       ],
     },
     {
-      name: 'a field set from its stale value is at risk itself, and no update() of it is offered',
+      name: 'a field changed by an amount: increment() in the database instead of the stale value plus the amount',
       code: `${imports}
 export async function addSeat(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
   const membership = await repo.findOneByOrFail({ workspaceId, userId });
@@ -727,7 +790,13 @@ export async function addSeat(repo: Repository<Membership>, payments: PaymentCli
   membership.seats += 1;
   await repo.save(membership);
 }`,
-      output: null,
+      output: `${imports}
+export async function addSeat(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats += 1;
+  await repo.increment({ workspaceId: membership.workspaceId, userId: membership.userId }, 'seats', 1);
+}`,
       errors: [
         {
           messageId: 'staleSave',
@@ -750,35 +819,1024 @@ export async function addSeat(repo: Repository<Membership>, payments: PaymentCli
       ],
     },
     {
-      name: 'the save result is used: no rewrite offered',
+      name: "e.f -= n with an amount nothing reassigns: decrement()",
       code: `${imports}
-export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+export async function useSeats(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, used: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats -= used;
+  await repo.save(membership);
+}`,
+      output: `${imports}
+export async function useSeats(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, used: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats -= used;
+  await repo.decrement({ workspaceId: membership.workspaceId, userId: membership.userId }, 'seats', used);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "membership", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await payments.capture(…)`', awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "seats (set from its stale value), role", advice: "Change seats in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 30,
+        },
+      ],
+    },
+    {
+      name: "e.f++ and e.f = n + e.f are increments too (entity manager form)",
+      code: `${imports}
+export async function escalate(manager: EntityManager, notifier: Notifier, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  await notifier.notify(id);
+  conversation.priority++;
+  await manager.save(conversation);
+}
+export async function boost(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
-  conversation.lastMessageSnippet = await llm.complete('q');
-  return repo.save(conversation);
+  await llm.complete('rate');
+  conversation.priority = 2 + conversation.priority;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function escalate(manager: EntityManager, notifier: Notifier, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  await notifier.notify(id);
+  conversation.priority++;
+  await manager.increment(Conversation, { id: conversation.id }, 'priority', 1);
+}
+export async function boost(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('rate');
+  conversation.priority = 2 + conversation.priority;
+  await repo.increment({ id: conversation.id }, 'priority', 2);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await notifier.notify(…)`', awaitLine: String(L + 4), reason: "an unclassified call via Notifier.notify that may be slow I/O", atRisk: "priority (set from its stale value), status, lastMessageId, lastMessageSnippet, assigneeId, version and 1 more", advice: "Change priority in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 35,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "priority (set from its stale value), status, lastMessageId, lastMessageSnippet, assigneeId, version and 1 more", advice: "Change priority in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: "an amount with other written fields: one query-builder UPDATE computes it in SQL, the column quoted by the driver and the amount a parameter",
+      code: `${imports}
+export async function transfer(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, moved: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats = membership.seats - moved;
+  membership.role = 'billing';
+  await repo.save(membership);
+}`,
+      output: `${imports}
+export async function transfer(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, moved: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats = membership.seats - moved;
+  membership.role = 'billing';
+  await repo.createQueryBuilder().update().set({ seats: () => \`\${repo.manager.dataSource.driver.escape('seats')} - :seatsDelta\`, role: membership.role }).setParameters({ seatsDelta: moved }).where({ workspaceId: membership.workspaceId, userId: membership.userId }).execute();
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "membership", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await payments.capture(…)`', awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "seats (set from its stale value)", advice: "Change seats in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 30,
+        },
+      ],
+    },
+    {
+      name: "an amount read again at the save might differ (awaited, changed twice, or only on one path): the change is captured as a delta",
+      code: `${imports}
+export async function countReplies(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority += Number(await llm.complete('how many?'));
+  await repo.save(conversation);
+}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string, urgent: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('rate');
+  conversation.priority += 1;
+  if (urgent) {
+    conversation.priority += 5;
+  }
+  await repo.save(conversation);
 }`,
       output: null,
       errors: [
         {
           messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneByOrFail()',
-            loadLine: String(L + 3),
-            method: 'save()',
-            window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 4),
-            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
-            atRisk: CONVERSATION_AT_RISK,
-            advice: 'Update only lastMessageSnippet with update().',
-          },
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "priority (set from its stale value), status, lastMessageId, lastMessageSnippet, assigneeId, version and 1 more", advice: "Change priority in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToAtomicUpdate',
+              data: { fields: "priority", then: "", derived: "priority", how: "increment()" },
+              output: `${imports}
+export async function countReplies(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const previousPriority = conversation.priority;
+  conversation.priority += Number(await llm.complete('how many?'));
+  await repo.increment({ id: conversation.id }, 'priority', conversation.priority - previousPriority);
+}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string, urgent: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('rate');
+  conversation.priority += 1;
+  if (urgent) {
+    conversation.priority += 5;
+  }
+  await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 8), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 9), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "priority (set from its stale value), status, lastMessageId, lastMessageSnippet, assigneeId, version and 1 more", advice: "Change priority in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 14,
+          column: 9,
+          endLine: L + 14,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToAtomicUpdate',
+              data: { fields: "priority", then: "", derived: "priority", how: "increment()" },
+              output: `${imports}
+export async function countReplies(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority += Number(await llm.complete('how many?'));
+  await repo.save(conversation);
+}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string, urgent: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('rate');
+  const previousPriority = conversation.priority;
+  conversation.priority += 1;
+  if (urgent) {
+    conversation.priority += 5;
+  }
+  await repo.increment({ id: conversation.id }, 'priority', conversation.priority - previousPriority);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a field derived otherwise: compare-and-set on the value it was loaded with",
+      code: `${imports}
+export async function atLeast(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, wanted: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  membership.seats = Math.max(membership.seats, wanted);
+  await repo.save(membership);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "membership", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await payments.capture(…)`', awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "seats (set from its stale value), role", advice: "Change seats in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 30,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: "seats", then: "", guarded: "seats" },
+              output: `${imports}
+export async function atLeast(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string, wanted: number) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('seat');
+  const previousSeats = membership.seats;
+  membership.seats = Math.max(membership.seats, wanted);
+  const result = await repo.update({ workspaceId: membership.workspaceId, userId: membership.userId, seats: previousSeats }, { seats: membership.seats });
+  if (!result.affected) throw new Error('Membership was changed by another writer since it was loaded: seats not written');
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a nullable field derived from itself: no compare-and-set (null cannot go into the criteria)",
+      code: `${imports}
+export async function append(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('more');
+  conversation.lastMessageSnippet = conversation.lastMessageSnippet + text;
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "lastMessageSnippet (set from its stale value), status, lastMessageId, assigneeId, priority, version and 1 more", advice: "Re-load it after the await and derive lastMessageSnippet from the row as it is then, or compute the new value in SQL." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: "a state column written with other fields: compare-and-set on the state, every field written",
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const summary = await llm.complete('summarize');
+  conversation.status = ConversationStatus.RESOLVED;
+  conversation.lastMessageSnippet = summary;
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only status, lastMessageSnippet with a compare-and-set update(): the loaded status in its criteria, and `affected` checked." },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: "status, lastMessageSnippet", then: "", guarded: "status" },
+              output: `${imports}
+export async function resolve(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const summary = await llm.complete('summarize');
+  const previousStatus = conversation.status;
+  conversation.status = ConversationStatus.RESOLVED;
+  conversation.lastMessageSnippet = summary;
+  const result = await repo.update({ id: conversation.id, status: previousStatus }, { status: conversation.status, lastMessageSnippet: conversation.lastMessageSnippet });
+  if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: status not written');
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a state column set in a spread literal: the entity still holds the loaded state, nothing to capture",
+      code: `${imports}
+export async function close(repo: Repository<Conversation>, payments: PaymentClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await payments.capture('p');
+  await repo.save({ ...conversation, status: ConversationStatus.RESOLVED });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await payments.capture(…)`', awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "lastMessageId, lastMessageSnippet, assigneeId, priority, version, updatedAt", advice: "Update only status with a compare-and-set update(): the loaded status in its criteria, and `affected` checked." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 76,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: "status", then: "", guarded: "status" },
+              output: `${imports}
+export async function close(repo: Repository<Conversation>, payments: PaymentClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await payments.capture('p');
+  const result = await repo.update({ id: conversation.id, status: conversation.status }, { status: ConversationStatus.RESOLVED });
+  if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: status not written');
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "spread save with an entity manager that names the class; fields assigned before the spread go too",
+      code: `${imports}
+export async function note(manager: EntityManager, llm: LlmClient, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  conversation.priority = 3;
+  const text = await llm.complete('q');
+  await manager.save(Conversation, { ...conversation, lastMessageSnippet: text });
+}`,
+      output: `${imports}
+export async function note(manager: EntityManager, llm: LlmClient, id: string) {
+  const conversation = await manager.findOneByOrFail(Conversation, { id });
+  conversation.priority = 3;
+  const text = await llm.complete('q');
+  await manager.update(Conversation, { id: conversation.id }, { priority: conversation.priority, lastMessageSnippet: text });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 5), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, version, updatedAt", advice: "Update only priority, lastMessageSnippet with update()." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 82,
+        },
+      ],
+    },
+    {
+      name: "spread saves that cannot be rewritten: a key before the spread, the primary key overridden, no class named",
+      code: `${imports}
+export async function before(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  await repo.save({ lastMessageSnippet: text, ...conversation });
+}
+export async function copy(repo: Repository<Conversation>, llm: LlmClient, id: string, other: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('q');
+  await repo.save({ ...conversation, id: other });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more", advice: "Re-load it after the await, or write only the fields this code changes with update()." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 65,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 8), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 9), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more", advice: "Update only id with update()." },
+          line: L + 10,
+          column: 9,
+          endLine: L + 10,
+          endColumn: 50,
+        },
+      ],
+    },
+    {
+      name: "the save result is returned: update(), then a re-load for the value the code returns",
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  return repo.save(conversation);
+}
+export async function replyAwaited(repo: Repository<Conversation>, llm: LlmClient, id: string): Promise<Conversation> {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  return await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
           line: L + 5,
           column: 10,
           endLine: L + 5,
           endColumn: 33,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: ", then re-load the row for the value the code returns" },
+              output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  return repo.findOneByOrFail({ id: conversation.id });
+}
+export async function replyAwaited(repo: Repository<Conversation>, llm: LlmClient, id: string): Promise<Conversation> {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  return await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 8), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 9), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 10,
+          column: 16,
+          endLine: L + 10,
+          endColumn: 39,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: ", then re-load the row for the value the code returns" },
+              output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  return repo.save(conversation);
+}
+export async function replyAwaited(repo: Repository<Conversation>, llm: LlmClient, id: string): Promise<Conversation> {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  return await repo.findOneByOrFail({ id: conversation.id });
+}`,
+            },
+          ],
         },
       ],
     },
+    {
+      name: "the saved value kept in a variable: the entity itself when only its own fields are read after, a re-load when the version is",
+      code: `${imports}
+export async function snippet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const saved = await repo.save(conversation);
+  return saved.lastMessageSnippet;
+}
+export async function version(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const saved: Conversation = await repo.save(conversation);
+  return saved.version;
+}`,
+      output: `${imports}
+export async function snippet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  const saved = conversation;
+  return saved.lastMessageSnippet;
+}
+export async function version(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const saved: Conversation = await repo.save(conversation);
+  return saved.version;
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 5,
+          column: 23,
+          endLine: L + 5,
+          endColumn: 46,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 11,
+          column: 37,
+          endLine: L + 11,
+          endColumn: 60,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: ", then re-load the row for the value the code uses" },
+              output: `${imports}
+export async function snippet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const saved = await repo.save(conversation);
+  return saved.lastMessageSnippet;
+}
+export async function version(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  const saved: Conversation = await repo.findOneByOrFail({ id: conversation.id });
+  return saved.version;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "the saved value put back into the entity variable",
+      code: `${imports}
+export async function quiet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  conversation = await repo.save(conversation);
+  console.log(conversation.lastMessageSnippet);
+}
+export async function escapes(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  conversation = await repo.save(conversation);
+  return conversation;
+}`,
+      output: `${imports}
+export async function quiet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  console.log(conversation.lastMessageSnippet);
+}
+export async function escapes(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  conversation = await repo.save(conversation);
+  return conversation;
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 5,
+          column: 24,
+          endLine: L + 5,
+          endColumn: 47,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 11,
+          column: 24,
+          endLine: L + 11,
+          endColumn: 47,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: ", then re-load the row for the value the code uses" },
+              output: `${imports}
+export async function quiet(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  conversation = await repo.save(conversation);
+  console.log(conversation.lastMessageSnippet);
+}
+export async function escapes(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  conversation = await repo.findOneByOrFail({ id: conversation.id });
+  return conversation;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a compare-and-set in the lone body of an if gets a block; a taken name gets a number",
+      code: `${imports}
+export async function maybeResolve(repo: Repository<Conversation>, llm: LlmClient, id: string, result: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const verdict = await llm.complete(result);
+  conversation.status = ConversationStatus.RESOLVED;
+  if (verdict === 'yes') await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "lastMessageId, lastMessageSnippet, assigneeId, priority, version, updatedAt", advice: "Update only status with a compare-and-set update(): the loaded status in its criteria, and `affected` checked." },
+          line: L + 6,
+          column: 32,
+          endLine: L + 6,
+          endColumn: 55,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: "status", then: "", guarded: "status" },
+              output: `${imports}
+export async function maybeResolve(repo: Repository<Conversation>, llm: LlmClient, id: string, result: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const verdict = await llm.complete(result);
+  const previousStatus = conversation.status;
+  conversation.status = ConversationStatus.RESOLVED;
+  if (verdict === 'yes') {
+    const result2 = await repo.update({ id: conversation.id, status: previousStatus }, { status: conversation.status });
+    if (!result2.affected) throw new Error('Conversation was changed by another writer since it was loaded: status not written');
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a change inside a property (a nested field, an array method) is not a field write: no rewrite",
+      code: `${imports}
+export async function nested(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id, });
+  conversation.priority = 1;
+  conversation.messages.pop();
+  await llm.complete('q');
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 6), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt", advice: "Write only the fields this code changes (priority, …) with update(), or re-load it after the await." },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+        },
+      ],
+    },
+
+    {
+      name: "the entity is saved again later: no rewrite (the first save is what keeps the second from reverting concurrent changes)",
+      code: `${imports}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('q');
+  conversation.priority = 1;
+  await repo.save(conversation);
+  conversation.lastMessageSnippet = 'done';
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt", advice: "Update only priority with update()." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: "the entity is handed on after the save (its version would differ): the rewrite is a suggestion",
+      code: `${imports}
+export async function handOn(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.save(conversation);
+  return conversation;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: "" },
+              output: `${imports}
+export async function handOn(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  return conversation;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+
+    {
+      name: "an element pushed to a loaded many-to-many relation: RelationQueryBuilder.add() instead of saving the array",
+      code: `${imports}
+export async function join(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should this agent join?');
+  team.members.push(agent);
+  await repo.save(team);
+}
+export async function joinInTransaction(manager: EntityManager, llm: LlmClient, teamId: string, first: Agent, second: Agent) {
+  const team = await manager.findOneOrFail(Team, { where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should they join?');
+  team.members.push(first, second);
+  await manager.save(team);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "team", loader: "findOneOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "name, members", advice: "Add the new members with RelationQueryBuilder.add() instead of saving the loaded array." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 24,
+          suggestions: [
+            {
+              messageId: 'rewriteToRelationAdd',
+              data: { added: "agent", relation: "team.members" },
+              output: `${imports}
+export async function join(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should this agent join?');
+  team.members.push(agent);
+  await repo.createQueryBuilder().relation(Team, 'members').of(team).add(agent);
+}
+export async function joinInTransaction(manager: EntityManager, llm: LlmClient, teamId: string, first: Agent, second: Agent) {
+  const team = await manager.findOneOrFail(Team, { where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should they join?');
+  team.members.push(first, second);
+  await manager.save(team);
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "team", loader: "findOneOrFail()", loadLine: String(L + 9), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "name, members", advice: "Add the new members with RelationQueryBuilder.add() instead of saving the loaded array." },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 27,
+          suggestions: [
+            {
+              messageId: 'rewriteToRelationAdd',
+              data: { added: "[first, second]", relation: "team.members" },
+              output: `${imports}
+export async function join(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should this agent join?');
+  team.members.push(agent);
+  await repo.save(team);
+}
+export async function joinInTransaction(manager: EntityManager, llm: LlmClient, teamId: string, first: Agent, second: Agent) {
+  const team = await manager.findOneOrFail(Team, { where: { id: teamId }, relations: { members: true } });
+  await llm.complete('Should they join?');
+  team.members.push(first, second);
+  await manager.createQueryBuilder().relation(Team, 'members').of(team).add([first, second]);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a push that may not run before the save, or with a field written too: no relation rewrite",
+      code: `${imports}
+export async function maybeJoin(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  const verdict = await llm.complete('Should this agent join?');
+  if (verdict === 'yes') team.members.push(agent);
+  await repo.save(team);
+}
+export async function joinAndRename(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  team.name = await llm.complete('Name the team');
+  team.members.push(agent);
+  await repo.save(team);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "team", loader: "findOneOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "name, members", advice: "Add the new members with RelationQueryBuilder.add() instead of saving the loaded array." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 24,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "team", loader: "findOneOrFail()", loadLine: String(L + 9), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "members", advice: "Update only name with update(), and add the new members with RelationQueryBuilder.add()." },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 24,
+        },
+      ],
+    },
+
+    {
+      name: "the entity handed to functions of the project that only read it (in another file, through a method, passed on to another reader): the fix still applies",
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, presenter: ConversationPresenter, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const prompt = describeConversation(conversation);
+  conversation.lastMessageSnippet = await llm.complete(prompt);
+  console.log(presenter.summary(conversation));
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, presenter: ConversationPresenter, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const prompt = describeConversation(conversation);
+  conversation.lastMessageSnippet = await llm.complete(prompt);
+  console.log(presenter.summary(conversation));
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 5), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: "the entity handed to a function that assigns to it, keeps it, or passes it to unknown code: no rewrite",
+      code: `${imports}
+export async function reset(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  resetPriority(conversation);
+  await repo.save(conversation);
+}
+export async function keep(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  remember(conversation);
+  await repo.save(conversation);
+}
+export async function send(repo: Repository<Conversation>, llm: LlmClient, sink: { write(value: object): void }, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  audit(sink, conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await." },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await." },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 32,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 15), method: "save()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 16), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await." },
+          line: L + 18,
+          column: 9,
+          endLine: L + 18,
+          endColumn: 32,
+        },
+      ],
+    },
+
+    {
+      name: "a saver in this file whose only caller this is: the update goes where its save() is",
+      code: `${imports}
+async function persist(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.save(conversation);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await persist(repo, conversation);
+}
+export class Responder {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+  async reply(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    conversation.priority = Number(await this.llm.complete('priority?'));
+    await this.store(conversation);
+  }
+  private async store(conversation: Conversation): Promise<void> {
+    await this.repo.save(conversation);
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 6), method: "persist() (persist → save())", window: 'after `await llm.complete(…)`', awaitLine: String(L + 7), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: `Update only lastMessageSnippet with update(). The save() to change is at line ${String(L + 3)}.` },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 36,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "lastMessageSnippet", then: " where persist saves it" },
+              output: `${imports}
+async function persist(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await persist(repo, conversation);
+}
+export class Responder {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+  async reply(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    conversation.priority = Number(await this.llm.complete('priority?'));
+    await this.store(conversation);
+  }
+  private async store(conversation: Conversation): Promise<void> {
+    await this.repo.save(conversation);
+  }
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 13), method: "store() (Responder.store → save())", window: 'after `await this.llm.complete(…)`', awaitLine: String(L + 14), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt", advice: `Update only priority with update(). The save() to change is at line ${String(L + 18)}.` },
+          line: L + 15,
+          column: 11,
+          endLine: L + 15,
+          endColumn: 35,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: "priority", then: " where store saves it" },
+              output: `${imports}
+async function persist(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.save(conversation);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await persist(repo, conversation);
+}
+export class Responder {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+  async reply(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    conversation.priority = Number(await this.llm.complete('priority?'));
+    await this.store(conversation);
+  }
+  private async store(conversation: Conversation): Promise<void> {
+    await this.repo.update({ id: conversation.id }, { priority: conversation.priority });
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "a saver that is exported or called from elsewhere too: no suggestion, the message says where its save() is",
+      code: `${imports}
+export async function persist(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.save(conversation);
+}
+async function store(repo: Repository<Conversation>, conversation: Conversation): Promise<void> {
+  await repo.save(conversation);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await persist(repo, conversation);
+}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await store(repo, conversation);
+  const other = repo.create({ id: 'new' });
+  await store(repo, other);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 9), method: "persist() (persist → save())", window: 'after `await llm.complete(…)`', awaitLine: String(L + 10), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: `Update only lastMessageSnippet with update(). The save() to change is at line ${String(L + 3)}.` },
+          line: L + 11,
+          column: 9,
+          endLine: L + 11,
+          endColumn: 36,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 14), method: "store() (store → save())", window: 'after `await llm.complete(…)`', awaitLine: String(L + 15), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: `Update only lastMessageSnippet with update(). The save() to change is at line ${String(L + 6)}.` },
+          line: L + 16,
+          column: 9,
+          endLine: L + 16,
+          endColumn: 34,
+        },
+      ],
+    },
+
     {
       name: 'Object.assign hides which fields change: no rewrite',
       code: `${imports}
@@ -849,8 +1907,8 @@ export async function retry(repo: Repository<Conversation>, id: string) {
       ],
     },
     {
-      name: 'remove() of a stale entity, with removals: true',
-      options: [{ removals: true }],
+      name: "remove() of a stale entity, with removals: true",
+      options: [{"removals":true}],
       code: `${imports}
 export async function close(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
@@ -861,24 +1919,84 @@ export async function close(repo: Repository<Conversation>, llm: LlmClient, id: 
       errors: [
         {
           messageId: 'staleRemove',
-          data: {
-            name: 'conversation',
-            loader: 'findOneByOrFail()',
-            loadLine: String(L + 3),
-            method: 'remove()',
-            window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 4),
-            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
-            atRisk: CONVERSATION_AT_RISK,
-            advice: 'Re-load it after the await, or write only the fields this code changes with update().',
-          },
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "remove()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more", advice: "Re-load it after the await, or write only the fields this code changes with update()." },
           line: L + 5,
           column: 32,
           endLine: L + 5,
           endColumn: 57,
+          suggestions: [
+            {
+              messageId: 'rewriteToKeyedDelete',
+              data: { method: "delete", guarded: "status" },
+              output: `${imports}
+export async function close(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const verdict = await llm.complete('spam?');
+  if (verdict === 'yes') {
+    const result = await repo.delete({ id: conversation.id, status: conversation.status });
+    if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: not deleted');
+  }
+}`,
+            },
+          ],
         },
       ],
     },
+    {
+      name: "with removals: true, an entity with neither a state nor a version column gets no keyed delete; a state the code set is no guard, the version is",
+      options: [{"removals":true}],
+      code: `${imports}
+export async function archive(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('refund');
+  await repo.softRemove(membership);
+}
+export async function closeAndDrop(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('spam?');
+  conversation.status = ConversationStatus.RESOLVED;
+  await repo.remove(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleRemove',
+          data: { name: "membership", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "softRemove()", window: 'after `await payments.capture(…)`', awaitLine: String(L + 4), reason: "a network call via PaymentClient.capture → axios.post", atRisk: "role, seats", advice: "Re-load it after the await, or write only the fields this code changes with update()." },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 36,
+        },
+        {
+          messageId: 'staleRemove',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 8), method: "remove()", window: 'after `await llm.complete(…)`', awaitLine: String(L + 9), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "lastMessageId, lastMessageSnippet, assigneeId, priority, version, updatedAt", advice: "Update only status with a compare-and-set update(): the loaded status in its criteria, and `affected` checked." },
+          line: L + 11,
+          column: 9,
+          endLine: L + 11,
+          endColumn: 34,
+          suggestions: [
+            {
+              messageId: 'rewriteToKeyedDelete',
+              data: { method: "delete", guarded: "version" },
+              output: `${imports}
+export async function archive(repo: Repository<Membership>, payments: PaymentClient, workspaceId: string, userId: string) {
+  const membership = await repo.findOneByOrFail({ workspaceId, userId });
+  await payments.capture('refund');
+  await repo.softRemove(membership);
+}
+export async function closeAndDrop(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('spam?');
+  conversation.status = ConversationStatus.RESOLVED;
+  const result = await repo.delete({ id: conversation.id, version: conversation.version });
+  if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: not deleted');
+}`,
+            },
+          ],
+        },
+      ],
+    },
+
 
     {
       name: 'find() + destructuring: the first row is a loaded entity',
@@ -1190,7 +2308,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
           suggestions: [
             {
               messageId: 'rewriteToUpdate',
-              data: { fields: 'lastMessageSnippet' },
+              data: { fields: 'lastMessageSnippet', then: '' },
               output: `${imports}
 export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
@@ -1340,7 +2458,7 @@ export async function run(repo: Repository<Conversation>, llm: LlmClient, id: st
             awaitLine: String(L + 5),
             reason: 'a network call via annotateAndSave → LlmClient.complete → openai.chat.completions.create',
             atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more',
-            advice: 'Make that function write only the fields it changes with update(), or re-load the entity after the await.',
+            advice: 'Make that function write only the fields it changes with update() (its save() is at ./analysis/flows.ts:28), or re-load the entity after the await.',
           },
           line: L + 5,
           column: 9,

@@ -130,6 +130,26 @@ export async function open(repo: Repository<Conversation>, fields: NewConversati
   await repo.save({ priority: 1, status: ConversationStatus.OPEN });
 }`,
     },
+    {
+      name: 'the compare-and-set no-stale-save suggests: the loaded state captured before the change, affected checked',
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const previousStatus = conversation.status;
+  conversation.status = ConversationStatus.RESOLVED;
+  const result = await repo.update({ id: conversation.id, status: previousStatus }, { status: conversation.status });
+  if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: status not written');
+}`,
+    },
+    {
+      name: 'a property set from a value the caller supplies is a setting, not a transition',
+      code: `${imports}
+export async function apply(repo: Repository<Conversation>, id: string, status: ConversationStatus) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.status = status;
+  await repo.update({ id: conversation.id }, { status: conversation.status });
+}`,
+    },
   ],
   invalid: [
     {
@@ -567,6 +587,26 @@ export async function close(repo: Repository<Conversation>, conversation: Conver
 }`,
             },
           ],
+        },
+      ],
+    },
+    {
+      name: "an update that writes an entity property the same function set to a named state is a transition (no suggestion: the property no longer holds the loaded state)",
+      code: `${imports}
+export async function resolve(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.status = ConversationStatus.RESOLVED;
+  await repo.update({ id: conversation.id }, { status: conversation.status });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          data: { method: "update()", column: "status", value: "`conversation.status`" },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 78,
         },
       ],
     },

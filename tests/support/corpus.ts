@@ -41,8 +41,9 @@ export function corpusFiles(dir: string): string[] {
     .sort();
 }
 
-/** An ESLint with only `race-guard/<ruleName>` on, typed against `tests/fixtures`. */
+/** An ESLint with only `race-guard/<ruleName>` on (every rule of the plugin for `all`), typed against `tests/fixtures`. */
 export function createCorpusESLint(ruleName: string, options: { fix?: boolean } = {}): ESLint {
+  const ruleIds = ruleName === 'all' ? Object.keys(pluginForESLint.rules ?? {}) : [ruleName];
   return new ESLint({
     cwd: fixturesDir,
     overrideConfigFile: true,
@@ -53,7 +54,7 @@ export function createCorpusESLint(ruleName: string, options: { fix?: boolean } 
         parserOptions: { projectService: true, tsconfigRootDir: fixturesDir },
       },
       plugins: { 'race-guard': pluginForESLint },
-      rules: { [`race-guard/${ruleName}`]: 'error' },
+      rules: Object.fromEntries(ruleIds.map((id) => [`race-guard/${id}`, 'error'])),
     },
     fix: options.fix === true,
   });
@@ -170,22 +171,38 @@ function getTypeCheckSetup(): TypeCheckSetup {
  * written to a temporary dot file named `<tempPrefix><basename>` (dot files are not corpus files).
  */
 export function typeErrorsOf(text: string, fixturePath: string, tempPrefix: string): string[] {
+  const [errors] = typeErrorsOfEach([text], fixturePath, tempPrefix);
+  return errors ?? [];
+}
+
+/**
+ * `typeErrorsOf` for several versions of one fixture, compiled together in one program (each its
+ * own module, `<tempPrefix><index>-<basename>`): one type check instead of one per version.
+ */
+export function typeErrorsOfEach(texts: readonly string[], fixturePath: string, tempPrefix: string): string[][] {
   const { compilerOptions, host } = getTypeCheckSetup();
-  const tempPath = path.join(path.dirname(fixturePath), `${tempPrefix}${path.basename(fixturePath)}`);
-  fs.writeFileSync(tempPath, text);
+  const tempPaths = texts.map((_, index) =>
+    path.join(path.dirname(fixturePath), texts.length === 1 ? `${tempPrefix}${path.basename(fixturePath)}` : `${tempPrefix}${String(index)}-${path.basename(fixturePath)}`),
+  );
+  texts.forEach((text, index) => {
+    fs.writeFileSync(tempPaths[index] ?? '', text);
+  });
   try {
-    const program = ts.createProgram({ rootNames: [tempPath], options: compilerOptions, host });
-    const sourceFile = program.getSourceFile(tempPath);
-    if (sourceFile == null) return [`${tempPath} is not part of the program`];
-    const diagnostics = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)];
-    return diagnostics.map((diagnostic) => {
-      const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
-      if (diagnostic.start == null) return message;
-      const { line, character } = sourceFile.getLineAndCharacterOfPosition(diagnostic.start);
-      const lineText = text.split('\n')[line]?.trim() ?? '';
-      return `${String(line + 1)}:${String(character + 1)} ${message}\n    ${lineText}`;
+    const program = ts.createProgram({ rootNames: tempPaths, options: compilerOptions, host });
+    return tempPaths.map((tempPath, index) => {
+      const text = texts[index] ?? '';
+      const sourceFile = program.getSourceFile(tempPath);
+      if (sourceFile == null) return [`${tempPath} is not part of the program`];
+      const diagnostics = [...program.getSyntacticDiagnostics(sourceFile), ...program.getSemanticDiagnostics(sourceFile)];
+      return diagnostics.map((diagnostic) => {
+        const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
+        if (diagnostic.start == null) return message;
+        const { line, character } = sourceFile.getLineAndCharacterOfPosition(diagnostic.start);
+        const lineText = text.split('\n')[line]?.trim() ?? '';
+        return `${String(line + 1)}:${String(character + 1)} ${message}\n    ${lineText}`;
+      });
     });
   } finally {
-    fs.rmSync(tempPath, { force: true });
+    for (const tempPath of tempPaths) fs.rmSync(tempPath, { force: true });
   }
 }

@@ -2,9 +2,10 @@ import { DataSource, type DataSourceOptions } from 'typeorm';
 import { Agent } from './agent/agent.entity.js';
 import { Conversation } from './conversation/conversation.entity.js';
 import { Message } from './message/message.entity.js';
+import { Tag } from './tagging/tag.entity.js';
 import { VisitorLock } from './visitor-lock/visitor-lock.entity.js';
 
-export const ENTITIES = [Conversation, Message, Agent, VisitorLock];
+export const ENTITIES = [Conversation, Message, Agent, VisitorLock, Tag];
 
 export type ChatDatabaseOptions =
   | { type: 'better-sqlite3'; database: string; synchronize?: boolean; logging?: boolean }

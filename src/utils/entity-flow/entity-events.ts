@@ -1,4 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type ts from 'typescript';
 
 import type { Handler } from '../../flow/exceptions.js';
 import type { AwaitSummary } from '../calls/await-classification.js';
@@ -70,6 +71,8 @@ export interface WriteSite {
   diffingMethod: string;
   /** A window the callee opens itself before it writes (a saver of the project). */
   innerWindow?: { summary: AwaitSummary; label: string };
+  /** For a saver of the project: the TypeORM write inside it that the entity reaches. */
+  saverWrite?: ts.CallExpression;
 }
 
 /** What happens to loaded entities, in evaluation order, for the flow over a function's code path. */

@@ -88,6 +88,15 @@ export class EntityFlowRecorder {
     return group;
   }
 
+  /** Whether a write later in the file than `offset` carries the object `variable` holds. */
+  isWrittenAfter(variable: Variable, offset: number): boolean {
+    const aliases = new Set(this.aliasesOf(variable));
+    for (const writes of this.functionWrites.values()) {
+      for (const write of writes) if (write.call.range[0] >= offset && write.targets.some((target) => aliases.has(target.variable))) return true;
+    }
+    return false;
+  }
+
   /** An await the flow makes up (a saver's own window): numbered after every await met so far. */
   newAwaitSite(node: TSESTree.Node, operand: TSESTree.Expression, handlers: readonly Handler[] = [], callback?: AwaitSite['callback']): AwaitSite {
     return { id: this.nextAwaitId++, node, operand, handlers, ...(callback == null ? {} : { callback }) };
@@ -520,6 +529,7 @@ export class EntityFlowRecorder {
         targets,
         method: `${calleeLabel}() (${joinChain(saver.chain)}())`,
         diffingMethod: saver.chain.at(-1) ?? 'save',
+        saverWrite: saver.writeCall,
         ...(windowKindsOf(saver.awaitsBefore, this.options.windowKinds).length > 0
           ? { innerWindow: { summary: saver.chain[0] == null ? saver.awaitsBefore : prefixChains(saver.awaitsBefore, saver.chain[0]), label: `${calleeLabel}(…)` } }
           : {}),

@@ -4,6 +4,7 @@ import { isInside } from '../ast/expressions.js';
 import { enclosingFunction } from '../ast/functions.js';
 import type { LoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
 import { isAssignmentTarget, isHandOff } from './entity-uses.js';
+import { writeOfMember, writeOfValue, type FieldWrite } from './field-writes.js';
 
 /** The fields code sets on an entity between its load and a write of it. */
 export interface WrittenFields {
@@ -15,27 +16,52 @@ export interface WrittenFields {
    * `x.count++`): written back as the stale value plus the change, they lose concurrent changes.
    */
   derived: string[];
+  /** Every write of each field, in source order: the spread literal's own keys come last. */
+  writes: ReadonlyMap<string, readonly FieldWrite[]>;
+  /** `x.members.push(user)`: elements appended to a property's array (not counted as fields). */
+  appends: readonly ArrayAppend[];
 }
+
+/** `x.members.push(a, b)`. */
+export interface ArrayAppend {
+  property: string;
+  call: TSESTree.CallExpression;
+}
+
+/** Array methods that change the array in place; `push` alone is an append. */
+const MUTATING_ARRAY_METHODS: ReadonlySet<string> = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin']);
 
 /**
  * The fields written on the entity between `load` and `write`, through any of `aliases` (names
  * of the same object: `const c = conv`). A method call on it (`conv.assign(body)`), a computed
  * key, or handing it to other code makes the list inexact: something else may set more.
  */
-export function writtenFields(aliases: readonly Variable[], load: LoadSite, write: WriteSite, target: WriteTarget): WrittenFields {
+export function writtenFields(
+  aliases: readonly Variable[],
+  load: LoadSite,
+  write: WriteSite,
+  target: WriteTarget,
+  /** Whether handing the object to this call (an argument) is shown to leave it unchanged. */
+  onlyReads: (argument: TSESTree.Identifier) => boolean = () => false,
+): WrittenFields {
   const from = load.node.range[1];
   const to = write.call.range[0];
   const fields: string[] = [];
   const derived: string[] = [];
+  const writes = new Map<string, FieldWrite[]>();
+  const appends: ArrayAppend[] = [];
   let exact = true;
+  const noteWrite = (field: string, write: FieldWrite): void => {
+    if (!fields.includes(field)) fields.push(field);
+    if (!derived.includes(field) && write.kind !== 'set') derived.push(field);
+    writes.set(field, [...(writes.get(field) ?? []), write]);
+  };
   const noteField = (member: TSESTree.MemberExpression, objectNames: ReadonlySet<string>): void => {
     if (member.computed || member.property.type !== AST_NODE_TYPES.Identifier) {
       exact = false;
       return;
     }
-    const field = member.property.name;
-    if (!fields.includes(field)) fields.push(field);
-    if (!derived.includes(field) && isDerivedWrite(member, field, objectNames)) derived.push(field);
+    noteWrite(member.property.name, writeOfMember(member, member.property.name, objectNames));
   };
   const aliasNames = new Set(aliases.map((alias) => alias.name));
   const writeFunction = enclosingFunction(write.call);
@@ -71,59 +97,56 @@ export function writtenFields(aliases: readonly Variable[], load: LoadSite, writ
         } else if (parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
           // `conv.assign(body)`, `conv.touch()`: a method that may set anything.
           exact = false;
+        } else if (identifier.range[0] < to) {
+          const change = nestedChange(parent);
+          if (change === 'append' && !parent.computed && parent.property.type === AST_NODE_TYPES.Identifier) {
+            appends.push({ property: parent.property.name, call: parent.parent.parent as TSESTree.CallExpression });
+          } else if (change != null) {
+            exact = false;
+          }
         }
         continue;
       }
       // `const current = conversation`: another name for the same object, tracked with it.
       if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && aliases.some((alias) => alias.name === (parent.id as { name: string }).name)) continue;
-      if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier)) exact = false;
+      if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier) && !onlyReads(identifier)) exact = false;
     }
   }
-  // `save({ ...conversation, snippet })`: the literal's own keys are written too.
+  // `save({ ...conversation, snippet })`: the literal's own keys after the spread are written too
+  // (a key before it is overwritten by the spread entity's value).
   if (target.viaSpread) {
-    const literal = target.expression.parent.parent;
+    const spread = target.expression.parent;
+    const literal = spread.parent;
     if (literal?.type === AST_NODE_TYPES.ObjectExpression) {
       for (const property of literal.properties) {
-        if (property.type !== AST_NODE_TYPES.Property) continue;
+        if (property.type !== AST_NODE_TYPES.Property || property.range[0] < spread.range[1]) continue;
         if (property.computed || property.key.type !== AST_NODE_TYPES.Identifier) {
           exact = false;
           continue;
         }
-        const field = property.key.name;
-        if (!fields.includes(field)) fields.push(field);
-        if (!derived.includes(field) && readsField(property.value, field, aliasNames)) derived.push(field);
+        if (property.value.type === AST_NODE_TYPES.AssignmentPattern || property.value.type === AST_NODE_TYPES.TSEmptyBodyFunctionExpression) {
+          exact = false;
+          continue;
+        }
+        noteWrite(property.key.name, writeOfValue(property, property.value, property.key.name, aliasNames));
       }
     }
   }
-  return { fields, exact, derived };
+  return { fields, exact, derived, writes, appends };
 }
 
-/** `x.f += n`, `x.f++`, `x.f = x.f - n`, `x.f = Math.max(x.f, n)`: the new value reads the old one. */
-function isDerivedWrite(member: TSESTree.MemberExpression, field: string, objectNames: ReadonlySet<string>): boolean {
-  const parent = member.parent;
-  if (parent.type === AST_NODE_TYPES.UpdateExpression) return true;
-  if (parent.type !== AST_NODE_TYPES.AssignmentExpression) return false;
-  if (parent.operator !== '=') return true;
-  return readsField(parent.right, field, objectNames);
-}
-
-function readsField(node: TSESTree.Node, field: string, objectNames: ReadonlySet<string>): boolean {
-  if (node.type === AST_NODE_TYPES.MemberExpression && !node.computed && node.property.type === AST_NODE_TYPES.Identifier && node.property.name === field && objectNames.has(objectText(node.object))) return true;
-  for (const [key, value] of Object.entries(node)) {
-    if (key === 'parent') continue;
-    const children: unknown[] = Array.isArray(value) ? value : [value];
-    for (const child of children) {
-      if (child != null && typeof child === 'object' && 'type' in child && readsField(child as TSESTree.Node, field, objectNames)) return true;
-    }
+/**
+ * What `x.p…` does to the value held in `x.p`: `x.p.push(a)` appends to it; `x.p.q = v`,
+ * `x.p.splice(…)`, `x.p.q++` change it in place; anything else only reads it.
+ */
+function nestedChange(property: TSESTree.MemberExpression): 'append' | 'change' | undefined {
+  const outer = property.parent;
+  if (outer.type !== AST_NODE_TYPES.MemberExpression || outer.object !== property) return undefined;
+  if (isAssignmentTarget(outer)) return 'change';
+  if (outer.parent.type === AST_NODE_TYPES.CallExpression && outer.parent.callee === outer && !outer.computed && outer.property.type === AST_NODE_TYPES.Identifier && MUTATING_ARRAY_METHODS.has(outer.property.name)) {
+    return outer.property.name === 'push' ? 'append' : 'change';
   }
-  return false;
-}
-
-/** `order`, `order.customer` as written; anything else never matches a name. */
-function objectText(node: TSESTree.Node): string {
-  if (node.type === AST_NODE_TYPES.Identifier) return node.name;
-  if (node.type === AST_NODE_TYPES.MemberExpression && !node.computed && node.property.type === AST_NODE_TYPES.Identifier) return `${objectText(node.object)}.${node.property.name}`;
-  return '\0';
+  return nestedChange(outer) === undefined ? undefined : 'change';
 }
 
 /** `order.customer == null`, `!order.customer`, `if (order.customer)`: a test, not a hand-off. */

@@ -20,6 +20,8 @@ export interface SaverSummary {
   chain: readonly string[];
   /** What the function awaits before that write (a window inside the callee). */
   awaitsBefore: AwaitSummary;
+  /** The TypeORM write the parameter reaches, in this function or one it calls. */
+  writeCall: ts.CallExpression;
 }
 
 const MAX_DEPTH = 8;
@@ -240,9 +242,9 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     const symbol = classifier.checker.getSymbolAtLocation(node);
     return symbol == null ? -1 : parameterSymbols.indexOf(symbol);
   };
-  const record = (index: number, chain: readonly string[], before: AwaitSummary): void => {
+  const record = (index: number, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression): void => {
     if (index < 0 || result.some((saver) => saver.parameterIndex === index)) return;
-    result.push({ parameterIndex: index, chain: [name, ...chain], awaitsBefore: new Map(before) });
+    result.push({ parameterIndex: index, chain: [name, ...chain], awaitsBefore: new Map(before), writeCall });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isFunctionLike(node)) return;
@@ -254,14 +256,14 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
         const entityExpressions = typeorm.entityArgumentIndex == null
           ? [receiverOf(node)].filter((receiver) => receiver != null)
           : entityExpressionsOf(node.arguments[typeorm.entityArgumentIndex]);
-        for (const expression of entityExpressions) record(parameterIndexOf(expression), [typeorm.method], awaitsBeforeHere());
+        for (const expression of entityExpressions) record(parameterIndexOf(expression), [typeorm.method], awaitsBeforeHere(), node);
       } else if (typeorm == null) {
         for (const saver of saversOfCall(classifier, node, depth + 1, names)) {
           const argument = node.arguments[saver.parameterIndex];
           if (argument == null) continue;
           const before = new Map(awaitsBeforeHere());
           for (const [kind, chain] of saver.awaitsBefore) if (!before.has(kind)) before.set(kind, chain);
-          for (const expression of entityExpressionsOf(argument)) record(parameterIndexOf(expression), saver.chain, before);
+          for (const expression of entityExpressionsOf(argument)) record(parameterIndexOf(expression), saver.chain, before, saver.writeCall);
         }
       }
     } else if (ts.isAwaitExpression(node) && !isInExitingBranch(node, body)) {

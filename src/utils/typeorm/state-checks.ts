@@ -1,5 +1,6 @@
 import ts from 'typescript';
 
+import { lastAssignmentBefore } from './assigned-states.js';
 import { isRowOfEntity, type ColumnMetadata, type EntityMetadata } from './entity-metadata.js';
 import type { WrittenColumn } from './state-columns.js';
 
@@ -55,7 +56,8 @@ export function stateCheckBefore(
 
 /**
  * `update({ id: conversation.id }, …)` with `conversation` a loaded entity: the state it was
- * loaded in (`conversation.status`) is the state the write expects.
+ * loaded in (`conversation.status`) is the state the write expects — unless the code has set
+ * `conversation.status` since, when it no longer says what was loaded.
  */
 export function loadedState(checker: ts.TypeChecker, call: ts.CallExpression, written: WrittenColumn): string | undefined {
   const [primary, ...others] = written.metadata.primaryColumns;
@@ -75,7 +77,9 @@ export function loadedState(checker: ts.TypeChecker, call: ts.CallExpression, wr
     if (ts.isObjectLiteralExpression(argument) && argument === written.property.parent) continue;
     visit(argument);
   }
-  return holder == null ? undefined : `${holder.getText()}.${written.column.propertyName}`;
+  if (holder == null) return undefined;
+  if (lastAssignmentBefore(checker, holder, written.column.propertyName, call) != null) return undefined;
+  return `${holder.getText()}.${written.column.propertyName}`;
 }
 
 /** The first read of the state column (`x.status`) of a row of the entity in a test. */

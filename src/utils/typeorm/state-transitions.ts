@@ -1,5 +1,6 @@
 import ts from 'typescript';
 
+import { assignedNamedState } from './assigned-states.js';
 import type { EntityMetadata } from './entity-metadata.js';
 import { isStateColumn, writtenColumns, type StateColumnOptions, type WrittenColumn } from './state-columns.js';
 
@@ -35,13 +36,17 @@ export function stateTransitions(
   );
 }
 
-/** A literal, or a member access that resolves to an enum member. */
+/**
+ * A literal, a member access that resolves to an enum member, or an entity's property the same
+ * function set to one (`order.status = Status.SHIPPED; … { status: order.status }`).
+ */
 function isKnownState(checker: ts.TypeChecker, property: ts.ObjectLiteralElementLike): boolean {
   const value = knownStateCandidate(property);
   if (value == null) return false;
   if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) {
     const symbol = checker.getSymbolAtLocation(value);
-    return symbol != null && (symbol.flags & ts.SymbolFlags.EnumMember) !== 0;
+    if (symbol != null && (symbol.flags & ts.SymbolFlags.EnumMember) !== 0) return true;
+    return assignedNamedState(checker, value) != null;
   }
   return true;
 }

@@ -2,6 +2,8 @@ import {
   Column,
   Entity,
   JoinColumn,
+  JoinTable,
+  ManyToMany,
   ManyToOne,
   OneToMany,
   PrimaryGeneratedColumn,
@@ -11,6 +13,7 @@ import {
 } from 'typeorm';
 import { Agent } from '../agent/agent.entity.js';
 import { Message } from '../message/message.entity.js';
+import { Tag } from '../tagging/tag.entity.js';
 
 export enum ConversationStatus {
   OPEN = 'open',
@@ -58,4 +61,8 @@ export class Conversation {
   // Relation<> keeps decorator metadata from touching Message during the circular ESM import.
   @OneToMany(() => Message, (message) => message.conversation)
   messages: Relation<Message>[];
+
+  @ManyToMany(() => Tag)
+  @JoinTable({ name: 'conversation_tags', joinColumn: { name: 'conversation_id' }, inverseJoinColumn: { name: 'tag_id' } })
+  tags: Relation<Tag>[];
 }

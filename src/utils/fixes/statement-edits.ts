@@ -1,0 +1,91 @@
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import { isInside } from '../ast/expressions.js';
+import { enclosingFunction } from '../ast/functions.js';
+
+/**
+ * Where a rewrite can put statements of its own: before a statement, or in place of one, in a
+ * list of statements, at its indentation, with names that clash with nothing.
+ */
+
+type StatementList = TSESTree.BlockStatement | TSESTree.Program | TSESTree.StaticBlock | TSESTree.SwitchCase;
+
+function isStatementList(node: TSESTree.Node): node is StatementList {
+  return (
+    node.type === AST_NODE_TYPES.BlockStatement ||
+    node.type === AST_NODE_TYPES.Program ||
+    node.type === AST_NODE_TYPES.StaticBlock ||
+    node.type === AST_NODE_TYPES.SwitchCase
+  );
+}
+
+/** The statement `node` is the expression of (`await x;`, `return x;`, `const y = x;`), through an `await`. */
+export function statementOf(node: TSESTree.Node): TSESTree.Statement | undefined {
+  let current = node;
+  if (current.parent?.type === AST_NODE_TYPES.AwaitExpression) current = current.parent;
+  const parent = current.parent;
+  if (parent == null) return undefined;
+  if (parent.type === AST_NODE_TYPES.ExpressionStatement || parent.type === AST_NODE_TYPES.ReturnStatement) return parent;
+  if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.init === current && parent.parent.declarations.length === 1) return parent.parent;
+  if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === current && parent.parent.type === AST_NODE_TYPES.ExpressionStatement) return parent.parent;
+  return undefined;
+}
+
+/** Whether more statements can be put next to `statement` (it is not the lone body of an `if`). */
+export function sitsInStatementList(statement: TSESTree.Node): boolean {
+  return statement.parent != null && isStatementList(statement.parent);
+}
+
+/**
+ * The statement before which code runs once, after `after` (an offset: the load) and before `write`,
+ * on every path that reaches `target`: the statement holding `write` that sits directly in a list of
+ * statements that also holds `target`.
+ */
+export function statementBeforeBoth(write: TSESTree.Node, target: TSESTree.Node, after: number): TSESTree.Node | undefined {
+  for (let node: TSESTree.Node = write; node.parent != null; node = node.parent) {
+    if (isStatementList(node.parent) && isInside(target, node.parent)) {
+      if (node.range[1] > target.range[0] || node.range[0] < after || node.type === AST_NODE_TYPES.SwitchCase) return undefined;
+      return node;
+    }
+  }
+  return undefined;
+}
+
+/** The whitespace that starts the line `node` starts on. */
+export function indentationOf(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): string {
+  const line = sourceCode.lines[node.loc.start.line - 1] ?? '';
+  return /^\s*/.exec(line)?.[0] ?? '';
+}
+
+/**
+ * A name for a new local of the function holding `node`: `base`, or `base2`, `base3`, … when
+ * the function's text already mentions it (a declaration there, or a use of an outer binding
+ * the new one would shadow). `taken` are names the same rewrite has already chosen.
+ */
+export function unusedName(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, base: string, taken: ReadonlySet<string> = new Set()): string {
+  const owner = enclosingFunction(node) ?? sourceCode.ast;
+  const text = sourceCode.getText(owner);
+  for (let index = 1; ; index++) {
+    const name = index === 1 ? base : `${base}${String(index)}`;
+    if (!taken.has(name) && !new RegExp(`(?<![\\w$])${name.replaceAll('$', '\\$')}(?![\\w$])`).test(text)) return name;
+  }
+}
+
+/**
+ * Whether `expression` (a variable) still names the same value at `at`: a variable nothing
+ * reassigns after its declaration, which `at` sees under the same name.
+ */
+export function isSameValueAt(sourceCode: Readonly<TSESLint.SourceCode>, expression: TSESTree.Node, at: TSESTree.Node): boolean {
+  if (expression.type !== AST_NODE_TYPES.Identifier) return false;
+  const name = expression.name;
+  const variableAt = (node: TSESTree.Node): TSESLint.Scope.Variable | undefined => {
+    for (let scope: TSESLint.Scope.Scope | null = sourceCode.getScope(node); scope != null; scope = scope.upper) {
+      const found = scope.set.get(name);
+      if (found != null) return found;
+    }
+    return undefined;
+  };
+  const variable = variableAt(expression);
+  if (variable == null || variableAt(at) !== variable) return false;
+  return variable.references.every((reference) => !reference.isWrite() || reference.init === true);
+}
