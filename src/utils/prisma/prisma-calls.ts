@@ -1,0 +1,147 @@
+import ts from 'typescript';
+
+import { methodNameOfCall } from '../calls/call-name-gates.js';
+import { moduleOriginOfDeclaration } from '../calls/module-origin.js';
+import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
+
+/**
+ * Prisma's generated client, recognised by its declarations wherever it is generated to: a model
+ * delegate (`prisma.wallet`, `tx.wallet`) is an interface `<Model>Delegate` of the generated client,
+ * and `$transaction` a method of its `PrismaClient` interface. The `prisma-client` generator writes
+ * the client into the project, `prisma-client-js` into `node_modules/.prisma/client`; either counts
+ * as the `@prisma/client` package (see `moduleOriginOfSourceFile`). Nothing here goes by the
+ * spelling of the receiver.
+ */
+
+/** How many rows a read returns. */
+type PrismaReadShape = 'one' | 'many';
+
+const READS: Readonly<Record<string, PrismaReadShape>> = {
+  findUnique: 'one',
+  findUniqueOrThrow: 'one',
+  findFirst: 'one',
+  findFirstOrThrow: 'one',
+  findMany: 'many',
+};
+
+/** What an update hands back: the row (`update`, `upsert`), a `{ count }` or the rows. */
+export type PrismaWriteOutcome = 'row' | 'count' | 'rows';
+
+interface PrismaWriteShape {
+  /** The property of the argument that holds the values: `data`, or `upsert`'s `update`. */
+  values: string;
+  outcome: PrismaWriteOutcome;
+}
+
+const WRITES: Readonly<Record<string, PrismaWriteShape>> = {
+  update: { values: 'data', outcome: 'row' },
+  updateMany: { values: 'data', outcome: 'count' },
+  updateManyAndReturn: { values: 'data', outcome: 'rows' },
+  upsert: { values: 'update', outcome: 'row' },
+};
+
+/** Method names of a delegate that read or update rows: a call named otherwise needs no type query. */
+export const PRISMA_READ_METHODS: ReadonlySet<string> = new Set(Object.keys(READS));
+export const PRISMA_WRITE_METHODS: ReadonlySet<string> = new Set(Object.keys(WRITES));
+
+/** A call of a model delegate's method: `prisma.wallet.update(…)` is `{ model: 'Wallet', method: 'update' }`. */
+export interface PrismaDelegateCall {
+  model: string;
+  method: string;
+  /** The file that declares the delegate, where the model's other generated types are. */
+  declaringFile: ts.SourceFile;
+}
+
+function isPrismaDeclaration(declaration: ts.Declaration): boolean {
+  const origin = moduleOriginOfDeclaration(declaration);
+  return origin.kind === 'package' && origin.name === '@prisma/client';
+}
+
+/** The generated interface a method is declared in, when it is one of Prisma's. */
+function generatedOwnerOf(declaration: ts.Declaration): string | undefined {
+  const owner = declaration.parent;
+  if (!ts.isInterfaceDeclaration(owner) || !isPrismaDeclaration(declaration)) return undefined;
+  return owner.name.text;
+}
+
+/** A model delegate's method, by its declaration; `names` gates the type query by method name. */
+export function prismaDelegateCallOf(checker: ts.TypeChecker, call: ts.CallExpression, names: ReadonlySet<string>): PrismaDelegateCall | undefined {
+  const method = methodNameOfCall(call);
+  if (method == null || !names.has(method)) return undefined;
+  const declaration = calleeDeclarations(checker, call)?.[0];
+  if (declaration == null) return undefined;
+  const owner = generatedOwnerOf(declaration);
+  const model = owner == null ? undefined : /^(\w+)Delegate$/.exec(owner)?.[1];
+  return model == null ? undefined : { model, method, declaringFile: declaration.getSourceFile() };
+}
+
+export function prismaReadShape(method: string): PrismaReadShape | undefined {
+  return READS[method];
+}
+
+export function prismaWriteShape(method: string): PrismaWriteShape | undefined {
+  return WRITES[method];
+}
+
+/** `{ where, data }`: a property of the object literal a delegate call is given. */
+export function prismaArgumentProperty(call: ts.CallExpression, name: string): ts.Expression | undefined {
+  const [argument] = call.arguments;
+  if (argument == null) return undefined;
+  const object = skipParentheses(argument);
+  if (!ts.isObjectLiteralExpression(object)) return undefined;
+  for (const property of object.properties) {
+    if (ts.isPropertyAssignment(property) && propertyNameText(property.name) === name) return property.initializer;
+    if (ts.isShorthandPropertyAssignment(property) && property.name.text === name) return property.name;
+  }
+  return undefined;
+}
+
+export function propertyNameText(name: ts.PropertyName): string | undefined {
+  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
+  return undefined;
+}
+
+function skipParentheses(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isSatisfiesExpression(current)) current = current.expression;
+  return current;
+}
+
+const uniqueFieldsCache = new WeakMap<ts.SourceFile, Map<string, ReadonlySet<string>>>();
+
+/**
+ * The fields that identify a row of `model`: the keys of its generated `<Model>WhereUniqueInput`
+ * (`AtLeast<{ … }, "id" | "email">`), its `@id` and `@unique` fields. Such a field names the row;
+ * its value read earlier is the row's value still.
+ */
+export function prismaUniqueFields(delegate: PrismaDelegateCall): ReadonlySet<string> {
+  let perFile = uniqueFieldsCache.get(delegate.declaringFile);
+  if (perFile == null) {
+    perFile = new Map();
+    uniqueFieldsCache.set(delegate.declaringFile, perFile);
+  }
+  let fields = perFile.get(delegate.model);
+  if (fields == null) {
+    fields = uniqueFieldsIn(delegate.declaringFile, `${delegate.model}WhereUniqueInput`);
+    perFile.set(delegate.model, fields);
+  }
+  return fields;
+}
+
+function uniqueFieldsIn(file: ts.SourceFile, aliasName: string): ReadonlySet<string> {
+  const fields = new Set<string>();
+  const visit = (node: ts.Node): void => {
+    if (ts.isTypeAliasDeclaration(node) && node.name.text === aliasName && ts.isTypeReferenceNode(node.type)) {
+      const keys = node.type.typeArguments?.[1];
+      for (const key of keys == null ? [] : ts.isUnionTypeNode(keys) ? keys.types : [keys]) {
+        if (ts.isLiteralTypeNode(key) && ts.isStringLiteral(key.literal)) fields.add(key.literal.text);
+      }
+      return;
+    }
+    // `prisma-client-js` declares the model types inside `export namespace Prisma { … }`.
+    if (ts.isModuleDeclaration(node) || ts.isModuleBlock(node) || ts.isSourceFile(node)) ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return fields;
+}
+
