@@ -48,11 +48,11 @@ describe('the row model', () => {
   };
 
   it('reads rows of each ORM, one or many, with the fields that identify a row', () => {
-    expect(read('prisma-find-unique')).toMatchObject({ shape: 'one', identityFields: new Set(['id']) });
-    expect(read('prisma-find-many')).toMatchObject({ shape: 'many', identityFields: new Set(['id']) });
-    expect(read('drizzle-select')).toMatchObject({ shape: 'many', identityFields: new Set(['id']) });
-    expect(read('drizzle-relational')).toMatchObject({ shape: 'one', identityFields: new Set(['id']) });
-    expect(read('typeorm-find')).toMatchObject({ shape: 'one', identityFields: new Set(['id']) });
+    expect(read('prisma-find-unique')).toMatchObject({ shape: 'one', target: 'Wallet', identityFields: new Set(['id']) });
+    expect(read('prisma-find-many')).toMatchObject({ shape: 'many', target: 'Wallet', identityFields: new Set(['id']) });
+    expect(read('drizzle-select')).toMatchObject({ shape: 'many', target: 'wallets', identityFields: new Set(['id']) });
+    expect(read('drizzle-relational')).toMatchObject({ shape: 'one', target: 'wallets', identityFields: new Set(['id']) });
+    expect(read('typeorm-find')).toMatchObject({ shape: 'one', target: 'Conversation', identityFields: new Set(['id']) });
   });
 
   it('a read that locks its rows, or renames columns, is no read of rows', () => {
@@ -63,6 +63,7 @@ describe('the row model', () => {
 
   it('a Prisma update: the values of data, operations apart, and its where', () => {
     const update = write('prisma-update');
+    expect(update?.target).toBe('Wallet');
     expect(update?.values.map((value) => [value.field, value.value.getText(), value.replaceable])).toEqual([
       ['balance', 'wallet.balance - amount', true],
       ['label', "'x'", true],
@@ -86,6 +87,7 @@ describe('the row model', () => {
 
   it('a drizzle update, from its set(): the statement, the where, sql`` with its import', () => {
     const update = write('drizzle-update', 'set');
+    expect(update?.target).toBe('wallets');
     expect(update?.call.getText()).toBe('db.update(wallets).set({ balance: row.balance - amount }).where(eq(wallets.id, id)).returning()');
     expect(update?.conditions.map((condition) => condition.getText())).toEqual(['eq(wallets.id, id)']);
     const balance = valueOf(update, 'balance');
@@ -102,6 +104,7 @@ describe('the row model', () => {
 
   it('a TypeORM update(): decrement() of the one column it writes; a query builder set() says what to write', () => {
     const update = write('typeorm-update');
+    expect(update?.target).toBe('Conversation');
     const priority = valueOf(update, 'priority');
     const atomic = update?.atomicChange(priority, changeIn(priority));
     expect(atomic?.text).toBe("conversations.increment({ id }, 'priority', 1)");
@@ -109,6 +112,7 @@ describe('the row model', () => {
     expect(update?.compareAndSet('priority', 'conversation.priority')?.edits?.map((edit) => edit.text)).toEqual([', priority: conversation.priority']);
 
     const builder = write('typeorm-qb', 'set');
+    expect(builder?.target).toBe('Conversation');
     expect(builder?.call.getText()).toMatch(/\.execute\(\)$/);
     expect(builder?.conditions.map((condition) => condition.getText())).toEqual(["'id = :id'", '{ id }']);
     const builderPriority = valueOf(builder, 'priority');

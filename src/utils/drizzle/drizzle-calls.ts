@@ -159,6 +159,22 @@ export function drizzlePrimaryKeyColumns(checker: ts.TypeChecker, source: ts.Exp
   return keys;
 }
 
+/**
+ * The name of a table in SQL, from its type (`PgTableWithColumns<{ name: "wallets"; … }>`), or
+ * for a relational query (`db.query.wallets`) from its table's config (`dbName`).
+ */
+export function drizzleTableName(checker: ts.TypeChecker, source: ts.Expression, relational: boolean): string | undefined {
+  const type = checker.getTypeAtLocation(source);
+  const holder = relational ? checker.getTypeArguments(type as ts.TypeReference)[1] : propertyType(checker, type, '_');
+  const name = holder == null ? undefined : propertyType(checker, holder, relational ? 'dbName' : 'name');
+  return name?.isStringLiteral() === true ? name.value : undefined;
+}
+
+function propertyType(checker: ts.TypeChecker, type: ts.Type, name: string): ts.Type | undefined {
+  const property = type.getProperty(name);
+  return property == null ? undefined : checker.getTypeOfSymbol(property);
+}
+
 /** `RelationalQueryBuilder<Schema, Fields>` → `Fields['columns']`. */
 function relationalColumnsType(checker: ts.TypeChecker, builder: ts.Type): ts.Type | undefined {
   const fields = checker.getTypeArguments(builder as ts.TypeReference)[1];

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 
 import { skipOuterExpressions } from '../calls/await-classification.js';
-import { drizzlePrimaryKeyColumns, drizzleReadOf, drizzleUpdateOf } from '../drizzle/drizzle-calls.js';
+import { drizzlePrimaryKeyColumns, drizzleReadOf, drizzleTableName, drizzleUpdateOf } from '../drizzle/drizzle-calls.js';
 import type { RowRead, RowWrite } from './row-model.js';
 import { namedImports, type TextEdit } from './text-edits.js';
 import { plainWrittenValues, replaceValueEdit } from './written-values.js';
@@ -16,7 +16,7 @@ import { plainWrittenValues, replaceValueEdit } from './written-values.js';
 export function drizzleRowRead(checker: ts.TypeChecker, expression: ts.Expression): RowRead | undefined {
   const read = drizzleReadOf(checker, expression);
   if (read == null || read.locks) return undefined;
-  return { call: read.call, shape: read.shape, identityFields: drizzlePrimaryKeyColumns(checker, read.source, read.relational) };
+  return { call: read.call, shape: read.shape, target: drizzleTableName(checker, read.source, read.relational), identityFields: drizzlePrimaryKeyColumns(checker, read.source, read.relational) };
 }
 
 export function drizzleRowWrite(checker: ts.TypeChecker, set: ts.CallExpression): RowWrite | undefined {
@@ -30,6 +30,7 @@ export function drizzleRowWrite(checker: ts.TypeChecker, set: ts.CallExpression)
   const condition = where?.arguments.length === 1 ? where.arguments[0] : undefined;
   return {
     call: update.statement,
+    target: drizzleTableName(checker, table, false),
     values: plainWrittenValues(values),
     conditions: condition == null ? [] : [condition],
     atomicChange(value, change) {

@@ -24,7 +24,7 @@ export function prismaRowRead(checker: ts.TypeChecker, call: ts.CallExpression):
   const delegate = prismaDelegateCallOf(checker, call, PRISMA_READ_METHODS);
   const shape = delegate == null ? undefined : prismaReadShape(delegate.method);
   if (delegate == null || shape == null) return undefined;
-  return { call, shape, identityFields: prismaUniqueFields(delegate) };
+  return { call, shape, target: delegate.model, identityFields: prismaUniqueFields(delegate) };
 }
 
 /** Operations on a scalar field (`{ increment: n }`); the database applies them to the current value. */
@@ -43,6 +43,7 @@ export function prismaRowWrite(checker: ts.TypeChecker, call: ts.CallExpression)
   const where = prismaArgumentProperty(call, 'where');
   return {
     call,
+    target: delegate.model,
     values: values.properties.flatMap(writtenValuesOf),
     conditions: where == null ? [] : [where],
     atomicChange(value, change) {

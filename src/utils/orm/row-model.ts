@@ -14,6 +14,8 @@ export interface RowRead {
   /** The call that reads: what is awaited. */
   call: ts.CallExpression;
   shape: 'one' | 'many';
+  /** The model, table or entity read, when known: a write of the same one writes such rows. */
+  target: string | undefined;
   /**
    * Fields that name the row (its primary key, Prisma's unique fields): their value read earlier
    * is still the row's, so a write that uses it derives nothing from a stale row.
@@ -53,6 +55,8 @@ export interface WriteRewrite {
 export interface RowWrite {
   /** The statement's outermost call: what is awaited. */
   call: ts.CallExpression;
+  /** The model, table or entity written, when known (compared with a read's). */
+  target: string | undefined;
   values: readonly WrittenValue[];
   /** What selects the rows written: a field of a row read earlier in here is a compare-and-set on it. */
   conditions: readonly ts.Expression[];

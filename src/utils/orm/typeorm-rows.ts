@@ -3,7 +3,7 @@ import ts from 'typescript';
 import { skipOuterExpressions } from '../calls/await-classification.js';
 import { entityMetadataOfType, type EntityMetadata } from '../typeorm/entity-metadata.js';
 import { takesPessimisticLock } from '../typeorm/entity-flow-summaries.js';
-import { argumentForParameter } from '../typeorm/repository-updates.js';
+import { argumentForParameter, updatedEntity } from '../typeorm/repository-updates.js';
 import { entityOfReceiver } from '../typeorm/state-columns.js';
 import { classifyTypeormCall } from '../typeorm/typeorm-calls.js';
 import { callChain } from '../typeorm/where-chains.js';
@@ -22,7 +22,7 @@ export function typeormRowRead(checker: ts.TypeChecker, call: ts.CallExpression)
   const typeorm = classifyTypeormCall(checker, call);
   if (typeorm?.kind !== 'load' || (typeorm.loadShape !== 'one' && typeorm.loadShape !== 'many') || takesPessimisticLock(call)) return undefined;
   const metadata = entityMetadataOfType(checker, checker.getAwaitedType(checker.getTypeAtLocation(call)) ?? checker.getTypeAtLocation(call));
-  return { call, shape: typeorm.loadShape, identityFields: new Set(metadata?.primaryColumns.map((column) => column.propertyName) ?? []) };
+  return { call, shape: typeorm.loadShape, target: metadata?.className, identityFields: new Set(metadata?.primaryColumns.map((column) => column.propertyName) ?? []) };
 }
 
 export function typeormRowWrite(checker: ts.TypeChecker, call: ts.CallExpression): RowWrite | undefined {
@@ -39,6 +39,7 @@ export function typeormRowWrite(checker: ts.TypeChecker, call: ts.CallExpression
   const criteriaObject = skipOuterExpressions(criteria);
   return {
     call,
+    target: updatedEntity(checker, call, typeorm.api)?.className,
     values: written,
     conditions: [criteria],
     atomicChange(value, change) {
@@ -76,6 +77,7 @@ function queryBuilderWrite(checker: ts.TypeChecker, set: ts.CallExpression): Row
   const metadata = receiver == null ? undefined : entityOfReceiver(checker, receiver);
   return {
     call: statement,
+    target: metadata?.className,
     values: plainWrittenValues(values),
     conditions: wheres.flatMap((link) => [...link.call.arguments]),
     atomicChange(value, change) {

@@ -76,6 +76,25 @@ export interface StaleSaveDetails extends DetailsOf<'no-stale-save', 'staleSave'
   columnsAtRisk?: ColumnRef[];
 }
 
+// ---- no-stale-derived-write ---------------------------------------------------------------------
+
+export interface StaleDerivedWriteDetails extends DetailsOf<'no-stale-derived-write', 'staleDerivedWrite' | 'staleSpreadWrite' | 'derivedWrite'> {
+  /** The field written (`…` for a spread of the row). */
+  field: string;
+  /** What it is written from, as the code says it: `wallet.balance`, `balance`, `wallet` (spread). */
+  source: string;
+  /** The read of the row: `prisma.wallet.findUnique(…)`. */
+  read: CodeRef;
+  /** The await between the read and the write; absent when there is none (the `withoutWindow` option). */
+  window?: AwaitedCall;
+  /** The write: `prisma.wallet.update(…)`, `db.update(…).set(…).where(…)`. */
+  write: CodeRef;
+  /** The ORM's atomic form of the change, when the value is the field read plus or minus an amount. */
+  atomic?: string;
+  /** The condition that makes the write a compare-and-set on the value read, when one applies. */
+  compareAndSet?: string;
+}
+
 // ---- no-network-await-in-transaction ------------------------------------------------------------
 
 interface NetworkAwaitBase<MessageId extends string> extends DetailsOf<'no-network-await-in-transaction', MessageId> {
@@ -151,7 +170,7 @@ export type StateGuardDetails =
 // ---- the contract -------------------------------------------------------------------------------
 
 /** The details of every report of every rule: a union discriminated by `rule`, then `messageId`. */
-export type ReportDetails = StaleSaveDetails | NetworkAwaitDetails | LockReleaseDetails | StateGuardDetails;
+export type ReportDetails = StaleSaveDetails | StaleDerivedWriteDetails | NetworkAwaitDetails | LockReleaseDetails | StateGuardDetails;
 
 export type RuleName = ReportDetails['rule'];
 
