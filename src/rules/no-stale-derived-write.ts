@@ -46,6 +46,7 @@ type FlowState = FactMap<Variable, RowFact>;
 interface Derivation {
   value: WrittenValue;
   use: ValueUse;
+  /** The field of the row the use reads (`…` for a spread of the row). */
   field: string;
   fact: RowFact;
   read: RowRead;
@@ -264,16 +265,23 @@ export default createRule<Options, MessageIds>({
           if (field != null && read != null && !read.identityFields.has(field)) guardedReads.add(fact.read);
         }
       }
+      // Prisma's `{ increment: a }` and the like are values of their own under one property: one report each property.
+      const byProperty = new Map<TSESTree.Node, Derivation[]>();
       for (const value of write.values) {
         const property = esNode(value.property);
         if (property == null) continue;
-        const derivations: Derivation[] = [];
+        const derivations = byProperty.get(property) ?? [];
+        const [start, end] = value.spread ? property.range : [value.value.getStart(), value.value.getEnd()];
         for (const use of recorder.usesIn(property)) {
+          if (use.node.range[0] < start || use.node.range[1] > end) continue;
           for (const fact of state.get(use.variable) ?? []) {
             const derivation = derivationOf(write, value, use, fact, guardedReads);
             if (derivation != null) derivations.push(derivation);
           }
         }
+        byProperty.set(property, derivations);
+      }
+      for (const [property, derivations] of byProperty) {
         const chosen = pickDerivation(derivations);
         if (chosen != null) report(write, property, chosen);
       }
@@ -316,7 +324,7 @@ export default createRule<Options, MessageIds>({
       const advice = use.spread ? 'Write only the fields this code changes.' : adviceText(field, atomic, guard);
       const readerLabel = callLabel(fact.read.call);
       const data: Record<string, string> = {
-        field,
+        field: use.spread ? '…' : value.field,
         source,
         reader: readerLabel,
         readLine: String(fact.read.line),
@@ -348,7 +356,7 @@ export default createRule<Options, MessageIds>({
               suggest: [
                 {
                   messageId: 'compareAndSet',
-                  data: { field, condition: guard.text },
+                  data: { field: value.field, condition: guard.text },
                   fix: (fixer: TSESLint.RuleFixer) => guardEdits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)),
                 },
               ],

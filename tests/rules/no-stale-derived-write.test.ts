@@ -778,5 +778,115 @@ export async function charge(id: string, amount: number) {
         },
       ],
     },
+    {
+      name: 'Prisma: an increment by an amount read from the stale row',
+      code: `${H}
+export async function bonus(payments: PaymentClient, id: string) {
+  const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id } });
+  await payments.capture(id);
+  await prisma.wallet.update({ where: { id }, data: { balance: { increment: wallet.version } } });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleDerivedWrite',
+          line: L + 5,
+          column: 55,
+          endLine: L + 5,
+          endColumn: 93,
+          data: {
+            field: 'balance',
+            source: 'wallet.version',
+            reader: 'prisma.wallet.findUniqueOrThrow(…)',
+            readLine: String(L + 3),
+            write: 'prisma.wallet.update(…)',
+            advice: 'Write it only while `version` still holds the value read (`where: { …, version: wallet.version }`) and check that the write matched the row, or re-read the row after the await.',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+          },
+          suggestions: [
+            { messageId: 'compareAndSet', output: `${H}
+export async function bonus(payments: PaymentClient, id: string) {
+  const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id } });
+  await payments.capture(id);
+  await prisma.wallet.update({ where: { id, version: wallet.version }, data: { balance: { increment: wallet.version } } });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'drizzle: no fix when `sql` names something else here; the message still says what to write',
+      code: `${H}
+export async function charge(payments: PaymentClient, id: string, amount: number, sql: string) {
+  const [wallet] = await db.select().from(wallets).where(eq(wallets.id, id));
+  if (wallet == null) return;
+  await payments.capture(sql);
+  await db.update(wallets).set({ balance: wallet.balance - amount }).where(eq(wallets.id, id));
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleDerivedWrite',
+          line: L + 6,
+          column: 34,
+          endLine: L + 6,
+          endColumn: 66,
+          data: {
+            field: 'balance',
+            source: 'wallet.balance',
+            reader: 'db.select().from(…).where(…)',
+            readLine: String(L + 3),
+            write: 'db.update(…).set(…).where(…)',
+            advice: 'Let the database compute it: `sql`${wallets.balance} - ${amount}``.',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+          },
+        },
+      ],
+    },
+    {
+      name: 'a window on the path through a catch clause',
+      code: `${H}
+export async function charge(payments: PaymentClient, id: string, amount: number) {
+  const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id } });
+  try {
+    await payments.capture(id);
+  } catch {
+    await prisma.wallet.update({ where: { id }, data: { balance: wallet.balance + amount } });
+  }
+}`,
+      output: `${H}
+export async function charge(payments: PaymentClient, id: string, amount: number) {
+  const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id } });
+  try {
+    await payments.capture(id);
+  } catch {
+    await prisma.wallet.update({ where: { id }, data: { balance: { increment: amount } } });
+  }
+}`,
+      errors: [
+        {
+          messageId: 'staleDerivedWrite',
+          line: L + 7,
+          column: 57,
+          endLine: L + 7,
+          endColumn: 89,
+          data: {
+            field: 'balance',
+            source: 'wallet.balance',
+            reader: 'prisma.wallet.findUniqueOrThrow(…)',
+            readLine: String(L + 3),
+            write: 'prisma.wallet.update(…)',
+            advice: 'Let the database compute it: `{ increment: amount }`.',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+          },
+        },
+      ],
+    },
   ],
 });
