@@ -59,6 +59,7 @@ interface Corpus {
 
 const table: readonly Corpus[] = [
   { rule: 'no-network-await-in-transaction', autofix: 'none', suggestions: 'none' },
+  { rule: 'no-outer-client-in-transaction', autofix: 'none', suggestions: 'each-type-checks-and-removes-its-report' },
   { rule: 'no-stale-derived-write', autofix: 'stable-and-type-checks', suggestions: 'each-type-checks-and-removes-its-report' },
   { rule: 'no-stale-save', autofix: 'stable-and-type-checks', suggestions: 'not-checked' },
   { rule: 'require-lock-release-in-finally', autofix: 'none', suggestions: 'not-checked' },

@@ -145,6 +145,25 @@ export default createRule<Options, MessageIds>({
       return write ?? undefined;
     }
 
+    /**
+     * The variables whose rows a write's values may be computed from: uses inside the values (not
+     * the condition) that read no field naming the row. Only while one of them is as read does an
+     * await need classifying.
+     */
+    function valueSources(candidate: WriteCandidate): Variable[] {
+      const write = writeAt(candidate);
+      if (write == null) return [];
+      const ranges = write.values.map((value) => [value.property.getStart(), value.property.getEnd()] as const);
+      return candidate.uses
+        .filter((use) => ranges.some(([start, end]) => use.node.range[0] >= start && use.node.range[1] <= end))
+        .filter((use) => {
+          const site = recorder.readOf(use.variable);
+          const read = site == null ? undefined : readAt(site);
+          return read != null && (use.field == null || !read.identityFields.has(use.field));
+        })
+        .map((use) => use.variable);
+    }
+
     function summaryOfAwait(site: AwaitSite): AwaitSummary {
       let summary = awaitSummaries.get(site);
       if (summary == null) {
@@ -161,7 +180,7 @@ export default createRule<Options, MessageIds>({
       const events = recorded.allEvents;
       const written = new Set<Variable>();
       for (const event of events) {
-        if (event.type === 'write' && writeAt(event.write) != null) for (const use of event.write.uses) written.add(use.variable);
+        if (event.type === 'write') for (const variable of valueSources(event.write)) written.add(variable);
         if (event.type === 'closure') for (const variable of recorder.variablesWrittenIn(event.fn)) written.add(variable);
       }
       if (written.size === 0) return;

@@ -142,6 +142,30 @@ export function drizzleUpdateOf(checker: ts.TypeChecker, set: ts.CallExpression)
   return { table, set, values: set.arguments[0], where, returning, statement };
 }
 
+const TRANSACTION_NAMES: ReadonlySet<string> = new Set(['transaction']);
+
+/**
+ * `db.transaction(async (tx) => …)` on any dialect's database (and `tx.transaction(…)`, a
+ * savepoint): the callback holds one connection until it settles.
+ */
+export function isDrizzleTransaction(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  const method = drizzleMethodOf(checker, call, TRANSACTION_NAMES);
+  return method != null && /(?:Database|Transaction|Session)$/.test(method.owner);
+}
+
+/**
+ * The lock a select takes with `.for('update')` (`'no key update'`, `'share'`, `'key share'`),
+ * as SQL names it; undefined for any other call.
+ */
+export function drizzleRowLockOf(checker: ts.TypeChecker, call: ts.CallExpression): string | undefined {
+  const strength = call.arguments[0];
+  if (strength == null || !ts.isStringLiteralLike(strength)) return undefined;
+  const method = drizzleMethodOf(checker, call, FOR_NAMES);
+  return method?.owner === 'SelectQueryBuilderBase' ? `FOR ${strength.text.toUpperCase()}` : undefined;
+}
+
+const FOR_NAMES: ReadonlySet<string> = new Set(['for']);
+
 /**
  * The columns of a table (or of a relational query's table) that are its primary key: their
  * column type says `isPrimaryKey: true`.
@@ -180,4 +204,14 @@ function relationalColumnsType(checker: ts.TypeChecker, builder: ts.Type): ts.Ty
   const fields = checker.getTypeArguments(builder as ts.TypeReference)[1];
   const columns = fields?.getProperty('columns');
   return columns == null ? undefined : checker.getTypeOfSymbol(columns);
+}
+
+/**
+ * Whether an expression is a drizzle database itself (`db`), not a transaction's `tx`: its type
+ * has drizzle's `transaction()` and no `rollback()`, which only a transaction has.
+ */
+export function isDrizzleRootDatabase(checker: ts.TypeChecker, expression: ts.Expression): boolean {
+  const type = checker.getTypeAtLocation(expression);
+  const transaction = type.getProperty('transaction')?.declarations?.[0];
+  return transaction != null && isDrizzleDeclaration(transaction) && type.getProperty('rollback') == null;
 }

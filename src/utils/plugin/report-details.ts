@@ -112,6 +112,17 @@ export type NetworkAwaitDetails =
       holder: { kind: 'row-lock'; label: string; mode: string; line: number };
     });
 
+// ---- no-outer-client-in-transaction -------------------------------------------------------------
+
+export interface OuterClientDetails extends DetailsOf<'no-outer-client-in-transaction', 'outerClientInTransaction'> {
+  /** The query made through the outer client: `prisma.wallet.update(…)`. */
+  call: CodeRef;
+  /** The outer client, as written: `prisma`, `this.db`. */
+  client: string;
+  /** The call that opened the transaction: `prisma.$transaction()`. */
+  transaction: CodeRef;
+}
+
 // ---- require-lock-release-in-finally ------------------------------------------------------------
 
 /** What was acquired: a lock service's or package's lock, a PostgreSQL advisory lock, or a TypeORM query runner. */
@@ -170,7 +181,7 @@ export type StateGuardDetails =
 // ---- the contract -------------------------------------------------------------------------------
 
 /** The details of every report of every rule: a union discriminated by `rule`, then `messageId`. */
-export type ReportDetails = StaleSaveDetails | StaleDerivedWriteDetails | NetworkAwaitDetails | LockReleaseDetails | StateGuardDetails;
+export type ReportDetails = StaleSaveDetails | StaleDerivedWriteDetails | NetworkAwaitDetails | OuterClientDetails | LockReleaseDetails | StateGuardDetails;
 
 export type RuleName = ReportDetails['rule'];
 

@@ -145,3 +145,26 @@ function uniqueFieldsIn(file: ts.SourceFile, aliasName: string): ReadonlySet<str
   return fields;
 }
 
+
+/**
+ * `prisma.$transaction(async (tx) => …)` (or a function passed by name): an interactive
+ * transaction, whose callback holds a connection until it settles, 5 s at most by default
+ * (P2028 after). `$transaction([…])`, a batch of queries, runs no code of the caller inside.
+ */
+export function isPrismaInteractiveTransaction(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  if (methodNameOfCall(call) !== '$transaction') return false;
+  const [first] = call.arguments;
+  if (first == null || ts.isArrayLiteralExpression(skipParentheses(first))) return false;
+  const declaration = calleeDeclarations(checker, call)?.[0];
+  return declaration != null && generatedOwnerOf(declaration) === 'PrismaClient';
+}
+
+/**
+ * Whether an expression's type is Prisma's generated client itself: the root client, not a
+ * transaction's `tx`, whose type omits `$connect`, `$disconnect`, `$on` and `$extends`.
+ */
+export function isPrismaRootClient(checker: ts.TypeChecker, expression: ts.Expression): boolean {
+  const disconnect = checker.getTypeAtLocation(expression).getProperty('$disconnect');
+  const declaration = disconnect?.declarations?.[0];
+  return declaration != null && generatedOwnerOf(declaration) === 'PrismaClient';
+}
