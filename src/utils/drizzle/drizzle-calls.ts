@@ -215,3 +215,49 @@ export function isDrizzleRootDatabase(checker: ts.TypeChecker, expression: ts.Ex
   const transaction = type.getProperty('transaction')?.declarations?.[0];
   return transaction != null && isDrizzleDeclaration(transaction) && type.getProperty('rollback') == null;
 }
+
+/** The type of the values a table's column holds (`'queued' | 'running' | …` for an enum column). */
+export function drizzleColumnDataType(checker: ts.TypeChecker, table: ts.Expression, field: string): ts.Type | undefined {
+  const column = propertyType(checker, checker.getTypeAtLocation(table), field);
+  const config = column == null ? undefined : propertyType(checker, column, '_');
+  return config == null ? undefined : propertyType(checker, config, 'data');
+}
+
+/** The declaration of a table written as a name (`wallets` in `db.update(wallets)`). */
+export function drizzleTableDeclaration(checker: ts.TypeChecker, table: ts.Expression): ts.Declaration | undefined {
+  const node = skipParentheses(table);
+  const symbol = ts.isIdentifier(node) || ts.isPropertyAccessExpression(node) ? checker.getSymbolAtLocation(node) : undefined;
+  const resolved = symbol != null && symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+  return resolved?.valueDeclaration;
+}
+
+/** Operators of drizzle whose operands a condition checks together (not `or`, `not`). */
+const CONJUNCTIONS: ReadonlySet<string> = new Set(['and', 'eq', 'ne', 'gt', 'gte', 'lt', 'lte', 'inArray', 'notInArray', 'isNull', 'isNotNull', 'like', 'ilike', 'between']);
+/** Operators under which a column checked in one operand is not checked for the row: unreadable. */
+const DISJUNCTIONS: ReadonlySet<string> = new Set(['or', 'not']);
+
+/**
+ * The columns of `table` a `.where(…)` condition checks (`and(eq(t.id, id), eq(t.status, 'queued'))`
+ * → id, status), or undefined when it cannot be read: an `or(…)`, `not(…)`, raw `sql`, a variable.
+ */
+export function drizzleConditionColumns(condition: ts.Expression | undefined, table: ts.Expression): ReadonlySet<string> | undefined {
+  if (condition == null) return new Set();
+  const tableText = skipParentheses(table).getText();
+  const columns = new Set<string>();
+  const read = (node: ts.Expression): boolean => {
+    const expression = skipParentheses(node);
+    if (!ts.isCallExpression(expression) || !ts.isIdentifier(expression.expression) || !CONJUNCTIONS.has(expression.expression.text)) return false;
+    for (const argument of expression.arguments) {
+      const operand = skipParentheses(argument);
+      if (ts.isPropertyAccessExpression(operand) && skipParentheses(operand.expression).getText() === tableText) {
+        columns.add(operand.name.text);
+      } else if (ts.isCallExpression(operand) && ts.isIdentifier(operand.expression)) {
+        // A nested condition must be readable; any other call is a value compared with.
+        const name = operand.expression.text;
+        if ((CONJUNCTIONS.has(name) || DISJUNCTIONS.has(name)) && !read(operand)) return false;
+      }
+    }
+    return true;
+  };
+  return read(condition) ? columns : undefined;
+}

@@ -1,7 +1,15 @@
 import ts from 'typescript';
 
 import { skipOuterExpressions } from '../calls/await-classification.js';
-import { drizzlePrimaryKeyColumns, drizzleReadOf, drizzleTableName, drizzleUpdateOf } from '../drizzle/drizzle-calls.js';
+import {
+  drizzleColumnDataType,
+  drizzleConditionColumns,
+  drizzlePrimaryKeyColumns,
+  drizzleReadOf,
+  drizzleTableDeclaration,
+  drizzleTableName,
+  drizzleUpdateOf,
+} from '../drizzle/drizzle-calls.js';
 import type { RowRead, RowWrite } from './row-model.js';
 import { namedImports, type TextEdit } from './text-edits.js';
 import { plainWrittenValues, replaceValueEdit } from './written-values.js';
@@ -48,6 +56,14 @@ export function drizzleRowWrite(checker: ts.TypeChecker, set: ts.CallExpression)
       const text = `.where(${and}(…, ${check}))`;
       if (found == null || condition == null) return { text, edits: undefined };
       return { text, edits: [...found.edits, joinCondition(condition, and, check)] };
+    },
+    state: {
+      declaration: drizzleTableDeclaration(checker, table),
+      fieldType: (field) => drizzleColumnDataType(checker, table, field),
+      conditionFields: where == null ? new Set() : condition == null ? undefined : drizzleConditionColumns(condition, table),
+      outcome: update.returning == null
+        ? { check: 'how many rows it changed (`.returning()` hands them back)', example: 'if (rows.length === 0) return;', throwsWhenMissed: false }
+        : { check: 'the rows `.returning()` hands back', example: 'if (rows.length === 0) return;', throwsWhenMissed: false },
     },
   };
 }

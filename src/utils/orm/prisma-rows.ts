@@ -5,12 +5,16 @@ import {
   PRISMA_WRITE_METHODS,
   prismaArgumentProperty,
   prismaDelegateCallOf,
+  prismaFieldType,
+  prismaModelDeclaration,
   prismaReadShape,
   prismaUniqueFields,
+  prismaWhereFields,
   prismaWriteShape,
   propertyNameText,
+  type PrismaWriteOutcome,
 } from '../prisma/prisma-calls.js';
-import type { RowRead, RowWrite, WrittenValue } from './row-model.js';
+import type { RowRead, RowWrite, WriteOutcome, WrittenValue } from './row-model.js';
 import { addPropertyEdit, replaceValueEdit } from './written-values.js';
 
 /**
@@ -39,7 +43,7 @@ export function prismaRowWrite(checker: ts.TypeChecker, call: ts.CallExpression)
   const delegate = prismaDelegateCallOf(checker, call, PRISMA_WRITE_METHODS);
   const shape = delegate == null ? undefined : prismaWriteShape(delegate.method);
   const values = shape == null ? undefined : prismaArgumentProperty(call, shape.values);
-  if (delegate == null || values == null || !ts.isObjectLiteralExpression(values)) return undefined;
+  if (delegate == null || shape == null || values == null || !ts.isObjectLiteralExpression(values)) return undefined;
   const where = prismaArgumentProperty(call, 'where');
   return {
     call,
@@ -57,8 +61,26 @@ export function prismaRowWrite(checker: ts.TypeChecker, call: ts.CallExpression)
       const edit = where != null && ts.isObjectLiteralExpression(where) ? addPropertyEdit(where, field, expected) : undefined;
       return { text: `where: { …, ${field}: ${expected} }`, edits: edit == null ? undefined : [edit] };
     },
+    // An upsert that matches no row creates one: no condition of it guards a transition.
+    ...(delegate.method === 'upsert'
+      ? {}
+      : {
+          state: {
+            declaration: prismaModelDeclaration(delegate),
+            fieldType: (field: string) => prismaFieldType(checker, delegate, field),
+            conditionFields: prismaWhereFields(where),
+            outcome: OUTCOMES[shape.outcome],
+          },
+        }),
   };
 }
+
+/** What tells whether an update matched a row: `update` throws P2025, `updateMany` counts (docs/orm-facts.md). */
+const OUTCOMES: Readonly<Record<PrismaWriteOutcome, WriteOutcome>> = {
+  row: { check: 'for `P2025`, which `update` throws when no row matches', example: 'catch P2025', throwsWhenMissed: true },
+  count: { check: '`count`', example: 'if (count === 0) return;', throwsWhenMissed: false },
+  rows: { check: 'the rows it returns', example: 'if (rows.length === 0) return;', throwsWhenMissed: false },
+};
 
 function writtenValuesOf(property: ts.ObjectLiteralElementLike): WrittenValue[] {
   if (ts.isSpreadAssignment(property)) return [{ field: '…', property, value: property.expression, spread: true, replaceable: false }];

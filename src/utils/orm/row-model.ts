@@ -64,4 +64,30 @@ export interface RowWrite {
   atomicChange(value: WrittenValue, change: RelativeChange): WriteRewrite | undefined;
   /** The write made to apply only while `field` still holds `expected` (its value as read). */
   compareAndSet(field: string, expected: string): WriteRewrite | undefined;
+  /**
+   * What the write says about the rows' state machine, for ORMs whose columns are read from the
+   * write's types (Prisma, drizzle); TypeORM's state columns come from its entity metadata.
+   */
+  state?: StateSupport;
+}
+
+/** The types and condition a state transition is judged by, and how its outcome is learnt. */
+export interface StateSupport {
+  /** The model's or table's declaration, which reports name. */
+  declaration: ts.Node | undefined;
+  /** The type of the values a field of the rows holds. */
+  fieldType(field: string): ts.Type | undefined;
+  /** The fields the write's condition checks; undefined when the condition cannot be read. */
+  conditionFields: ReadonlySet<string> | undefined;
+  outcome: WriteOutcome;
+}
+
+/** How code learns whether a write matched a row. */
+export interface WriteOutcome {
+  /** What to check, as advice says it: `` `count` ``, `` the length of `.returning()` ``. */
+  check: string;
+  /** A statement that checks it: `if (count === 0) return;`. */
+  example: string;
+  /** The write throws when its condition matches no row (Prisma's `update`): nothing more to check. */
+  throwsWhenMissed: boolean;
 }

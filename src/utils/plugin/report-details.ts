@@ -1,4 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type ts from 'typescript';
 
 import type { AwaitKind } from '../calls/await-classification.js';
 import type { ColumnKind, ColumnMetadata, EntityMetadata, RelationKind } from '../typeorm/entity-metadata.js';
@@ -321,6 +322,12 @@ export function entityRefOf(metadata: EntityMetadata): EntityRef {
     file: sourceFile.fileName,
     line: sourceFile.getLineAndCharacterOfPosition(declaration.getStart()).line + 1,
   };
+}
+
+/** An entity named otherwise than by a TypeORM class: a Prisma model, a drizzle table, by its declaration. */
+export function entityRefAt(name: string, declaration: ts.Node): EntityRef {
+  const sourceFile = declaration.getSourceFile();
+  return { name, file: sourceFile.fileName, line: sourceFile.getLineAndCharacterOfPosition(declaration.getStart()).line + 1 };
 }
 
 export function columnRefOf(column: ColumnMetadata): ColumnRef {

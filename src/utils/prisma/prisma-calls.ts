@@ -168,3 +168,72 @@ export function isPrismaRootClient(checker: ts.TypeChecker, expression: ts.Expre
   const declaration = disconnect?.declarations?.[0];
   return declaration != null && generatedOwnerOf(declaration) === 'PrismaClient';
 }
+
+const modelTypes = new WeakMap<ts.SourceFile, Map<string, ts.TypeAliasDeclaration | null>>();
+
+/**
+ * The generated type of a model's row: `<Model>Model` (the `prisma-client` generator) or the
+ * model's own name (`prisma-client-js`), declared beside its delegate.
+ */
+export function prismaModelDeclaration(delegate: PrismaDelegateCall): ts.TypeAliasDeclaration | undefined {
+  let perFile = modelTypes.get(delegate.declaringFile);
+  if (perFile == null) {
+    perFile = new Map();
+    modelTypes.set(delegate.declaringFile, perFile);
+  }
+  let found = perFile.get(delegate.model);
+  if (found === undefined) {
+    found = typeAliasIn(delegate.declaringFile, `${delegate.model}Model`) ?? typeAliasIn(delegate.declaringFile, delegate.model) ?? null;
+    perFile.set(delegate.model, found);
+  }
+  return found ?? undefined;
+}
+
+/** The type of a field of a model's row (`JobStatus` for `status`), from its generated model type. */
+export function prismaFieldType(checker: ts.TypeChecker, delegate: PrismaDelegateCall, field: string): ts.Type | undefined {
+  const declaration = prismaModelDeclaration(delegate);
+  const property = declaration == null ? undefined : checker.getTypeAtLocation(declaration.name).getProperty(field);
+  return property == null ? undefined : checker.getTypeOfSymbol(property);
+}
+
+function typeAliasIn(file: ts.SourceFile, name: string): ts.TypeAliasDeclaration | undefined {
+  let found: ts.TypeAliasDeclaration | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found != null) return;
+    if (ts.isTypeAliasDeclaration(node) && node.name.text === name) {
+      found = node;
+      return;
+    }
+    if (ts.isModuleDeclaration(node) || ts.isModuleBlock(node) || ts.isSourceFile(node)) ts.forEachChild(node, visit);
+  };
+  visit(file);
+  return found;
+}
+
+/**
+ * The fields a `where` object checks, or undefined when it cannot be read (a variable, a spread,
+ * an `OR`): top-level keys, and those of `AND` (an object or a list of them).
+ */
+export function prismaWhereFields(where: ts.Expression | undefined): ReadonlySet<string> | undefined {
+  if (where == null) return new Set();
+  const object = skipParentheses(where);
+  if (!ts.isObjectLiteralExpression(object)) return undefined;
+  const fields = new Set<string>();
+  for (const property of object.properties) {
+    const name = property.name == null ? undefined : propertyNameText(property.name);
+    if (name == null || ts.isSpreadAssignment(property)) return undefined;
+    if (name === 'OR' || name === 'NOT') continue;
+    if (name !== 'AND') {
+      fields.add(name);
+      continue;
+    }
+    if (!ts.isPropertyAssignment(property)) return undefined;
+    const value = skipParentheses(property.initializer);
+    for (const part of ts.isArrayLiteralExpression(value) ? value.elements : [value]) {
+      const inner = prismaWhereFields(part);
+      if (inner == null) return undefined;
+      for (const field of inner) fields.add(field);
+    }
+  }
+  return fields;
+}
