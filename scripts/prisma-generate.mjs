@@ -15,8 +15,11 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Every schema of the repository, relative to its root; each generates into `./generated` beside it. */
-export const PRISMA_SCHEMAS = ['tests/fixtures/shared/prisma/schema.prisma'];
+/** Every schema of the repository and the directory its generator writes to, relative to the root. */
+export const PRISMA_SCHEMAS = [
+  { schema: 'tests/fixtures/shared/prisma/schema.prisma', output: 'tests/fixtures/shared/prisma/generated' },
+  { schema: 'examples/prisma-wallets/prisma/schema.prisma', output: 'examples/prisma-wallets/src/generated/prisma' },
+];
 
 const STAMP = '.race-guard-stamp';
 
@@ -30,9 +33,9 @@ function prismaCli() {
 export function generatePrismaClients({ quiet = false } = {}) {
   const cli = prismaCli();
   const written = [];
-  for (const relative of PRISMA_SCHEMAS) {
-    const schema = path.join(root, relative);
-    const output = path.join(path.dirname(schema), 'generated');
+  for (const entry of PRISMA_SCHEMAS) {
+    const schema = path.join(root, entry.schema);
+    const output = path.join(root, entry.output);
     const stamp = createHash('sha256').update(cli.version).update('\0').update(fs.readFileSync(schema)).digest('hex');
     const stampFile = path.join(output, STAMP);
     if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) continue;
@@ -49,7 +52,7 @@ export function generatePrismaClients({ quiet = false } = {}) {
       },
     });
     fs.writeFileSync(stampFile, stamp);
-    written.push(relative);
+    written.push(entry.schema);
   }
   return written;
 }
