@@ -9,7 +9,15 @@ import type { Random } from './random.js';
 import { afterTurns, deferred, later, sleep } from './timing.js';
 import type { VariantName } from './variants.js';
 
-export type ScenarioId = 'stale-save' | 'unguarded-transition' | 'lock-leak' | 'network-in-transaction';
+export type ScenarioId =
+  | 'stale-save'
+  | 'unguarded-transition'
+  | 'lock-leak'
+  | 'network-in-transaction'
+  | 'prisma-derived-write'
+  | 'drizzle-derived-write'
+  | 'prisma-unchecked-claim'
+  | 'drizzle-unguarded-claim';
 
 /** One variant of the example, connected to one database, with the LLM stub. */
 export interface World {

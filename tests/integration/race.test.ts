@@ -49,6 +49,10 @@ describe('npm run race (reduced)', () => {
         'unguarded-transition',
         'lock-leak',
         ...(database.kind === 'postgres' ? ['network-in-transaction'] : []),
+        'prisma-derived-write',
+        'drizzle-derived-write',
+        'prisma-unchecked-claim',
+        'drizzle-unguarded-claim',
       ]);
       for (const scenario of database.scenarios) {
         const name = `${database.kind} ${scenario.id}`;
@@ -58,17 +62,21 @@ describe('npm run race (reduced)', () => {
       }
     }
 
-    // The fixed code is the plugin's: one autofix and two suggestions, applied to the example's copy.
+    // The fixed code is the plugin's: autofixes and suggestions, applied to the examples' copies.
     expect(report.changes.map((change) => [change.ruleId, change.how.split(' ')[0]])).toEqual([
       ['race-guard/no-stale-save', 'autofix'],
       ['race-guard/require-state-guard', 'suggestion'],
       ['race-guard/require-lock-release-in-finally', 'suggestion'],
       ['race-guard/no-network-await-in-transaction', 'reported;'],
+      ['race-guard/no-stale-derived-write', 'autofix'],
+      ['race-guard/no-stale-derived-write', 'autofix'],
     ]);
     const added = report.changes.map((change) => change.added.join('\n'));
     expect(added[0]).toContain('this.conversationRepository.update({ id: conversation.id }');
     expect(added[1]).toContain('status: ConversationStatus.OPEN');
     expect(added[2]).toMatch(/\} finally \{\s+await this\.visitorLockService\.releaseLock\(visitorUid, lockId\);/);
+    expect(added[4]).toContain('data: { balance: { decrement: amount } }');
+    expect(added[5]).toContain('set({ credits: sql`${accounts.credits} - ${cost}` })');
 
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe(summaryLine(report.verdict));
