@@ -32,11 +32,17 @@ interface FreshFact {
   kind: 'fresh';
   read: ReadSite;
   field: string | undefined;
+  /** Fields the code set on the row object since it was read (`x.snippet = answer`): no longer the row's. */
+  set: ReadonlySet<string>;
+  /** Fields the code changed from their value as read (`x.points += 1`): derived, but not the value read. */
+  changed: ReadonlySet<string>;
 }
 interface StaleFact {
   kind: 'stale';
   read: ReadSite;
   field: string | undefined;
+  set: ReadonlySet<string>;
+  changed: ReadonlySet<string>;
   window: AwaitSite;
 }
 
@@ -112,8 +118,8 @@ export default createRule<Options, MessageIds>({
       },
     });
     const facts = {
-      fresh: new FactTable((read: ReadSite, field: string | undefined): RowFact => ({ kind: 'fresh', read, field })),
-      stale: new FactTable((read: ReadSite, field: string | undefined, window: AwaitSite): RowFact => ({ kind: 'stale', read, field, window })),
+      fresh: new FactTable((read: ReadSite, field: string | undefined, set: string, changed: string): RowFact => ({ kind: 'fresh', read, field, set: fieldSet(set), changed: fieldSet(changed) })),
+      stale: new FactTable((read: ReadSite, field: string | undefined, set: string, changed: string, window: AwaitSite): RowFact => ({ kind: 'stale', read, field, set: fieldSet(set), changed: fieldSet(changed), window })),
     };
     const awaitSummaries = new Map<AwaitSite, AwaitSummary>();
     const reads = new Map<ReadSite, RowRead | null>();
@@ -193,7 +199,7 @@ export default createRule<Options, MessageIds>({
         const boundHere = new Set(events.flatMap((event) => ('variable' in event ? [event.variable] : [])));
         for (const variable of written) {
           const site = recorder.readOf(variable);
-          if (!boundHere.has(variable) && site != null) initial.set(variable, new Set([facts.fresh.of(site, undefined)]));
+          if (!boundHere.has(variable) && site != null) initial.set(variable, new Set([facts.fresh.of(site, undefined, '', '')]));
         }
       }
 
@@ -221,11 +227,13 @@ export default createRule<Options, MessageIds>({
         transfer(state, event, step) {
           switch (event.type) {
             case 'read':
-              return withFacts(state, event.variable, new Set([facts.fresh.of(event.read, event.field)]));
+              return withFacts(state, event.variable, new Set([facts.fresh.of(event.read, event.field, '', '')]));
             case 'alias':
               return withFacts(state, event.variable, copied(state.get(event.source), event.field));
             case 'kill':
               return withFacts(state, event.variable, undefined);
+            case 'assign':
+              return withFieldAssigned(state, event.variable, event.field, event.derived);
             case 'await': {
               if (!awaitMatters(state) || kindOf(event.site) == null) return state;
               const stale = markStale(state, event.site);
@@ -251,10 +259,33 @@ export default createRule<Options, MessageIds>({
       if (states == null || field == null) return states ?? new Set();
       const next = new Set<RowFact>();
       for (const fact of states) {
-        if (fact.field != null) continue;
-        next.add(fact.kind === 'fresh' ? facts.fresh.of(fact.read, field) : facts.stale.of(fact.read, field, fact.window));
+        // A copy of a value the code set is not the row's.
+        if (fact.field != null || fact.set.has(field)) continue;
+        const changed = fact.changed.has(field) ? field : '';
+        next.add(fact.kind === 'fresh' ? facts.fresh.of(fact.read, field, '', changed) : facts.stale.of(fact.read, field, '', changed, fact.window));
       }
       return next;
+    }
+
+    /**
+     * `x.field = value`: on this path, `x.field` holds what the code set, not the row's value; or,
+     * when the value is computed from rows read (`x.points += 1`), a value derived from them that
+     * is no longer the value read (no compare-and-set can expect it).
+     */
+    function withFieldAssigned(state: FlowState, variable: Variable, field: string, derived: boolean): FlowState {
+      const states = state.get(variable);
+      if (states == null) return state;
+      const next = new Set<RowFact>();
+      for (const fact of states) {
+        if (fact.field != null || fact.set.has(field)) {
+          next.add(fact);
+          continue;
+        }
+        const set = setKey(derived ? fact.set : new Set([...fact.set, field]));
+        const changed = setKey(derived ? new Set([...fact.changed, field]) : fact.changed);
+        next.add(fact.kind === 'fresh' ? facts.fresh.of(fact.read, undefined, set, changed) : facts.stale.of(fact.read, undefined, set, changed, fact.window));
+      }
+      return withFacts(state, variable, next);
     }
 
     /** A window: every row held is stale since this await; one stale already keeps its earlier windows. */
@@ -264,7 +295,7 @@ export default createRule<Options, MessageIds>({
         const updated = new Set<RowFact>();
         for (const fact of states) {
           if (fact.kind === 'stale') updated.add(fact);
-          updated.add(facts.stale.of(fact.read, fact.field, window));
+          updated.add(facts.stale.of(fact.read, fact.field, setKey(fact.set), setKey(fact.changed), window));
         }
         next.set(variable, updated);
       }
@@ -313,7 +344,7 @@ export default createRule<Options, MessageIds>({
       if (read == null || (read.target != null && write.target != null && read.target !== write.target)) return undefined;
       if (use.spread) return fact.field == null ? { value, use, field: '…', fact, read } : undefined;
       const field = use.field ?? fact.field;
-      if (field == null || (use.field != null && fact.field != null) || read.identityFields.has(field)) return undefined;
+      if (field == null || (use.field != null && fact.field != null) || read.identityFields.has(field) || (use.field != null && fact.set.has(field))) return undefined;
       return { value, use, field, fact, read };
     }
 
@@ -337,9 +368,11 @@ export default createRule<Options, MessageIds>({
       const writeNode = esNode(write.call) ?? property;
       const source = sourceCode.getText(use.spread ? (use.node as TSESTree.SpreadElement).argument : use.node);
       const sameTarget = read.target != null && read.target === write.target;
-      const change = use.spread || !sameTarget ? undefined : relativeChangeOf(value, use, field);
+      // A field the code changed since the read no longer holds the value read: neither form applies to it.
+      const changed = fact.changed.has(field);
+      const change = use.spread || !sameTarget || changed ? undefined : relativeChangeOf(value, use, field);
       const atomic = change == null ? undefined : write.atomicChange(value, change);
-      const guard = use.spread || atomic != null || !sameTarget || !isComparable(use) ? undefined : write.compareAndSet(field, source);
+      const guard = use.spread || atomic != null || !sameTarget || changed || !isComparable(use) ? undefined : write.compareAndSet(field, source);
       const advice = use.spread ? 'Write only the fields this code changes.' : adviceText(field, atomic, guard);
       const readerLabel = callLabel(fact.read.call);
       const data: Record<string, string> = {
@@ -441,6 +474,15 @@ export default createRule<Options, MessageIds>({
     return recorder.listeners();
   },
 });
+
+/** Fields as a fact table key: sorted, joined. */
+function setKey(fields: ReadonlySet<string>): string {
+  return [...fields].sort().join('\n');
+}
+
+function fieldSet(key: string): ReadonlySet<string> {
+  return new Set(key === '' ? [] : key.split('\n'));
+}
 
 /** The variables `written` and, through aliases, every variable they were copied from. */
 function withSources(events: readonly (RowEvent | { type: 'catch-entry' | 'finally-entry' | 'try-completed' })[], written: ReadonlySet<Variable>): Set<Variable> {

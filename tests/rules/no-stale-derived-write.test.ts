@@ -19,6 +19,16 @@ const L = H.split('\n').length - 1;
 ruleTester.run('no-stale-derived-write', rule, {
   valid: [
     {
+      name: 'fields the code set on the entity after (or before) the call hold its values, not the row\'s: no-stale-save\'s fix',
+      code: `${H}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageId = null;
+  conversation.lastMessageSnippet = await llm.complete(conversation.id);
+  await repo.update({ id: conversation.id }, { lastMessageId: conversation.lastMessageId, lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+    },
+    {
       name: 're-read after the network call',
       code: `${H}
 export async function charge(payments: PaymentClient, id: string, amount: number) {
@@ -881,6 +891,37 @@ export async function charge(payments: PaymentClient, id: string, amount: number
             readLine: String(L + 3),
             write: 'prisma.wallet.update(…)',
             advice: 'Let the database compute it: `{ increment: amount }`.',
+            awaited: 'payments.capture(…)',
+            awaitLine: String(L + 5),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+          },
+        },
+      ],
+    },
+    {
+      name: 'TypeORM: a field the code increments on the loaded entity, written after the call: no form expects the changed value',
+      code: `${H}
+export async function bump(repo: Repository<Conversation>, payments: PaymentClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority += 1;
+  await payments.capture(id);
+  await repo.update({ id }, { priority: conversation.priority });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleDerivedWrite',
+          line: L + 6,
+          column: 31,
+          endLine: L + 6,
+          endColumn: 62,
+          data: {
+            field: 'priority',
+            source: 'conversation.priority',
+            reader: 'repo.findOneByOrFail(…)',
+            readLine: String(L + 3),
+            write: 'repo.update(…)',
+            advice: 'Re-read the row after the await, or compute the new value in the database.',
             awaited: 'payments.capture(…)',
             awaitLine: String(L + 5),
             reason: 'a network call via PaymentClient.capture → axios.post',

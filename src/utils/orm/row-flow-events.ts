@@ -42,6 +42,11 @@ export type RowEvent =
   | { type: 'read'; variable: Variable; read: ReadSite; field?: string }
   | { type: 'alias'; variable: Variable; source: Variable; field?: string }
   | { type: 'kill'; variable: Variable }
+  /**
+   * `x.field = value` on a row: the field holds what the code set from now on, unless the value
+   * is computed from rows read (`x.points += 1`, `x.total = x.price * n`): `derived`.
+   */
+  | { type: 'assign'; variable: Variable; field: string; derived: boolean }
   | { type: 'await'; site: AwaitSite }
   /** A callback created here and handed to a call: it starts in the state it is created in. */
   | { type: 'closure'; fn: TSESTree.Node }

@@ -120,6 +120,10 @@ export class RowFlowRecorder {
       },
       'AssignmentExpression:exit': (node: TSESTree.AssignmentExpression) => {
         if (node.operator === '=' && (node.left.type === AST_NODE_TYPES.Identifier || node.left.type === AST_NODE_TYPES.ArrayPattern || node.left.type === AST_NODE_TYPES.ObjectPattern)) this.bind(node.left, node.right);
+        else if (node.left.type === AST_NODE_TYPES.MemberExpression) this.recordFieldAssignment(node.left, node.operator !== '=' ? true : node.right);
+      },
+      'UpdateExpression:exit': (node: TSESTree.UpdateExpression) => {
+        if (node.argument.type === AST_NODE_TYPES.MemberExpression) this.recordFieldAssignment(node.argument, true);
       },
       'AwaitExpression:exit': (node: TSESTree.AwaitExpression) => {
         this.log.record({ type: 'await', site: this.newAwaitSite(node, node.argument, handlersReached(node, 'every-handler')) });
@@ -133,6 +137,20 @@ export class RowFlowRecorder {
         this.log.record({ type: 'write', write });
       },
     };
+  }
+
+  /**
+   * `x.field = …`, `x.field += …`, `x.field++` on a tracked row. The new value is derived from the
+   * row when it is computed from the field itself (`x.points = x.points + 1`, a compound operator);
+   * anything else the code computed (`x.snippet = await llm.complete(x.id)`) is its own.
+   */
+  private recordFieldAssignment(target: TSESTree.MemberExpression, value: TSESTree.Expression | true): void {
+    if (target.computed || target.property.type !== AST_NODE_TYPES.Identifier || target.object.type !== AST_NODE_TYPES.Identifier) return;
+    const variable = this.trackedVariable(target.object);
+    if (variable == null) return;
+    const field = target.property.name;
+    const derived = value === true || this.usesIn(value).some((use) => use.variable === variable && use.field === field);
+    this.log.record({ type: 'assign', variable, field, derived });
   }
 
   private variableOf(identifier: TSESTree.Identifier): Variable | undefined {
