@@ -54,7 +54,7 @@ export default defineConfig(
       },
     },
   },
-  layer('ast-helpers', ['src/utils/ast/**/*.ts'], [NOT_RULES, NOT_AUDIT, ['(^|/)(flow|calls|entity-flow|fixes|locks|plugin|transactions|typeorm)/', 'AST helpers stand alone.']]),
+  layer('ast-helpers', ['src/utils/ast/**/*.ts'], [NOT_RULES, NOT_AUDIT, ['(^|/)(flow|calls|entity-flow|fixes|locks|orm|plugin|prisma|drizzle|transactions|typeorm)/', 'AST helpers stand alone.']]),
   layer('flow', ['src/flow/**/*.ts'], [NOT_RULES, NOT_AUDIT, NOT_ANALYSES]),
   layer('analyses', ['src/utils/**/*.ts'], [NOT_RULES, NOT_AUDIT], ['src/utils/ast/**']),
   layer('rules', ['src/rules/**/*.ts'], [NOT_AUDIT, NOT_OTHER_RULES], ['src/rules/index.ts']),

@@ -68,6 +68,8 @@ interface Corpus {
 
 const table: readonly Corpus[] = [
   { rule: 'no-network-await-in-transaction', autofix: 'none', suggestions: 'none', eachRewriteAlone: false },
+  { rule: 'no-outer-client-in-transaction', autofix: 'none', suggestions: 'each-type-checks-and-removes-its-report', eachRewriteAlone: false },
+  { rule: 'no-stale-derived-write', autofix: 'stable-and-type-checks', suggestions: 'each-type-checks-and-removes-its-report', eachRewriteAlone: false },
   { rule: 'no-stale-save', autofix: 'stable-and-type-checks', suggestions: 'not-checked', eachRewriteAlone: true },
   { rule: 'require-lock-release-in-finally', autofix: 'none', suggestions: 'not-checked', eachRewriteAlone: false },
   { rule: 'require-state-guard', autofix: 'none', suggestions: 'each-type-checks-and-removes-its-report', eachRewriteAlone: false },

@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
+import { generatePrismaClients } from '../scripts/prisma-generate.mjs';
+
 const root = path.join(import.meta.dirname, '..');
 const distEntry = path.join(root, 'dist', 'index.js');
 
@@ -16,11 +18,14 @@ function newestSourceMtime(dir: string): number {
 }
 
 /**
+ * The typed tests lint code that imports the fixtures' generated Prisma client: a direct
+ * `vitest run` on a fresh clone generates it first (`npm test` already has, and this is a no-op).
  * Some tests load the built plugin (`require()` interop, the ESLint CLI, the packed tarball). Build it
  * once, before any worker starts, when `dist/` is missing or older than `src/`, so a direct
  * `vitest run` never tests stale output. `npm test` has just built, so this is a no-op there.
  */
 export default function setup(): void {
+  generatePrismaClients({ quiet: true });
   const built = fs.existsSync(distEntry) ? fs.statSync(distEntry).mtimeMs : 0;
   if (built >= newestSourceMtime(path.join(root, 'src'))) {
     return;

@@ -50,7 +50,7 @@ function measure(script, args) {
   return JSON.parse(output.trim().split('\n').at(-1) ?? '{}');
 }
 
-const RACE_GUARD = ['no-stale-save', 'require-state-guard', 'require-lock-release-in-finally', 'no-network-await-in-transaction'].map((name) => `race-guard/${name}`);
+const RACE_GUARD = ['no-stale-save', 'no-stale-derived-write', 'no-outer-client-in-transaction', 'require-state-guard', 'require-lock-release-in-finally', 'no-network-await-in-transaction'].map((name) => `race-guard/${name}`);
 const YARDSTICK = '@typescript-eslint/no-floating-promises';
 const ms = (value) => (value == null ? '–' : value >= 10_000 ? `${(value / 1000).toFixed(1)} s` : `${value.toFixed(0)} ms`);
 const sum = (record, ids) => ids.reduce((total, id) => total + (record[id] ?? 0), 0);

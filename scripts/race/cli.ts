@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 
 import { race } from './harness.js';
 import { formatChanges, formatReport, summaryLine, verdict } from './report.js';
+import { ORM_SCENARIOS } from './orm-scenarios.js';
 import { SCENARIOS } from './scenarios.js';
 import { assertPostgresUrl, describeFailure, wholeNumberOption } from './setup-errors.js';
 
@@ -53,7 +54,7 @@ async function main(): Promise<number> {
   try {
     const report = await race({ repoRoot, workDir, seed, runs, ...(postgresUrl === '' ? {} : { postgresUrl }), progress });
     const result = verdict(report);
-    const numberOf = (id: string): number => SCENARIOS.find((scenario) => scenario.id === id)?.number ?? 0;
+    const numberOf = (id: string): number => [...SCENARIOS, ...ORM_SCENARIOS].find((scenario) => scenario.id === id)?.number ?? 0;
     console.log(formatChanges(report.changes, numberOf));
     console.log(formatReport(report));
     if (values.json != null) fs.writeFileSync(values.json, `${JSON.stringify({ ...report, verdict: result }, null, 2)}\n`);

@@ -24,9 +24,20 @@ export interface DatabaseTarget {
   open(modules: ExampleModules, variant: VariantName): Promise<DataSource>;
   /** What the server sees of the open data source's connections right now (PostgreSQL only). */
   activity?: () => Promise<ServerActivity>;
+  /**
+   * An empty database of its own for the Prisma and Drizzle examples (`name` tells the runs
+   * apart): a SQLite file, or a PostgreSQL schema created by `setUp` (SQL, as Prisma's migrations
+   * need an engine this harness does not download).
+   */
+  ormDatabase(name: string, setUp: OrmSchemaSql): Promise<OrmDatabase>;
   /** Removes what `open` created that outlives the data source. */
   cleanUp(): Promise<void>;
 }
+
+/** The statements that create an example's tables, given how to qualify a name in the target. */
+export type OrmSchemaSql = (kind: DatabaseKind, qualify: (name: string) => string) => string[];
+
+export type OrmDatabase = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; schema: string };
 
 /** A real database file per variant, in the harness's temporary directory. */
 export function sqliteTarget(workDir: string): DatabaseTarget {
@@ -42,6 +53,17 @@ export function sqliteTarget(workDir: string): DatabaseTarget {
       const [row] = await dataSource.query<{ version: string }[]>('select sqlite_version() as version');
       target.label = `SQLite ${row?.version ?? '?'} (better-sqlite3 ${driverVersion}), database files in ${workDir}`;
       return dataSource;
+    },
+    ormDatabase(name, setUp) {
+      const file = path.join(workDir, `${name}.sqlite`);
+      const Database = require('better-sqlite3') as new (file: string) => { exec(sql: string): void; close(): void };
+      const database = new Database(file);
+      try {
+        for (const statement of setUp('sqlite', (table) => `"${table}"`)) database.exec(statement);
+      } finally {
+        database.close();
+      }
+      return Promise.resolve({ kind: 'sqlite', file });
     },
     async cleanUp() {
       // The files go with the temporary directory.
@@ -82,6 +104,14 @@ export async function postgresTarget(url: string): Promise<DatabaseTarget> {
       const withName = new URL(url);
       withName.searchParams.set('application_name', applicationName);
       return modules.createDataSource({ type: 'postgres', url: withName.toString(), schema, synchronize: true }).initialize();
+    },
+    async ormDatabase(name, setUp) {
+      const schema = `race_guard_${name.replaceAll('-', '_')}_${String(process.pid)}`;
+      schemas.add(schema);
+      await admin.query(`drop schema if exists ${schema} cascade`);
+      await admin.query(`create schema ${schema}`);
+      for (const statement of setUp('postgres', (table) => `${schema}."${table}"`)) await admin.query(statement);
+      return { kind: 'postgres', url, schema };
     },
     async activity() {
       const { rows } = await admin.query<{ blocked: string; idle_in_transaction: string }>(

@@ -4,10 +4,12 @@ import { Logger, type LoggerService } from '@nestjs/common';
 
 import { postgresTarget, sqliteTarget, type DatabaseTarget } from './database.js';
 import { LlmStub } from './llm-stub.js';
+import { ORM_SCENARIOS, openOrmWorld, type OrmScenario } from './orm-scenarios.js';
+import { prepareOrmVariants, type OrmModules } from './orm-variants.js';
 import { streamFor } from './random.js';
 import type { DatabaseResult, RaceReport, ScenarioResult, VariantResult } from './report.js';
 import { SCENARIOS, type Scenario, type World } from './scenarios.js';
-import { prepareVariants, type Variant } from './variants.js';
+import { loadBuiltPlugin, prepareVariants, type Variant, type VariantName } from './variants.js';
 
 export interface RaceOptions {
   repoRoot: string;
@@ -29,18 +31,25 @@ export async function race(options: RaceOptions): Promise<RaceReport> {
     // Connect first: an unreachable PostgreSQL should fail the run before minutes of SQLite.
     if (options.postgresUrl != null) targets.push(await postgresTarget(options.postgresUrl));
     const variants = await prepareVariants(options.repoRoot, options.workDir, options.progress);
+    const ormVariants = await prepareOrmVariants(options.repoRoot, options.workDir, await loadBuiltPlugin(options.repoRoot), options.progress);
     const loggedErrors: string[] = [];
     Logger.overrideLogger(captureErrors(loggedErrors));
     stub = await LlmStub.start();
     const databases: DatabaseResult[] = [];
     for (const target of targets) {
       const scenarios = SCENARIOS.filter((scenario) => target.kind === 'postgres' || !scenario.postgresOnly);
-      const before = await runVariant(target, variants.vulnerable, scenarios, stub, loggedErrors, options);
-      const after = await runVariant(target, variants.fixed, scenarios, stub, loggedErrors, options);
+      const before = [
+        ...(await runVariant(target, variants.vulnerable, scenarios, stub, loggedErrors, options)),
+        ...(await runOrmVariant(target, ormVariants.vulnerable, 'vulnerable', options)),
+      ];
+      const after = [
+        ...(await runVariant(target, variants.fixed, scenarios, stub, loggedErrors, options)),
+        ...(await runOrmVariant(target, ormVariants.fixed, 'fixed', options)),
+      ];
       databases.push({
         kind: target.kind,
         label: target.label,
-        scenarios: scenarios.map((scenario, index): ScenarioResult => ({
+        scenarios: [...scenarios, ...ORM_SCENARIOS].map((scenario, index): ScenarioResult => ({
           id: scenario.id,
           number: scenario.number,
           title: scenario.title,
@@ -53,7 +62,7 @@ export async function race(options: RaceOptions): Promise<RaceReport> {
       });
     }
     if (stub.unexpected.length > 0) throw new Error(`the LLM stub got requests no run scripted:\n  ${stub.unexpected.join('\n  ')}`);
-    return { seed: options.seed, runs: options.runs, changes: variants.changes, databases };
+    return { seed: options.seed, runs: options.runs, changes: [...variants.changes, ...ormVariants.changes], databases };
   } finally {
     // Also on failure: an open server or PostgreSQL client would keep the process alive.
     await stub?.close();
@@ -121,6 +130,34 @@ async function runVariant(
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** The Prisma and Drizzle scenarios on one variant of their examples (see orm-scenarios.ts). */
+async function runOrmVariant(target: DatabaseTarget, modules: OrmModules, variant: VariantName, options: RaceOptions): Promise<VariantResult[]> {
+  const { world, close } = await openOrmWorld(target, modules, variant);
+  try {
+    const results: VariantResult[] = [];
+    for (const scenario of ORM_SCENARIOS) results.push(await runOrmScenario(scenario, world, target, options));
+    return results;
+  } finally {
+    await close();
+  }
+}
+
+async function runOrmScenario(scenario: OrmScenario, world: Parameters<OrmScenario['run']>[0], target: DatabaseTarget, options: RaceOptions): Promise<VariantResult> {
+  const random = streamFor(options.seed, `${target.kind}/${scenario.id}`);
+  const result: VariantResult = { anomalies: 0, kinds: {}, waits: [], elapsedMs: 0 };
+  const started = performance.now();
+  for (let index = 0; index < options.runs; index++) {
+    const outcome = await scenario.run(world, random, index);
+    if (outcome.anomaly) result.anomalies++;
+    for (const kind of outcome.kinds ?? []) result.kinds[kind] = (result.kinds[kind] ?? 0) + 1;
+  }
+  result.elapsedMs = performance.now() - started;
+  options.progress(
+    `${target.kind} #${String(scenario.number)} ${scenario.title}, ${world.variant}: ${String(result.anomalies)}/${String(options.runs)} anomalies (${(result.elapsedMs / 1000).toFixed(1)} s)`,
+  );
+  return result;
 }
 
 /**

@@ -131,7 +131,7 @@ function markdownTable(header: string[], rows: string[][]): string[] {
 }
 
 export function formatChanges(changes: readonly PluginChange[], numberOf: (id: ScenarioId) => number): string {
-  const lines = ['What the plugin changed in the copy of examples/chat-backend (built plugin, ESLint Node API):'];
+  const lines = ['What the plugin changed in the copies of the examples (built plugin, ESLint Node API; paths in examples/chat-backend unless named):'];
   for (const change of changes) {
     lines.push(`  ${String(numberOf(change.scenario))}. ${change.ruleId} at ${change.file}:${String(change.line)} — ${change.how}`);
     const indent = Math.min(...[...change.removed, ...change.added].filter((line) => line.trim() !== '').map((line) => /^ */.exec(line)?.[0].length ?? 0));

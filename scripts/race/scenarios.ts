@@ -17,7 +17,11 @@ export type ScenarioId =
   | 'derived-counter'
   | 'spread-save'
   | 'stale-transition'
-  | 'many-to-many-add';
+  | 'many-to-many-add'
+  | 'prisma-derived-write'
+  | 'drizzle-derived-write'
+  | 'prisma-unchecked-claim'
+  | 'drizzle-unguarded-claim';
 
 /** One variant of the example, connected to one database, with the LLM stub. */
 export interface World {

@@ -132,11 +132,11 @@ export async function prepareVariants(repoRoot: string, workDir: string, progres
   };
 }
 
-interface BuiltPlugin {
+export interface BuiltPlugin {
   configs: { recommended: Linter.Config };
 }
 
-async function loadBuiltPlugin(repoRoot: string): Promise<BuiltPlugin> {
+export async function loadBuiltPlugin(repoRoot: string): Promise<BuiltPlugin> {
   const entry = path.join(repoRoot, 'dist', 'index.js');
   if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: run \`npm run build\` first`);
   const module = (await import(pathToFileURL(entry).href)) as { default: BuiltPlugin };
@@ -167,12 +167,16 @@ function copyExample(repoRoot: string, dir: string): string {
   return dir;
 }
 
-/** Findings per file (relative to `dir`), linted as the example's own eslint.config.js does. */
-async function lint(plugin: BuiltPlugin, dir: string): Promise<Map<string, Linter.LintMessage[]>> {
+/**
+ * Findings per file (relative to `dir`), linted as the example's own eslint.config.js does;
+ * `ignores` leaves out generated code (a Prisma client).
+ */
+export async function lint(plugin: BuiltPlugin, dir: string, ignores: readonly string[] = []): Promise<Map<string, Linter.LintMessage[]>> {
   const eslint = new ESLint({
     cwd: dir,
     overrideConfigFile: true,
     overrideConfig: [
+      ...(ignores.length === 0 ? [] : [{ ignores: [...ignores] }]),
       plugin.configs.recommended,
       {
         files: ['**/*.ts'],
@@ -214,7 +218,7 @@ function editOf(message: Linter.LintMessage, target: Target): { edit: { range: [
 }
 
 /** The lines that differ between two versions of a file, without the common head and tail. */
-function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
+export function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
   const a = before.split('\n');
   const b = after.split('\n');
   let head = 0;
@@ -229,7 +233,7 @@ function changedLines(before: string, after: string): { removed: string[]; added
  * Both copies resolve their packages to the same real paths, so the parsed declaration files are
  * shared through `declarations`: parsing typeorm's and Nest's types is most of the work.
  */
-function compile(dir: string, declarations: Map<string, ts.SourceFile>): void {
+export function compile(dir: string, declarations: Map<string, ts.SourceFile>): void {
   const configPath = path.join(dir, 'tsconfig.json');
   const parsed = ts.getParsedCommandLineOfConfigFile(configPath, {}, {
     ...ts.sys,

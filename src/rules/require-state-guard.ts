@@ -2,10 +2,14 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
 import { namesReaching } from '../utils/calls/call-name-gates.js';
+import { callLabel } from '../utils/calls/call-labels.js';
 import { andWhereGuardFix, criteriaGuardFix, type GuardFix } from '../utils/fixes/state-guards.js';
+import type { WriteOutcome } from '../utils/orm/row-model.js';
+import { guardsStateTransition, stateAsRead, stateTestBefore, stateTransitionOf, type StateTransition } from '../utils/orm/state-transitions.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import {
   columnRefOf,
+  entityRefAt,
   entityRefOf,
   fillTemplate,
   recordObservation,
@@ -53,12 +57,15 @@ const QUERY_BUILDER_UPDATE = 'This update';
 
 /** The sentence each report ends with: what to do. The audit shows it as the recommendation. */
 const ADVICE: Readonly<Record<StateGuardDetails['messageId'], string>> = {
-  unguardedTransition: 'Put the expected prior state in the condition and check `affected`.',
-  checkThenAct: 'Move the check into the condition and check `affected`.',
+  unguardedTransition: 'Put the expected prior state in the condition and check {{outcome}}.',
+  checkThenAct: 'Move the check into the condition and check {{outcome}}.',
   whereOverrides: 'Use `.{{replacement}}()`.',
-  uncheckedOutcome: 'Check `affected` (e.g. `if (!result.affected) return;`).',
+  uncheckedOutcome: 'Check {{outcome}} (e.g. `{{example}}`).',
   presenceCheckOnly: 'Test the count (e.g. `if (!result.affected) return;`).',
 };
+
+/** How a TypeORM update tells whether it matched a row (the row model says it for the other ORMs). */
+const AFFECTED: WriteOutcome = { check: '`affected`', example: 'if (!result.affected) return;', throwsWhenMissed: false };
 
 export default createRule<Options, MessageIds>({
   name: 'require-state-guard',
@@ -179,6 +186,70 @@ export default createRule<Options, MessageIds>({
       reportUnguarded(node, tsCall, written, method, (expected) => (criteria == null ? undefined : criteriaGuardFix(criteria, written, expected)));
     }
 
+    /**
+     * Prisma's and drizzle's updates, read through the row model: `prisma.job.update({ where, data })`,
+     * `updateMany`, `db.update(jobs).set({ … }).where(…)`. A guarded one must have its outcome read,
+     * unless it throws when it matches no row (Prisma's `update`: P2025).
+     */
+    function checkRowTransition(node: TSESTree.CallExpression): void {
+      if (!node.arguments.some((argument) => argument.type === AST_NODE_TYPES.ObjectExpression && mayWriteStateWithin(services.esTreeNodeToTSNodeMap.get(argument)))) return;
+      const transition = stateTransitionOf(checker, services.esTreeNodeToTSNodeMap.get(node), columnOptions);
+      const statement = transition == null ? undefined : (services.tsNodeToESTreeNodeMap.get(transition.write.call) as TSESTree.CallExpression | undefined);
+      const guarded = transition == null ? undefined : guardsStateTransition(transition, columnOptions);
+      if (transition == null || statement == null || guarded == null) return;
+      const { outcome } = transition.state;
+      const method = callLabel(statement);
+      if (guarded) {
+        if (options.checkAffected === false || outcome.throwsWhenMissed || !isOutcomeDiscarded(sourceCode, statement)) return;
+        const data = { column: transition.field, outcome: outcome.check, example: outcome.example };
+        recordReportDetails(context, statement, 'uncheckedOutcome', () => ({
+          ...rowWriteDetails(statement, transition, method),
+          messageId: 'uncheckedOutcome',
+          advice: fillTemplate(ADVICE.uncheckedOutcome, data),
+          guards: rowGuardRefs(transition),
+        }));
+        context.report({ node: statement, messageId: 'uncheckedOutcome', data });
+        return;
+      }
+      const test = stateTestBefore(checker, transition);
+      const expected = test?.expected ?? stateAsRead(checker, transition);
+      const guard = expected == null ? undefined : transition.write.compareAndSet(transition.field, expected);
+      const edits = guard?.edits;
+      const suggest = edits == null || expected == null
+        ? []
+        : [{ messageId: 'addGuard' as const, data: { column: transition.field, expected: `\`${expected}\`` }, fix: (fixer: Parameters<GuardFix>[0]) => edits.map((edit) => fixer.replaceTextRange(edit.range, edit.text)) }];
+      const valueText = transition.value.value.getText();
+      const base = { method, column: transition.field, value: `\`${truncate(valueText)}\``, outcome: outcome.check };
+      const details = () => ({ ...rowWriteDetails(statement, transition, method), value: truncate(valueText), ...(expected == null ? {} : { expected }) });
+      if (test != null) {
+        const data = { ...base, checkLine: String(lineOf(test.node)), check: truncate(test.node.getText()) };
+        recordReportDetails(context, statement, 'checkThenAct', () => ({ ...details(), messageId: 'checkThenAct', advice: fillTemplate(ADVICE.checkThenAct, data), check: { text: data.check, line: lineOf(test.node) } }));
+        context.report({ node: statement, messageId: 'checkThenAct', data, suggest });
+      } else {
+        recordReportDetails(context, statement, 'unguardedTransition', () => ({ ...details(), messageId: 'unguardedTransition', advice: fillTemplate(ADVICE.unguardedTransition, base) }));
+        context.report({ node: statement, messageId: 'unguardedTransition', data: base, suggest });
+      }
+    }
+
+    /** The entity (model or table), the state column and the write a row-model report names. */
+    function rowWriteDetails(statement: TSESTree.CallExpression, transition: StateTransition, method: string) {
+      const { declaration } = transition.state;
+      return {
+        rule: 'require-state-guard' as const,
+        entity: entityRefAt(transition.write.target ?? method, declaration ?? transition.write.call),
+        column: { property: transition.field, column: transition.field, kind: 'column' as const, stateLike: true },
+        write: { method, line: statement.loc.start.line },
+      };
+    }
+
+    function rowGuardRefs(transition: StateTransition): GuardRef[] {
+      const guards = new Set(columnOptions.guardColumns);
+      return [...(transition.state.conditionFields ?? [])].flatMap((field): GuardRef[] => {
+        const role = field === transition.field ? 'state' : field === 'version' ? 'version' : guards.has(field) ? 'guard' : undefined;
+        return role == null ? [] : [{ property: field, column: field, role }];
+      });
+    }
+
     /** `qb.update(E).set({ status: … }).where(…).execute()`. */
     function checkQueryBuilderExecute(node: TSESTree.CallExpression): void {
       const tsCall = services.esTreeNodeToTSNodeMap.get(node);
@@ -286,6 +357,7 @@ export default createRule<Options, MessageIds>({
       method: string,
       guardFix: (expected: string) => GuardFix | undefined,
     ): void {
+      const outcome = AFFECTED.check;
       const check = stateCheckBefore(checker, tsCall, written.column, written.metadata);
       const value = written.valueText == null ? 'a new value' : `\`${truncate(written.valueText)}\``;
       const expected = check?.expected ?? loadedState(checker, tsCall, written);
@@ -300,17 +372,18 @@ export default createRule<Options, MessageIds>({
         ...(expected == null ? {} : { expected }),
       });
       if (check != null) {
-        const data = { method, column: written.column.propertyName, value, checkLine: String(lineOf(check.node)), check: truncate(check.node.getText()) };
+        const data = { method, column: written.column.propertyName, value, checkLine: String(lineOf(check.node)), check: truncate(check.node.getText()), outcome };
         recordReportDetails(context, node, 'checkThenAct', () => ({
           ...transition(),
           messageId: 'checkThenAct',
-          advice: ADVICE.checkThenAct,
+          advice: fillTemplate(ADVICE.checkThenAct, data),
           check: { text: data.check, line: lineOf(check.node) },
         }));
         context.report({ node, messageId: 'checkThenAct', data, suggest });
       } else {
-        recordReportDetails(context, node, 'unguardedTransition', () => ({ ...transition(), messageId: 'unguardedTransition', advice: ADVICE.unguardedTransition }));
-        context.report({ node, messageId: 'unguardedTransition', data: { method, column: written.column.propertyName, value }, suggest });
+        const data = { method, column: written.column.propertyName, value, outcome };
+        recordReportDetails(context, node, 'unguardedTransition', () => ({ ...transition(), messageId: 'unguardedTransition', advice: fillTemplate(ADVICE.unguardedTransition, data) }));
+        context.report({ node, messageId: 'unguardedTransition', data, suggest });
       }
     }
 
@@ -351,13 +424,14 @@ export default createRule<Options, MessageIds>({
     function reportIfUnchecked(node: TSESTree.CallExpression, written: WrittenColumn, columns: ReadonlySet<string>, method: string): boolean {
       if (options.checkAffected === false) return false;
       if (isOutcomeDiscarded(sourceCode, node)) {
+        const data = { column: written.column.propertyName, outcome: AFFECTED.check, example: AFFECTED.example };
         recordReportDetails(context, node, 'uncheckedOutcome', () => ({
           ...writeDetails(node, written, method),
           messageId: 'uncheckedOutcome',
-          advice: ADVICE.uncheckedOutcome,
+          advice: fillTemplate(ADVICE.uncheckedOutcome, data),
           guards: guardRefs(written.metadata, columns),
         }));
-        context.report({ node, messageId: 'uncheckedOutcome', data: { column: written.column.propertyName } });
+        context.report({ node, messageId: 'uncheckedOutcome', data });
         return true;
       }
       const presenceCheck = presenceOnlyTest(sourceCode, node);
@@ -385,6 +459,12 @@ export default createRule<Options, MessageIds>({
           case 'update':
           case 'updateAll':
             checkRepositoryUpdate(node, node.callee.property.name);
+            if (node.callee.property.name === 'update') checkRowTransition(node);
+            break;
+          case 'updateMany':
+          case 'updateManyAndReturn':
+          case 'set':
+            checkRowTransition(node);
             break;
           case 'execute':
             checkQueryBuilderExecute(node);
@@ -404,6 +484,12 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
+
+/** `{ where, data: { status: 'running' } }`, `{ status: 'running' }`: an object literal that may set a named state, itself or one level down. */
+function mayWriteStateWithin(literal: ts.Expression): boolean {
+  if (mayWriteKnownState(literal)) return true;
+  return ts.isObjectLiteralExpression(literal) && literal.properties.some((property) => ts.isPropertyAssignment(property) && mayWriteKnownState(property.initializer));
+}
 
 function guardRefOf({ column, role }: { column: ColumnMetadata; role: GuardRef['role'] }): GuardRef {
   return { property: column.propertyName, column: column.databaseName, role };

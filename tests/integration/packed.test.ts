@@ -3,7 +3,8 @@
  * the repository (from the local npm cache), and run the ESLint CLI and the `race-guard audit` bin over
  * the audit's stale save: with the config README shows and with a preset spread as it is, without
  * ts-morph (an optional peer only the audit needs), and at the floor of every range the package
- * declares (ESLint, TypeScript, @typescript-eslint).
+ * declares (ESLint, TypeScript, @typescript-eslint). Then a Prisma project (its client generated
+ * into the project, as the prisma-client generator does) and a Drizzle project, linted the same way.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -177,30 +178,63 @@ function sortedRuleIds(list: readonly Finding[]): (string | null)[] {
   return list.map((finding) => finding.ruleId).sort();
 }
 
+let workDir = '';
+let tarball = '';
+
+beforeAll(async () => {
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-packed-'));
+  // dist/ is fresh: `npm test` builds and vitest's global setup rebuilds when stale. Skip the
+  // prepack build so other test files never read a half-written dist/.
+  const pack = await run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], {
+    cwd: repoRoot,
+    env: cleanEnv(),
+  });
+  expect(pack.code, describeRun(pack)).toBe(0);
+  const [packed] = JSON.parse(pack.stdout) as { filename: string }[];
+  tarball = path.join(workDir, packed?.filename ?? '');
+  expect(fs.existsSync(tarball), `npm pack wrote no ${tarball}`).toBe(true);
+}, 600_000);
+
+afterAll(() => {
+  if (workDir !== '') {
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+});
+
+/** Writes a project's files into a directory of its own under the work directory. */
+function writeProject(name: string, projectFiles: Readonly<Record<string, string>>): string {
+  const dir = path.join(workDir, name);
+  for (const [file, content] of Object.entries(projectFiles)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+  }
+  return dir;
+}
+
+/** `npm install` of the tarball and the given packages, at the versions this repository tests with, from the npm cache. */
+async function installInto(dir: string, packages: readonly string[], extra: readonly string[] = []): Promise<void> {
+  const install = await run(
+    npm,
+    ['install', '--no-audit', '--no-fund', '--prefer-offline', '--no-update-notifier', ...extra, '--save-dev', tarball, ...packages.map((name) => `${name}@${installedVersion(name)}`)],
+    { cwd: dir, env: cleanEnv() },
+  );
+  expect(install.code, describeRun(install)).toBe(0);
+}
+
+/** `eslint .` in a project (its config file included); the findings, after checking ESLint ran and reported. */
+async function lintIn(dir: string, extra: readonly string[] = []): Promise<Finding[]> {
+  const result = await run(npx, ['--no', '--', 'eslint', '-f', 'json', ...extra, '.'], { cwd: dir, env: cleanEnv() });
+  // Exit code 1: ESLint ran and reported errors (2 would be a crash, such as a typed rule on eslint.config.js).
+  expect(result.code, describeRun(result)).toBe(1);
+  return findings(result, dir);
+}
+
 describe('packed plugin in a fresh project', () => {
-  let workDir = '';
   let projectDir = '';
 
   beforeAll(async () => {
-    workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-packed-'));
-    projectDir = path.join(workDir, 'project');
+    projectDir = writeProject('project', files);
     const env = cleanEnv();
-
-    // dist/ is fresh: `npm test` builds and vitest's global setup rebuilds when stale. Skip the
-    // prepack build so other test files never read a half-written dist/.
-    const pack = await run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', workDir], {
-      cwd: repoRoot,
-      env,
-    });
-    expect(pack.code, describeRun(pack)).toBe(0);
-    const [packed] = JSON.parse(pack.stdout) as { filename: string }[];
-    const tarball = path.join(workDir, packed?.filename ?? '');
-    expect(fs.existsSync(tarball), `npm pack wrote no ${tarball}`).toBe(true);
-
-    for (const [file, content] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(projectDir, file)), { recursive: true });
-      fs.writeFileSync(path.join(projectDir, file), content);
-    }
 
     const install = await run(
       npm,
@@ -221,12 +255,6 @@ describe('packed plugin in a fresh project', () => {
     expect(install.code, describeRun(install)).toBe(0);
   }, 600_000);
 
-  afterAll(() => {
-    if (workDir !== '') {
-      fs.rmSync(workDir, { recursive: true, force: true });
-    }
-  });
-
   it("takes both of README's configs from README", () => {
     expect(README_CONFIG).toMatch(/^\/\/ eslint\.config\.js\nimport tsParser/);
     expect(SPREAD_CONFIG).toMatch(/^\/\/ eslint\.config\.js\nimport tsParser/);
@@ -242,12 +270,8 @@ describe('packed plugin in a fresh project', () => {
     expect(result.stdout.trim()).toBe('race-guard');
   });
 
-  /** `eslint .` in the project (its config file included); the findings, after checking ESLint ran. */
   async function lintProject(extra: readonly string[] = []): Promise<Finding[]> {
-    const result = await run(npx, ['--no', '--', 'eslint', '-f', 'json', ...extra, '.'], { cwd: projectDir, env: cleanEnv() });
-    // Exit code 1: ESLint ran and reported errors (2 would be a crash, such as a typed rule on eslint.config.js).
-    expect(result.code, describeRun(result)).toBe(1);
-    return findings(result, projectDir);
+    return lintIn(projectDir, extra);
   }
 
   function expectTheStaleSave(found: readonly Finding[]): void {
@@ -358,4 +382,147 @@ console.log(JSON.stringify([
       fs.writeFileSync(path.join(projectDir, 'eslint.config.js'), README_CONFIG);
     }
   }, 300_000);
+});
+
+/** A tsconfig for the Prisma and Drizzle projects: no decorators, the project's own sources. */
+const PLAIN_TSCONFIG = `${JSON.stringify(
+  {
+    compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: true, types: ['node'], noEmit: true },
+    include: ['src'],
+  },
+  null,
+  2,
+)}\n`;
+
+const prismaFiles: Record<string, string> = {
+  'package.json': `${JSON.stringify({ name: 'race-guard-packed-prisma', private: true, type: 'module' }, null, 2)}\n`,
+  'tsconfig.json': PLAIN_TSCONFIG,
+  'eslint.config.js': README_CONFIG,
+  'prisma/schema.prisma': `generator client {
+  provider            = "prisma-client"
+  output              = "../src/generated/prisma"
+  moduleFormat        = "esm"
+  importFileExtension = "js"
+}
+
+datasource db {
+  provider = "postgresql"
+}
+
+enum JobStatus {
+  queued
+  running
+  done
+}
+
+model Wallet {
+  id      String @id
+  balance Int    @default(0)
+}
+
+model Job {
+  id     String    @id
+  status JobStatus @default(queued)
+}
+`,
+  'src/client.ts': `import { PrismaPg } from '@prisma/adapter-pg';
+
+import { PrismaClient } from './generated/prisma/client.js';
+
+export const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: process.env.DATABASE_URL ?? '' }) });
+`,
+  // A balance computed from the row read before a payment call.
+  'src/wallets.ts': `import { prisma } from './client.js';
+
+export async function charge(walletId: string, amount: number): Promise<void> {
+  const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id: walletId } });
+  await fetch('http://payments.internal/captures', { method: 'POST', body: JSON.stringify({ walletId, amount }) });
+  await prisma.wallet.update({ where: { id: walletId }, data: { balance: wallet.balance - amount } });
+}
+`,
+  // A guarded claim whose count is dropped, and one that reads it (nothing to report there).
+  'src/jobs.ts': `import { prisma } from './client.js';
+
+export async function claim(jobId: string): Promise<void> {
+  await prisma.job.updateMany({ where: { id: jobId, status: 'queued' }, data: { status: 'running' } });
+}
+
+export async function claimOnce(jobId: string): Promise<boolean> {
+  const { count } = await prisma.job.updateMany({ where: { id: jobId, status: 'queued' }, data: { status: 'running' } });
+  return count === 1;
+}
+`,
+};
+
+const drizzleFiles: Record<string, string> = {
+  'package.json': `${JSON.stringify({ name: 'race-guard-packed-drizzle', private: true, type: 'module' }, null, 2)}\n`,
+  'tsconfig.json': PLAIN_TSCONFIG,
+  'eslint.config.js': README_CONFIG,
+  'src/db.ts': `import { drizzle } from 'drizzle-orm/node-postgres';
+import { integer, pgTable, text } from 'drizzle-orm/pg-core';
+import { Pool } from 'pg';
+
+export const accounts = pgTable('accounts', {
+  id: text('id').primaryKey(),
+  credits: integer('credits').notNull().default(0),
+});
+
+export const db = drizzle(new Pool({ connectionString: process.env.DATABASE_URL }));
+`,
+  // Credits computed from the row read before an LLM call; the outer database inside a transaction.
+  'src/credits.ts': `import { eq, sql } from 'drizzle-orm';
+
+import { accounts, db } from './db.js';
+
+export async function spend(accountId: string, cost: number): Promise<void> {
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, accountId));
+  if (account == null) return;
+  await fetch('http://llm.internal/v1/generate', { method: 'POST' });
+  await db.update(accounts).set({ credits: account.credits - cost }).where(eq(accounts.id, accountId));
+}
+
+export async function move(from: string, to: string, amount: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.update(accounts).set({ credits: sql\`\${accounts.credits} - \${amount}\` }).where(eq(accounts.id, from));
+    await db.update(accounts).set({ credits: sql\`\${accounts.credits} + \${amount}\` }).where(eq(accounts.id, to));
+  });
+}
+`,
+};
+
+describe('packed plugin in a Prisma project and a Drizzle project', () => {
+  let prismaDir = '';
+  let drizzleDir = '';
+
+  beforeAll(async () => {
+    prismaDir = writeProject('prisma-project', prismaFiles);
+    drizzleDir = writeProject('drizzle-project', drizzleFiles);
+    const common = ['eslint', '@typescript-eslint/parser', 'typescript', '@types/node'];
+    await installInto(prismaDir, [...common, '@prisma/client', '@prisma/adapter-pg']);
+    await installInto(drizzleDir, [...common, 'drizzle-orm', 'pg', '@types/pg']);
+    // The client is generated as users do, with the Prisma CLI (this repository's: installing it
+    // would download engines); generation needs none of them, only the CLI's check satisfied.
+    const generate = await run(process.execPath, [path.join(repoRoot, 'node_modules', 'prisma', 'build', 'index.js'), 'generate', '--schema', path.join(prismaDir, 'prisma', 'schema.prisma')], {
+      cwd: prismaDir,
+      env: { ...cleanEnv(), PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+    });
+    expect(generate.code, describeRun(generate)).toBe(0);
+    expect(fs.existsSync(path.join(prismaDir, 'src', 'generated', 'prisma', 'client.ts'))).toBe(true);
+  }, 600_000);
+
+  it('recognises the generated Prisma client in the project: the derived write and the dropped count', async () => {
+    const found = await lintIn(prismaDir, ['--ignore-pattern', 'src/generated/**']);
+    expect(found.map((finding) => `${finding.file}:${String(finding.line)} ${String(finding.ruleId)}`)).toEqual([
+      `${path.join('src', 'jobs.ts')}:4 race-guard/require-state-guard`,
+      `${path.join('src', 'wallets.ts')}:6 race-guard/no-stale-derived-write`,
+    ]);
+  });
+
+  it('recognises drizzle-orm by its declarations: the derived write and the outer database in a transaction', async () => {
+    const found = await lintIn(drizzleDir);
+    expect(found.map((finding) => `${finding.file}:${String(finding.line)} ${String(finding.ruleId)}`)).toEqual([
+      `${path.join('src', 'credits.ts')}:9 race-guard/no-stale-derived-write`,
+      `${path.join('src', 'credits.ts')}:15 race-guard/no-outer-client-in-transaction`,
+    ]);
+  });
 });

@@ -53,6 +53,10 @@ describe('npm run race (reduced)', () => {
         'spread-save',
         'stale-transition',
         'many-to-many-add',
+        'prisma-derived-write',
+        'drizzle-derived-write',
+        'prisma-unchecked-claim',
+        'drizzle-unguarded-claim',
       ]);
       for (const scenario of database.scenarios) {
         const name = `${database.kind} ${scenario.id}`;
@@ -62,7 +66,7 @@ describe('npm run race (reduced)', () => {
       }
     }
 
-    // The fixed code is the plugin's: its autofixes and suggestions, applied to the example's copy.
+    // The fixed code is the plugin's: autofixes and suggestions, applied to the examples' copies.
     expect(report.changes.map((change) => [change.ruleId, change.how.split(' ')[0]])).toEqual([
       ['race-guard/no-stale-save', 'autofix'],
       ['race-guard/require-state-guard', 'suggestion'],
@@ -72,6 +76,8 @@ describe('npm run race (reduced)', () => {
       ['race-guard/no-stale-save', 'autofix'],
       ['race-guard/no-stale-save', 'suggestion'],
       ['race-guard/no-stale-save', 'suggestion'],
+      ['race-guard/no-stale-derived-write', 'autofix'],
+      ['race-guard/no-stale-derived-write', 'autofix'],
     ]);
     const added = report.changes.map((change) => change.added.join('\n'));
     expect(added[0]).toContain('this.conversationRepository.update({ id: conversation.id }');
@@ -83,6 +89,8 @@ describe('npm run race (reduced)', () => {
     expect(added[6]).toContain('{ id: conversation.id, status: previousStatus }');
     expect(added[6]).toContain('if (!result.affected) throw new Error(');
     expect(added[7]).toBe("    await this.conversationRepository.createQueryBuilder().relation(Conversation, 'tags').of(conversation).add(tag);");
+    expect(added[8]).toContain('data: { balance: { decrement: amount } }');
+    expect(added[9]).toContain('set({ credits: sql`${accounts.credits} - ${cost}` })');
 
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.at(-1)).toBe(summaryLine(report.verdict));

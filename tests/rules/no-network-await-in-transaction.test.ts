@@ -14,6 +14,9 @@ import { PaymentClient, sleep } from './shared/payments.js';
 import { MessageCounter } from './shared/services.js';
 import { Propagation, Transactional, runInTransaction, runOnTransactionCommit } from 'typeorm-transactional';
 import { RequestContext, Transaction, TransactionalConnection } from '@vendure/core';
+import { eq } from 'drizzle-orm';
+import { db, wallets } from './shared/drizzle-schema.js';
+import { prisma, type Prisma } from './shared/prisma-client.js';
 `;
 
 /** Line numbers in cases count from the first line of `imports`. */
@@ -32,6 +35,30 @@ const PAYMENT = 'PaymentClient.capture → axios.post';
 
 ruleTester.run('no-network-await-in-transaction', rule, {
   valid: [
+    {
+      name: 'Prisma: the payment first, then a short interactive transaction; a batch $transaction runs no code inside',
+      code: `${imports}
+export async function charge(payments: PaymentClient, id: string, amount: number) {
+  await payments.capture(id);
+  await prisma.$transaction(async (tx) => {
+    await tx.wallet.update({ where: { id }, data: { balance: { decrement: amount } } });
+  });
+  await prisma.$transaction([prisma.wallet.update({ where: { id }, data: { label: 'paid' } })]);
+  await payments.capture(id);
+}`,
+    },
+    {
+      name: 'drizzle: the call before db.transaction(); a row lock outside a transaction locks for its statement only',
+      code: `${imports}
+export async function summarise(llm: LlmClient, id: string) {
+  const summary = await llm.complete(id);
+  await db.select().from(wallets).where(eq(wallets.id, id)).for('update');
+  await llm.complete(id);
+  await db.transaction(async (tx) => {
+    await tx.update(wallets).set({ label: summary }).where(eq(wallets.id, id));
+  });
+}`,
+    },
     {
       name: 'the LLM first, then a short transaction with a compare-and-set update',
       code: `${imports}
@@ -262,6 +289,106 @@ export async function touch(dataSource: DataSource, llm: LlmClient, id: string) 
     },
   ],
   invalid: [
+    {
+      name: 'Prisma: a payment call inside an interactive $transaction (P2028 once it outlasts the timeout)',
+      code: `${imports}
+export async function charge(payments: PaymentClient, id: string, amount: number) {
+  await prisma.$transaction(async (tx) => {
+    const wallet = await tx.wallet.findUniqueOrThrow({ where: { id } });
+    await payments.capture(wallet.id);
+    await tx.wallet.update({ where: { id }, data: { balance: { decrement: amount } } });
+  }, { timeout: 10_000 });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'networkInTransaction',
+          line: L + 5,
+          column: 5,
+          endLine: L + 5,
+          endColumn: 38,
+          data: {
+            what: AWAIT,
+            kind: NETWORK,
+            chain: `payments.capture(…) → ${PAYMENT}`,
+            start: '`prisma.$transaction()`',
+            startLine: String(L + 3),
+          },
+        },
+      ],
+    },
+    {
+      name: 'drizzle: an LLM call inside db.transaction(), and under a row locked with .for(update)',
+      code: `${imports}
+export async function summarise(llm: LlmClient, id: string) {
+  await db.transaction(async (tx) => {
+    await llm.complete(id);
+    const [wallet] = await tx.select().from(wallets).where(eq(wallets.id, id)).for('update');
+    await llm.complete(wallet?.label ?? '');
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'networkInTransaction',
+          line: L + 4,
+          column: 5,
+          endLine: L + 4,
+          endColumn: 27,
+          data: {
+            what: AWAIT,
+            kind: NETWORK,
+            chain: `llm.complete(…) → ${LLM}`,
+            start: '`db.transaction()`',
+            startLine: String(L + 3),
+          },
+        },
+        {
+          messageId: 'networkUnderRowLock',
+          line: L + 6,
+          column: 5,
+          endLine: L + 6,
+          endColumn: 44,
+          data: {
+            what: AWAIT,
+            kind: NETWORK,
+            chain: `llm.complete(…) → ${LLM}`,
+            lock: '`tx.select().from(…).where(…).for(…)` (FOR UPDATE)',
+            lockLine: String(L + 5),
+          },
+        },
+      ],
+    },
+    {
+      name: 'Prisma: a wrapper of the project that runs its callback in $transaction',
+      code: `${imports}
+async function inTransaction<T>(work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+  return prisma.$transaction(work);
+}
+export async function charge(payments: PaymentClient, id: string) {
+  await inTransaction(async (tx) => {
+    await payments.capture(id);
+    await tx.wallet.update({ where: { id }, data: { label: 'paid' } });
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'networkInTransaction',
+          line: L + 7,
+          column: 5,
+          endLine: L + 7,
+          endColumn: 31,
+          data: {
+            what: AWAIT,
+            kind: NETWORK,
+            chain: `payments.capture(…) → ${PAYMENT}`,
+            start: '`inTransaction()` (inTransaction → $transaction())',
+            startLine: String(L + 6),
+          },
+        },
+      ],
+    },
     {
       name: "the audit's responder moved into dataSource.transaction()",
       code: `${imports}

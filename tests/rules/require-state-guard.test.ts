@@ -11,6 +11,10 @@ import { Account, Conversation, ConversationStatus } from './shared/entities.js'
 /** Line numbers in cases count from the first line of `imports`. */
 const L = imports.split('\n').length - 1;
 
+/** How a TypeORM update's outcome is read, in the advice of the messages. */
+const AFFECTED = '`affected`';
+const AFFECTED_EXAMPLE = 'if (!result.affected) return;';
+
 ruleTester.run('require-state-guard', rule, {
   valid: [
     {
@@ -228,9 +232,9 @@ export async function finish(jobs: Repository<ExportJob>, dataSource: DataSource
   await manager.update(ExportJob, { id }, { status: 'done' });
 }`,
       errors: [
-        { messageId: 'unguardedTransition', data: { method: 'update()', column: 'status', value: "`'done'`" }, line: L + 4, column: 9, endLine: L + 4, endColumn: 48 },
-        { messageId: 'unguardedTransition', data: { method: 'This update', column: 'status', value: "`'done'`" }, line: L + 5, column: 9, endLine: L + 5, endColumn: 118 },
-        { messageId: 'unguardedTransition', data: { method: 'update()', column: 'status', value: "`'done'`" }, line: L + 6, column: 9, endLine: L + 6, endColumn: 62 },
+        { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'update()', column: 'status', value: "`'done'`" }, line: L + 4, column: 9, endLine: L + 4, endColumn: 48 },
+        { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'This update', column: 'status', value: "`'done'`" }, line: L + 5, column: 9, endLine: L + 5, endColumn: 118 },
+        { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'update()', column: 'status', value: "`'done'`" }, line: L + 6, column: 9, endLine: L + 6, endColumn: 62 },
       ],
     },
     {
@@ -245,7 +249,7 @@ export async function publish(posts: Repository<Post>, content: Content, post: P
       errors: [
         {
           messageId: 'checkThenAct',
-          data: { method: 'update()', column: 'status', value: "`'published'`", checkLine: String(L + 3), check: "content.status !== 'draft'" },
+          data: { outcome: AFFECTED, method: 'update()', column: 'status', value: "`'published'`", checkLine: String(L + 3), check: "content.status !== 'draft'" },
           line: L + 4,
           column: 9,
           endLine: L + 4,
@@ -260,7 +264,7 @@ export async function publish(posts: Repository<Post>, content: Content, post: P
         },
         {
           messageId: 'checkThenAct',
-          data: { method: 'update()', column: 'status', value: "`'published'`", checkLine: String(L + 3), check: "content.status !== 'draft'" },
+          data: { outcome: AFFECTED, method: 'update()', column: 'status', value: "`'published'`", checkLine: String(L + 3), check: "content.status !== 'draft'" },
           line: L + 6,
           column: 9,
           endLine: L + 6,
@@ -331,7 +335,7 @@ export async function markPending(repo: Repository<Conversation>, id: string) {
       errors: [
         {
           messageId: 'unguardedTransition',
-          data: { method: 'This update', column: 'status', value: '`ConversationStatus.PENDING`' },
+          data: { outcome: AFFECTED, method: 'This update', column: 'status', value: '`ConversationStatus.PENDING`' },
           line: L + 3,
           column: 24,
           endLine: L + 3,
@@ -350,7 +354,7 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
       errors: [
         {
           messageId: 'unguardedTransition',
-          data: { method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`' },
+          data: { outcome: AFFECTED, method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`' },
           line: L + 3,
           column: 24,
           endLine: L + 3,
@@ -370,7 +374,7 @@ export async function escalate(repo: Repository<Conversation>, id: string) {
       errors: [
         {
           messageId: 'checkThenAct',
-          data: {
+          data: { outcome: AFFECTED,
             method: 'update()',
             column: 'status',
             value: '`ConversationStatus.PENDING`',
@@ -410,7 +414,7 @@ export async function reopen(repo: Repository<Conversation>, conversation: Conve
       errors: [
         {
           messageId: 'checkThenAct',
-          data: {
+          data: { outcome: AFFECTED,
             method: 'update()',
             column: 'status',
             value: '`ConversationStatus.OPEN`',
@@ -454,7 +458,7 @@ export async function markPending(repo: Repository<Conversation>, id: string) {
       errors: [
         {
           messageId: 'unguardedTransition',
-          data: { method: 'This update', column: 'status', value: '`ConversationStatus.PENDING`' },
+          data: { outcome: AFFECTED, method: 'This update', column: 'status', value: '`ConversationStatus.PENDING`' },
           line: L + 3,
           column: 24,
           endLine: L + 9,
@@ -496,7 +500,7 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
       errors: [
         {
           messageId: 'uncheckedOutcome',
-          data: { column: 'status' },
+          data: { outcome: AFFECTED, example: AFFECTED_EXAMPLE, column: 'status' },
           line: L + 3,
           column: 9,
           endLine: L + 3,
@@ -513,7 +517,7 @@ export async function markRunning(repo: Repository<Conversation>, record: Conver
       errors: [
         {
           messageId: 'unguardedTransition',
-          data: { method: 'save()', column: 'status', value: '`ConversationStatus.PENDING`' },
+          data: { outcome: AFFECTED, method: 'save()', column: 'status', value: '`ConversationStatus.PENDING`' },
           line: L + 3,
           column: 9,
           endLine: L + 3,
@@ -544,7 +548,7 @@ export async function cancelMany(repo: Repository<Conversation>, ids: string[]) 
       errors: [
         {
           messageId: 'unguardedTransition',
-          data: { method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`' },
+          data: { outcome: AFFECTED, method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`' },
           line: L + 3,
           column: 24,
           endLine: L + 3,
@@ -552,7 +556,7 @@ export async function cancelMany(repo: Repository<Conversation>, ids: string[]) 
         },
         {
           messageId: 'unguardedTransition',
-          data: { method: 'update()', column: 'plan', value: "`'free'`" },
+          data: { outcome: AFFECTED, method: 'update()', column: 'plan', value: "`'free'`" },
           line: L + 4,
           column: 28,
           endLine: L + 4,
@@ -571,7 +575,7 @@ export async function close(repo: Repository<Conversation>, conversation: Conver
       errors: [
         {
           messageId: 'unguardedTransition',
-          data: { method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`' },
+          data: { outcome: AFFECTED, method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`' },
           line: L + 3,
           column: 24,
           endLine: L + 3,

@@ -1,6 +1,8 @@
 import type { Observation, ReportDetails, RuleDetails, RuleName } from '../../utils/plugin/report-details.js';
 import type { Finding, SafePattern } from '../report.js';
 import { noNetworkAwaitInTransactionPresenter } from './no-network-await-in-transaction.js';
+import { noOuterClientInTransactionPresenter } from './no-outer-client-in-transaction.js';
+import { noStaleDerivedWritePresenter } from './no-stale-derived-write.js';
 import { noStaleSavePresenter } from './no-stale-save.js';
 import { requireLockReleaseInFinallyPresenter } from './require-lock-release-in-finally.js';
 import { requireStateGuardPresenter } from './require-state-guard.js';
@@ -13,6 +15,8 @@ import type { FindingInput, PresentedFinding, PresenterContext, RuleObservation,
  */
 const PRESENTERS: { readonly [Rule in RuleName]: RulePresenter<Rule> } = {
   'no-network-await-in-transaction': noNetworkAwaitInTransactionPresenter,
+  'no-outer-client-in-transaction': noOuterClientInTransactionPresenter,
+  'no-stale-derived-write': noStaleDerivedWritePresenter,
   'no-stale-save': noStaleSavePresenter,
   'require-lock-release-in-finally': requireLockReleaseInFinallyPresenter,
   'require-state-guard': requireStateGuardPresenter,

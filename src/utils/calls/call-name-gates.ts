@@ -1,6 +1,6 @@
 import ts from 'typescript';
 
-import { moduleOriginOfFile } from './module-origin.js';
+import { moduleOriginOfSourceFile } from './module-origin.js';
 
 /**
  * A syntactic gate in front of a costly type query on `receiver.method(…)`. Finding out what such
@@ -59,7 +59,7 @@ function callGraphOf(program: ts.Program): CallGraph {
   if (cached != null) return cached;
   const callers = new Map<string, string[]>();
   for (const file of program.getSourceFiles()) {
-    if (file.isDeclarationFile || moduleOriginOfFile(file.fileName).kind !== 'project') continue;
+    if (file.isDeclarationFile || moduleOriginOfSourceFile(file).kind !== 'project') continue;
     for (const [callee, caller] of callEdgesOf(file)) {
       const list = callers.get(callee);
       if (list == null) callers.set(callee, [caller]);

@@ -43,7 +43,42 @@ function nodeBuiltinOfTypesFile(segments: readonly string[]): string {
 }
 
 export function moduleOriginOfDeclaration(declaration: ts.Node): ModuleOrigin {
-  return moduleOriginOfFile(declaration.getSourceFile().fileName);
+  return moduleOriginOfSourceFile(declaration.getSourceFile());
+}
+
+/**
+ * Where a file comes from, by its path and, for a file of the project, by what it is: Prisma's
+ * `prisma-client` generator writes the client into the project (`src/generated/prisma`), and the
+ * older `prisma-client-js` into `node_modules/.prisma/client`. Either is the `@prisma/client`
+ * package as far as what its calls do goes.
+ */
+export function moduleOriginOfSourceFile(file: ts.SourceFile): ModuleOrigin {
+  const origin = moduleOriginOfFile(file.fileName);
+  if (origin.kind === 'package' && origin.name === '.prisma') return PRISMA_CLIENT;
+  if (origin.kind !== 'project') return origin;
+  return isGeneratedPrismaClientFile(file) ? PRISMA_CLIENT : origin;
+}
+
+const PRISMA_CLIENT: ModuleOrigin = { kind: 'package', name: '@prisma/client' };
+const generatedPrismaFiles = new WeakMap<ts.SourceFile, boolean>();
+
+/**
+ * A file Prisma generated: it imports Prisma's runtime (`@prisma/client/runtime/client`,
+ * `…/runtime/library`), which no hand-written code of a project does. Checked once per file.
+ */
+export function isGeneratedPrismaClientFile(file: ts.SourceFile): boolean {
+  let generated = generatedPrismaFiles.get(file);
+  if (generated == null) {
+    generated = file.statements.some(
+      (statement) =>
+        (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
+        statement.moduleSpecifier != null &&
+        ts.isStringLiteral(statement.moduleSpecifier) &&
+        statement.moduleSpecifier.text.startsWith('@prisma/client/runtime'),
+    );
+    generatedPrismaFiles.set(file, generated);
+  }
+  return generated;
 }
 
 /** True for `typeorm` itself and for its `browser/` build, under npm, yarn or pnpm layouts. */

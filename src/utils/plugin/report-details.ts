@@ -1,4 +1,5 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type ts from 'typescript';
 
 import type { AwaitKind } from '../calls/await-classification.js';
 import type { ColumnKind, ColumnMetadata, EntityMetadata, RelationKind } from '../typeorm/entity-metadata.js';
@@ -80,6 +81,25 @@ export interface StaleSaveDetails extends DetailsOf<'no-stale-save', 'staleSave'
   columnsAtRisk?: ColumnRef[];
 }
 
+// ---- no-stale-derived-write ---------------------------------------------------------------------
+
+export interface StaleDerivedWriteDetails extends DetailsOf<'no-stale-derived-write', 'staleDerivedWrite' | 'staleSpreadWrite' | 'derivedWrite'> {
+  /** The field written (`…` for a spread of the row). */
+  field: string;
+  /** What it is written from, as the code says it: `wallet.balance`, `balance`, `wallet` (spread). */
+  source: string;
+  /** The read of the row: `prisma.wallet.findUnique(…)`. */
+  read: CodeRef;
+  /** The await between the read and the write; absent when there is none (the `withoutWindow` option). */
+  window?: AwaitedCall;
+  /** The write: `prisma.wallet.update(…)`, `db.update(…).set(…).where(…)`. */
+  write: CodeRef;
+  /** The ORM's atomic form of the change, when the value is the field read plus or minus an amount. */
+  atomic?: string;
+  /** The condition that makes the write a compare-and-set on the value read, when one applies. */
+  compareAndSet?: string;
+}
+
 // ---- no-network-await-in-transaction ------------------------------------------------------------
 
 interface NetworkAwaitBase<MessageId extends string> extends DetailsOf<'no-network-await-in-transaction', MessageId> {
@@ -96,6 +116,17 @@ export type NetworkAwaitDetails =
       /** The read that took the row lock, and its lock mode (`pessimistic_write`, `FOR UPDATE`). */
       holder: { kind: 'row-lock'; label: string; mode: string; line: number };
     });
+
+// ---- no-outer-client-in-transaction -------------------------------------------------------------
+
+export interface OuterClientDetails extends DetailsOf<'no-outer-client-in-transaction', 'outerClientInTransaction'> {
+  /** The query made through the outer client: `prisma.wallet.update(…)`. */
+  call: CodeRef;
+  /** The outer client, as written: `prisma`, `this.db`. */
+  client: string;
+  /** The call that opened the transaction: `prisma.$transaction()`. */
+  transaction: CodeRef;
+}
 
 // ---- require-lock-release-in-finally ------------------------------------------------------------
 
@@ -155,7 +186,7 @@ export type StateGuardDetails =
 // ---- the contract -------------------------------------------------------------------------------
 
 /** The details of every report of every rule: a union discriminated by `rule`, then `messageId`. */
-export type ReportDetails = StaleSaveDetails | NetworkAwaitDetails | LockReleaseDetails | StateGuardDetails;
+export type ReportDetails = StaleSaveDetails | StaleDerivedWriteDetails | NetworkAwaitDetails | OuterClientDetails | LockReleaseDetails | StateGuardDetails;
 
 export type RuleName = ReportDetails['rule'];
 
@@ -295,6 +326,12 @@ export function entityRefOf(metadata: EntityMetadata): EntityRef {
     file: sourceFile.fileName,
     line: sourceFile.getLineAndCharacterOfPosition(declaration.getStart()).line + 1,
   };
+}
+
+/** An entity named otherwise than by a TypeORM class: a Prisma model, a drizzle table, by its declaration. */
+export function entityRefAt(name: string, declaration: ts.Node): EntityRef {
+  const sourceFile = declaration.getSourceFile();
+  return { name, file: sourceFile.fileName, line: sourceFile.getLineAndCharacterOfPosition(declaration.getStart()).line + 1 };
 }
 
 export function columnRefOf(column: ColumnMetadata): ColumnRef {

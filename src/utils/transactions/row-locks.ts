@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type ParserServicesWithTypeInformation, type TSESTree } from '@typescript-eslint/utils';
 
 import { callLabel } from '../calls/call-labels.js';
+import { drizzleRowLockOf } from '../drizzle/drizzle-calls.js';
 import { takesPessimisticLock } from '../typeorm/entity-flow-summaries.js';
 import { classifyTypeormCall } from '../typeorm/typeorm-calls.js';
 
@@ -32,13 +33,19 @@ const SQL_LOCK = /\bFOR\s+(?:NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bLOC
 
 /**
  * The row lock `receiver.method(…)` takes, if any: a TypeORM read with a pessimistic lock (in its
- * options or through `setLock()` in its query builder chain), or a raw `query()` whose SQL,
- * written in place, has a locking clause.
+ * options or through `setLock()` in its query builder chain), a drizzle select's `.for('update')`,
+ * or a raw `query()` whose SQL, written in place, has a locking clause.
  */
 export function rowLockOf(services: ParserServicesWithTypeInformation, call: TSESTree.CallExpression, method: string): RowLock | undefined {
-  if (method !== 'query' && !LOCKING_READS.has(method)) return undefined;
+  if (method !== 'query' && method !== 'for' && !LOCKING_READS.has(method)) return undefined;
   const checker = services.program.getTypeChecker();
   const tsCall = services.esTreeNodeToTSNodeMap.get(call);
+  if (method === 'for') {
+    // drizzle's `db.select().from(t).where(…).for('update')`: like raw SQL, it locks for the statement
+    // alone outside a transaction.
+    const mode = drizzleRowLockOf(checker, tsCall);
+    return mode == null ? undefined : rowLock(call, mode, false);
+  }
   // The syntactic test first: most reads take no lock, and then no type query is needed.
   if (method === 'query') {
     const text = sqlTextOf(call.arguments[0]);

@@ -4,6 +4,8 @@ import { skipOuterExpressions } from '../calls/await-classification.js';
 import { methodNameOfCall, namesReaching } from '../calls/call-name-gates.js';
 import { packageOfDeclaration } from '../locks/lock-calls.js';
 import { declarationDisplayName, moduleOriginOfDeclaration, normalizeModuleName } from '../calls/module-origin.js';
+import { isDrizzleTransaction } from '../drizzle/drizzle-calls.js';
+import { isPrismaInteractiveTransaction } from '../prisma/prisma-calls.js';
 import { callMayResolveTo, isTransactionCall, resolvedDeclaration } from '../typeorm/typeorm-calls.js';
 
 /** A call that runs some of its function arguments inside a transaction. */
@@ -32,7 +34,8 @@ const wrapperCaches = new WeakMap<ts.TypeChecker, WeakMap<ts.Node, TransactionRu
 
 /**
  * Whether a call runs a function it is given inside a transaction, and which: TypeORM's
- * `dataSource.transaction(cb)` / `manager.transaction(level, cb)`, typeorm-transactional's
+ * `dataSource.transaction(cb)` / `manager.transaction(level, cb)`, Prisma's interactive
+ * `prisma.$transaction(cb)`, drizzle's `db.transaction(cb)`, typeorm-transactional's
  * `runInTransaction(cb)`, Vendure's `connection.withTransaction(ctx, cb)`, or a function of the
  * project that hands its callback parameter to one of those (or calls it inside one).
  */
@@ -48,6 +51,9 @@ export function transactionRunnerOf(
   if (method != null && runnerNames?.has(method) === false) return undefined;
   if (!callMayResolveTo(checker, call, mayBeRunner)) return undefined;
   if (isTransactionCall(checker, call)) return { callbackIndexes: new Set([last]), chain: ['transaction'] };
+  // Prisma's `$transaction(async (tx) => …, options?)` and drizzle's `db.transaction(async (tx) => …, config?)`.
+  if (isPrismaInteractiveTransaction(checker, call)) return { callbackIndexes: new Set([0]), chain: ['$transaction'] };
+  if (isDrizzleTransaction(checker, call)) return { callbackIndexes: new Set([0]), chain: ['transaction'] };
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null) {
     // The package may not be installed: its import still names it.
@@ -123,12 +129,12 @@ export function transactionRunnerNames(program: ts.Program): ReadonlySet<string>
   return namesReaching(program, RUNNER_SEEDS);
 }
 
-const RUNNER_SEEDS = ['transaction', ...PACKAGE_RUNNERS.map((runner) => runner.name)];
+const RUNNER_SEEDS = ['transaction', '$transaction', ...PACKAGE_RUNNERS.map((runner) => runner.name)];
 
-/** TypeORM's `transaction`, a package runner, or a function of the project that may wrap one. */
+/** TypeORM's, drizzle's or Prisma's `transaction`, a package runner, or a function of the project that may wrap one. */
 function mayBeRunner(declaration: ts.Declaration): boolean {
   const name = declarationName(declaration);
-  return name === 'transaction' || PACKAGE_RUNNERS.some((runner) => runner.name === name) || moduleOriginOfDeclaration(declaration).kind === 'project';
+  return name === 'transaction' || name === '$transaction' || PACKAGE_RUNNERS.some((runner) => runner.name === name) || moduleOriginOfDeclaration(declaration).kind === 'project';
 }
 
 /** Propagations under which a `@Transactional()` method may run without a transaction. */

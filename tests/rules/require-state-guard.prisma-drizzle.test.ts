@@ -1,0 +1,243 @@
+import rule from '../../src/rules/require-state-guard.js';
+import { createRuleTester } from '../rule-tester.js';
+
+/**
+ * require-state-guard on Prisma's generated client and drizzle-orm, read through the row model:
+ * enum and string-literal columns, strings named like a state, the condition of `where`, and each
+ * ORM's way of telling that a compare-and-set missed (P2025, `count`, `.returning()`).
+ */
+const ruleTester = createRuleTester();
+
+const H = `
+import { and, eq } from 'drizzle-orm';
+import { db, jobs, orders } from './shared/drizzle-schema.js';
+import { JobStatus, prisma } from './shared/prisma-client.js';
+`;
+
+/** Line numbers in cases count from the first line of `H`. */
+const L = H.split('\n').length - 1;
+
+ruleTester.run('require-state-guard', rule, {
+  valid: [
+    {
+      name: 'Prisma: a compare-and-set update (P2025 when the row has moved on), and updateMany with its count checked',
+      code: `${H}
+export async function start(id: string): Promise<boolean> {
+  await prisma.job.update({ where: { id, status: 'queued' }, data: { status: 'running' } });
+  const { count } = await prisma.job.updateMany({ where: { id, status: JobStatus.running }, data: { status: JobStatus.done } });
+  return count === 1;
+}`,
+    },
+    {
+      name: 'Prisma: a state the caller supplies is a setting; an upsert creates what it does not find',
+      code: `${H}
+export async function restore(id: string, status: JobStatus) {
+  await prisma.job.update({ where: { id }, data: { status } });
+  await prisma.job.upsert({ where: { id }, create: { id, status: 'queued' }, update: { status: 'queued' } });
+}`,
+    },
+    {
+      name: 'drizzle: guarded, with the returned rows read; a condition the rule cannot read',
+      code: `${H}
+import { or, sql } from 'drizzle-orm';
+export async function claim(id: string): Promise<boolean> {
+  const claimed = await db.update(jobs).set({ status: 'running' }).where(and(eq(jobs.id, id), eq(jobs.status, 'queued'))).returning();
+  await db.update(jobs).set({ status: 'failed' }).where(or(eq(jobs.id, id), sql\`attempts > 3\`));
+  return claimed.length === 1;
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'Prisma: a transition keyed on the id alone',
+      code: `${H}
+export async function start(id: string) {
+  await prisma.job.update({ where: { id }, data: { status: JobStatus.running } });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          line: L + 3,
+          column: 9,
+          endLine: L + 3,
+          endColumn: 82,
+          data: {
+            method: 'prisma.job.update(…)',
+            column: 'status',
+            value: '`JobStatus.running`',
+            outcome: 'for `P2025`, which `update` throws when no row matches',
+          },
+        },
+      ],
+    },
+    {
+      name: 'Prisma: check-then-act on the row read; the guard goes into where',
+      code: `${H}
+export async function start(id: string) {
+  const job = await prisma.job.findUniqueOrThrow({ where: { id } });
+  if (job.status !== 'queued') return;
+  await prisma.job.update({ where: { id }, data: { status: 'running', attempts: { increment: 1 } } });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 102,
+          data: {
+            method: 'prisma.job.update(…)',
+            column: 'status',
+            value: "`'running'`",
+            outcome: 'for `P2025`, which `update` throws when no row matches',
+            checkLine: String(L + 4),
+            check: "job.status !== 'queued'",
+          },
+          suggestions: [
+            { messageId: 'addGuard', data: { column: 'status', expected: "`'queued'`" }, output: `${H}
+export async function start(id: string) {
+  const job = await prisma.job.findUniqueOrThrow({ where: { id } });
+  if (job.status !== 'queued') return;
+  await prisma.job.update({ where: { id, status: 'queued' }, data: { status: 'running', attempts: { increment: 1 } } });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'Prisma: a guarded updateMany whose count is ignored',
+      code: `${H}
+export async function claim(id: string, workerId: string) {
+  await prisma.job.updateMany({ where: { id, status: 'queued' }, data: { status: 'running', workerId } });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'uncheckedOutcome',
+          line: L + 3,
+          column: 9,
+          endLine: L + 3,
+          endColumn: 106,
+          data: {
+            column: 'status',
+            outcome: '`count`',
+            example: 'if (count === 0) return;',
+          },
+        },
+      ],
+    },
+    {
+      name: 'Prisma: a String field named like a state; the expected state from the row named in where',
+      code: `${H}
+export async function ship(id: string) {
+  const order = await prisma.order.findUniqueOrThrow({ where: { id } });
+  await prisma.order.updateMany({ where: { id: order.id }, data: { state: 'shipped' } });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          line: L + 4,
+          column: 9,
+          endLine: L + 4,
+          endColumn: 89,
+          data: {
+            method: 'prisma.order.updateMany(…)',
+            column: 'state',
+            value: "`'shipped'`",
+            outcome: '`count`',
+          },
+          suggestions: [
+            { messageId: 'addGuard', data: { column: 'state', expected: "`order.state`" }, output: `${H}
+export async function ship(id: string) {
+  const order = await prisma.order.findUniqueOrThrow({ where: { id } });
+  await prisma.order.updateMany({ where: { id: order.id, state: order.state }, data: { state: 'shipped' } });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'drizzle: an enum column set without a guard',
+      code: `${H}
+export async function finish(id: string) {
+  await db.update(jobs).set({ status: 'done' }).where(eq(jobs.id, id));
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unguardedTransition',
+          line: L + 3,
+          column: 9,
+          endLine: L + 3,
+          endColumn: 71,
+          data: {
+            method: 'db.update(…).set(…).where(…)',
+            column: 'status',
+            value: "`'done'`",
+            outcome: 'how many rows it changed (`.returning()` hands them back)',
+          },
+        },
+      ],
+    },
+    {
+      name: 'drizzle: check-then-act on a select; the guard joins the and()',
+      code: `${H}
+export async function cancel(id: string) {
+  const [order] = await db.select().from(orders).where(eq(orders.id, id));
+  if (order?.state !== 'pending') return;
+  await db.update(orders).set({ state: 'cancelled' }).where(and(eq(orders.id, id)));
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 84,
+          data: {
+            method: 'db.update(…).set(…).where(…)',
+            column: 'state',
+            value: "`'cancelled'`",
+            outcome: 'how many rows it changed (`.returning()` hands them back)',
+            checkLine: String(L + 4),
+            check: "order?.state !== 'pending'",
+          },
+          suggestions: [
+            { messageId: 'addGuard', data: { column: 'state', expected: "`'pending'`" }, output: `${H}
+export async function cancel(id: string) {
+  const [order] = await db.select().from(orders).where(eq(orders.id, id));
+  if (order?.state !== 'pending') return;
+  await db.update(orders).set({ state: 'cancelled' }).where(and(eq(orders.id, id), eq(orders.state, 'pending')));
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'drizzle: a guarded update whose returning() is never read',
+      code: `${H}
+export async function claim(id: string) {
+  const claimed = await db.update(jobs).set({ status: 'running' }).where(and(eq(jobs.id, id), eq(jobs.status, 'queued'))).returning();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'uncheckedOutcome',
+          line: L + 3,
+          column: 25,
+          endLine: L + 3,
+          endColumn: 134,
+          data: {
+            column: 'status',
+            outcome: 'the rows `.returning()` hands back',
+            example: 'if (rows.length === 0) return;',
+          },
+        },
+      ],
+    },
+  ],
+});
