@@ -403,15 +403,13 @@ export default createRule<Options, MessageIds>({
       return where == null ? advice : `${advice} The ${write.diffingMethod}() to change is at ${where}.`;
     }
 
-    /** `line 42` in this file, `./services/conversation-store.ts:42` in another (relative to this one). */
+    /** `line 42` in this file, `src/store/conversation-store.ts:42` in another (relative to ESLint's working directory). */
     function placeText(node: ts.Node, from: TSESTree.Node): string {
       const sourceFile = node.getSourceFile();
-      const here = tsNode(from).getSourceFile();
       const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
-      if (sourceFile === here) return `line ${String(line)}`;
-      let relative = path.posix.relative(path.posix.dirname(here.fileName), sourceFile.fileName);
-      if (!relative.startsWith('.')) relative = `./${relative}`;
-      return `${relative}:${String(line)}`;
+      if (sourceFile === tsNode(from).getSourceFile()) return `line ${String(line)}`;
+      const relative = path.relative(context.cwd, sourceFile.fileName).split(path.sep).join('/');
+      return `${relative.startsWith('..') || path.isAbsolute(relative) ? sourceFile.fileName : relative}:${String(line)}`;
     }
 
     /**

@@ -499,7 +499,7 @@ export async function reply(store: ConversationStore, llm: LlmClient, id: string
             awaitLine: String(L + 4),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: CONVERSATION_AT_RISK,
-            advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./shared/services.ts:32.',
+            advice: 'Update only lastMessageSnippet with update(). The save() to change is at shared/services.ts:32.',
           },
           line: L + 6,
           column: 9,
@@ -544,7 +544,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
       errors: [
         {
           messageId: 'staleSave',
-          data: { name: 'first', loader: 'findOneByOrFail()', loadLine: '20', method: 'finisher.viaRenamedImport() (Finisher.viaRenamedImport → storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: CONVERSATION_AT_RISK, advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./shared/persist-helpers.ts:7.' },
+          data: { name: 'first', loader: 'findOneByOrFail()', loadLine: '20', method: 'finisher.viaRenamedImport() (Finisher.viaRenamedImport → storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: CONVERSATION_AT_RISK, advice: 'Update only lastMessageSnippet with update(). The save() to change is at shared/persist-helpers.ts:7.' },
           line: 26,
           column: 9,
           endLine: 26,
@@ -552,7 +552,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'second', loader: 'findOneByOrFail()', loadLine: '21', method: 'finisher.viaDefaultExport() (Finisher.viaDefaultExport → <anonymous> → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:11), or re-load the entity after the await.' },
+          data: { name: 'second', loader: 'findOneByOrFail()', loadLine: '21', method: 'finisher.viaDefaultExport() (Finisher.viaDefaultExport → <anonymous> → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/persist-helpers.ts:11), or re-load the entity after the await.' },
           line: 27,
           column: 9,
           endLine: 27,
@@ -560,7 +560,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'third', loader: 'findOneByOrFail()', loadLine: '22', method: 'helpers.keepFn() (keepImpl → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:15), or re-load the entity after the await.' },
+          data: { name: 'third', loader: 'findOneByOrFail()', loadLine: '22', method: 'helpers.keepFn() (keepImpl → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/persist-helpers.ts:15), or re-load the entity after the await.' },
           line: 28,
           column: 9,
           endLine: 28,
@@ -568,7 +568,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'fourth', loader: 'findOneByOrFail()', loadLine: '23', method: 'savers.remember() (storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:7), or re-load the entity after the await.' },
+          data: { name: 'fourth', loader: 'findOneByOrFail()', loadLine: '23', method: 'savers.remember() (storeConversation → save())', awaited: 'llm.complete(…)', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/persist-helpers.ts:7), or re-load the entity after the await.' },
           line: 29,
           column: 9,
           endLine: 29,
@@ -2419,7 +2419,7 @@ export async function run(repo: Repository<Conversation>, llm: LlmClient, id: st
             awaitLine: String(L + 5),
             reason: 'a network call via annotateAndSave → LlmClient.complete → openai.chat.completions.create',
             atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more',
-            advice: 'Make that function write only the fields it changes with update() (its save() is at ./analysis/flows.ts:28), or re-load the entity after the await.',
+            advice: 'Make that function write only the fields it changes with update() (its save() is at analysis/flows.ts:28), or re-load the entity after the await.',
           },
           line: L + 5,
           column: 9,
