@@ -8,6 +8,7 @@ import { FactTable } from '../flow/facts.js';
 import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
+import { endOfExitingBlock } from '../utils/ast/exiting-blocks.js';
 import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
@@ -472,8 +473,9 @@ export default createRule<Options, MessageIds>({
       if (target.viaSpread && typeorm.api === 'EntityManager' && (typeorm.targetArgumentIndex == null || write.call.arguments.length < 2)) return undefined;
       if (checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression)))) return undefined;
       // A later save of the same object would write back what the update leaves to others: the
-      // save being rewritten is what kept that one harmless.
-      if (recorder.isWrittenAfter(target.variable, write.call.range[1])) return undefined;
+      // save being rewritten is what kept that one harmless. (Saves past a `return`/`throw` that
+      // always follows this one never run after it.)
+      if (recorder.isWrittenBetween(target.variable, write.call.range[1], endOfExitingBlock(write.call) ?? Number.POSITIVE_INFINITY)) return undefined;
       const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
       if (receiver == null) return undefined;
       if (typeorm.method !== 'save') {

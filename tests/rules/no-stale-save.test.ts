@@ -1799,6 +1799,52 @@ export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: 
     },
 
     {
+      name: "a later save the function never reaches after this one (it throws first) does not block the rewrite",
+      code: `${imports}
+export async function probe(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const reply = await llm.complete('ping');
+  if (reply === '') {
+    conversation.priority = 0;
+    await repo.save(conversation);
+    throw new Error('empty reply');
+  }
+  conversation.lastMessageSnippet = reply;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function probe(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const reply = await llm.complete('ping');
+  if (reply === '') {
+    conversation.priority = 0;
+    await repo.update({ id: conversation.id }, { priority: conversation.priority });
+    throw new Error('empty reply');
+  }
+  conversation.lastMessageSnippet = reply;
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt", advice: "Update only priority with update()." },
+          line: L + 7,
+          column: 11,
+          endLine: L + 7,
+          endColumn: 34,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", awaited: "llm.complete(…)", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 11,
+          column: 9,
+          endLine: L + 11,
+          endColumn: 32,
+        },
+      ],
+    },
+
+    {
       name: 'Object.assign hides which fields change: no rewrite',
       code: `${imports}
 export async function patch(repo: Repository<Conversation>, llm: LlmClient, id: string, body: Partial<Conversation>) {

@@ -1,6 +1,7 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 
+import { endOfExitingBlock } from '../ast/exiting-blocks.js';
 import { isInside } from '../ast/expressions.js';
 import { enclosingFunction } from '../ast/functions.js';
 import type { Variable } from '../entity-flow/entity-events.js';
@@ -166,6 +167,9 @@ export function buildStaleSaveRewrite(input: StaleSaveRewriteInput): StaleSaveRe
       lines.push(`await ${update};`);
     }
     const reload = (): string => `await ${receiver.repositoryCall('findOneByOrFail', [primaryKeyCriteria(metadata, entityText) ?? '{}'])}`;
+    // A re-load names the receiver a second time.
+    const reloads = use.kind === 'returned' || ((use.kind === 'declared' || use.kind === 'reassigned') && usedLaterAsSaved(use.kind === 'declared' ? use.declarator.id : undefined, input.aliases, call, metadata, sourceCode));
+    if (reloads && !receiver.repeatable) return undefined;
     switch (use.kind) {
       case 'unused':
         break;
@@ -248,12 +252,14 @@ function savedValueUse(call: TSESTree.CallExpression, aliases: readonly Variable
 function usedLaterAsSaved(declared: TSESTree.Identifier | undefined, aliases: readonly Variable[], call: TSESTree.CallExpression, metadata: EntityMetadata, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   const refreshed = new Set([metadata.versionColumn?.propertyName, metadata.updateDateColumn?.propertyName].filter((name) => name != null));
   const statement = statementOf(call) ?? call;
+  // Code past a `return`/`throw` that always follows the save never runs after it.
+  const reachableEnd = endOfExitingBlock(call) ?? Number.POSITIVE_INFINITY;
   const variables = [...aliases];
   if (declared != null) variables.push(...sourceCode.getDeclaredVariables(declared.parent));
   for (const variable of variables) {
     for (const reference of variable.references) {
       const identifier = reference.identifier;
-      if (identifier.range[0] < statement.range[1] || isInside(identifier, statement)) continue;
+      if (identifier.range[0] < statement.range[1] || identifier.range[0] >= reachableEnd || isInside(identifier, statement)) continue;
       if (reference.isWriteOnly()) continue;
       const parent = identifier.parent;
       if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier && !parent.computed && parent.property.type === AST_NODE_TYPES.Identifier) {
