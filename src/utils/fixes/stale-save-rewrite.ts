@@ -1,5 +1,4 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import ts from 'typescript';
 
 import { endOfExitingBlock } from '../ast/exiting-blocks.js';
 import { isInside } from '../ast/expressions.js';
@@ -9,6 +8,7 @@ import type { FieldWrite } from '../entity-flow/field-writes.js';
 import type { WrittenFields } from '../entity-flow/written-fields.js';
 import type { ColumnMetadata, EntityMetadata } from '../typeorm/entity-metadata.js';
 import { isStateColumn } from '../typeorm/state-columns.js';
+import { isNullableColumn, isNumericColumn, isPlainWritableColumn } from '../typeorm/writable-columns.js';
 import { indentationOf, isSameValueAt, sitsInStatementList, statementBeforeBoth, statementOf, unusedName } from './statement-edits.js';
 import { memberText, primaryKeyCriteria, quote, updateCallText, type FieldAssignment, type WriteReceiver } from './update-rewrite.js';
 
@@ -293,31 +293,6 @@ function isStableAmountAt(sourceCode: Readonly<TSESLint.SourceCode>, write: Extr
   if (amount.type === AST_NODE_TYPES.UnaryExpression && amount.operator === '-') amount = amount.argument;
   if (amount.type === AST_NODE_TYPES.Literal) return typeof amount.value === 'number';
   return isSameValueAt(sourceCode, amount, save);
-}
-
-/** A column whose property is declared `number`: SQL arithmetic on it is what the code meant. */
-export function isNumericColumn(column: ColumnMetadata): boolean {
-  return column.kind === 'column' && column.declaration.type?.kind === ts.SyntaxKind.NumberKeyword;
-}
-
-export function isPlainWritableColumn(column: ColumnMetadata): boolean {
-  return ['column', 'version', 'update-date', 'delete-date'].includes(column.kind) && !column.cascade;
-}
-
-/** Declared optional, or with `null`/`undefined` in its type. */
-export function isNullableColumn(column: ColumnMetadata): boolean {
-  const { declaration } = column;
-  if (declaration.questionToken != null) return true;
-  const type = declaration.type;
-  if (type == null) return true;
-  const members = ts.isUnionTypeNode(type) ? type.types : [type];
-  return members.some(
-    (member) =>
-      member.kind === ts.SyntaxKind.UndefinedKeyword ||
-      member.kind === ts.SyntaxKind.AnyKeyword ||
-      member.kind === ts.SyntaxKind.UnknownKeyword ||
-      (ts.isLiteralTypeNode(member) && member.literal.kind === ts.SyntaxKind.NullKeyword),
-  );
 }
 
 function capitalize(name: string): string {
