@@ -8,6 +8,7 @@ import { FactTable } from '../flow/facts.js';
 import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
+import { endOfExitingBlock } from '../utils/ast/exiting-blocks.js';
 import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
@@ -15,10 +16,9 @@ import { onlyReadsArgument } from '../utils/entity-flow/read-only-callees.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
 import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js';
-import { saverSaveOf } from '../utils/fixes/saver-rewrite.js';
-import { buildStaleSaveRewrite, isNumericColumn, isPlainWritableColumn, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
-import { statementOf } from '../utils/fixes/statement-edits.js';
-import { memberText, objectText, primaryKeyCriteria, writeReceiverOf } from '../utils/fixes/update-rewrite.js';
+import { buildSaverRewrite } from '../utils/fixes/saver-rewrite.js';
+import { buildStaleSaveRewrite, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
+import { writeReceiverOf } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
@@ -27,6 +27,7 @@ import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/enti
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
 import { classifyTypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isStateColumn } from '../utils/typeorm/state-columns.js';
+import { isNumericColumn } from '../utils/typeorm/writable-columns.js';
 
 export interface NoStaleSaveOptions {
   windowKinds?: AwaitKind[];
@@ -418,15 +419,13 @@ export default createRule<Options, MessageIds>({
       return where == null ? advice : `${advice} The ${write.diffingMethod}() to change is at ${where}.`;
     }
 
-    /** `line 42` in this file, `./services/conversation-store.ts:42` in another (relative to this one). */
+    /** `line 42` in this file, `src/store/conversation-store.ts:42` in another (relative to ESLint's working directory). */
     function placeText(node: ts.Node, from: TSESTree.Node): string {
       const sourceFile = node.getSourceFile();
-      const here = tsNode(from).getSourceFile();
       const line = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile)).line + 1;
-      if (sourceFile === here) return `line ${String(line)}`;
-      let relative = path.posix.relative(path.posix.dirname(here.fileName), sourceFile.fileName);
-      if (!relative.startsWith('.')) relative = `./${relative}`;
-      return `${relative}:${String(line)}`;
+      if (sourceFile === tsNode(from).getSourceFile()) return `line ${String(line)}`;
+      const relative = path.relative(context.cwd, sourceFile.fileName).split(path.sep).join('/');
+      return `${relative.startsWith('..') || path.isAbsolute(relative) ? sourceFile.fileName : relative}:${String(line)}`;
     }
 
     /**
@@ -436,30 +435,14 @@ export default createRule<Options, MessageIds>({
     function saverRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields): Rewrite | undefined {
       const saveNode = write.saverWrite;
       if (saveNode == null || write.typeorm != null || metadata == null || target.relation != null || target.viaSpread || write.targets.length !== 1) return undefined;
+      // A suggestion edits the file being linted only.
       if (saveNode.getSourceFile() !== tsNode(write.call).getSourceFile()) return undefined;
-      if (!fieldInfo.exact || fieldInfo.fields.length === 0 || fieldInfo.appends.length > 0) return undefined;
       const save = services.tsNodeToESTreeNodeMap.get(saveNode) as TSESTree.Node | undefined;
-      if (save?.type !== AST_NODE_TYPES.CallExpression) return undefined;
-      const found = saverSaveOf(sourceCode, write.call, save);
-      if (found == null) return undefined;
-      const saverFunction = found.parameter.parent as { params?: TSESTree.Parameter[] } | undefined;
-      if (saverFunction?.params?.indexOf(found.parameter) !== write.call.arguments.indexOf(target.expression)) return undefined;
-      // Plain fields only: captures and checks would belong to the caller, the update to the saver.
-      for (const field of fieldInfo.fields) {
-        const column = metadata.byProperty.get(field);
-        const writes = fieldInfo.writes.get(field) ?? [];
-        if (column == null || !isPlainWritableColumn(column) || isStateColumn(column, NO_STATE_OPTIONS) || writes.some((fieldWrite) => fieldWrite.kind !== 'set')) return undefined;
-      }
-      const statement = statementOf(save);
-      if (statement?.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type === AST_NODE_TYPES.AssignmentExpression) return undefined;
       const typeorm = classifyTypeormCall(checker, saveNode);
-      if (typeorm?.method !== 'save') return undefined;
+      if (save?.type !== AST_NODE_TYPES.CallExpression || typeorm?.method !== 'save') return undefined;
       const receiver = writeReceiverOf({ sourceCode, call: save, typeorm, metadata, classNameInScope: isClassInScope(save, metadata) });
-      const entity = found.parameter.name;
-      const criteria = primaryKeyCriteria(metadata, entity);
-      if (receiver == null || criteria == null) return undefined;
-      const text = receiver.call('update', [criteria, objectText(fieldInfo.fields.map((field) => [field, memberText(entity, field)] as const))]);
-      return { edits: [{ range: save.range, text }], equivalent: false, messageId: 'rewriteToUpdate', data: { fields: listText(fieldInfo.fields), then: ` where ${found.name} saves it` } };
+      const rewrite = receiver == null ? undefined : buildSaverRewrite({ sourceCode, call: write.call, save, receiver, metadata, entity: target.expression, fieldInfo });
+      return rewrite == null ? undefined : { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToUpdate', data: { fields: listText(fieldInfo.fields), then: ` where ${rewrite.saver} saves it` } };
     }
 
     function isClassInScope(node: TSESTree.Node, metadata: EntityMetadata): boolean {
@@ -489,8 +472,9 @@ export default createRule<Options, MessageIds>({
       if (target.viaSpread && typeorm.api === 'EntityManager' && (typeorm.targetArgumentIndex == null || write.call.arguments.length < 2)) return undefined;
       if (checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression)))) return undefined;
       // A later save of the same object would write back what the update leaves to others: the
-      // save being rewritten is what kept that one harmless.
-      if (recorder.isWrittenAfter(target.variable, write.call.range[1])) return undefined;
+      // save being rewritten is what kept that one harmless. (Saves past a `return`/`throw` that
+      // always follows this one never run after it.)
+      if (recorder.isWrittenBetween(target.variable, write.call.range[1], endOfExitingBlock(write.call) ?? Number.POSITIVE_INFINITY)) return undefined;
       const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
       if (receiver == null) return undefined;
       if (typeorm.method !== 'save') {

@@ -28,7 +28,7 @@ const REGISTER_WEBHOOK = {
   window: 'after `await registration.registerWebhook(…)`',
   reason: 'a network call via WebhookRegistration.registerWebhook → WebhookClient.list → axios.get',
   atRisk: 'every loaded column',
-  advice: 'Make that function write only the fields it changes with update() (its save() is at ./no-stale-save/event-payloads.ts:62), or re-load the entity after the await.',
+  advice: 'Make that function write only the fields it changes with update() (its save() is at no-stale-save/event-payloads.ts:62), or re-load the entity after the await.',
 };
 
 ruleTester.run('no-stale-save (event payloads)', rule, {

@@ -354,7 +354,7 @@ export async function archiveThroughPort(port: ConversationRepositoryPort, archi
             awaitLine: String(L + 5),
             reason: 'a network call via SnippetArchive.archive → HttpSnippetArchive.archive → axios.put',
             atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
-            advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./no-stale-save/implementations.ts:57.',
+            advice: 'Update only lastMessageSnippet with update(). The save() to change is at no-stale-save/implementations.ts:57.',
           },
           line: L + 6,
           column: 9,

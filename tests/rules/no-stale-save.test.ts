@@ -538,7 +538,7 @@ export async function reply(store: ConversationStore, llm: LlmClient, id: string
             awaitLine: String(L + 4),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: CONVERSATION_AT_RISK,
-            advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./shared/services.ts:32.',
+            advice: 'Update only lastMessageSnippet with update(). The save() to change is at shared/services.ts:32.',
           },
           line: L + 6,
           column: 9,
@@ -583,7 +583,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
       errors: [
         {
           messageId: 'staleSave',
-          data: { name: 'first', loader: 'findOneByOrFail()', loadLine: '20', method: 'finisher.viaRenamedImport() (Finisher.viaRenamedImport → storeConversation → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: CONVERSATION_AT_RISK, advice: 'Update only lastMessageSnippet with update(). The save() to change is at ./shared/persist-helpers.ts:7.' },
+          data: { name: 'first', loader: 'findOneByOrFail()', loadLine: '20', method: 'finisher.viaRenamedImport() (Finisher.viaRenamedImport → storeConversation → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: CONVERSATION_AT_RISK, advice: 'Update only lastMessageSnippet with update(). The save() to change is at shared/persist-helpers.ts:7.' },
           line: 26,
           column: 9,
           endLine: 26,
@@ -591,7 +591,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'second', loader: 'findOneByOrFail()', loadLine: '21', method: 'finisher.viaDefaultExport() (Finisher.viaDefaultExport → <anonymous> → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:11), or re-load the entity after the await.' },
+          data: { name: 'second', loader: 'findOneByOrFail()', loadLine: '21', method: 'finisher.viaDefaultExport() (Finisher.viaDefaultExport → <anonymous> → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/persist-helpers.ts:11), or re-load the entity after the await.' },
           line: 27,
           column: 9,
           endLine: 27,
@@ -599,7 +599,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'third', loader: 'findOneByOrFail()', loadLine: '22', method: 'helpers.keepFn() (keepImpl → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:15), or re-load the entity after the await.' },
+          data: { name: 'third', loader: 'findOneByOrFail()', loadLine: '22', method: 'helpers.keepFn() (keepImpl → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/persist-helpers.ts:15), or re-load the entity after the await.' },
           line: 28,
           column: 9,
           endLine: 28,
@@ -607,7 +607,7 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
         },
         {
           messageId: 'staleSave',
-          data: { name: 'fourth', loader: 'findOneByOrFail()', loadLine: '23', method: 'savers.remember() (storeConversation → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at ./shared/persist-helpers.ts:7), or re-load the entity after the await.' },
+          data: { name: 'fourth', loader: 'findOneByOrFail()', loadLine: '23', method: 'savers.remember() (storeConversation → save())', window: 'after `await llm.complete(…)`', awaitLine: '24', reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/persist-helpers.ts:7), or re-load the entity after the await.' },
           line: 29,
           column: 9,
           endLine: 29,
@@ -1838,6 +1838,52 @@ export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: 
     },
 
     {
+      name: "a later save the function never reaches after this one (it throws first) does not block the rewrite",
+      code: `${imports}
+export async function probe(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const reply = await llm.complete('ping');
+  if (reply === '') {
+    conversation.priority = 0;
+    await repo.save(conversation);
+    throw new Error('empty reply');
+  }
+  conversation.lastMessageSnippet = reply;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function probe(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const reply = await llm.complete('ping');
+  if (reply === '') {
+    conversation.priority = 0;
+    await repo.update({ id: conversation.id }, { priority: conversation.priority });
+    throw new Error('empty reply');
+  }
+  conversation.lastMessageSnippet = reply;
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: "after `await llm.complete(…)`", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt", advice: "Update only priority with update()." },
+          line: L + 7,
+          column: 11,
+          endLine: L + 7,
+          endColumn: 34,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: "conversation", loader: "findOneByOrFail()", loadLine: String(L + 3), method: "save()", window: "after `await llm.complete(…)`", awaitLine: String(L + 4), reason: "a network call via LlmClient.complete → openai.chat.completions.create", atRisk: "status, lastMessageId, assigneeId, priority, version, updatedAt", advice: "Update only lastMessageSnippet with update()." },
+          line: L + 11,
+          column: 9,
+          endLine: L + 11,
+          endColumn: 32,
+        },
+      ],
+    },
+
+    {
       name: 'Object.assign hides which fields change: no rewrite',
       code: `${imports}
 export async function patch(repo: Repository<Conversation>, llm: LlmClient, id: string, body: Partial<Conversation>) {
@@ -2458,7 +2504,7 @@ export async function run(repo: Repository<Conversation>, llm: LlmClient, id: st
             awaitLine: String(L + 5),
             reason: 'a network call via annotateAndSave → LlmClient.complete → openai.chat.completions.create',
             atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more',
-            advice: 'Make that function write only the fields it changes with update() (its save() is at ./analysis/flows.ts:28), or re-load the entity after the await.',
+            advice: 'Make that function write only the fields it changes with update() (its save() is at analysis/flows.ts:28), or re-load the entity after the await.',
           },
           line: L + 5,
           column: 9,

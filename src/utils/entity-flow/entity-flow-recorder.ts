@@ -88,11 +88,11 @@ export class EntityFlowRecorder {
     return group;
   }
 
-  /** Whether a write later in the file than `offset` carries the object `variable` holds. */
-  isWrittenAfter(variable: Variable, offset: number): boolean {
+  /** Whether a write between `from` and `to` (offsets in the file) carries the object `variable` holds. */
+  isWrittenBetween(variable: Variable, from: number, to: number): boolean {
     const aliases = new Set(this.aliasesOf(variable));
     for (const writes of this.functionWrites.values()) {
-      for (const write of writes) if (write.call.range[0] >= offset && write.targets.some((target) => aliases.has(target.variable))) return true;
+      for (const write of writes) if (write.call.range[0] >= from && write.call.range[0] < to && write.targets.some((target) => aliases.has(target.variable))) return true;
     }
     return false;
   }

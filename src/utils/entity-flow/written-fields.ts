@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
+import { endOfExitingBlock } from '../ast/exiting-blocks.js';
 import { isInside } from '../ast/expressions.js';
 import { enclosingFunction } from '../ast/functions.js';
 import type { LoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
@@ -72,6 +73,9 @@ export function writtenFields(
       // The alias's own declaration (`const { customer } = order`) hands nothing on.
       if (reference.init === true) continue;
       if (isInside(identifier, write.call)) continue;
+      // In a block that leaves the function before the write: not on any path to it.
+      const exitingEnd = endOfExitingBlock(identifier);
+      if (exitingEnd != null && exitingEnd <= write.call.range[0]) continue;
       const parent = identifier.parent;
       if (enclosingFunction(identifier) !== writeFunction) {
         if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier && isAssignmentTarget(parent)) exact = false;

@@ -3,7 +3,7 @@ import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint
 import { enclosingFunction } from '../ast/functions.js';
 import type { EntityMetadata } from '../typeorm/entity-metadata.js';
 import { isStateColumn } from '../typeorm/state-columns.js';
-import { isNullableColumn } from './stale-save-rewrite.js';
+import { isNullableColumn } from '../typeorm/writable-columns.js';
 import { indentationOf, sitsInStatementList, statementOf, unusedName } from './statement-edits.js';
 import { memberText, primaryKeyCriteria, quote, type WriteReceiver } from './update-rewrite.js';
 

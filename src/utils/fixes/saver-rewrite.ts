@@ -1,6 +1,12 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { enclosingFunction, type FunctionNode } from '../ast/functions.js';
+import type { WrittenFields } from '../entity-flow/written-fields.js';
+import type { EntityMetadata } from '../typeorm/entity-metadata.js';
+import { isStateColumn } from '../typeorm/state-columns.js';
+import { isPlainWritableColumn } from '../typeorm/writable-columns.js';
+import { statementOf } from './statement-edits.js';
+import { memberText, objectText, primaryKeyCriteria, type WriteReceiver } from './update-rewrite.js';
 
 /**
  * A stale entity saved through the project's own saver (`persist(conversation)`, whose body calls
@@ -9,13 +15,54 @@ import { enclosingFunction, type FunctionNode } from '../ast/functions.js';
  * saver's only caller — a function that is not exported, or a private method — so rewriting its
  * save for this caller's fields changes no other caller's writes.
  */
-export interface SaverSave {
-  /** The `save()` inside the saver. */
-  save: TSESTree.CallExpression;
+interface SaverSave {
   /** The saver's parameter the entity arrives in. */
   parameter: TSESTree.Identifier;
   /** The saver's name, for the message. */
   name: string;
+}
+
+export interface SaverRewriteInput {
+  sourceCode: Readonly<TSESLint.SourceCode>;
+  /** The caller's call of the saver. */
+  call: TSESTree.CallExpression;
+  /** The `save()` inside the saver, in this file. */
+  save: TSESTree.CallExpression;
+  receiver: WriteReceiver;
+  metadata: EntityMetadata;
+  /** The entity as the caller passes it. */
+  entity: TSESTree.Expression;
+  /** What the caller set on the entity before the call. */
+  fieldInfo: WrittenFields;
+}
+
+const NO_STATE_OPTIONS = { stateColumns: [], guardColumns: [] };
+
+/**
+ * `await repo.save(conversation)` in the saver → `await repo.update({ id: conversation.id }, { f:
+ * conversation.f })` for the fields the caller set. Plain values only: what a compare-and-set or an
+ * amount would capture lives in the caller, the update in the saver.
+ */
+export function buildSaverRewrite(input: SaverRewriteInput): { edits: { range: [number, number]; text: string }[]; saver: string } | undefined {
+  const { sourceCode, call, save, receiver, metadata, fieldInfo } = input;
+  if (!fieldInfo.exact || fieldInfo.fields.length === 0 || fieldInfo.appends.length > 0) return undefined;
+  const found = saverSaveOf(sourceCode, call, save);
+  if (found == null) return undefined;
+  // The saver's parameter at the position the caller passes the entity in.
+  const saverFunction = enclosingFunction(save);
+  if (saverFunction == null || saverFunction.params.indexOf(found.parameter) !== call.arguments.indexOf(input.entity)) return undefined;
+  for (const field of fieldInfo.fields) {
+    const column = metadata.byProperty.get(field);
+    const writes = fieldInfo.writes.get(field) ?? [];
+    if (column == null || !isPlainWritableColumn(column) || isStateColumn(column, NO_STATE_OPTIONS) || writes.some((write) => write.kind !== 'set')) return undefined;
+  }
+  const statement = statementOf(save);
+  if (statement?.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type === AST_NODE_TYPES.AssignmentExpression) return undefined;
+  const entity = found.parameter.name;
+  const criteria = primaryKeyCriteria(metadata, entity);
+  if (criteria == null) return undefined;
+  const text = receiver.call('update', [criteria, objectText(fieldInfo.fields.map((field) => [field, memberText(entity, field)] as const))]);
+  return { edits: [{ range: save.range, text }], saver: found.name };
 }
 
 /**
@@ -23,7 +70,7 @@ export interface SaverSave {
  * the function `call` calls, that function uses the parameter for nothing else, and nothing else
  * calls it.
  */
-export function saverSaveOf(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression, save: TSESTree.CallExpression): SaverSave | undefined {
+function saverSaveOf(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression, save: TSESTree.CallExpression): SaverSave | undefined {
   const saver = enclosingFunction(save);
   if (saver == null || save.callee.type !== AST_NODE_TYPES.MemberExpression || save.arguments.length !== 1) return undefined;
   const [argument] = save.arguments;
@@ -33,7 +80,7 @@ export function saverSaveOf(sourceCode: Readonly<TSESLint.SourceCode>, call: TSE
   const [variable] = sourceCode.getDeclaredVariables(saver).filter((candidate) => candidate.name === parameter.name);
   if (variable?.references.length !== 1 || variable.references[0]?.identifier !== argument) return undefined;
   const name = onlyCaller(sourceCode, saver, call);
-  return name == null ? undefined : { save, parameter, name };
+  return name == null ? undefined : { parameter, name };
 }
 
 /** The saver's name when `call` is its only call: a private method, or a function not exported. */

@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import ts from 'typescript';
 
+import { endOfExitingBlock } from '../ast/exiting-blocks.js';
 import { isInside } from '../ast/expressions.js';
 import { enclosingFunction } from '../ast/functions.js';
 import type { Variable } from '../entity-flow/entity-events.js';
@@ -8,6 +8,7 @@ import type { FieldWrite } from '../entity-flow/field-writes.js';
 import type { WrittenFields } from '../entity-flow/written-fields.js';
 import type { ColumnMetadata, EntityMetadata } from '../typeorm/entity-metadata.js';
 import { isStateColumn } from '../typeorm/state-columns.js';
+import { isNullableColumn, isNumericColumn, isPlainWritableColumn } from '../typeorm/writable-columns.js';
 import { indentationOf, isSameValueAt, sitsInStatementList, statementBeforeBoth, statementOf, unusedName } from './statement-edits.js';
 import { memberText, primaryKeyCriteria, quote, updateCallText, type FieldAssignment, type WriteReceiver } from './update-rewrite.js';
 
@@ -166,6 +167,9 @@ export function buildStaleSaveRewrite(input: StaleSaveRewriteInput): StaleSaveRe
       lines.push(`await ${update};`);
     }
     const reload = (): string => `await ${receiver.repositoryCall('findOneByOrFail', [primaryKeyCriteria(metadata, entityText) ?? '{}'])}`;
+    // A re-load names the receiver a second time.
+    const reloads = use.kind === 'returned' || ((use.kind === 'declared' || use.kind === 'reassigned') && usedLaterAsSaved(use.kind === 'declared' ? use.declarator.id : undefined, input.aliases, call, metadata, sourceCode));
+    if (reloads && !receiver.repeatable) return undefined;
     switch (use.kind) {
       case 'unused':
         break;
@@ -248,12 +252,14 @@ function savedValueUse(call: TSESTree.CallExpression, aliases: readonly Variable
 function usedLaterAsSaved(declared: TSESTree.Identifier | undefined, aliases: readonly Variable[], call: TSESTree.CallExpression, metadata: EntityMetadata, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
   const refreshed = new Set([metadata.versionColumn?.propertyName, metadata.updateDateColumn?.propertyName].filter((name) => name != null));
   const statement = statementOf(call) ?? call;
+  // Code past a `return`/`throw` that always follows the save never runs after it.
+  const reachableEnd = endOfExitingBlock(call) ?? Number.POSITIVE_INFINITY;
   const variables = [...aliases];
   if (declared != null) variables.push(...sourceCode.getDeclaredVariables(declared.parent));
   for (const variable of variables) {
     for (const reference of variable.references) {
       const identifier = reference.identifier;
-      if (identifier.range[0] < statement.range[1] || isInside(identifier, statement)) continue;
+      if (identifier.range[0] < statement.range[1] || identifier.range[0] >= reachableEnd || isInside(identifier, statement)) continue;
       if (reference.isWriteOnly()) continue;
       const parent = identifier.parent;
       if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier && !parent.computed && parent.property.type === AST_NODE_TYPES.Identifier) {
@@ -287,31 +293,6 @@ function isStableAmountAt(sourceCode: Readonly<TSESLint.SourceCode>, write: Extr
   if (amount.type === AST_NODE_TYPES.UnaryExpression && amount.operator === '-') amount = amount.argument;
   if (amount.type === AST_NODE_TYPES.Literal) return typeof amount.value === 'number';
   return isSameValueAt(sourceCode, amount, save);
-}
-
-/** A column whose property is declared `number`: SQL arithmetic on it is what the code meant. */
-export function isNumericColumn(column: ColumnMetadata): boolean {
-  return column.kind === 'column' && column.declaration.type?.kind === ts.SyntaxKind.NumberKeyword;
-}
-
-export function isPlainWritableColumn(column: ColumnMetadata): boolean {
-  return ['column', 'version', 'update-date', 'delete-date'].includes(column.kind) && !column.cascade;
-}
-
-/** Declared optional, or with `null`/`undefined` in its type. */
-export function isNullableColumn(column: ColumnMetadata): boolean {
-  const { declaration } = column;
-  if (declaration.questionToken != null) return true;
-  const type = declaration.type;
-  if (type == null) return true;
-  const members = ts.isUnionTypeNode(type) ? type.types : [type];
-  return members.some(
-    (member) =>
-      member.kind === ts.SyntaxKind.UndefinedKeyword ||
-      member.kind === ts.SyntaxKind.AnyKeyword ||
-      member.kind === ts.SyntaxKind.UnknownKeyword ||
-      (ts.isLiteralTypeNode(member) && member.literal.kind === ts.SyntaxKind.NullKeyword),
-  );
 }
 
 function capitalize(name: string): string {

@@ -141,8 +141,22 @@ function isIdentifierName(text: string): boolean {
   return /^[A-Za-z_$][\w$]*$/.test(text);
 }
 
-/** `repo`, `this.repo`, `this.deps.repo`: evaluating it again runs nothing. */
+/**
+ * `repo`, `this.repo`, `this.deps.repo`, `dataSource.getRepository(Order)`: evaluating it again
+ * runs nothing, or only TypeORM's cached repository lookup.
+ */
 function isRepeatable(node: TSESTree.Node): boolean {
   if (node.type === AST_NODE_TYPES.Identifier || node.type === AST_NODE_TYPES.ThisExpression) return true;
+  if (node.type === AST_NODE_TYPES.CallExpression) {
+    const callee = node.callee;
+    return (
+      callee.type === AST_NODE_TYPES.MemberExpression &&
+      !callee.computed &&
+      callee.property.type === AST_NODE_TYPES.Identifier &&
+      callee.property.name === 'getRepository' &&
+      isRepeatable(callee.object) &&
+      node.arguments.every((argument) => isRepeatable(argument))
+    );
+  }
   return node.type === AST_NODE_TYPES.MemberExpression && !node.computed && isRepeatable(node.object);
 }
