@@ -41,6 +41,8 @@ export default createRule<Options, MessageIds>({
     },
   },
   create(context) {
+    // A file that never calls `transaction`/`$transaction` opens no transaction callback.
+    if (!/\.\$?transaction\s*\(/.test(context.sourceCode.text)) return {};
     const services = getTypeServices(context);
     const checker = services.program.getTypeChecker();
     const { sourceCode } = context;

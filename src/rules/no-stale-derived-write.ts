@@ -8,7 +8,7 @@ import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, skipOuterExpressions, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
 import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, ReadSite, RowEvent, ValueUse, Variable, WriteCandidate } from '../utils/orm/row-flow-events.js';
-import { RowFlowRecorder } from '../utils/orm/row-flow-recorder.js';
+import { mayReadAndWriteRows, RowFlowRecorder } from '../utils/orm/row-flow-recorder.js';
 import type { RelativeChange, RowRead, RowWrite, WriteRewrite, WrittenValue } from '../utils/orm/row-model.js';
 import { rowReadOf, rowWriteOf } from '../utils/orm/rows.js';
 import { createRule } from '../utils/plugin/create-rule.js';
@@ -99,6 +99,8 @@ export default createRule<Options, MessageIds>({
     },
   },
   create(context, [options]) {
+    // Most files neither read rows nor write values: no listeners at all for them.
+    if (!mayReadAndWriteRows(context.sourceCode.text)) return {};
     const services = getTypeServices(context);
     const checker = services.program.getTypeChecker();
     const classifier = getAwaitClassifier(services.program, {

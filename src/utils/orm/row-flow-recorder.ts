@@ -16,6 +16,17 @@ const READ_CALL_NAMES: ReadonlySet<string> = new Set([
   'from', 'where', 'limit', 'offset', 'orderBy', 'for', 'execute', 'all', 'get',
 ]);
 
+const READ_CALL_TEXT = new RegExp(`\\.(?:${[...READ_CALL_NAMES].join('|')})\\s*\\(`);
+const WRITE_CALL_TEXT = new RegExp(`\\.(?:${[...WRITE_CALL_NAMES].join('|')})\\s*\\(`);
+
+/**
+ * Whether a file's text calls a method named like a read of rows and one named like a write of
+ * values: without both, the recorder can find nothing, and a rule need not walk the file.
+ */
+export function mayReadAndWriteRows(text: string): boolean {
+  return WRITE_CALL_TEXT.test(text) && READ_CALL_TEXT.test(text);
+}
+
 export interface RowFlowRecorderOptions {
   sourceCode: Readonly<TSESLint.SourceCode>;
   /** Called once the whole file is walked, with every function's events, outer functions first. */
@@ -114,7 +125,8 @@ export class RowFlowRecorder {
       },
       'VariableDeclaration:exit': (node: TSESTree.VariableDeclaration) => {
         const loop = node.parent;
-        if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await && loop.left === node) {
+        // Until a row is read in the file, an await makes nothing stale: not worth recording.
+        if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.await && loop.left === node && this.tracked.size > 0) {
           this.log.record({ type: 'await', site: this.newAwaitSite(loop.right, loop.right, handlersReached(loop, 'every-handler')) });
         }
       },
@@ -126,6 +138,7 @@ export class RowFlowRecorder {
         if (node.argument.type === AST_NODE_TYPES.MemberExpression) this.recordFieldAssignment(node.argument, true);
       },
       'AwaitExpression:exit': (node: TSESTree.AwaitExpression) => {
+        if (this.tracked.size === 0) return;
         this.log.record({ type: 'await', site: this.newAwaitSite(node, node.argument, handlersReached(node, 'every-handler')) });
       },
       'CallExpression:exit': (node: TSESTree.CallExpression) => {
@@ -211,10 +224,12 @@ export class RowFlowRecorder {
 
   /** What binding `target` to `init` means for the rows followed. */
   private bind(target: TSESTree.Node, init: TSESTree.Expression | null): void {
+    // Nothing tracked and no read: no variable to look up (the common `const x = …`).
+    const read = init == null ? undefined : this.readIn(init);
+    if (read == null && this.tracked.size === 0) return;
     if (target.type === AST_NODE_TYPES.Identifier) {
       const variable = this.variableOf(target);
       if (variable == null) return;
-      const read = init == null ? undefined : this.readIn(init);
       if (read != null) {
         this.recordRead(variable, read);
         return;
@@ -227,7 +242,6 @@ export class RowFlowRecorder {
     if (init == null) return;
     if (target.type === AST_NODE_TYPES.ArrayPattern) {
       // `const [wallet] = await db.select().from(wallets).where(…)`: the first rows of the list.
-      const read = this.readIn(init);
       for (const element of target.elements) {
         if (element?.type !== AST_NODE_TYPES.Identifier) continue;
         const variable = this.variableOf(element);
@@ -239,7 +253,6 @@ export class RowFlowRecorder {
     }
     if (target.type === AST_NODE_TYPES.ObjectPattern) {
       // `const { balance } = wallet`, `const { balance } = await prisma.wallet.findUniqueOrThrow(…)`.
-      const read = this.readIn(init);
       const owner = skipWrappers(init, { awaits: true });
       const source = owner.type === AST_NODE_TYPES.Identifier ? this.trackedVariable(owner) : undefined;
       for (const property of target.properties) {
@@ -258,9 +271,10 @@ export class RowFlowRecorder {
   /** `for (const wallet of wallets)`, `for (const wallet of await prisma.wallet.findMany())`. */
   private bindLoopElement(target: TSESTree.Node, iterable: TSESTree.Expression): void {
     if (target.type !== AST_NODE_TYPES.Identifier) return;
+    const read = this.readIn(iterable);
+    if (read == null && this.tracked.size === 0) return;
     const variable = this.variableOf(target);
     if (variable == null) return;
-    const read = this.readIn(iterable);
     if (read != null) {
       this.recordRead(variable, read);
       return;

@@ -49,3 +49,13 @@ export function rowWriteOf(checker: ts.TypeChecker, call: ts.CallExpression): Ro
   if (!mayWriteRows(call)) return undefined;
   return prismaRowWrite(checker, call) ?? (methodNameOfCall(call) === 'set' ? drizzleRowWrite(checker, call) : undefined) ?? typeormRowWrite(checker, call);
 }
+
+/**
+ * A write that carries `StateSupport` (Prisma's, drizzle's), without asking the TypeORM
+ * recogniser: TypeORM's state writes are read from its entity metadata (src/utils/typeorm), and
+ * asking twice would resolve each of its updates twice.
+ */
+export function stateWriteOf(checker: ts.TypeChecker, call: ts.CallExpression): RowWrite | undefined {
+  if (!mayWriteRows(call)) return undefined;
+  return prismaRowWrite(checker, call) ?? (methodNameOfCall(call) === 'set' ? drizzleRowWrite(checker, call) : undefined);
+}

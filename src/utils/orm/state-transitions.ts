@@ -4,7 +4,7 @@ import { skipOuterExpressions } from '../calls/await-classification.js';
 import { isEnumOrStringLiteralUnion } from '../typeorm/entity-metadata.js';
 import { DEFAULT_STATE_NAMES, normalizeColumnName, type StateColumnOptions } from '../typeorm/state-columns.js';
 import type { RowWrite, StateSupport, WrittenValue } from './row-model.js';
-import { rowReadOf, rowWriteOf } from './rows.js';
+import { rowReadOf, stateWriteOf } from './rows.js';
 
 /**
  * State transitions in the row model, for the ORMs whose writes carry `StateSupport` (Prisma,
@@ -23,7 +23,7 @@ export interface StateTransition {
 }
 
 export function stateTransitionOf(checker: ts.TypeChecker, call: ts.CallExpression, options: StateColumnOptions): StateTransition | undefined {
-  const write = rowWriteOf(checker, call);
+  const write = stateWriteOf(checker, call);
   const state = write?.state;
   if (write == null || state == null) return undefined;
   for (const value of write.values) {
