@@ -18,6 +18,7 @@ const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** Every schema of the repository and the directory its generator writes to, relative to the root. */
 export const PRISMA_SCHEMAS = [
   { schema: 'tests/fixtures/shared/prisma/schema.prisma', output: 'tests/fixtures/shared/prisma/generated' },
+  { schema: 'tests/fixtures/shared/prisma-js/prisma/schema.prisma', output: 'tests/fixtures/shared/prisma-js/prisma/generated' },
   { schema: 'examples/prisma-wallets/prisma/schema.prisma', output: 'examples/prisma-wallets/src/generated/prisma' },
 ];
 

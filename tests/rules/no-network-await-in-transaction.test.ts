@@ -318,6 +318,36 @@ export async function charge(payments: PaymentClient, id: string, amount: number
       ],
     },
     {
+      name: 'Prisma: a payment call inside $transaction on a prisma-client-js client, whose PrismaClient is a class',
+      code: `
+import { PaymentClient } from './shared/payments.js';
+import { legacyPrisma } from './shared/legacy-prisma-client.js';
+
+export async function charge(payments: PaymentClient, id: string) {
+  await legacyPrisma.$transaction(async (tx) => {
+    await payments.capture(id);
+    await tx.account.update({ where: { id }, data: { balance: { decrement: 1 } } });
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'networkInTransaction',
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 31,
+          data: {
+            what: AWAIT,
+            kind: NETWORK,
+            chain: `payments.capture(…) → ${PAYMENT}`,
+            start: '`legacyPrisma.$transaction()`',
+            startLine: '6',
+          },
+        },
+      ],
+    },
+    {
       name: 'drizzle: an LLM call inside db.transaction(), and under a row locked with .for(update)',
       code: `${imports}
 export async function summarise(llm: LlmClient, id: string) {

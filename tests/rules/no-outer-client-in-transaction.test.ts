@@ -81,6 +81,46 @@ export async function transfer(from: string, to: string, amount: number) {
       ],
     },
     {
+      name: 'Prisma: the root client of the prisma-client-js generator, whose PrismaClient is a class',
+      code: `
+import { legacyPrisma } from './shared/legacy-prisma-client.js';
+
+export async function move(from: string, to: string) {
+  await legacyPrisma.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: from }, data: { balance: { decrement: 1 } } });
+    await legacyPrisma.account.update({ where: { id: to }, data: { balance: { increment: 1 } } });
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'outerClientInTransaction',
+          line: 7,
+          column: 11,
+          endLine: 7,
+          endColumn: 98,
+          data: {
+            call: '`legacyPrisma.account.update(…)`',
+            client: 'legacyPrisma',
+            transaction: '`legacyPrisma.$transaction()`',
+            line: '5',
+            advice: "Run it on `tx`, the transaction's client.",
+          },
+          suggestions: [
+            { messageId: 'useTransactionClient', data: { txClient: 'tx' }, output: `
+import { legacyPrisma } from './shared/legacy-prisma-client.js';
+
+export async function move(from: string, to: string) {
+  await legacyPrisma.$transaction(async (tx) => {
+    await tx.account.update({ where: { id: from }, data: { balance: { decrement: 1 } } });
+    await tx.account.update({ where: { id: to }, data: { balance: { increment: 1 } } });
+  });
+}` },
+          ],
+        },
+      ],
+    },
+    {
       name: 'Prisma: raw SQL, and a nested $transaction, on the root client',
       code: `${H}
 export async function audit(id: string) {

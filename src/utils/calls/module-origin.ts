@@ -49,7 +49,7 @@ export function moduleOriginOfDeclaration(declaration: ts.Node): ModuleOrigin {
 /**
  * Where a file comes from, by its path and, for a file of the project, by what it is: Prisma's
  * `prisma-client` generator writes the client into the project (`src/generated/prisma`), and the
- * older `prisma-client-js` into `node_modules/.prisma/client`. Either is the `@prisma/client`
+ * older `prisma-client-js` into `node_modules/.prisma/client` (or its `output`). Either is the `@prisma/client`
  * package as far as what its calls do goes.
  */
 export function moduleOriginOfSourceFile(file: ts.SourceFile): ModuleOrigin {
@@ -64,7 +64,9 @@ const generatedPrismaFiles = new WeakMap<ts.SourceFile, boolean>();
 
 /**
  * A file Prisma generated: it imports Prisma's runtime (`@prisma/client/runtime/client`,
- * `…/runtime/library`), which no hand-written code of a project does. Checked once per file.
+ * `…/runtime/library`), which no hand-written code of a project does — or, for a `prisma-client-js`
+ * client generated into the project (`output = "…"`), the copy of that runtime Prisma writes
+ * beside it (`./runtime/client.js`). Checked once per file.
  */
 export function isGeneratedPrismaClientFile(file: ts.SourceFile): boolean {
   let generated = generatedPrismaFiles.get(file);
@@ -74,11 +76,15 @@ export function isGeneratedPrismaClientFile(file: ts.SourceFile): boolean {
         (ts.isImportDeclaration(statement) || ts.isExportDeclaration(statement)) &&
         statement.moduleSpecifier != null &&
         ts.isStringLiteral(statement.moduleSpecifier) &&
-        statement.moduleSpecifier.text.startsWith('@prisma/client/runtime'),
+        isPrismaRuntimeSpecifier(statement.moduleSpecifier.text),
     );
     generatedPrismaFiles.set(file, generated);
   }
   return generated;
+}
+
+function isPrismaRuntimeSpecifier(specifier: string): boolean {
+  return specifier.startsWith('@prisma/client/runtime') || /^\.\/runtime\/(?:client|library)(?:\.js)?$/.test(specifier);
 }
 
 /** True for `typeorm` itself and for its `browser/` build, under npm, yarn or pnpm layouts. */

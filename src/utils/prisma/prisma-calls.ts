@@ -57,10 +57,13 @@ function isPrismaDeclaration(declaration: ts.Declaration): boolean {
   return origin.kind === 'package' && origin.name === '@prisma/client';
 }
 
-/** The generated interface a method is declared in, when it is one of Prisma's. */
+/**
+ * The generated interface or class a method is declared in, when it is one of Prisma's: the
+ * `prisma-client` generator declares `PrismaClient` as an interface, `prisma-client-js` as a class.
+ */
 function generatedOwnerOf(declaration: ts.Declaration): string | undefined {
   const owner = declaration.parent;
-  if (!ts.isInterfaceDeclaration(owner) || !isPrismaDeclaration(declaration)) return undefined;
+  if (!(ts.isInterfaceDeclaration(owner) || ts.isClassDeclaration(owner)) || owner.name == null || !isPrismaDeclaration(declaration)) return undefined;
   return owner.name.text;
 }
 
