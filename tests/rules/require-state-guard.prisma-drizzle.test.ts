@@ -10,7 +10,7 @@ const ruleTester = createRuleTester();
 
 const H = `
 import { and, eq } from 'drizzle-orm';
-import { db, jobs, orders } from './shared/drizzle-schema.js';
+import { db, jobs, orders, pages } from './shared/drizzle-schema.js';
 import { JobStatus, prisma } from './shared/prisma-client.js';
 `;
 
@@ -34,6 +34,21 @@ export async function start(id: string): Promise<boolean> {
 export async function restore(id: string, status: JobStatus) {
   await prisma.job.update({ where: { id }, data: { status } });
   await prisma.job.upsert({ where: { id }, create: { id, status: 'queued' }, update: { status: 'queued' } });
+}`,
+    },
+    {
+      name: 'drizzle: enum columns named for a category or a setting are not states',
+      code: `${H}
+export async function configure(id: string) {
+  await db.update(pages).set({ accessType: 'password', defaultLocale: 'fr', forceTheme: 'dark' }).where(eq(pages.id, id));
+}`,
+    },
+    {
+      name: 'Prisma and drizzle: a guarded sweep over a set of rows matches none as often as not, so it has no count to check',
+      code: `${H}
+export async function releaseWorker(workerId: string) {
+  await prisma.job.updateMany({ where: { workerId, status: 'running' }, data: { status: 'failed' } });
+  await db.update(jobs).set({ status: 'failed' }).where(and(eq(jobs.workerId, workerId), eq(jobs.status, 'running')));
 }`,
     },
     {
@@ -212,6 +227,59 @@ export async function cancel(id: string) {
   const [order] = await db.select().from(orders).where(eq(orders.id, id));
   if (order?.state !== 'pending') return;
   await db.update(orders).set({ state: 'cancelled' }).where(and(eq(orders.id, id), eq(orders.state, 'pending')));
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'drizzle: a check in another case of a switch is not the check made before the write',
+      code: `${H}
+export async function settle(id: string, outcome: 'done' | 'failed') {
+  const [job] = await db.select().from(jobs).where(eq(jobs.id, id));
+  if (job == null) return;
+  switch (outcome) {
+    case 'done':
+      if (job.status !== 'running') return;
+      break;
+    case 'failed':
+      if (job.status === 'queued') {
+        await db.update(jobs).set({ status: 'failed' }).where(eq(jobs.id, id));
+      }
+      break;
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: L + 11,
+          column: 15,
+          endLine: L + 11,
+          endColumn: 79,
+          data: {
+            method: 'db.update(…).set(…).where(…)',
+            column: 'status',
+            value: "`'failed'`",
+            outcome: 'how many rows it changed (`.returning()` hands them back)',
+            checkLine: String(L + 10),
+            check: "job.status === 'queued'",
+          },
+          suggestions: [
+            { messageId: 'addGuard', data: { column: 'status', expected: "`'queued'`" }, output: `${H}
+export async function settle(id: string, outcome: 'done' | 'failed') {
+  const [job] = await db.select().from(jobs).where(eq(jobs.id, id));
+  if (job == null) return;
+  switch (outcome) {
+    case 'done':
+      if (job.status !== 'running') return;
+      break;
+    case 'failed':
+      if (job.status === 'queued') {
+        await db.update(jobs).set({ status: 'failed' }).where(and(eq(jobs.id, id), eq(jobs.status, 'queued')));
+      }
+      break;
+  }
 }` },
           ],
         },

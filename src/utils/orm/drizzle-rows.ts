@@ -61,6 +61,7 @@ export function drizzleRowWrite(checker: ts.TypeChecker, set: ts.CallExpression)
       declaration: drizzleTableDeclaration(checker, table),
       fieldType: (field) => drizzleColumnDataType(checker, table, field),
       conditionFields: where == null ? new Set() : condition == null ? undefined : drizzleConditionColumns(condition, table),
+      keyFields: drizzlePrimaryKeyColumns(checker, table, false),
       outcome: update.returning == null
         ? { check: 'how many rows it changed (`.returning()` hands them back)', example: 'if (rows.length === 0) return;', throwsWhenMissed: false }
         : { check: 'the rows `.returning()` hands back', example: 'if (rows.length === 0) return;', throwsWhenMissed: false },

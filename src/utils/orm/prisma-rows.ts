@@ -69,6 +69,7 @@ export function prismaRowWrite(checker: ts.TypeChecker, call: ts.CallExpression)
             declaration: prismaModelDeclaration(delegate),
             fieldType: (field: string) => prismaFieldType(checker, delegate, field),
             conditionFields: prismaWhereFields(where),
+            keyFields: prismaUniqueFields(delegate),
             outcome: OUTCOMES[shape.outcome],
           },
         }),

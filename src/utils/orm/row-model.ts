@@ -79,6 +79,8 @@ export interface StateSupport {
   fieldType(field: string): ts.Type | undefined;
   /** The fields the write's condition checks; undefined when the condition cannot be read. */
   conditionFields: ReadonlySet<string> | undefined;
+  /** The fields that name one row (the primary key, Prisma's unique fields); empty when unknown. */
+  keyFields: ReadonlySet<string>;
   outcome: WriteOutcome;
 }
 

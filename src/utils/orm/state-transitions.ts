@@ -1,7 +1,7 @@
 import ts from 'typescript';
 
 import { skipOuterExpressions } from '../calls/await-classification.js';
-import { isEnumOrStringLiteralUnion } from '../typeorm/entity-metadata.js';
+import { isCategoryName, isEnumOrStringLiteralUnion } from '../typeorm/entity-metadata.js';
 import { DEFAULT_STATE_NAMES, normalizeColumnName, type StateColumnOptions } from '../typeorm/state-columns.js';
 import type { RowWrite, StateSupport, WrittenValue } from './row-model.js';
 import { rowReadOf, stateWriteOf } from './rows.js';
@@ -42,10 +42,22 @@ export function guardsStateTransition(transition: StateTransition, options: Stat
   return [...fields].some((field) => guards.has(normalizeColumnName(field)));
 }
 
+/**
+ * Whether the compare-and-set names one row: a guarded write over a set of rows (every running
+ * deployment of a schedule, every pending invitation of an address) is a sweep, which matches no
+ * row as often as not, and no count of it tells a lost race. Unknown keys count as naming one.
+ */
+export function conditionNamesOneRow(transition: StateTransition): boolean {
+  const { conditionFields, keyFields } = transition.state;
+  if (keyFields.size === 0) return true;
+  return [...(conditionFields ?? [])].some((field) => keyFields.has(field));
+}
+
 function isStateField(checker: ts.TypeChecker, field: string, type: ts.Type, options: StateColumnOptions): boolean {
-  if (isEnumOrStringLiteralUnion(checker, type)) return true;
   const names = [...DEFAULT_STATE_NAMES, ...options.stateColumns].map(normalizeColumnName);
-  return (checker.getNonNullableType(type).flags & ts.TypeFlags.String) !== 0 && names.includes(normalizeColumnName(field));
+  if (names.includes(normalizeColumnName(field))) return isEnumOrStringLiteralUnion(checker, type) || (checker.getNonNullableType(type).flags & ts.TypeFlags.String) !== 0;
+  // An enum names a category or a setting as often as a state (`accessType`, `defaultLocale`), as for TypeORM's columns.
+  return isEnumOrStringLiteralUnion(checker, type) && !isCategoryName(field);
 }
 
 /** A value the code names: a literal, or anything typed as one (`JobStatus.running`, an enum member). */
@@ -67,7 +79,8 @@ export interface StateTest {
 /**
  * The first test before the write, in the same function (not in nested ones), that reads the
  * state field of a row read from the same model or table: `if (x.status …)`, `switch (x.status)`,
- * `x.status === A ? … : …`.
+ * `x.status === A ? … : …`. Only tests on the way to the write count: not those inside another
+ * `case` of a switch, nor in the other branch of an `if` or a ternary that holds the write.
  */
 export function stateTestBefore(checker: ts.TypeChecker, transition: StateTransition): StateTest | undefined {
   const { call } = transition.write;
@@ -82,10 +95,25 @@ export function stateTestBefore(checker: ts.TypeChecker, transition: StateTransi
       found = { node: test, expected: expectedBy(node, test, read, call) };
       return;
     }
-    ts.forEachChild(node, visit);
+    ts.forEachChild(node, (child) => {
+      if (!isAlternativeTo(node, child, call)) visit(child);
+    });
   };
   visit(body);
   return found;
+}
+
+/** A branch of `parent` that excludes the one holding `call`: another `case`, the other side of an `if` or a ternary. */
+function isAlternativeTo(parent: ts.Node, child: ts.Node, call: ts.Node): boolean {
+  if (holds(child, call) || !holds(parent, call)) return false;
+  if (ts.isCaseBlock(parent)) return true;
+  if (ts.isIfStatement(parent)) return child === parent.thenStatement || child === parent.elseStatement;
+  if (ts.isConditionalExpression(parent)) return child === parent.whenTrue || child === parent.whenFalse;
+  return false;
+}
+
+function holds(node: ts.Node, inner: ts.Node): boolean {
+  return node.pos <= inner.pos && inner.end <= node.end;
 }
 
 /**

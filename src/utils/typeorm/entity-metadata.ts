@@ -270,10 +270,14 @@ function isStateLikeColumn(checker: ts.TypeChecker, property: ts.PropertyDeclara
   return isEnumOrStringLiteralUnion(checker, checker.getTypeAtLocation(property));
 }
 
-const CATEGORY_WORDS: readonly string[] = ['type', 'kind', 'category', 'source', 'provider', 'platform', 'role', 'format', 'gender', 'language', 'locale', 'currency', 'country', 'region', 'medium', 'origin', 'flavor', 'flavour', 'variant', 'method'];
+const CATEGORY_WORDS: readonly string[] = ['type', 'kind', 'category', 'source', 'provider', 'platform', 'role', 'format', 'gender', 'language', 'locale', 'currency', 'country', 'region', 'medium', 'origin', 'flavor', 'flavour', 'variant', 'method', 'theme'];
 
-/** `type`, `kind`, `media_server_type`, `authProvider`: the name ends in a word for a category. */
-function isCategoryName(name: string): boolean {
+/**
+ * `type`, `kind`, `media_server_type`, `authProvider`, `defaultLocale`, `forceTheme`: the name ends
+ * in a word for a category or a setting, which says what a row is or how it is shown, not where it
+ * is in a lifecycle.
+ */
+export function isCategoryName(name: string): boolean {
   const words = name.replaceAll(/["'`]/g, '').split(/[_\-\s]+|(?<=[a-z0-9])(?=[A-Z])/).filter((word) => word !== '');
   const last = words.at(-1)?.toLowerCase();
   return last != null && CATEGORY_WORDS.includes(last);
