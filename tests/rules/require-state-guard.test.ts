@@ -178,7 +178,7 @@ export class Conversations extends BaseService<Conversation> {
       errors: [
         {
           messageId: 'checkThenAct',
-          data: { method: 'updateOne() → update()', column: 'status', value: '`ConversationStatus.RESOLVED`', checkLine: String(L + 11), check: 'conversation.status !== ConversationStatus.OPEN' },
+          data: { outcome: AFFECTED, method: 'updateOne() → update()', column: 'status', value: '`ConversationStatus.RESOLVED`', checkLine: String(L + 11), check: 'conversation.status !== ConversationStatus.OPEN' },
           line: L + 12,
           column: 11,
           endLine: L + 12,
@@ -207,7 +207,7 @@ export class Conversations extends BaseService<Conversation> {
             },
           ],
         },
-        { messageId: 'uncheckedOutcome', data: { column: 'status' }, line: L + 15, column: 11, endLine: L + 15, endColumn: 107 },
+        { messageId: 'uncheckedOutcome', data: { outcome: AFFECTED, example: AFFECTED_EXAMPLE, column: 'status' }, line: L + 15, column: 11, endLine: L + 15, endColumn: 107 },
       ],
     },
     {
@@ -218,8 +218,8 @@ export async function decline(requests: Repository<LeaveRequest>, id: string) {
   await requests.createQueryBuilder().update(LeaveRequest).set({ status: LeaveRequestStatus.APPROVED }).where('id = :id', { id }).execute();
 }`,
       errors: [
-        { messageId: 'unguardedTransition', data: { method: 'update()', column: 'status', value: '`LeaveRequestStatus.DECLINED`' }, line: L + 3, column: 9, endLine: L + 3, endColumn: 73 },
-        { messageId: 'unguardedTransition', data: { method: 'This update', column: 'status', value: '`LeaveRequestStatus.APPROVED`' }, line: L + 4, column: 9, endLine: L + 4, endColumn: 140 },
+        { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'update()', column: 'status', value: '`LeaveRequestStatus.DECLINED`' }, line: L + 3, column: 9, endLine: L + 3, endColumn: 73 },
+        { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'This update', column: 'status', value: '`LeaveRequestStatus.APPROVED`' }, line: L + 4, column: 9, endLine: L + 4, endColumn: 140 },
       ],
     },
     {
@@ -533,8 +533,8 @@ export async function upsert(repo: Repository<Conversation>, request: Partial<Co
   await repo.save({ ...body, status: ConversationStatus.OPEN });
 }`,
       errors: [
-        { messageId: 'unguardedTransition', data: { method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 3, column: 9, endLine: L + 3, endColumn: 67 },
-        { messageId: 'unguardedTransition', data: { method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 4, column: 9, endLine: L + 4, endColumn: 64 },
+        { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 3, column: 9, endLine: L + 3, endColumn: 67 },
+        { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 4, column: 9, endLine: L + 4, endColumn: 64 },
       ],
     },
     {
@@ -606,7 +606,7 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
       errors: [
         {
           messageId: 'unguardedTransition',
-          data: { method: "update()", column: "status", value: "`conversation.status`" },
+          data: { outcome: AFFECTED, method: "update()", column: "status", value: "`conversation.status`" },
           line: L + 5,
           column: 9,
           endLine: L + 5,
