@@ -23,7 +23,9 @@ import { guardedQueryBuilderUpdate, guardedRepositoryUpdate } from '../utils/typ
 import { literalMayCarryPrimaryKey } from '../utils/typeorm/inserted-rows.js';
 import { argumentForParameter, criteriaColumns, updatedEntity } from '../utils/typeorm/repository-updates.js';
 import { loadedState, stateCheckBefore } from '../utils/typeorm/state-checks.js';
+import { stateFilteredReadBefore } from '../utils/typeorm/state-filtered-reads.js';
 import {
+  columnNames,
   columnsNamed,
   conditionColumns,
   conditionGuards,
@@ -43,6 +45,7 @@ export interface RequireStateGuardOptions {
   stateColumns?: string[];
   guardColumns?: string[];
   checkAffected?: boolean;
+  blindTransitions?: boolean;
 }
 
 type Options = [RequireStateGuardOptions];
@@ -51,6 +54,9 @@ export type MessageIds = StateGuardDetails['messageId'] | 'addGuard' | 'useAndWh
 
 /** The TypeORM method a project's update wrapper calls (the seed of its name gate). */
 const UPDATE_METHODS = ['update'];
+
+/** The where-methods of a query builder chain whose condition may name the state. */
+const WHERE_METHODS: ReadonlySet<string> = new Set(['where', 'andWhere', 'orWhere']);
 
 /** How messages name a query-builder update (its `execute()` call). */
 const QUERY_BUILDER_UPDATE = 'This update';
@@ -98,10 +104,14 @@ export default createRule<Options, MessageIds>({
             type: 'boolean',
             description: 'Whether a guarded update must have its `affected` count checked.',
           },
+          blindTransitions: {
+            type: 'boolean',
+            description: 'Also report transitions the code makes without having checked or selected by the prior state (marking a row failed or deleted from any state).',
+          },
         },
       },
     ],
-    defaultOptions: [{ stateColumns: [], guardColumns: [], checkAffected: true }],
+    defaultOptions: [{ stateColumns: [], guardColumns: [], checkAffected: true, blindTransitions: false }],
     messages: {
       unguardedTransition: `{{method}} sets the state column \`{{column}}\` to {{value}} without checking its current value: the condition has no \`{{column}}\`, version or guard column, so a concurrent transition is silently overwritten. ${ADVICE.unguardedTransition}`,
       checkThenAct: `{{method}} sets \`{{column}}\` to {{value}} after checking it at line {{checkLine}} (\`{{check}}\`), but its condition does not repeat the check: the row may have changed since it was read. ${ADVICE.checkThenAct}`,
@@ -212,6 +222,7 @@ export default createRule<Options, MessageIds>({
         return;
       }
       const test = stateTestBefore(checker, transition);
+      if (test == null && options.blindTransitions !== true) return;
       const expected = test?.expected ?? stateAsRead(checker, transition);
       const guard = expected == null ? undefined : transition.write.compareAndSet(transition.field, expected);
       const edits = guard?.edits;
@@ -274,7 +285,9 @@ export default createRule<Options, MessageIds>({
         if (!reportIfUnchecked(node, written, columns, QUERY_BUILDER_UPDATE)) observeGuardedUpdate(node, QUERY_BUILDER_UPDATE, guardedQueryBuilderUpdate);
         return;
       }
-      reportUnguarded(node, tsCall, written, QUERY_BUILDER_UPDATE, (expected) => andWhereGuardFix(tsCall, written, expected));
+      const stateNames = new Set(columnNames(written.column));
+      const droppedGuard = chain.some((link) => WHERE_METHODS.has(link.name) && link.call.arguments[0] != null && [...(conditionColumns(link.call.arguments[0]) ?? [])].some((name) => stateNames.has(name)));
+      reportUnguarded(node, tsCall, written, QUERY_BUILDER_UPDATE, (expected) => andWhereGuardFix(tsCall, written, expected), droppedGuard);
     }
 
     /** `save({ id, status: … })`: a partial entity saved to move a row's state. */
@@ -347,8 +360,12 @@ export default createRule<Options, MessageIds>({
 
     /**
      * Reports a transition whose condition does not check the prior state, as check-then-act when
-     * the code tested the state first. The guard is suggested when the expected state is known:
-     * from that test, or from the loaded entity the write names.
+     * the code tested the state first or read the row by it. Without such a sign that the code
+     * depends on the prior state — or a guard the chain wrote and then dropped — the write is
+     * blind: made whatever the state (a soft delete, marking a row failed), with no prior state
+     * to put in the condition, and it is reported only with `blindTransitions`. The guard is
+     * suggested when the expected state is known: from the check, or from the loaded entity the
+     * write names.
      */
     function reportUnguarded(
       node: TSESTree.CallExpression,
@@ -356,9 +373,11 @@ export default createRule<Options, MessageIds>({
       written: WrittenColumn,
       method: string,
       guardFix: (expected: string) => GuardFix | undefined,
+      droppedGuard = false,
     ): void {
       const outcome = AFFECTED.check;
-      const check = stateCheckBefore(checker, tsCall, written.column, written.metadata);
+      const check = stateCheckBefore(checker, tsCall, written.column, written.metadata) ?? stateFilteredReadBefore(checker, tsCall, written.column, written.metadata);
+      if (check == null && !droppedGuard && options.blindTransitions !== true) return;
       const value = written.valueText == null ? 'a new value' : `\`${truncate(written.valueText)}\``;
       const expected = check?.expected ?? loadedState(checker, tsCall, written);
       const fix = expected == null ? undefined : guardFix(expected);

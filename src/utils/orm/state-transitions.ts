@@ -1,5 +1,6 @@
 import ts from 'typescript';
 
+import { firstBefore } from '../ast/code-before.js';
 import { skipOuterExpressions } from '../calls/await-classification.js';
 import { isEnumOrStringLiteralUnion } from '../typeorm/entity-metadata.js';
 import { DEFAULT_STATE_NAMES, normalizeColumnName, type StateColumnOptions } from '../typeorm/state-columns.js';
@@ -65,27 +66,17 @@ export interface StateTest {
 }
 
 /**
- * The first test before the write, in the same function (not in nested ones), that reads the
- * state field of a row read from the same model or table: `if (x.status …)`, `switch (x.status)`,
- * `x.status === A ? … : …`.
+ * The first test before the write, in its function or one around it (see `firstBefore`), that
+ * reads the state field of a row read from the same model or table: `if (x.status …)`,
+ * `switch (x.status)`, `x.status === A ? … : …`.
  */
 export function stateTestBefore(checker: ts.TypeChecker, transition: StateTransition): StateTest | undefined {
   const { call } = transition.write;
-  const body = enclosingBody(call);
-  if (body == null) return undefined;
-  let found: StateTest | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found != null || node.pos >= call.pos || ts.isFunctionLike(node)) return;
+  return firstBefore(call, (node): StateTest | undefined => {
     const test = ts.isIfStatement(node) ? node.expression : ts.isSwitchStatement(node) ? node.expression : ts.isConditionalExpression(node) ? node.condition : undefined;
     const read = test == null ? undefined : stateReadIn(checker, test, transition);
-    if (test != null && read != null) {
-      found = { node: test, expected: expectedBy(node, test, read, call) };
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(body);
-  return found;
+    return test == null || read == null ? undefined : { node: test, expected: expectedBy(node, test, read, call) };
+  });
 }
 
 /**
@@ -163,11 +154,4 @@ function exits(statement: ts.Statement): boolean {
     return last != null && exits(last);
   }
   return false;
-}
-
-function enclosingBody(node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent as ts.Node | undefined; current != null; current = current.parent) {
-    if (ts.isFunctionLike(current)) return (current as ts.FunctionLikeDeclaration).body;
-  }
-  return undefined;
 }
