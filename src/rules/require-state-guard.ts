@@ -5,6 +5,7 @@ import { namesReaching } from '../utils/calls/call-name-gates.js';
 import { callLabel } from '../utils/calls/call-labels.js';
 import { andWhereGuardFix, criteriaGuardFix, type GuardFix } from '../utils/fixes/state-guards.js';
 import type { WriteOutcome } from '../utils/orm/row-model.js';
+import { stateFilteredRowReadBefore } from '../utils/orm/state-filtered-reads.js';
 import { guardsStateTransition, stateAsRead, stateTestBefore, stateTransitionOf, type StateTransition } from '../utils/orm/state-transitions.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import {
@@ -221,7 +222,8 @@ export default createRule<Options, MessageIds>({
         context.report({ node: statement, messageId: 'uncheckedOutcome', data });
         return;
       }
-      const test = stateTestBefore(checker, transition);
+      const test = stateTestBefore(checker, transition) ?? stateFilteredRowReadBefore(checker, transition);
+      // A blind write (see reportUnguarded) is reported only when asked for.
       if (test == null && options.blindTransitions !== true) return;
       const expected = test?.expected ?? stateAsRead(checker, transition);
       const guard = expected == null ? undefined : transition.write.compareAndSet(transition.field, expected);

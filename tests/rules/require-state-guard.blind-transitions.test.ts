@@ -27,6 +27,9 @@ import { db, jobs } from './shared/drizzle-schema.js';
 import { JobStatus, prisma } from './shared/prisma-client.js';
 `;
 
+/** Line numbers in the Prisma and drizzle cases count from the first line of `P`. */
+const PL = P.split('\n').length - 1;
+
 const closeFromAnyState = `${imports}
 export async function close(repo: Repository<Conversation>, id: string) {
   await repo.update(id, { status: ConversationStatus.RESOLVED, priority: 0 });
@@ -79,6 +82,17 @@ export async function markPending(repo: Repository<Conversation>, id: string, me
 export async function closeLater(repo: Repository<Conversation>, conversation: Conversation, later: (check: () => boolean) => void) {
   later(() => conversation.status === ConversationStatus.OPEN);
   await repo.update({ id: conversation.id }, { status: ConversationStatus.RESOLVED });
+}`,
+    },
+    {
+      name: 'a read that locks the row it selected by state: the write after it in the transaction is safe',
+      code: `${imports}
+export async function handOver(dataSource: DataSource, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const open = await manager.findOne(Conversation, { where: { id, status: ConversationStatus.OPEN }, lock: { mode: 'pessimistic_write' } });
+    if (open == null) return;
+    await manager.update(Conversation, { id }, { status: ConversationStatus.PENDING });
+  });
 }`,
     },
     {
@@ -248,6 +262,86 @@ export async function reopen(repo: Repository<Conversation>, id: string) {
           endLine: L + 4,
           endColumn: 61,
           suggestions: [],
+        },
+      ],
+    },
+    {
+      name: 'Prisma: check-then-act through a read that selected the job by its state',
+      code: `${P}
+export async function next(): Promise<string | undefined> {
+  const job = await prisma.job.findFirst({ where: { status: JobStatus.queued }, orderBy: { id: 'asc' } });
+  if (job == null) return undefined;
+  await prisma.job.update({ where: { id: job.id }, data: { status: JobStatus.running } });
+  return job.id;
+}`,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          data: {
+            outcome: 'for `P2025`, which `update` throws when no row matches',
+            method: 'prisma.job.update(…)',
+            column: 'status',
+            value: '`JobStatus.running`',
+            checkLine: String(PL + 3),
+            check: 'status: JobStatus.queued',
+          },
+          line: PL + 5,
+          column: 9,
+          endLine: PL + 5,
+          endColumn: 90,
+          suggestions: [
+            {
+              messageId: 'addGuard',
+              data: { column: 'status', expected: '`JobStatus.queued`' },
+              output: `${P}
+export async function next(): Promise<string | undefined> {
+  const job = await prisma.job.findFirst({ where: { status: JobStatus.queued }, orderBy: { id: 'asc' } });
+  if (job == null) return undefined;
+  await prisma.job.update({ where: { id: job.id, status: JobStatus.queued }, data: { status: JobStatus.running } });
+  return job.id;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'drizzle: check-then-act through a select by state; the guard joins the condition',
+      code: `${P}
+export async function next(): Promise<string | undefined> {
+  const [job] = await db.select().from(jobs).where(eq(jobs.status, 'queued')).limit(1);
+  if (job == null) return undefined;
+  await db.update(jobs).set({ status: 'running' }).where(eq(jobs.id, job.id));
+  return job.id;
+}`,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          data: {
+            outcome: 'how many rows it changed (`.returning()` hands them back)',
+            method: 'db.update(…).set(…).where(…)',
+            column: 'status',
+            value: "`'running'`",
+            checkLine: String(PL + 3),
+            check: "eq(jobs.status, 'queued')",
+          },
+          line: PL + 5,
+          column: 9,
+          endLine: PL + 5,
+          endColumn: 78,
+          suggestions: [
+            {
+              messageId: 'addGuard',
+              data: { column: 'status', expected: "`'queued'`" },
+              output: `${P.replace("import { eq } from 'drizzle-orm';", "import { eq, and } from 'drizzle-orm';")}
+export async function next(): Promise<string | undefined> {
+  const [job] = await db.select().from(jobs).where(eq(jobs.status, 'queued')).limit(1);
+  if (job == null) return undefined;
+  await db.update(jobs).set({ status: 'running' }).where(and(eq(jobs.id, job.id), eq(jobs.status, 'queued')));
+  return job.id;
+}`,
+            },
+          ],
         },
       ],
     },

@@ -50,7 +50,7 @@ function isStateField(checker: ts.TypeChecker, field: string, type: ts.Type, opt
 }
 
 /** A value the code names: a literal, or anything typed as one (`JobStatus.running`, an enum member). */
-function isNamedState(checker: ts.TypeChecker, value: ts.Expression): boolean {
+export function isNamedState(checker: ts.TypeChecker, value: ts.Expression): boolean {
   const node = skipOuterExpressions(value);
   if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node)) return true;
   if (!ts.isPropertyAccessExpression(node) && !ts.isElementAccessExpression(node)) return false;
@@ -58,9 +58,13 @@ function isNamedState(checker: ts.TypeChecker, value: ts.Expression): boolean {
   return (type.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.EnumLiteral)) !== 0;
 }
 
-/** A test of the state before a transition: `if (job.status !== 'queued') return;`. */
+/**
+ * What shows the code depends on the state before a transition: a test of it (`if (job.status !==
+ * 'queued') return;`), or a read that selected the row by it (state-filtered-reads).
+ */
 export interface StateTest {
-  node: ts.Expression;
+  /** The test, or the part of the read's condition that names the state. */
+  node: ts.Node;
   /** The state the code expects the row to be in, when the test says it. */
   expected: string | undefined;
 }

@@ -12,6 +12,7 @@ import { callChain } from './where-chains.js';
  * `.andWhere('d.status != :matched').getOne()`, `exists({ where: { status } })`) and a write of
  * the same entity's state after it: the code acted on the state it read, and the row may have
  * left that state by the time the write arrives (check-then-act, with the check in the query).
+ * A read that locks the row (`lock`, `.setLock()`) is no such read.
  */
 
 /** Reads whose result depends on the rows' state: loads, counts, existence tests, raw selects. */
@@ -46,7 +47,7 @@ export function stateFilteredReadBefore(
   return firstBefore(call, (node): StateCheck | undefined => {
     if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression)) return undefined;
     const method = node.expression.name.text;
-    if (!READ_METHODS.has(method)) return undefined;
+    if (!READ_METHODS.has(method) || locksRows(node, method)) return undefined;
     // What the condition says is read before any type query: most reads do not name the state.
     const found = conditionsOf(node, method).map((condition) => stateIn(condition, names)).find((check) => check != null);
     if (found == null) return undefined;
@@ -55,6 +56,18 @@ export function stateFilteredReadBefore(
     const holder = typeorm.api === 'EntityManager' ? node.arguments[0] : node.expression.expression;
     const read = holder == null ? undefined : entityOfReceiver(checker, holder);
     return read?.declaration === metadata.declaration ? found : undefined;
+  });
+}
+
+/**
+ * `findOne({ where, lock: { mode: 'pessimistic_write' } })`, `.setLock('pessimistic_write')`: the
+ * row is locked until the transaction ends, so a write after it in that transaction is safe.
+ */
+function locksRows(call: ts.CallExpression, method: string): boolean {
+  if (method.startsWith('get')) return callChain(call.expression).some((link) => link.name === 'setLock');
+  return call.arguments.some((argument) => {
+    const node = skipParentheses(argument);
+    return ts.isObjectLiteralExpression(node) && node.properties.some((property) => propertyName(property) === 'lock');
   });
 }
 
