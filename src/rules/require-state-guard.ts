@@ -287,8 +287,8 @@ export default createRule<Options, MessageIds>({
         if (!reportIfUnchecked(node, written, columns, QUERY_BUILDER_UPDATE)) observeGuardedUpdate(node, QUERY_BUILDER_UPDATE, guardedQueryBuilderUpdate);
         return;
       }
-      const stateNames = new Set(columnNames(written.column));
-      const droppedGuard = chain.some((link) => WHERE_METHODS.has(link.name) && link.call.arguments[0] != null && [...(conditionColumns(link.call.arguments[0]) ?? [])].some((name) => stateNames.has(name)));
+      // The condition in force does not check the state: a where-method that did was replaced.
+      const droppedGuard = chain.some((link) => WHERE_METHODS.has(link.name) && checksState(link.call.arguments[0], written));
       reportUnguarded(node, tsCall, written, QUERY_BUILDER_UPDATE, (expected) => andWhereGuardFix(tsCall, written, expected), droppedGuard);
     }
 
@@ -510,6 +510,12 @@ export default createRule<Options, MessageIds>({
 function mayWriteStateWithin(literal: ts.Expression): boolean {
   if (mayWriteKnownState(literal)) return true;
   return ts.isObjectLiteralExpression(literal) && literal.properties.some((property) => ts.isPropertyAssignment(property) && mayWriteKnownState(property.initializer));
+}
+
+/** Whether a where-method's condition names the state column written. */
+function checksState(condition: ts.Expression | undefined, written: WrittenColumn): boolean {
+  const names = condition == null ? undefined : conditionColumns(condition);
+  return names != null && columnNames(written.column).some((name) => names.has(name));
 }
 
 function guardRefOf({ column, role }: { column: ColumnMetadata; role: GuardRef['role'] }): GuardRef {
