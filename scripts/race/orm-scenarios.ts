@@ -153,8 +153,7 @@ export const ORM_SCENARIOS: readonly OrmScenario[] = [
       const owners = await Promise.all(
         Array.from({ length: runners }, async (_, n) => {
           if (world.variant === 'fixed') return runner.claim(jobId, `r${String(n)}`);
-          await runner.start(jobId, `r${String(n)}`);
-          return true;
+          return runner.start(jobId, `r${String(n)}`);
         }),
       );
       const believers = owners.filter(Boolean).length;

@@ -42,7 +42,7 @@ export interface OrmModules {
 }
 
 export interface JobRunnerLike {
-  start(jobId: string, workerId: string): Promise<void>;
+  start(jobId: string, workerId: string): Promise<boolean>;
   claim(jobId: string, workerId: string): Promise<boolean>;
   run(jobId: string, accountId: string, cost: number): Promise<void>;
 }

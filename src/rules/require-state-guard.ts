@@ -6,6 +6,7 @@ import { callLabel } from '../utils/calls/call-labels.js';
 import { isTestFile } from '../utils/calls/module-origin.js';
 import { andWhereGuardFix, criteriaGuardFix, type GuardFix } from '../utils/fixes/state-guards.js';
 import type { WriteOutcome } from '../utils/orm/row-model.js';
+import { stateFilteredRowReadBefore } from '../utils/orm/state-filtered-reads.js';
 import { conditionNamesOneRow, guardsStateTransition, stateAsRead, stateTestBefore, stateTransitionOf, type StateTransition } from '../utils/orm/state-transitions.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import {
@@ -24,7 +25,9 @@ import { guardedQueryBuilderUpdate, guardedRepositoryUpdate } from '../utils/typ
 import { literalMayCarryPrimaryKey } from '../utils/typeorm/inserted-rows.js';
 import { argumentForParameter, criteriaColumns, updatedEntity } from '../utils/typeorm/repository-updates.js';
 import { loadedState, stateCheckBefore } from '../utils/typeorm/state-checks.js';
+import { stateFilteredReadBefore } from '../utils/typeorm/state-filtered-reads.js';
 import {
+  columnNames,
   columnsNamed,
   conditionColumns,
   conditionGuards,
@@ -44,6 +47,7 @@ export interface RequireStateGuardOptions {
   stateColumns?: string[];
   guardColumns?: string[];
   checkAffected?: boolean;
+  blindTransitions?: boolean;
 }
 
 type Options = [RequireStateGuardOptions];
@@ -52,6 +56,9 @@ export type MessageIds = StateGuardDetails['messageId'] | 'addGuard' | 'useAndWh
 
 /** The TypeORM method a project's update wrapper calls (the seed of its name gate). */
 const UPDATE_METHODS = ['update'];
+
+/** The where-methods of a query builder chain whose condition may name the state. */
+const WHERE_METHODS: ReadonlySet<string> = new Set(['where', 'andWhere', 'orWhere']);
 
 /** How messages name a query-builder update (its `execute()` call). */
 const QUERY_BUILDER_UPDATE = 'This update';
@@ -99,10 +106,14 @@ export default createRule<Options, MessageIds>({
             type: 'boolean',
             description: 'Whether a guarded update must have its `affected` count checked.',
           },
+          blindTransitions: {
+            type: 'boolean',
+            description: 'Also report transitions the code makes without having checked or selected by the prior state (marking a row failed or deleted from any state).',
+          },
         },
       },
     ],
-    defaultOptions: [{ stateColumns: [], guardColumns: [], checkAffected: true }],
+    defaultOptions: [{ stateColumns: [], guardColumns: [], checkAffected: true, blindTransitions: false }],
     messages: {
       unguardedTransition: `{{method}} sets the state column \`{{column}}\` to {{value}} without checking its current value: the condition has no \`{{column}}\`, version or guard column, so a concurrent transition is silently overwritten. ${ADVICE.unguardedTransition}`,
       checkThenAct: `{{method}} sets \`{{column}}\` to {{value}} after checking it at line {{checkLine}} (\`{{check}}\`), but its condition does not repeat the check: the row may have changed since it was read. ${ADVICE.checkThenAct}`,
@@ -214,7 +225,9 @@ export default createRule<Options, MessageIds>({
         context.report({ node: statement, messageId: 'uncheckedOutcome', data });
         return;
       }
-      const test = stateTestBefore(checker, transition);
+      const test = stateTestBefore(checker, transition) ?? stateFilteredRowReadBefore(checker, transition);
+      // A blind write (see reportUnguarded) is reported only when asked for.
+      if (test == null && options.blindTransitions !== true) return;
       const expected = test?.expected ?? stateAsRead(checker, transition);
       const guard = expected == null ? undefined : transition.write.compareAndSet(transition.field, expected);
       const edits = guard?.edits;
@@ -277,7 +290,9 @@ export default createRule<Options, MessageIds>({
         if (!reportIfUnchecked(node, written, columns, QUERY_BUILDER_UPDATE)) observeGuardedUpdate(node, QUERY_BUILDER_UPDATE, guardedQueryBuilderUpdate);
         return;
       }
-      reportUnguarded(node, tsCall, written, QUERY_BUILDER_UPDATE, (expected) => andWhereGuardFix(tsCall, written, expected));
+      // The condition in force does not check the state: a where-method that did was replaced.
+      const droppedGuard = chain.some((link) => WHERE_METHODS.has(link.name) && checksState(link.call.arguments[0], written));
+      reportUnguarded(node, tsCall, written, QUERY_BUILDER_UPDATE, (expected) => andWhereGuardFix(tsCall, written, expected), droppedGuard);
     }
 
     /** `save({ id, status: … })`: a partial entity saved to move a row's state. */
@@ -350,8 +365,12 @@ export default createRule<Options, MessageIds>({
 
     /**
      * Reports a transition whose condition does not check the prior state, as check-then-act when
-     * the code tested the state first. The guard is suggested when the expected state is known:
-     * from that test, or from the loaded entity the write names.
+     * the code tested the state first or read the row by it. Without such a sign that the code
+     * depends on the prior state — or a guard the chain wrote and then dropped — the write is
+     * blind: made whatever the state (a soft delete, marking a row failed), with no prior state
+     * to put in the condition, and it is reported only with `blindTransitions`. The guard is
+     * suggested when the expected state is known: from the check, or from the loaded entity the
+     * write names.
      */
     function reportUnguarded(
       node: TSESTree.CallExpression,
@@ -359,9 +378,11 @@ export default createRule<Options, MessageIds>({
       written: WrittenColumn,
       method: string,
       guardFix: (expected: string) => GuardFix | undefined,
+      droppedGuard = false,
     ): void {
       const outcome = AFFECTED.check;
-      const check = stateCheckBefore(checker, tsCall, written.column, written.metadata);
+      const check = stateCheckBefore(checker, tsCall, written.column, written.metadata) ?? stateFilteredReadBefore(checker, tsCall, written.column, written.metadata);
+      if (check == null && !droppedGuard && options.blindTransitions !== true) return;
       const value = written.valueText == null ? 'a new value' : `\`${truncate(written.valueText)}\``;
       const expected = check?.expected ?? loadedState(checker, tsCall, written);
       const fix = expected == null ? undefined : guardFix(expected);
@@ -492,6 +513,12 @@ export default createRule<Options, MessageIds>({
 function mayWriteStateWithin(literal: ts.Expression): boolean {
   if (mayWriteKnownState(literal)) return true;
   return ts.isObjectLiteralExpression(literal) && literal.properties.some((property) => ts.isPropertyAssignment(property) && mayWriteKnownState(property.initializer));
+}
+
+/** Whether a where-method's condition names the state column written. */
+function checksState(condition: ts.Expression | undefined, written: WrittenColumn): boolean {
+  const names = condition == null ? undefined : conditionColumns(condition);
+  return names != null && columnNames(written.column).some((name) => names.has(name));
 }
 
 function guardRefOf({ column, role }: { column: ColumnMetadata; role: GuardRef['role'] }): GuardRef {

@@ -65,6 +65,7 @@ export async function claim(id: string): Promise<boolean> {
   invalid: [
     {
       name: 'Prisma: a transition keyed on the id alone',
+      options: [{ blindTransitions: true }],
       code: `${H}
 export async function start(id: string) {
   await prisma.job.update({ where: { id }, data: { status: JobStatus.running } });
@@ -145,6 +146,7 @@ export async function claim(id: string, workerId: string) {
     },
     {
       name: 'Prisma: a String field named like a state; the expected state from the row named in where',
+      options: [{ blindTransitions: true }],
       code: `${H}
 export async function ship(id: string) {
   const order = await prisma.order.findUniqueOrThrow({ where: { id } });
@@ -176,6 +178,7 @@ export async function ship(id: string) {
     },
     {
       name: 'drizzle: an enum column set without a guard',
+      options: [{ blindTransitions: true }],
       code: `${H}
 export async function finish(id: string) {
   await db.update(jobs).set({ status: 'done' }).where(eq(jobs.id, id));

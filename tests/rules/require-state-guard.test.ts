@@ -158,6 +158,7 @@ export async function apply(repo: Repository<Conversation>, id: string, status: 
   invalid: [
     {
       name: "a transition through the project's generic updateOne(criteria, data), which hands both to update()",
+      options: [{ blindTransitions: true }],
       code: `${imports}import { FindOptionsWhere, ObjectLiteral, QueryDeepPartialEntity, UpdateResult } from 'typeorm';
 class BaseService<T extends ObjectLiteral> {
   constructor(protected readonly repository: Repository<T>) {}
@@ -212,6 +213,7 @@ export class Conversations extends BaseService<Conversation> {
     },
     {
       name: "an entity and its state column declared through the project's wrappers of TypeORM's decorators",
+      options: [{ blindTransitions: true }],
       code: `${imports}import { LeaveRequest, LeaveRequestStatus } from './shared/wrapped-entities.js';
 export async function decline(requests: Repository<LeaveRequest>, id: string) {
   await requests.update({ id }, { status: LeaveRequestStatus.DECLINED });
@@ -224,6 +226,7 @@ export async function decline(requests: Repository<LeaveRequest>, id: string) {
     },
     {
       name: 'a state column inherited from an abstract base, through the repository, the builder and the manager',
+      options: [{ blindTransitions: true }],
       code: `${imports}import { DataSource, EntityManager } from 'typeorm';
 import { ExportJob } from './shared/inherited-entities.js';
 export async function finish(jobs: Repository<ExportJob>, dataSource: DataSource, manager: EntityManager, id: string) {
@@ -327,6 +330,7 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
     },
     {
       name: 'an unguarded query builder transition',
+      options: [{ blindTransitions: true }],
       code: `${imports}
 export async function markPending(repo: Repository<Conversation>, id: string) {
   const result = await repo.createQueryBuilder().update(Conversation).set({ status: ConversationStatus.PENDING }).where('id = :id', { id }).execute();
@@ -346,6 +350,7 @@ export async function markPending(repo: Repository<Conversation>, id: string) {
 
     {
       name: 'an id-only repository update of a state column',
+      options: [{ blindTransitions: true }],
       code: `${imports}
 export async function resolve(repo: Repository<Conversation>, id: string) {
   const result = await repo.update(id, { status: ConversationStatus.RESOLVED });
@@ -510,6 +515,7 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
     },
     {
       name: 'save() of a literal that sets the state',
+      options: [{ blindTransitions: true }],
       code: `${imports}
 export async function markRunning(repo: Repository<Conversation>, record: Conversation) {
   await repo.save({ ...record, status: ConversationStatus.PENDING });
@@ -527,6 +533,7 @@ export async function markRunning(repo: Repository<Conversation>, record: Conver
     },
     {
       name: 'save() of a literal whose spread may carry the key (`Partial<E>`, `any`) may update a row',
+      options: [{ blindTransitions: true }],
       code: `${imports}
 export async function upsert(repo: Repository<Conversation>, request: Partial<Conversation>, body: any) {
   await repo.save({ ...request, status: ConversationStatus.OPEN });
@@ -539,6 +546,7 @@ export async function upsert(repo: Repository<Conversation>, request: Partial<Co
     },
     {
       name: 'a bulk cancel keyed on In(ids) alone, a string-literal union state through BaseEntity',
+      options: [{ blindTransitions: true }],
       code: `${imports}
 export async function cancelMany(repo: Repository<Conversation>, ids: string[]) {
   const result = await repo.update({ id: In(ids) }, { status: ConversationStatus.RESOLVED });
@@ -567,6 +575,7 @@ export async function cancelMany(repo: Repository<Conversation>, ids: string[]) 
 
     {
       name: 'the loaded entity says which state the write expects',
+      options: [{ blindTransitions: true }],
       code: `${imports}
 export async function close(repo: Repository<Conversation>, conversation: Conversation) {
   const result = await repo.update({ id: conversation.id }, { status: ConversationStatus.RESOLVED });
@@ -596,6 +605,7 @@ export async function close(repo: Repository<Conversation>, conversation: Conver
     },
     {
       name: "an update that writes an entity property the same function set to a named state is a transition (no suggestion: the property no longer holds the loaded state)",
+      options: [{ blindTransitions: true }],
       code: `${imports}
 export async function resolve(repo: Repository<Conversation>, id: string) {
   const conversation = await repo.findOneByOrFail({ id });

@@ -11,11 +11,15 @@ export class JobRunner {
   ) {}
 
   /**
-   * ❌ Any runner moves any job to running, even one another runner already took
-   * (require-state-guard: the condition has no status).
+   * ❌ Checks that the job is queued, then moves it to running keyed on the id alone: runners that
+   * read it at the same time all pass the check and all take it (require-state-guard: the
+   * condition does not repeat the status it checked).
    */
-  async start(jobId: string, workerId: string): Promise<void> {
+  async start(jobId: string, workerId: string): Promise<boolean> {
+    const [job] = await this.db.select().from(jobs).where(eq(jobs.id, jobId));
+    if (job?.status !== 'queued') return false;
     await this.db.update(jobs).set({ status: 'running', workerId }).where(eq(jobs.id, jobId));
+    return true;
   }
 
   /** ✅ Exactly one of the runners racing for a queued job gets a row back. */

@@ -1,5 +1,6 @@
 import ts from 'typescript';
 
+import { firstBefore } from '../ast/code-before.js';
 import { skipOuterExpressions } from '../calls/await-classification.js';
 import { isCategoryName, isEnumOrStringLiteralUnion } from '../typeorm/entity-metadata.js';
 import { DEFAULT_STATE_NAMES, normalizeColumnName, type StateColumnOptions } from '../typeorm/state-columns.js';
@@ -61,7 +62,7 @@ function isStateField(checker: ts.TypeChecker, field: string, type: ts.Type, opt
 }
 
 /** A value the code names: a literal, or anything typed as one (`JobStatus.running`, an enum member). */
-function isNamedState(checker: ts.TypeChecker, value: ts.Expression): boolean {
+export function isNamedState(checker: ts.TypeChecker, value: ts.Expression): boolean {
   const node = skipOuterExpressions(value);
   if (ts.isStringLiteralLike(node) || ts.isNumericLiteral(node)) return true;
   if (!ts.isPropertyAccessExpression(node) && !ts.isElementAccessExpression(node)) return false;
@@ -69,38 +70,40 @@ function isNamedState(checker: ts.TypeChecker, value: ts.Expression): boolean {
   return (type.flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.EnumLiteral)) !== 0;
 }
 
-/** A test of the state before a transition: `if (job.status !== 'queued') return;`. */
+/**
+ * What shows the code depends on the state before a transition: a test of it (`if (job.status !==
+ * 'queued') return;`), or a read that selected the row by it (state-filtered-reads).
+ */
 export interface StateTest {
-  node: ts.Expression;
+  /** The test, or the part of the read's condition that names the state. */
+  node: ts.Node;
   /** The state the code expects the row to be in, when the test says it. */
   expected: string | undefined;
 }
 
 /**
- * The first test before the write, in the same function (not in nested ones), that reads the
- * state field of a row read from the same model or table: `if (x.status …)`, `switch (x.status)`,
- * `x.status === A ? … : …`. Only tests on the way to the write count: not those inside another
- * `case` of a switch, nor in the other branch of an `if` or a ternary that holds the write.
+ * The first test before the write, in its function or one around it (see `firstBefore`), that
+ * reads the state field of a row read from the same model or table: `if (x.status …)`,
+ * `switch (x.status)`, `x.status === A ? … : …`. Only tests on the way to the write count: not those
+ * inside another `case` of a switch, nor in the other branch of an `if` or a ternary that holds the
+ * write.
  */
 export function stateTestBefore(checker: ts.TypeChecker, transition: StateTransition): StateTest | undefined {
   const { call } = transition.write;
-  const body = enclosingBody(call);
-  if (body == null) return undefined;
-  let found: StateTest | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found != null || node.pos >= call.pos || ts.isFunctionLike(node)) return;
+  return firstBefore(call, (node): StateTest | undefined => {
     const test = ts.isIfStatement(node) ? node.expression : ts.isSwitchStatement(node) ? node.expression : ts.isConditionalExpression(node) ? node.condition : undefined;
     const read = test == null ? undefined : stateReadIn(checker, test, transition);
-    if (test != null && read != null) {
-      found = { node: test, expected: expectedBy(node, test, read, call) };
-      return;
-    }
-    ts.forEachChild(node, (child) => {
-      if (!isAlternativeTo(node, child, call)) visit(child);
-    });
-  };
-  visit(body);
-  return found;
+    if (test == null || read == null || isOnAnotherBranch(node, call)) return undefined;
+    return { node: test, expected: expectedBy(node, test, read, call) };
+  });
+}
+
+/** Whether `node` sits in a branch that excludes `call`, judged where their paths meet. */
+function isOnAnotherBranch(node: ts.Node, call: ts.Node): boolean {
+  for (let child = node, parent = node.parent as ts.Node | undefined; parent != null; child = parent, parent = parent.parent) {
+    if (holds(parent, call)) return isAlternativeTo(parent, child, call);
+  }
+  return false;
 }
 
 /** A branch of `parent` that excludes the one holding `call`: another `case`, the other side of an `if` or a ternary. */
@@ -191,11 +194,4 @@ function exits(statement: ts.Statement): boolean {
     return last != null && exits(last);
   }
   return false;
-}
-
-function enclosingBody(node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent as ts.Node | undefined; current != null; current = current.parent) {
-    if (ts.isFunctionLike(current)) return (current as ts.FunctionLikeDeclaration).body;
-  }
-  return undefined;
 }

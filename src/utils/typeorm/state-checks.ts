@@ -1,5 +1,6 @@
 import ts from 'typescript';
 
+import { firstBefore } from '../ast/code-before.js';
 import { lastAssignmentBefore } from './assigned-states.js';
 import { isRowOfEntity, type ColumnMetadata, type EntityMetadata } from './entity-metadata.js';
 import type { WrittenColumn } from './state-columns.js';
@@ -10,17 +11,21 @@ import type { WrittenColumn } from './state-columns.js';
  * names. Either says which prior state a compare-and-set update should put in its condition.
  */
 
-/** A test of the state before the write: `if (conv.status !== OPEN) return;`. */
+/**
+ * What shows the code depends on the state before the write: a test of it (`if (conv.status !==
+ * OPEN) return;`), or a read that selected the row by it (see state-filtered-reads).
+ */
 export interface StateCheck {
-  /** The test (`conv.status !== OPEN`). */
-  node: ts.Expression;
+  /** The test (`conv.status !== OPEN`), or the part of the read's condition that names the state. */
+  node: ts.Node;
   /** The state the code expects the row to be in, when the check says it (`OPEN`). */
   expected?: string;
 }
 
 /**
- * The first test that reads the state column of a row of the entity before `call`, in the same
- * function (not in nested functions): `if (x.status …)`, `switch (x.status)`, `x.status === A ? … : …`.
+ * The first test that reads the state column of a row of the entity before `call`, in its
+ * function or one around it (see `firstBefore`): `if (x.status …)`, `switch (x.status)`,
+ * `x.status === A ? … : …`.
  */
 export function stateCheckBefore(
   checker: ts.TypeChecker,
@@ -28,12 +33,7 @@ export function stateCheckBefore(
   column: ColumnMetadata,
   metadata: EntityMetadata,
 ): StateCheck | undefined {
-  const body = enclosingFunctionBody(call);
-  if (body == null) return undefined;
-  let found: StateCheck | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found != null || node.pos >= call.pos) return;
-    if (ts.isFunctionLike(node)) return;
+  return firstBefore(call, (node): StateCheck | undefined => {
     const test = ts.isIfStatement(node)
       ? node.expression
       : ts.isSwitchStatement(node)
@@ -41,17 +41,9 @@ export function stateCheckBefore(
         : ts.isConditionalExpression(node)
           ? node.condition
           : undefined;
-    if (test != null) {
-      const read = stateReadIn(checker, test, column, metadata);
-      if (read != null) {
-        found = { node: test, ...expectedState(node, test, read, call) };
-        return;
-      }
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(body);
-  return found;
+    const read = test == null ? undefined : stateReadIn(checker, test, column, metadata);
+    return test == null || read == null ? undefined : { node: test, ...expectedState(node, test, read, call) };
+  });
 }
 
 /**
@@ -136,11 +128,4 @@ function exits(statement: ts.Statement): boolean {
     return last != null && exits(last);
   }
   return false;
-}
-
-function enclosingFunctionBody(node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent as ts.Node | undefined; current != null; current = current.parent) {
-    if (ts.isFunctionLike(current)) return (current as ts.FunctionLikeDeclaration).body;
-  }
-  return undefined;
 }

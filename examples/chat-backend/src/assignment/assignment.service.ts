@@ -1,4 +1,4 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Conversation, ConversationStatus } from '../conversation/conversation.entity.js';
@@ -33,8 +33,15 @@ export class AssignmentService {
   }
 
   async resolve(conversationId: string): Promise<void> {
-    // ❌ Unguarded transition: keyed on the id alone, so it resolves the conversation whatever state
-    // it is in now — including one the workflow consumer just moved to PENDING for a new message.
+    const conversation = await this.conversationRepository.findOneBy({ id: conversationId });
+    if (!conversation) {
+      throw new NotFoundException(`Conversation ${conversationId} not found`);
+    }
+    if (conversation.status !== ConversationStatus.OPEN) {
+      throw new ConflictException(`Conversation ${conversationId} is ${conversation.status}`);
+    }
+    // ❌ Check-then-act: only an OPEN conversation is resolved, but the UPDATE is keyed on the id
+    // alone, so it also resolves one the workflow consumer moved to PENDING for a new message since.
     const result = await this.conversationRepository.update(conversationId, { status: ConversationStatus.RESOLVED });
     if (!result.affected) {
       throw new NotFoundException(`Conversation ${conversationId} not found`);
