@@ -17,7 +17,7 @@ import { entityMetadataOfType } from '../typeorm/entity-metadata.js';
 import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
 import { implementationsOf } from './implementations.js';
 import { dispatchedHandlers } from './in-process-dispatch.js';
-import { onlyBeforeThrow, onlyBetweenRetries } from './normal-paths.js';
+import { onlyBeforeThrow, onlyBetweenRetries, onlyWhenNotReady } from './normal-paths.js';
 import { requiredModuleOf } from './required-modules.js';
 
 /**
@@ -156,7 +156,8 @@ export class AwaitClassifier {
     /** Only the awaits on the way to a normal return; a sleep between retries is no wait of a typical call. */
     const awaited = (node: ts.Node, expression: ts.Expression): void => {
       if (onlyBeforeThrow(node, body)) return;
-      const summary = this.classifyExpression(expression, new Set());
+      const classified = this.classifyExpression(expression, new Set());
+      const summary = onlyWhenNotReady(node, body) ? asOnceOnly(classified) : classified;
       if (summary.has('timer') && onlyBetweenRetries(node, body)) {
         const withoutTimer = new Map(summary);
         withoutTimer.delete('timer');
@@ -605,15 +606,40 @@ export function prefixChains(summary: AwaitSummary, name: string): AwaitSummary 
     if (kind === 'local') {
       result.set(kind, chain);
     } else {
-      result.set(kind, [name, ...chain]);
+      const prefixed = [name, ...chain];
+      if (onceOnlyChains.has(chain)) onceOnlyChains.add(prefixed);
+      result.set(kind, prefixed);
     }
   }
   return result;
 }
 
+/**
+ * Chains through a step that runs only until something is ready: `if (!client.isReady()) await
+ * client.connect()`, a cache filled on a miss. The wait is real the first time, so the kind
+ * stands; but a reader is better served by a chain every call takes, when there is one.
+ */
+const onceOnlyChains = new WeakSet<readonly string[]>();
+
+export function isOnceOnlyChain(chain: readonly string[]): boolean {
+  return onceOnlyChains.has(chain);
+}
+
+function asOnceOnly(summary: AwaitSummary): AwaitSummary {
+  const result = new Map<AwaitKind, readonly string[]>();
+  for (const [kind, chain] of summary) {
+    const copy = [...chain];
+    if (kind !== 'local') onceOnlyChains.add(copy);
+    result.set(kind, copy);
+  }
+  return result;
+}
+
+/** The first chain of each kind, unless a later one is taken on every call and the first is not. */
 function merge(target: Map<AwaitKind, readonly string[]>, source: AwaitSummary): void {
   for (const [kind, chain] of source) {
-    if (!target.has(kind)) target.set(kind, chain);
+    const current = target.get(kind);
+    if (current == null || (onceOnlyChains.has(current) && !onceOnlyChains.has(chain))) target.set(kind, chain);
   }
 }
 

@@ -37,6 +37,61 @@ export function onlyBetweenRetries(node: ts.Node, body: ts.Node): boolean {
   return false;
 }
 
+/**
+ * `if (!adapter.isSetup()) await adapter.initialize()`, `if (!this.client) this.client = await
+ * connect()`: the await runs only while something the object or module keeps is not ready yet (a
+ * lazy initialisation, a cache miss), so most calls skip it. A test of the data a call is about
+ * (`if (!order.remoteId)`) is no such guard: that branch is the call's business.
+ */
+export function onlyWhenNotReady(node: ts.Node, body: ts.Node): boolean {
+  let child: ts.Node = node;
+  for (let current = node.parent; current !== body; child = current, current = current.parent) {
+    if (ts.isFunctionLike(current)) return false;
+    if (ts.isIfStatement(current) && current.thenStatement === child && current.elseStatement == null && isNotReadyTest(current.expression)) return true;
+  }
+  return false;
+}
+
+function isNotReadyTest(condition: ts.Expression): boolean {
+  const test = skipParentheses(condition);
+  if (ts.isPrefixUnaryExpression(test) && test.operator === ts.SyntaxKind.ExclamationToken) return isReadinessState(skipParentheses(test.operand));
+  if (ts.isBinaryExpression(test) && isNullishComparison(test)) {
+    return isReadinessState(skipParentheses(isNullish(test.right) ? test.left : test.right));
+  }
+  return false;
+}
+
+/** What a readiness guard tests: state the object keeps (`this.client`, `this.cache.has(key)`), or an argument-free question to it (`adapter.isSetup()`). */
+function isReadinessState(expression: ts.Expression): boolean {
+  if (ts.isCallExpression(expression)) {
+    if (!ts.isPropertyAccessExpression(expression.expression)) return false;
+    return expression.arguments.length === 0 || isRootedAtThis(expression.expression.expression);
+  }
+  return (ts.isPropertyAccessExpression(expression) || ts.isElementAccessExpression(expression)) && isRootedAtThis(expression);
+}
+
+function isRootedAtThis(expression: ts.Expression): boolean {
+  let current = expression;
+  while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = current.expression;
+  return current.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+function isNullishComparison(test: ts.BinaryExpression): boolean {
+  const operator = test.operatorToken.kind;
+  const equality = operator === ts.SyntaxKind.EqualsEqualsToken || operator === ts.SyntaxKind.EqualsEqualsEqualsToken;
+  return equality && (isNullish(test.left) || isNullish(test.right));
+}
+
+function isNullish(expression: ts.Expression): boolean {
+  return expression.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(expression) && expression.text === 'undefined');
+}
+
+function skipParentheses(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  while (ts.isParenthesizedExpression(current)) current = current.expression;
+  return current;
+}
+
 function isLoop(node: ts.Node): boolean {
   return ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node);
 }
