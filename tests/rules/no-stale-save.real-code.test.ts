@@ -240,6 +240,69 @@ export async function reply(repo: Repository<Conversation>, gateway: Gateway, ll
       ],
     },
     {
+      name: 'class 3: the chain is the request every call makes, not the token fetched on a cache miss',
+      code: `${imports}
+class ProviderSession {
+  private token: string | undefined;
+  constructor(private readonly llm: LlmClient) {}
+  private async currentToken(): Promise<string> {
+    if (this.token) return this.token;
+    const token = await this.llm.complete('token');
+    this.token = token;
+    return token;
+  }
+  async ask(text: string): Promise<string> {
+    const token = await this.currentToken();
+    return this.llm.complete(token + text);
+  }
+}
+export async function reply(repo: Repository<Conversation>, session: ProviderSession, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await session.ask(id);
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+class ProviderSession {
+  private token: string | undefined;
+  constructor(private readonly llm: LlmClient) {}
+  private async currentToken(): Promise<string> {
+    if (this.token) return this.token;
+    const token = await this.llm.complete('token');
+    this.token = token;
+    return token;
+  }
+  async ask(text: string): Promise<string> {
+    const token = await this.currentToken();
+    return this.llm.complete(token + text);
+  }
+}
+export async function reply(repo: Repository<Conversation>, session: ProviderSession, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await session.ask(id);
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 17),
+            method: 'save()',
+            window: 'after `await session.ask(…)`',
+            awaitLine: String(L + 18),
+            reason: 'a network call via ProviderSession.ask → LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 19,
+          column: 9,
+          endLine: L + 19,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
       name: 'class 4: an await that only warms a client up is not cited when a later one calls the provider every time',
       code: `${imports}
 class Gateway {

@@ -150,7 +150,7 @@ export class AwaitClassifier {
     const body = (declaration as ts.FunctionLikeDeclaration).body;
     if (body == null) return result;
     if (!ts.isBlock(body)) {
-      merge(result, this.classifyExpression(body, new Set()));
+      mergeAwaitSummary(result, this.classifyExpression(body, new Set()));
       return result;
     }
     /** Only the awaits on the way to a normal return; a sleep between retries is no wait of a typical call. */
@@ -161,10 +161,10 @@ export class AwaitClassifier {
       if (summary.has('timer') && onlyBetweenRetries(node, body)) {
         const withoutTimer = new Map(summary);
         withoutTimer.delete('timer');
-        merge(result, withoutTimer);
+        mergeAwaitSummary(result, withoutTimer);
         return;
       }
-      merge(result, summary);
+      mergeAwaitSummary(result, summary);
     };
     const visit = (node: ts.Node): void => {
       if (ts.isFunctionLike(node)) return;
@@ -173,7 +173,8 @@ export class AwaitClassifier {
       } else if (ts.isForOfStatement(node) && node.awaitModifier != null) {
         awaited(node, node.expression);
       } else if (ts.isReturnStatement(node) && node.expression != null) {
-        merge(result, this.classifyExpression(node.expression, new Set()));
+        const returned = this.classifyExpression(node.expression, new Set());
+        mergeAwaitSummary(result, onlyWhenNotReady(node, body) ? asOnceOnly(returned) : returned);
       }
       ts.forEachChild(node, visit);
     };
@@ -492,7 +493,7 @@ export class AwaitClassifier {
     if (resolvesAtOnce(executor, body)) return result;
     const visit = (node: ts.Node): void => {
       if (ts.isFunctionLike(node)) return;
-      if (ts.isCallExpression(node) && !this.isCallToParameter(node)) merge(result, this.classifyCall(node, new Set()));
+      if (ts.isCallExpression(node) && !this.isCallToParameter(node)) mergeAwaitSummary(result, this.classifyCall(node, new Set()));
       ts.forEachChild(node, visit);
     };
     ts.forEachChild(body, visit);
@@ -636,7 +637,7 @@ function asOnceOnly(summary: AwaitSummary): AwaitSummary {
 }
 
 /** The first chain of each kind, unless a later one is taken on every call and the first is not. */
-function merge(target: Map<AwaitKind, readonly string[]>, source: AwaitSummary): void {
+export function mergeAwaitSummary(target: Map<AwaitKind, readonly string[]>, source: AwaitSummary): void {
   for (const [kind, chain] of source) {
     const current = target.get(kind);
     if (current == null || (onceOnlyChains.has(current) && !onceOnlyChains.has(chain))) target.set(kind, chain);
@@ -647,7 +648,7 @@ function union(a: AwaitSummary, b: AwaitSummary): AwaitSummary {
   if (b.size === 0) return a;
   if (a.size === 0) return b;
   const result = new Map(a);
-  merge(result, b);
+  mergeAwaitSummary(result, b);
   return result;
 }
 
