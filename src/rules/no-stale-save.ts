@@ -7,7 +7,7 @@ import type { RecordedCodePath } from '../flow/event-log.js';
 import { FactTable } from '../flow/facts.js';
 import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
-import { AWAIT_KINDS, getAwaitClassifier, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
+import { AWAIT_KINDS, getAwaitClassifier, isOnceOnlyChain, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
 import { endOfExitingBlock } from '../utils/ast/exiting-blocks.js';
 import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
@@ -281,7 +281,7 @@ export default createRule<Options, MessageIds>({
           const stale = removes && options.removals !== true ? [] : [...states].filter((fact): fact is StaleFact => fact.kind === 'stale' && (!removes || kindOf(fact.window) !== 'unknown'));
           const chosen = pickStale(stale, (info) => {
             const kind = kindOf(info);
-            return kind == null ? { kind: AWAIT_KINDS.length, chain: 0 } : { kind: AWAIT_KINDS.indexOf(kind), chain: summaryOfAwait(info).get(kind)?.length ?? 0 };
+            return kind == null ? { kind: AWAIT_KINDS.length, chain: 0 } : { kind: AWAIT_KINDS.indexOf(kind), chain: chainRank(summaryOfAwait(info).get(kind) ?? []) };
           });
           if (chosen != null) {
             const list = reports.get(write) ?? [];
@@ -534,7 +534,8 @@ function hasFresh(state: FlowState): boolean {
  * Which window to name when several awaits (or several paths) lead to the write: the strongest
  * evidence of a slow wait (network, then timer, then unknown); among equals the clearest, the one
  * with the fewest calls between the await and the I/O (a deep chain is more often a branch that
- * only some configurations take); then the earliest await — the one that opened the window.
+ * only some configurations take), and any chain before one through a lazy initialisation or a
+ * cache fill; then the earliest await — the one that opened the window.
  */
 function pickStale(stale: readonly StaleFact[], evidence: (window: AwaitSite) => { kind: number; chain: number }): StaleFact | undefined {
   let best: { fact: StaleFact; kind: number; chain: number } | undefined;
@@ -545,6 +546,11 @@ function pickStale(stale: readonly StaleFact[], evidence: (window: AwaitSite) =>
     if (better) best = { fact, kind, chain };
   }
   return best?.fact;
+}
+
+/** Shorter chains are clearer; a chain through a lazy initialisation or a cache fill comes after any other. */
+function chainRank(chain: readonly string[]): number {
+  return isOnceOnlyChain(chain) ? Number.MAX_SAFE_INTEGER / 2 + chain.length : chain.length;
 }
 
 function loaderText(load: ReadLoadSite): string {

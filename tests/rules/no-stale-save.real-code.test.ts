@@ -167,6 +167,209 @@ export async function reply(repo: Repository<Conversation>, notifier: Notifier, 
       ],
     },
     {
+      name: 'class 3: the chain is the call every run makes, not the lazy initialisation before it',
+      code: `${imports}
+class Gateway {
+  private ready = false;
+  constructor(private readonly llm: LlmClient) {}
+  isReady(): boolean {
+    return this.ready;
+  }
+  async warmUp(): Promise<void> {
+    await this.llm.complete('ping');
+    this.ready = true;
+  }
+}
+async function gatewayFor(gateway: Gateway): Promise<Gateway> {
+  if (!gateway.isReady()) await gateway.warmUp();
+  return gateway;
+}
+async function summarize(gateway: Gateway, llm: LlmClient, text: string): Promise<string> {
+  await gatewayFor(gateway);
+  return llm.complete(text);
+}
+export async function reply(repo: Repository<Conversation>, gateway: Gateway, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await summarize(gateway, llm, id);
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+class Gateway {
+  private ready = false;
+  constructor(private readonly llm: LlmClient) {}
+  isReady(): boolean {
+    return this.ready;
+  }
+  async warmUp(): Promise<void> {
+    await this.llm.complete('ping');
+    this.ready = true;
+  }
+}
+async function gatewayFor(gateway: Gateway): Promise<Gateway> {
+  if (!gateway.isReady()) await gateway.warmUp();
+  return gateway;
+}
+async function summarize(gateway: Gateway, llm: LlmClient, text: string): Promise<string> {
+  await gatewayFor(gateway);
+  return llm.complete(text);
+}
+export async function reply(repo: Repository<Conversation>, gateway: Gateway, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await summarize(gateway, llm, id);
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 22),
+            method: 'save()',
+            window: 'after `await summarize(…)`',
+            awaitLine: String(L + 23),
+            reason: 'a network call via summarize → LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 24,
+          column: 9,
+          endLine: L + 24,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'class 3: the chain is the request every call makes, not the token fetched on a cache miss',
+      code: `${imports}
+class ProviderSession {
+  private token: string | undefined;
+  constructor(private readonly llm: LlmClient) {}
+  private async currentToken(): Promise<string> {
+    if (this.token) return this.token;
+    const token = await this.llm.complete('token');
+    this.token = token;
+    return token;
+  }
+  async ask(text: string): Promise<string> {
+    const token = await this.currentToken();
+    return this.llm.complete(token + text);
+  }
+}
+export async function reply(repo: Repository<Conversation>, session: ProviderSession, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await session.ask(id);
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+class ProviderSession {
+  private token: string | undefined;
+  constructor(private readonly llm: LlmClient) {}
+  private async currentToken(): Promise<string> {
+    if (this.token) return this.token;
+    const token = await this.llm.complete('token');
+    this.token = token;
+    return token;
+  }
+  async ask(text: string): Promise<string> {
+    const token = await this.currentToken();
+    return this.llm.complete(token + text);
+  }
+}
+export async function reply(repo: Repository<Conversation>, session: ProviderSession, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await session.ask(id);
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 17),
+            method: 'save()',
+            window: 'after `await session.ask(…)`',
+            awaitLine: String(L + 18),
+            reason: 'a network call via ProviderSession.ask → LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 19,
+          column: 9,
+          endLine: L + 19,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'class 4: an await that only warms a client up is not cited when a later one calls the provider every time',
+      code: `${imports}
+class Gateway {
+  private client: LlmClient | undefined;
+  async connect(llm: LlmClient): Promise<void> {
+    if (this.client == null) {
+      await llm.complete('hello');
+      this.client = llm;
+    }
+  }
+}
+async function relay(llm: LlmClient, text: string): Promise<string> {
+  return llm.complete(text);
+}
+async function enrich(llm: LlmClient, text: string): Promise<string> {
+  return relay(llm, text);
+}
+export async function reply(repo: Repository<Conversation>, gateway: Gateway, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await gateway.connect(llm);
+  conversation.lastMessageSnippet = await enrich(llm, id);
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+class Gateway {
+  private client: LlmClient | undefined;
+  async connect(llm: LlmClient): Promise<void> {
+    if (this.client == null) {
+      await llm.complete('hello');
+      this.client = llm;
+    }
+  }
+}
+async function relay(llm: LlmClient, text: string): Promise<string> {
+  return llm.complete(text);
+}
+async function enrich(llm: LlmClient, text: string): Promise<string> {
+  return relay(llm, text);
+}
+export async function reply(repo: Repository<Conversation>, gateway: Gateway, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await gateway.connect(llm);
+  conversation.lastMessageSnippet = await enrich(llm, id);
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 18),
+            method: 'save()',
+            window: 'after `await enrich(…)`',
+            awaitLine: String(L + 20),
+            reason: 'a network call via enrich → relay → LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 21,
+          column: 9,
+          endLine: L + 21,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
       name: 'class 4: among network calls, the one with the clearest chain is cited',
       code: `${imports}
 async function relay(llm: LlmClient, text: string): Promise<string> {

@@ -17,7 +17,7 @@ import { entityMetadataOfType } from '../typeorm/entity-metadata.js';
 import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
 import { implementationsOf } from './implementations.js';
 import { dispatchedHandlers } from './in-process-dispatch.js';
-import { onlyBeforeThrow, onlyBetweenRetries } from './normal-paths.js';
+import { onlyBeforeThrow, onlyBetweenRetries, onlyWhenNotReady } from './normal-paths.js';
 import { requiredModuleOf } from './required-modules.js';
 
 /**
@@ -150,20 +150,21 @@ export class AwaitClassifier {
     const body = (declaration as ts.FunctionLikeDeclaration).body;
     if (body == null) return result;
     if (!ts.isBlock(body)) {
-      merge(result, this.classifyExpression(body, new Set()));
+      mergeAwaitSummary(result, this.classifyExpression(body, new Set()));
       return result;
     }
     /** Only the awaits on the way to a normal return; a sleep between retries is no wait of a typical call. */
     const awaited = (node: ts.Node, expression: ts.Expression): void => {
       if (onlyBeforeThrow(node, body)) return;
-      const summary = this.classifyExpression(expression, new Set());
+      const classified = this.classifyExpression(expression, new Set());
+      const summary = onlyWhenNotReady(node, body) ? asOnceOnly(classified) : classified;
       if (summary.has('timer') && onlyBetweenRetries(node, body)) {
         const withoutTimer = new Map(summary);
         withoutTimer.delete('timer');
-        merge(result, withoutTimer);
+        mergeAwaitSummary(result, withoutTimer);
         return;
       }
-      merge(result, summary);
+      mergeAwaitSummary(result, summary);
     };
     const visit = (node: ts.Node): void => {
       if (ts.isFunctionLike(node)) return;
@@ -172,7 +173,8 @@ export class AwaitClassifier {
       } else if (ts.isForOfStatement(node) && node.awaitModifier != null) {
         awaited(node, node.expression);
       } else if (ts.isReturnStatement(node) && node.expression != null) {
-        merge(result, this.classifyExpression(node.expression, new Set()));
+        const returned = this.classifyExpression(node.expression, new Set());
+        mergeAwaitSummary(result, onlyWhenNotReady(node, body) ? asOnceOnly(returned) : returned);
       }
       ts.forEachChild(node, visit);
     };
@@ -491,7 +493,7 @@ export class AwaitClassifier {
     if (resolvesAtOnce(executor, body)) return result;
     const visit = (node: ts.Node): void => {
       if (ts.isFunctionLike(node)) return;
-      if (ts.isCallExpression(node) && !this.isCallToParameter(node)) merge(result, this.classifyCall(node, new Set()));
+      if (ts.isCallExpression(node) && !this.isCallToParameter(node)) mergeAwaitSummary(result, this.classifyCall(node, new Set()));
       ts.forEachChild(node, visit);
     };
     ts.forEachChild(body, visit);
@@ -605,15 +607,40 @@ export function prefixChains(summary: AwaitSummary, name: string): AwaitSummary 
     if (kind === 'local') {
       result.set(kind, chain);
     } else {
-      result.set(kind, [name, ...chain]);
+      const prefixed = [name, ...chain];
+      if (onceOnlyChains.has(chain)) onceOnlyChains.add(prefixed);
+      result.set(kind, prefixed);
     }
   }
   return result;
 }
 
-function merge(target: Map<AwaitKind, readonly string[]>, source: AwaitSummary): void {
+/**
+ * Chains through a step that runs only until something is ready: `if (!client.isReady()) await
+ * client.connect()`, a cache filled on a miss. The wait is real the first time, so the kind
+ * stands; but a reader is better served by a chain every call takes, when there is one.
+ */
+const onceOnlyChains = new WeakSet<readonly string[]>();
+
+export function isOnceOnlyChain(chain: readonly string[]): boolean {
+  return onceOnlyChains.has(chain);
+}
+
+function asOnceOnly(summary: AwaitSummary): AwaitSummary {
+  const result = new Map<AwaitKind, readonly string[]>();
+  for (const [kind, chain] of summary) {
+    const copy = [...chain];
+    if (kind !== 'local') onceOnlyChains.add(copy);
+    result.set(kind, copy);
+  }
+  return result;
+}
+
+/** The first chain of each kind, unless a later one is taken on every call and the first is not. */
+export function mergeAwaitSummary(target: Map<AwaitKind, readonly string[]>, source: AwaitSummary): void {
   for (const [kind, chain] of source) {
-    if (!target.has(kind)) target.set(kind, chain);
+    const current = target.get(kind);
+    if (current == null || (onceOnlyChains.has(current) && !onceOnlyChains.has(chain))) target.set(kind, chain);
   }
 }
 
@@ -621,7 +648,7 @@ function union(a: AwaitSummary, b: AwaitSummary): AwaitSummary {
   if (b.size === 0) return a;
   if (a.size === 0) return b;
   const result = new Map(a);
-  merge(result, b);
+  mergeAwaitSummary(result, b);
   return result;
 }
 

@@ -37,6 +37,94 @@ export function onlyBetweenRetries(node: ts.Node, body: ts.Node): boolean {
   return false;
 }
 
+/**
+ * `if (!adapter.isSetup()) await adapter.initialize()`, `if (!this.client) this.client = await
+ * connect()`: the await runs only while something the object or module keeps is not ready yet (a
+ * lazy initialisation, a cache miss), so most calls skip it. A test of the data a call is about
+ * (`if (!order.remoteId)`) is no such guard: that branch is the call's business.
+ */
+export function onlyWhenNotReady(node: ts.Node, body: ts.Node): boolean {
+  let child: ts.Node = node;
+  for (let current = node.parent; ; child = current, current = current.parent) {
+    if (ts.isFunctionLike(current)) return false;
+    if (ts.isIfStatement(current) && current.thenStatement === child && current.elseStatement == null && isNotReadyTest(current.expression)) return true;
+    if (ts.isBlock(current) && current.statements.slice(0, current.statements.indexOf(child as ts.Statement)).some((statement) => isReturnWhenReady(statement, body))) return true;
+    if (current === body) return false;
+  }
+}
+
+/** `if (this.userId) return this.userId;`, `if (cached) return cached;` before the work: a cache hit returns early. */
+function isReturnWhenReady(statement: ts.Statement, body: ts.Node): boolean {
+  if (!ts.isIfStatement(statement) || statement.elseStatement != null || !returnsValue(statement.thenStatement)) return false;
+  let test = skipParentheses(statement.expression);
+  if (ts.isBinaryExpression(test) && isNullishComparison(test, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken)) {
+    test = skipParentheses(isNullish(test.right) ? test.left : test.right);
+  }
+  if (ts.isIdentifier(test)) {
+    const initializer = constInitializer(test.text, body);
+    return initializer != null && isReadinessState(skipParentheses(initializer));
+  }
+  return isReadinessState(test);
+}
+
+/** Ends in `return <value>`: a hit hands back what it kept (a bare `return` is a switch, like a disabled flag). */
+function returnsValue(statement: ts.Statement): boolean {
+  const last = ts.isBlock(statement) ? statement.statements.at(-1) : statement;
+  if (last == null || !ts.isReturnStatement(last) || last.expression == null) return false;
+  const value = skipParentheses(last.expression);
+  return !isNullish(value) && value.kind !== ts.SyntaxKind.TrueKeyword && value.kind !== ts.SyntaxKind.FalseKeyword;
+}
+
+/** The initializer of a `const` of this name declared directly in the function's body. */
+function constInitializer(name: string, body: ts.Node): ts.Expression | undefined {
+  if (!ts.isBlock(body)) return undefined;
+  for (const statement of body.statements) {
+    if (!ts.isVariableStatement(statement) || !(statement.declarationList.flags & ts.NodeFlags.Const)) continue;
+    for (const declaration of statement.declarationList.declarations) {
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === name) return declaration.initializer;
+    }
+  }
+  return undefined;
+}
+
+function isNotReadyTest(condition: ts.Expression): boolean {
+  const test = skipParentheses(condition);
+  if (ts.isPrefixUnaryExpression(test) && test.operator === ts.SyntaxKind.ExclamationToken) return isReadinessState(skipParentheses(test.operand));
+  if (ts.isBinaryExpression(test) && isNullishComparison(test, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken)) {
+    return isReadinessState(skipParentheses(isNullish(test.right) ? test.left : test.right));
+  }
+  return false;
+}
+
+/** What a readiness guard tests: state the object keeps (`this.client`, `this.cache.has(key)`), or an argument-free question to it (`adapter.isSetup()`). */
+function isReadinessState(expression: ts.Expression): boolean {
+  if (ts.isCallExpression(expression)) {
+    if (!ts.isPropertyAccessExpression(expression.expression)) return false;
+    return expression.arguments.length === 0 || isRootedAtThis(expression.expression.expression);
+  }
+  return (ts.isPropertyAccessExpression(expression) || ts.isElementAccessExpression(expression)) && isRootedAtThis(expression);
+}
+
+function isRootedAtThis(expression: ts.Expression): boolean {
+  let current = expression;
+  while (ts.isPropertyAccessExpression(current) || ts.isElementAccessExpression(current)) current = current.expression;
+  return current.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+function isNullishComparison(test: ts.BinaryExpression, ...operators: ts.SyntaxKind[]): boolean {
+  return operators.includes(test.operatorToken.kind) && (isNullish(test.left) || isNullish(test.right));
+}
+
+function isNullish(expression: ts.Expression): boolean {
+  return expression.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(expression) && expression.text === 'undefined');
+}
+
+function skipParentheses(expression: ts.Expression): ts.Expression {
+  let current = expression;
+  while (ts.isParenthesizedExpression(current)) current = current.expression;
+  return current;
+}
+
 function isLoop(node: ts.Node): boolean {
   return ts.isForStatement(node) || ts.isForOfStatement(node) || ts.isForInStatement(node) || ts.isWhileStatement(node) || ts.isDoStatement(node);
 }

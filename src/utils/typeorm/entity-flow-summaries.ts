@@ -1,7 +1,7 @@
 import ts from 'typescript';
 
 import { SINGLE_ELEMENT_METHODS } from '../ast/array-methods.js';
-import { skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
+import { mergeAwaitSummary, skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
 import { implementationsOf } from '../calls/implementations.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { methodNameOfCall, namesReaching } from '../calls/call-name-gates.js';
@@ -230,9 +230,7 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
   const awaitsSoFar = new Map<AwaitKind, readonly string[]>();
   const awaitsBeforeHere = (): Map<AwaitKind, readonly string[]> => {
     for (; awaitsClassified < awaitsSeen.length; awaitsClassified++) {
-      for (const [kind, chain] of classifier.classifyAwaited((awaitsSeen[awaitsClassified] as ts.AwaitExpression).expression)) {
-        if (!awaitsSoFar.has(kind)) awaitsSoFar.set(kind, chain);
-      }
+      mergeAwaitSummary(awaitsSoFar, classifier.classifyAwaited((awaitsSeen[awaitsClassified] as ts.AwaitExpression).expression));
     }
     return awaitsSoFar;
   };
@@ -262,7 +260,7 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
           const argument = node.arguments[saver.parameterIndex];
           if (argument == null) continue;
           const before = new Map(awaitsBeforeHere());
-          for (const [kind, chain] of saver.awaitsBefore) if (!before.has(kind)) before.set(kind, chain);
+          mergeAwaitSummary(before, saver.awaitsBefore);
           for (const expression of entityExpressionsOf(argument)) record(parameterIndexOf(expression), saver.chain, before, saver.writeCall);
         }
       }
