@@ -326,7 +326,12 @@ export default createRule<Options, MessageIds>({
         const [start, end] = value.spread ? property.range : [value.value.getStart(), value.value.getEnd()];
         for (const use of recorder.usesIn(property)) {
           if (use.node.range[0] < start || use.node.range[1] > end) continue;
-          for (const fact of state.get(use.variable) ?? []) {
+          const held = [...(state.get(use.variable) ?? [])];
+          for (const fact of held) {
+            // `if (patch.email) account.email = patch.email; update(…, { email: account.email })`:
+            // the code's own value where it set one; the paths are not told apart, so a field set
+            // on any path is taken as set.
+            if (use.field != null && held.some((other) => other.read === fact.read && other.set.has(use.field as string))) continue;
             const derivation = derivationOf(write, value, use, fact, guardedReads);
             if (derivation != null) derivations.push(derivation);
           }

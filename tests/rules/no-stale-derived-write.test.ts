@@ -29,6 +29,16 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
 }`,
     },
     {
+      name: 'a field the code set on one path only is taken as set: the paths are not told apart (no-stale-save\'s rewrite of a PATCH)',
+      code: `${H}
+export async function patch(repo: Repository<Conversation>, llm: LlmClient, id: string, snippet: string | undefined) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageId = await llm.complete(conversation.id);
+  if (snippet) conversation.lastMessageSnippet = snippet;
+  await repo.update({ id: conversation.id }, { lastMessageId: conversation.lastMessageId, lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+    },
+    {
       name: 're-read after the network call',
       code: `${H}
 export async function charge(payments: PaymentClient, id: string, amount: number) {
