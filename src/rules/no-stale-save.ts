@@ -12,7 +12,7 @@ import { endOfExitingBlock } from '../utils/ast/exiting-blocks.js';
 import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
-import { onlyReadsArgument } from '../utils/entity-flow/read-only-callees.js';
+import { onlyReadsArgument, onlyReadsReceiver } from '../utils/entity-flow/read-only-callees.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
 import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js';
@@ -450,12 +450,27 @@ export default createRule<Options, MessageIds>({
       return classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
     }
 
-    /** `log(order)`, `toDto(order)`: a call the checker resolves to a body that only reads that argument. */
-    function onlyReads(argument: TSESTree.Identifier): boolean {
-      const call = argument.parent;
-      if (call.type !== AST_NODE_TYPES.CallExpression && call.type !== AST_NODE_TYPES.NewExpression) return false;
-      const index = call.arguments.indexOf(argument);
-      return index >= 0 && onlyReadsArgument(checker, tsNode(call), index);
+    /**
+     * Whether a call leaves the entity's fields as they are: `log(order)`, `toDto(order)`,
+     * `order.isPaid()` (a body the checker resolves that only reads it), or an earlier TypeORM
+     * `save()` of it, which changes in memory only what it generates (ids, version, dates) —
+     * never a field the code sets, which is all a rewrite writes.
+     */
+    function onlyReads(use: TSESTree.Identifier): boolean {
+      const parent = use.parent;
+      if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === use && parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
+        const call = tsNode(parent.parent);
+        const typeorm = classifyTypeormCall(checker, call);
+        return typeorm == null ? onlyReadsReceiver(checker, call) : typeorm.method === 'save' && typeorm.entityArgumentIndex == null;
+      }
+      if (parent.type !== AST_NODE_TYPES.CallExpression && parent.type !== AST_NODE_TYPES.NewExpression) return false;
+      const index = parent.arguments.indexOf(use);
+      if (index < 0) return false;
+      if (parent.type === AST_NODE_TYPES.CallExpression) {
+        const typeorm = classifyTypeormCall(checker, tsNode(parent));
+        if (typeorm?.method === 'save' && typeorm.entityArgumentIndex === index) return true;
+      }
+      return onlyReadsArgument(checker, tsNode(parent), index);
     }
 
     /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */

@@ -402,6 +402,121 @@ export async function refresh(payments: PaymentClient, id: number) {
       ],
     },
     {
+      name: 'a method of the entity that only reads it leaves the written fields known: the save becomes an update()',
+      code: `${imports}
+export async function refresh(payments: PaymentClient, id: number, email: string) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture('p1');
+  if (account.hasAvatarFrom(['https://avatars.example.com/'])) {
+    account.email = email;
+  }
+  await account.save();
+}`,
+      output: `${imports}
+export async function refresh(payments: PaymentClient, id: number, email: string) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture('p1');
+  if (account.hasAvatarFrom(['https://avatars.example.com/'])) {
+    account.email = email;
+  }
+  await Account.update({ id: account.id }, { email: account.email });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'plan, avatarUrl',
+            advice: 'Update only email with update().',
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 23,
+        },
+      ],
+    },
+    {
+      name: 'a method of the entity that sets a field: what the save writes is not known, no rewrite',
+      code: `${imports}
+export async function refresh(payments: PaymentClient, id: number, email: string) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture('p1');
+  account.downgrade();
+  account.email = email;
+  await account.save();
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'plan, avatarUrl',
+            advice: 'Write only the fields this code changes (email, …) with update(), or re-load it after the await.',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 23,
+        },
+      ],
+    },
+    {
+      name: 'an earlier save() of the entity changes none of its fields: the later stale save still becomes an update()',
+      code: `${imports}
+export async function summarize(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.priority === 0) {
+    conversation.priority = 1;
+    await repo.save(conversation);
+  }
+  conversation.lastMessageSnippet = await llm.complete('summary');
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function summarize(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.priority === 0) {
+    conversation.priority = 1;
+    await repo.save(conversation);
+  }
+  conversation.lastMessageSnippet = await llm.complete('summary');
+  await repo.update({ id: conversation.id }, { priority: conversation.priority, lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 8),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, version, updatedAt',
+            advice: 'Update only priority, lastMessageSnippet with update().',
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
       name: 'a state column (typed by a union of literals) is written with a compare-and-set, its loaded value captured before the first change',
       code: `${imports}
 export async function upgrade(payments: PaymentClient, id: number) {

@@ -42,7 +42,10 @@ export function writtenFields(
   load: LoadSite,
   write: WriteSite,
   target: WriteTarget,
-  /** Whether handing the object to this call (an argument) is shown to leave it unchanged. */
+  /**
+   * Whether this use of the object in a call — an argument, or the receiver of a method call — is
+   * shown to leave its fields unchanged.
+   */
   onlyReads: (argument: TSESTree.Identifier) => boolean = () => false,
 ): WrittenFields {
   const from = load.node.range[1];
@@ -99,8 +102,9 @@ export function writtenFields(
           if (identifier.range[0] >= to) continue;
           noteField(parent, aliasNames);
         } else if (parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
-          // `conv.assign(body)`, `conv.touch()`: a method that may set anything.
-          exact = false;
+          // `conv.assign(body)`, `conv.touch()`: a method that may set anything, unless it is shown
+          // to only read the object (`conv.isClosed()`).
+          if (!onlyReads(identifier)) exact = false;
         } else if (identifier.range[0] < to) {
           const change = nestedChange(parent);
           if (change === 'append' && !parent.computed && parent.property.type === AST_NODE_TYPES.Identifier) {
