@@ -517,6 +517,47 @@ export async function summarize(repo: Repository<Conversation>, llm: LlmClient, 
       ],
     },
     {
+      name: 'the loaded entity put into a variable declared before (`conversation = stored`) is another name for it: the save still becomes an update()',
+      code: `${imports}
+export async function summarize(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = repo.create({ priority: 0 });
+  const stored = await repo.findOneBy({ id });
+  if (stored == null) return;
+  conversation = stored;
+  conversation.lastMessageSnippet = await llm.complete('summary');
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function summarize(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = repo.create({ priority: 0 });
+  const stored = await repo.findOneBy({ id });
+  if (stored == null) return;
+  conversation = stored;
+  conversation.lastMessageSnippet = await llm.complete('summary');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 7),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
       name: 'a state column (typed by a union of literals) is written with a compare-and-set, its loaded value captured before the first change',
       code: `${imports}
 export async function upgrade(payments: PaymentClient, id: number) {

@@ -117,6 +117,8 @@ export function writtenFields(
       }
       // `const current = conversation`: another name for the same object, tracked with it.
       if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && aliases.some((alias) => alias.name === (parent.id as { name: string }).name)) continue;
+      // `order = loaded`: the same, into a variable declared before.
+      if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.operator === '=' && parent.right === identifier && isAliasWrite(parent.left, aliases)) continue;
       if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier) && !onlyReads(identifier)) exact = false;
     }
   }
@@ -155,6 +157,11 @@ function nestedChange(property: TSESTree.MemberExpression): 'append' | 'change' 
     return outer.property.name === 'push' ? 'append' : 'change';
   }
   return nestedChange(outer) === undefined ? undefined : 'change';
+}
+
+/** `order` in `order = …` is one of the names of the saved object. */
+function isAliasWrite(node: TSESTree.Node, aliases: readonly Variable[]): boolean {
+  return node.type === AST_NODE_TYPES.Identifier && aliases.some((alias) => alias.references.some((reference) => reference.identifier === node));
 }
 
 /** `order.customer == null`, `!order.customer`, `if (order.customer)`: a test, not a hand-off. */
