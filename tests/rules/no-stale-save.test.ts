@@ -704,6 +704,76 @@ export async function reply(store: ConversationStore, llm: LlmClient, id: string
       ],
     },
     {
+      name: 'a saver in another file that changes the entity itself: it is handed the row re-loaded after the wait (a suggestion)',
+      code: `${imports}
+export async function escalateAfterReply(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (conversation == null) return;
+  await llm.complete(conversation.id);
+  await store.escalate(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 3),
+            method: 'store.escalate() (ConversationStore.escalate → save())',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more',
+            advice: 'Make that function write only the fields it changes with update() (its save() is at shared/services.ts:38), or re-load the entity after the await.',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 37,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'store.escalate()', name: 'conversation', reload: 'repo.findOneByOrFail({ id: conversation.id })' },
+              output: `${imports}
+export async function escalateAfterReply(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (conversation == null) return;
+  await llm.complete(conversation.id);
+  await store.escalate(await repo.findOneByOrFail({ id: conversation.id }));
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'no re-load for a saver when the code changes the entity too, uses it after the call, or the load joined relations',
+      code: `${imports}
+export async function changedHere(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete(id);
+  await store.escalate(conversation);
+}
+export async function usedAfter(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete(id);
+  await store.escalate(conversation);
+  return conversation.priority;
+}
+export async function withRelations(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id }, relations: { messages: true } });
+  await llm.complete(id);
+  await store.escalate(conversation);
+}`,
+      output: null,
+      errors: [
+        { messageId: 'staleSave', line: L + 5, column: 9, endLine: L + 5, endColumn: 37, suggestions: [] },
+        { messageId: 'staleSave', line: L + 10, column: 9, endLine: L + 10, endColumn: 37, suggestions: [] },
+        { messageId: 'staleSave', line: L + 16, column: 9, endLine: L + 16, endColumn: 37, suggestions: [] },
+      ],
+    },
+    {
       name: 'savers reached under other names: a renamed import, a default export, a named function expression, an object property',
       code: `import { Repository } from 'typeorm';
 import { Conversation } from './shared/entities.js';
@@ -752,6 +822,42 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
           column: 9,
           endLine: 27,
           endColumn: 42,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'finisher.viaDefaultExport()', name: 'second', reload: 'repo.findOneByOrFail({ id: second.id })' },
+              output: `import { Repository } from 'typeorm';
+import { Conversation } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import storeDefault, { savers, storeConversation as keep } from './shared/persist-helpers.js';
+import * as helpers from './shared/persist-helpers.js';
+
+export class Finisher {
+  constructor(private readonly repo: Repository<Conversation>) {}
+
+  async viaRenamedImport(conversation: Conversation): Promise<void> {
+    await keep(this.repo, conversation);
+  }
+
+  async viaDefaultExport(conversation: Conversation): Promise<void> {
+    await storeDefault(this.repo, conversation);
+  }
+}
+
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, finisher: Finisher, id: string) {
+  const first = await repo.findOneByOrFail({ id });
+  const second = await repo.findOneByOrFail({ id });
+  const third = await repo.findOneByOrFail({ id });
+  const fourth = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  first.lastMessageSnippet = text;
+  await finisher.viaRenamedImport(first);
+  await finisher.viaDefaultExport(await repo.findOneByOrFail({ id: second.id }));
+  await helpers.keepFn(repo, third);
+  await savers.remember(repo, fourth);
+}`,
+            },
+          ],
         },
         {
           messageId: 'staleSave',
@@ -760,6 +866,42 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
           column: 9,
           endLine: 28,
           endColumn: 36,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'helpers.keepFn()', name: 'third', reload: 'repo.findOneByOrFail({ id: third.id })' },
+              output: `import { Repository } from 'typeorm';
+import { Conversation } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import storeDefault, { savers, storeConversation as keep } from './shared/persist-helpers.js';
+import * as helpers from './shared/persist-helpers.js';
+
+export class Finisher {
+  constructor(private readonly repo: Repository<Conversation>) {}
+
+  async viaRenamedImport(conversation: Conversation): Promise<void> {
+    await keep(this.repo, conversation);
+  }
+
+  async viaDefaultExport(conversation: Conversation): Promise<void> {
+    await storeDefault(this.repo, conversation);
+  }
+}
+
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, finisher: Finisher, id: string) {
+  const first = await repo.findOneByOrFail({ id });
+  const second = await repo.findOneByOrFail({ id });
+  const third = await repo.findOneByOrFail({ id });
+  const fourth = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  first.lastMessageSnippet = text;
+  await finisher.viaRenamedImport(first);
+  await finisher.viaDefaultExport(second);
+  await helpers.keepFn(repo, await repo.findOneByOrFail({ id: third.id }));
+  await savers.remember(repo, fourth);
+}`,
+            },
+          ],
         },
         {
           messageId: 'staleSave',
@@ -768,6 +910,42 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
           column: 9,
           endLine: 29,
           endColumn: 38,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'savers.remember()', name: 'fourth', reload: 'repo.findOneByOrFail({ id: fourth.id })' },
+              output: `import { Repository } from 'typeorm';
+import { Conversation } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import storeDefault, { savers, storeConversation as keep } from './shared/persist-helpers.js';
+import * as helpers from './shared/persist-helpers.js';
+
+export class Finisher {
+  constructor(private readonly repo: Repository<Conversation>) {}
+
+  async viaRenamedImport(conversation: Conversation): Promise<void> {
+    await keep(this.repo, conversation);
+  }
+
+  async viaDefaultExport(conversation: Conversation): Promise<void> {
+    await storeDefault(this.repo, conversation);
+  }
+}
+
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, finisher: Finisher, id: string) {
+  const first = await repo.findOneByOrFail({ id });
+  const second = await repo.findOneByOrFail({ id });
+  const third = await repo.findOneByOrFail({ id });
+  const fourth = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  first.lastMessageSnippet = text;
+  await finisher.viaRenamedImport(first);
+  await finisher.viaDefaultExport(second);
+  await helpers.keepFn(repo, third);
+  await savers.remember(repo, await repo.findOneByOrFail({ id: fourth.id }));
+}`,
+            },
+          ],
         },
       ],
     },
