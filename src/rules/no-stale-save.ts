@@ -464,11 +464,19 @@ export default createRule<Options, MessageIds>({
       if (load.kind !== 'read' || load.node.type !== AST_NODE_TYPES.CallExpression || load.columns.relations.size > 0) return undefined;
       if (enclosingFunction(load.node) !== enclosingFunction(write.call)) return undefined;
       const typeorm = classifyTypeormCall(checker, tsNode(load.node));
-      if (typeorm?.kind !== 'load') return undefined;
-      const receiver = writeReceiverOf({ sourceCode, call: load.node, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
       const criteria = primaryKeyCriteria(metadata, sourceCode.getText(target.expression));
-      if (receiver?.repeatable !== true || criteria == null) return undefined;
-      const reload = receiver.repositoryCall('findOneByOrFail', [criteria]);
+      if (typeorm?.kind !== 'load' || criteria == null) return undefined;
+      let reload: string;
+      if (typeorm.api === 'BaseEntity static') {
+        // `Project.find(…)`: the class loads again by its own static.
+        const callee = load.node.callee;
+        if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Identifier) return undefined;
+        reload = `${callee.object.name}.findOneByOrFail(${criteria})`;
+      } else {
+        const receiver = writeReceiverOf({ sourceCode, call: load.node, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
+        if (receiver?.repeatable !== true) return undefined;
+        reload = receiver.repositoryCall('findOneByOrFail', [criteria]);
+      }
       const rewrite = buildSaverReloadRewrite({ sourceCode, call: write.call, entity: target.expression, aliases: recorder.aliasesOf(target.variable), reload });
       if (rewrite == null) return undefined;
       return { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToSaverReload', data: { saver: `${callLabel(write.call.callee)}()`, name: target.variable.name, reload } };

@@ -748,6 +748,60 @@ export async function escalateAfterReply(repo: Repository<Conversation>, store: 
       ],
     },
     {
+      name: 'a saver re-load for an Active Record entity of a loaded list, in the loop that declares it: the class loads it again',
+      code: `${imports}
+async function downgradeAndStore(account: Account): Promise<void> {
+  account.downgrade();
+  await account.save();
+}
+export async function cancelAll(payments: PaymentClient) {
+  const accounts = await Account.find();
+  for (const account of accounts) {
+    await payments.capture(\`refund-\${String(account.id)}\`);
+    await downgradeAndStore(account);
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'find()',
+            loadLine: String(L + 7),
+            method: 'downgradeAndStore() (downgradeAndStore → save())',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 9),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'email, plan, avatarUrl',
+            advice: 'Make that function write only the fields it changes with update() (its save() is at line ' + String(L + 4) + '), or re-load the entity after the await.',
+          },
+          line: L + 10,
+          column: 11,
+          endLine: L + 10,
+          endColumn: 37,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'downgradeAndStore()', name: 'account', reload: 'Account.findOneByOrFail({ id: account.id })' },
+              output: `${imports}
+async function downgradeAndStore(account: Account): Promise<void> {
+  account.downgrade();
+  await account.save();
+}
+export async function cancelAll(payments: PaymentClient) {
+  const accounts = await Account.find();
+  for (const account of accounts) {
+    await payments.capture(\`refund-\${String(account.id)}\`);
+    await downgradeAndStore(await Account.findOneByOrFail({ id: account.id }));
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'no re-load for a saver when the code changes the entity too, uses it after the call, or the load joined relations',
       code: `${imports}
 export async function changedHere(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
