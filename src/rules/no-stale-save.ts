@@ -477,7 +477,7 @@ export default createRule<Options, MessageIds>({
         if (receiver?.repeatable !== true) return undefined;
         reload = receiver.repositoryCall('findOneByOrFail', [criteria]);
       }
-      const rewrite = buildSaverReloadRewrite({ sourceCode, call: write.call, entity: target.expression, aliases: recorder.aliasesOf(target.variable), reload });
+      const rewrite = buildSaverReloadRewrite({ sourceCode, call: write.call, entity: target.expression, aliases: recorder.aliasesOf(target.variable), primaryKeys: new Set(metadata.primaryColumns.map((column) => column.propertyName)), reload });
       if (rewrite == null) return undefined;
       return { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToSaverReload', data: { saver: `${callLabel(write.call.callee)}()`, name: target.variable.name, reload } };
     }

@@ -704,13 +704,14 @@ export async function reply(store: ConversationStore, llm: LlmClient, id: string
       ],
     },
     {
-      name: 'a saver in another file that changes the entity itself: it is handed the row re-loaded after the wait (a suggestion)',
+      name: 'a saver in another file that changes the entity itself: it is handed the row re-loaded after the wait (a suggestion); reading the primary key after the call is no use of the old object',
       code: `${imports}
 export async function escalateAfterReply(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
   const conversation = await repo.findOneBy({ id });
   if (conversation == null) return;
   await llm.complete(conversation.id);
   await store.escalate(conversation);
+  return conversation.id;
 }`,
       output: null,
       errors: [
@@ -741,6 +742,7 @@ export async function escalateAfterReply(repo: Repository<Conversation>, store: 
   if (conversation == null) return;
   await llm.complete(conversation.id);
   await store.escalate(await repo.findOneByOrFail({ id: conversation.id }));
+  return conversation.id;
 }`,
             },
           ],

@@ -18,8 +18,10 @@ export interface SaverReloadRewriteInput {
   call: TSESTree.CallExpression;
   /** The entity as the call passes it. */
   entity: TSESTree.Expression;
-  /** Its names: none may be used after the call, which would see the old object. */
+  /** Its names: none may be used after the call, which would see the old object… */
   aliases: readonly Variable[];
+  /** …except to read its primary key, which the re-loaded row shares. */
+  primaryKeys: ReadonlySet<string>;
   /** The re-load, without `await`: `repo.findOneByOrFail({ id: giftFlow.id })`. */
   reload: string;
 }
@@ -43,7 +45,7 @@ export function buildSaverReloadRewrite(input: SaverReloadRewriteInput): { edits
   for (const alias of aliases) {
     for (const reference of alias.references) {
       const at = reference.identifier.range[0];
-      if (at >= call.range[1] && at < reachableEnd) return undefined;
+      if (at >= call.range[1] && at < reachableEnd && !readsPrimaryKey(reference.identifier, input.primaryKeys)) return undefined;
     }
     // In a loop the variable outlives, a later turn would reach the old object again.
     const declared = alias.defs[0]?.node;
@@ -53,4 +55,13 @@ export function buildSaverReloadRewrite(input: SaverReloadRewriteInput): { edits
     }
   }
   return { edits: [{ range: entity.range, text: `await ${input.reload}` }] };
+}
+
+/** `giftFlow.id`, read. */
+function readsPrimaryKey(identifier: TSESTree.Identifier | TSESTree.JSXIdentifier, primaryKeys: ReadonlySet<string>): boolean {
+  const parent = identifier.parent;
+  if (parent.type !== AST_NODE_TYPES.MemberExpression || parent.object !== identifier || parent.computed || parent.property.type !== AST_NODE_TYPES.Identifier) return false;
+  if (!primaryKeys.has(parent.property.name)) return false;
+  const user = parent.parent;
+  return !((user.type === AST_NODE_TYPES.AssignmentExpression && user.left === parent) || user.type === AST_NODE_TYPES.UpdateExpression);
 }
