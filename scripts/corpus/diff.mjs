@@ -8,7 +8,8 @@
 //   - verdicts no longer reported (BORDERLINE / FALSE: usually a false positive fixed);
 //   - message changed: the finding is still there but its text differs from the triaged one;
 //   - unread: findings with no verdict yet;
-//   - precision per rule and per project over the triaged findings.
+//   - precision per rule and per project over the triaged findings;
+//   - fix coverage: how many TRUE findings come with an autofix or a suggestion, per rule.
 // Only projects present in the findings file are compared (a run of one project says nothing of
 // the others' verdicts). Exit 1 when a TRUE verdict is lost or a finding is unread (unless
 // --allow-unread), or a message changed with --fail-on-message-change; 2 on bad input.
@@ -164,6 +165,26 @@ if (explained.cited.size > 0 || explained.reread > 0) {
   console.log(`  cited await: ${text(explained.cited)}`);
   console.log(`  chain:       ${text(explained.chain)}`);
   if (explained.reread > 0) console.log(`  ${String(explained.reread)} more whose message changed since triage (re-read them)`);
+  console.log('');
+}
+
+// How many real bugs come with a rewrite (lint.mjs records `fix` per finding): the share of TRUE
+// findings with an autofix or a suggestion, per rule.
+const rewrites = new Map();
+for (const { finding, verdict } of judged) {
+  if (verdict.verdict !== 'TRUE' || finding.fix == null) continue;
+  const rule = short(finding.rule);
+  if (!rewrites.has(rule)) rewrites.set(rule, { TRUE: 0, autofix: 0, suggestion: 0 });
+  const counts = rewrites.get(rule);
+  counts.TRUE++;
+  if (finding.fix === 'autofix' || finding.fix === 'suggestion') counts[finding.fix]++;
+}
+if ([...rewrites.values()].some((counts) => counts.autofix + counts.suggestion > 0)) {
+  console.log('Fix coverage of the TRUE findings (an autofix, or else a suggestion):');
+  for (const [rule, counts] of [...rewrites].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    const share = (100 * (counts.autofix + counts.suggestion)) / counts.TRUE;
+    console.log(`  ${rule}: ${String(counts.autofix + counts.suggestion)} of ${String(counts.TRUE)} (${share.toFixed(1)}%): ${String(counts.autofix)} autofix, ${String(counts.suggestion)} suggestion`);
+  }
   console.log('');
 }
 

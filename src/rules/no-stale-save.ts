@@ -9,16 +9,18 @@ import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/l
 import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, isOnceOnlyChain, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
 import { endOfExitingBlock } from '../utils/ast/exiting-blocks.js';
+import { enclosingFunction } from '../utils/ast/functions.js';
 import { callLabel, joinChain } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
-import { onlyReadsArgument } from '../utils/entity-flow/read-only-callees.js';
+import { onlyReadsArgument, onlyReadsReceiver } from '../utils/entity-flow/read-only-callees.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
 import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js';
+import { buildSaverReloadRewrite } from '../utils/fixes/saver-reload-rewrite.js';
 import { buildSaverRewrite } from '../utils/fixes/saver-rewrite.js';
 import { buildStaleSaveRewrite, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
-import { writeReceiverOf } from '../utils/fixes/update-rewrite.js';
+import { primaryKeyCriteria, writeReceiverOf } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
@@ -40,10 +42,10 @@ export interface NoStaleSaveOptions {
 
 type Options = [NoStaleSaveOptions];
 /** The reports' message ids are the contract's (report-details), and the suggestion's. */
-export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete';
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload';
 
 /** A rewrite the report offers (as a fix when `equivalent`), with its suggestion's message. */
-type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' };
+type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' };
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -122,6 +124,8 @@ export default createRule<Options, MessageIds>({
         'Delete with {{method}}() only while {{guarded}} is unchanged since the load: if another writer changed it first, nothing is deleted and an Error is thrown.',
       rewriteToRelationAdd:
         'Insert {{added}} into the join table of {{relation}} with RelationQueryBuilder.add(): rows others added meanwhile stay (it throws if that row is already there).',
+      rewriteToSaverReload:
+        'Hand {{saver}} `{{name}}` re-loaded by its primary key after the wait ({{reload}}): what it changes and saves then starts from the row as it is now, not as it was read before the wait (it throws if the row is gone).',
       rewriteToCompareAndSet:
         'Write {{fields}} only while {{guarded}} is unchanged since the load (a compare-and-set update()){{then}}: if another writer changed it first, nothing is written and an Error is thrown.',
     },
@@ -358,7 +362,7 @@ export default createRule<Options, MessageIds>({
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
         advice: saverAdvice(write, fieldInfo, metadata),
       };
-      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo);
+      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale);
       const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && canAutofix(metadata, rewrite, target.expression);
       const messageId = load.kind === 'read'
         ? (isRemove ? 'staleRemove' : 'staleSave')
@@ -445,17 +449,65 @@ export default createRule<Options, MessageIds>({
       return rewrite == null ? undefined : { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToUpdate', data: { fields: listText(fieldInfo.fields), then: ` where ${rewrite.saver} saves it` } };
     }
 
+    /**
+     * A stale entity this code changes not at all, handed after the wait to the project's saver
+     * (which changes and saves it, wherever it is): the saver gets it re-loaded by its primary key
+     * from where this code loaded it (`repo.findOne(…)` → `repo.findOneByOrFail({ id })`).
+     * Not when the saver opens a window of its own before it saves (a re-load here would not
+     * close it), or the load joined relations (the re-load would leave them out).
+     */
+    function saverReloadRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, stale: StaleFact): Rewrite | undefined {
+      const { load } = stale;
+      if (write.saverWrite == null || write.typeorm != null || write.innerWindow != null || write.diffingMethod !== 'save' || metadata == null) return undefined;
+      if (target.relation != null || target.viaSpread || write.targets.length !== 1 || innerWindowAwaits.get(write) === stale.window) return undefined;
+      if (!fieldInfo.exact || fieldInfo.fields.length > 0 || fieldInfo.appends.length > 0) return undefined;
+      if (load.kind !== 'read' || load.node.type !== AST_NODE_TYPES.CallExpression || load.columns.relations.size > 0) return undefined;
+      if (enclosingFunction(load.node) !== enclosingFunction(write.call)) return undefined;
+      const typeorm = classifyTypeormCall(checker, tsNode(load.node));
+      const criteria = primaryKeyCriteria(metadata, sourceCode.getText(target.expression));
+      if (typeorm?.kind !== 'load' || criteria == null) return undefined;
+      let reload: string;
+      if (typeorm.api === 'BaseEntity static') {
+        // `Project.find(…)`: the class loads again by its own static.
+        const callee = load.node.callee;
+        if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Identifier) return undefined;
+        reload = `${callee.object.name}.findOneByOrFail(${criteria})`;
+      } else {
+        const receiver = writeReceiverOf({ sourceCode, call: load.node, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
+        if (receiver?.repeatable !== true) return undefined;
+        reload = receiver.repositoryCall('findOneByOrFail', [criteria]);
+      }
+      const rewrite = buildSaverReloadRewrite({ sourceCode, call: write.call, entity: target.expression, aliases: recorder.aliasesOf(target.variable), primaryKeys: new Set(metadata.primaryColumns.map((column) => column.propertyName)), reload });
+      if (rewrite == null) return undefined;
+      return { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToSaverReload', data: { saver: `${callLabel(write.call.callee)}()`, name: target.variable.name, reload } };
+    }
+
     function isClassInScope(node: TSESTree.Node, metadata: EntityMetadata): boolean {
       const classVariable = ASTUtils.findVariable(sourceCode.getScope(node), metadata.className);
       return classVariable?.defs.some((def) => def.type === TSESLint.Scope.DefinitionType.ImportBinding || def.type === TSESLint.Scope.DefinitionType.ClassName) ?? false;
     }
 
-    /** `log(order)`, `toDto(order)`: a call the checker resolves to a body that only reads that argument. */
-    function onlyReads(argument: TSESTree.Identifier): boolean {
-      const call = argument.parent;
-      if (call.type !== AST_NODE_TYPES.CallExpression && call.type !== AST_NODE_TYPES.NewExpression) return false;
-      const index = call.arguments.indexOf(argument);
-      return index >= 0 && onlyReadsArgument(checker, tsNode(call), index);
+    /**
+     * Whether a call leaves the entity's fields as they are: `log(order)`, `toDto(order)`,
+     * `order.isPaid()` (a body the checker resolves that only reads it), or an earlier TypeORM
+     * `save()` of it, which changes in memory only what it generates (ids, version, dates) —
+     * never a field the code sets, which is all a rewrite writes.
+     */
+    function onlyReads(use: TSESTree.Identifier): boolean {
+      const parent = use.parent;
+      if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === use && parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
+        const call = tsNode(parent.parent);
+        const typeorm = classifyTypeormCall(checker, call);
+        return typeorm == null ? onlyReadsReceiver(checker, call) : typeorm.method === 'save' && typeorm.entityArgumentIndex == null;
+      }
+      if (parent.type !== AST_NODE_TYPES.CallExpression && parent.type !== AST_NODE_TYPES.NewExpression) return false;
+      const index = parent.arguments.indexOf(use);
+      if (index < 0) return false;
+      if (parent.type === AST_NODE_TYPES.CallExpression) {
+        const typeorm = classifyTypeormCall(checker, tsNode(parent));
+        if (typeorm?.method === 'save' && typeorm.entityArgumentIndex === index) return true;
+      }
+      return onlyReadsArgument(checker, tsNode(parent), index);
     }
 
     /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */

@@ -402,6 +402,162 @@ export async function refresh(payments: PaymentClient, id: number) {
       ],
     },
     {
+      name: 'a method of the entity that only reads it leaves the written fields known: the save becomes an update()',
+      code: `${imports}
+export async function refresh(payments: PaymentClient, id: number, email: string) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture('p1');
+  if (account.hasAvatarFrom(['https://avatars.example.com/'])) {
+    account.email = email;
+  }
+  await account.save();
+}`,
+      output: `${imports}
+export async function refresh(payments: PaymentClient, id: number, email: string) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture('p1');
+  if (account.hasAvatarFrom(['https://avatars.example.com/'])) {
+    account.email = email;
+  }
+  await Account.update({ id: account.id }, { email: account.email });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'plan, avatarUrl',
+            advice: 'Update only email with update().',
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 23,
+        },
+      ],
+    },
+    {
+      name: 'a method of the entity that sets a field: what the save writes is not known, no rewrite',
+      code: `${imports}
+export async function refresh(payments: PaymentClient, id: number, email: string) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture('p1');
+  account.downgrade();
+  account.email = email;
+  await account.save();
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'plan, avatarUrl',
+            advice: 'Write only the fields this code changes (email, …) with update(), or re-load it after the await.',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 23,
+        },
+      ],
+    },
+    {
+      name: 'an earlier save() of the entity changes none of its fields: the later stale save still becomes an update()',
+      code: `${imports}
+export async function summarize(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.priority === 0) {
+    conversation.priority = 1;
+    await repo.save(conversation);
+  }
+  conversation.lastMessageSnippet = await llm.complete('summary');
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function summarize(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.priority === 0) {
+    conversation.priority = 1;
+    await repo.save(conversation);
+  }
+  conversation.lastMessageSnippet = await llm.complete('summary');
+  await repo.update({ id: conversation.id }, { priority: conversation.priority, lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 8),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, version, updatedAt',
+            advice: 'Update only priority, lastMessageSnippet with update().',
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'the loaded entity put into a variable declared before (`conversation = stored`) is another name for it: the save still becomes an update()',
+      code: `${imports}
+export async function summarize(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = repo.create({ priority: 0 });
+  const stored = await repo.findOneBy({ id });
+  if (stored == null) return;
+  conversation = stored;
+  conversation.lastMessageSnippet = await llm.complete('summary');
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function summarize(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = repo.create({ priority: 0 });
+  const stored = await repo.findOneBy({ id });
+  if (stored == null) return;
+  conversation = stored;
+  conversation.lastMessageSnippet = await llm.complete('summary');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 7),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
       name: 'a state column (typed by a union of literals) is written with a compare-and-set, its loaded value captured before the first change',
       code: `${imports}
 export async function upgrade(payments: PaymentClient, id: number) {
@@ -548,6 +704,132 @@ export async function reply(store: ConversationStore, llm: LlmClient, id: string
       ],
     },
     {
+      name: 'a saver in another file that changes the entity itself: it is handed the row re-loaded after the wait (a suggestion); reading the primary key after the call is no use of the old object',
+      code: `${imports}
+export async function escalateAfterReply(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (conversation == null) return;
+  await llm.complete(conversation.id);
+  await store.escalate(conversation);
+  return conversation.id;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 3),
+            method: 'store.escalate() (ConversationStore.escalate → save())',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more',
+            advice: 'Make that function write only the fields it changes with update() (its save() is at shared/services.ts:38), or re-load the entity after the await.',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 37,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'store.escalate()', name: 'conversation', reload: 'repo.findOneByOrFail({ id: conversation.id })' },
+              output: `${imports}
+export async function escalateAfterReply(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (conversation == null) return;
+  await llm.complete(conversation.id);
+  await store.escalate(await repo.findOneByOrFail({ id: conversation.id }));
+  return conversation.id;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a saver re-load for an Active Record entity of a loaded list, in the loop that declares it: the class loads it again',
+      code: `${imports}
+async function downgradeAndStore(account: Account): Promise<void> {
+  account.downgrade();
+  await account.save();
+}
+export async function cancelAll(payments: PaymentClient) {
+  const accounts = await Account.find();
+  for (const account of accounts) {
+    await payments.capture(\`refund-\${String(account.id)}\`);
+    await downgradeAndStore(account);
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'find()',
+            loadLine: String(L + 7),
+            method: 'downgradeAndStore() (downgradeAndStore → save())',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 9),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'email, plan, avatarUrl',
+            advice: 'Make that function write only the fields it changes with update() (its save() is at line ' + String(L + 4) + '), or re-load the entity after the await.',
+          },
+          line: L + 10,
+          column: 11,
+          endLine: L + 10,
+          endColumn: 37,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'downgradeAndStore()', name: 'account', reload: 'Account.findOneByOrFail({ id: account.id })' },
+              output: `${imports}
+async function downgradeAndStore(account: Account): Promise<void> {
+  account.downgrade();
+  await account.save();
+}
+export async function cancelAll(payments: PaymentClient) {
+  const accounts = await Account.find();
+  for (const account of accounts) {
+    await payments.capture(\`refund-\${String(account.id)}\`);
+    await downgradeAndStore(await Account.findOneByOrFail({ id: account.id }));
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'no re-load for a saver when the code changes the entity too, uses it after the call, or the load joined relations',
+      code: `${imports}
+export async function changedHere(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete(id);
+  await store.escalate(conversation);
+}
+export async function usedAfter(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete(id);
+  await store.escalate(conversation);
+  return conversation.priority;
+}
+export async function withRelations(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id }, relations: { messages: true } });
+  await llm.complete(id);
+  await store.escalate(conversation);
+}`,
+      output: null,
+      errors: [
+        { messageId: 'staleSave', line: L + 5, column: 9, endLine: L + 5, endColumn: 37, suggestions: [] },
+        { messageId: 'staleSave', line: L + 10, column: 9, endLine: L + 10, endColumn: 37, suggestions: [] },
+        { messageId: 'staleSave', line: L + 16, column: 9, endLine: L + 16, endColumn: 37, suggestions: [] },
+      ],
+    },
+    {
       name: 'savers reached under other names: a renamed import, a default export, a named function expression, an object property',
       code: `import { Repository } from 'typeorm';
 import { Conversation } from './shared/entities.js';
@@ -596,6 +878,42 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
           column: 9,
           endLine: 27,
           endColumn: 42,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'finisher.viaDefaultExport()', name: 'second', reload: 'repo.findOneByOrFail({ id: second.id })' },
+              output: `import { Repository } from 'typeorm';
+import { Conversation } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import storeDefault, { savers, storeConversation as keep } from './shared/persist-helpers.js';
+import * as helpers from './shared/persist-helpers.js';
+
+export class Finisher {
+  constructor(private readonly repo: Repository<Conversation>) {}
+
+  async viaRenamedImport(conversation: Conversation): Promise<void> {
+    await keep(this.repo, conversation);
+  }
+
+  async viaDefaultExport(conversation: Conversation): Promise<void> {
+    await storeDefault(this.repo, conversation);
+  }
+}
+
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, finisher: Finisher, id: string) {
+  const first = await repo.findOneByOrFail({ id });
+  const second = await repo.findOneByOrFail({ id });
+  const third = await repo.findOneByOrFail({ id });
+  const fourth = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  first.lastMessageSnippet = text;
+  await finisher.viaRenamedImport(first);
+  await finisher.viaDefaultExport(await repo.findOneByOrFail({ id: second.id }));
+  await helpers.keepFn(repo, third);
+  await savers.remember(repo, fourth);
+}`,
+            },
+          ],
         },
         {
           messageId: 'staleSave',
@@ -604,6 +922,42 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
           column: 9,
           endLine: 28,
           endColumn: 36,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'helpers.keepFn()', name: 'third', reload: 'repo.findOneByOrFail({ id: third.id })' },
+              output: `import { Repository } from 'typeorm';
+import { Conversation } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import storeDefault, { savers, storeConversation as keep } from './shared/persist-helpers.js';
+import * as helpers from './shared/persist-helpers.js';
+
+export class Finisher {
+  constructor(private readonly repo: Repository<Conversation>) {}
+
+  async viaRenamedImport(conversation: Conversation): Promise<void> {
+    await keep(this.repo, conversation);
+  }
+
+  async viaDefaultExport(conversation: Conversation): Promise<void> {
+    await storeDefault(this.repo, conversation);
+  }
+}
+
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, finisher: Finisher, id: string) {
+  const first = await repo.findOneByOrFail({ id });
+  const second = await repo.findOneByOrFail({ id });
+  const third = await repo.findOneByOrFail({ id });
+  const fourth = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  first.lastMessageSnippet = text;
+  await finisher.viaRenamedImport(first);
+  await finisher.viaDefaultExport(second);
+  await helpers.keepFn(repo, await repo.findOneByOrFail({ id: third.id }));
+  await savers.remember(repo, fourth);
+}`,
+            },
+          ],
         },
         {
           messageId: 'staleSave',
@@ -612,6 +966,42 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
           column: 9,
           endLine: 29,
           endColumn: 38,
+          suggestions: [
+            {
+              messageId: 'rewriteToSaverReload',
+              data: { saver: 'savers.remember()', name: 'fourth', reload: 'repo.findOneByOrFail({ id: fourth.id })' },
+              output: `import { Repository } from 'typeorm';
+import { Conversation } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import storeDefault, { savers, storeConversation as keep } from './shared/persist-helpers.js';
+import * as helpers from './shared/persist-helpers.js';
+
+export class Finisher {
+  constructor(private readonly repo: Repository<Conversation>) {}
+
+  async viaRenamedImport(conversation: Conversation): Promise<void> {
+    await keep(this.repo, conversation);
+  }
+
+  async viaDefaultExport(conversation: Conversation): Promise<void> {
+    await storeDefault(this.repo, conversation);
+  }
+}
+
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, finisher: Finisher, id: string) {
+  const first = await repo.findOneByOrFail({ id });
+  const second = await repo.findOneByOrFail({ id });
+  const third = await repo.findOneByOrFail({ id });
+  const fourth = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  first.lastMessageSnippet = text;
+  await finisher.viaRenamedImport(first);
+  await finisher.viaDefaultExport(second);
+  await helpers.keepFn(repo, third);
+  await savers.remember(repo, await repo.findOneByOrFail({ id: fourth.id }));
+}`,
+            },
+          ],
         },
       ],
     },

@@ -55,6 +55,43 @@ export function onlyReadsArgument(checker: ts.TypeChecker, call: ts.CallExpressi
   return result;
 }
 
+const receiverCache = new WeakMap<ts.TypeChecker, Map<ts.MethodDeclaration, boolean>>();
+
+/**
+ * Whether a method call only reads the object it is called on: `order.isPaid()`,
+ * `user.passwordMatch(password)`, a method of the project's own class (an instance method with a
+ * body) that uses `this` the way a reading callee uses its parameter (above). `this` in an arrow
+ * function is the method's; a nested `function` or class has its own and is not looked into.
+ */
+export function onlyReadsReceiver(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
+  if (!ts.isPropertyAccessExpression(call.expression)) return false;
+  const declaration = checker.getResolvedSignature(call)?.declaration;
+  if (declaration == null || !ts.isMethodDeclaration(declaration) || declaration.body == null) return false;
+  if (declaration.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) === true) return false;
+  if (declaration.getSourceFile().isDeclarationFile || moduleOriginOfDeclaration(declaration).kind !== 'project') return false;
+  let perChecker = receiverCache.get(checker);
+  if (perChecker == null) {
+    perChecker = new Map();
+    receiverCache.set(checker, perChecker);
+  }
+  const cached = perChecker.get(declaration);
+  if (cached != null) return cached;
+  // A method that calls itself reads `this` if nothing else in it writes: assume so while looking.
+  perChecker.set(declaration, true);
+  let readsOnly = true;
+  const visit = (node: ts.Node): void => {
+    if (!readsOnly || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isClassLike(node)) return;
+    if (node.kind === ts.SyntaxKind.ThisKeyword) {
+      if (!isReadOfObject(checker, node as ts.Expression, 0)) readsOnly = false;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(declaration.body);
+  perChecker.set(declaration, readsOnly);
+  return readsOnly;
+}
+
 function bodyOnlyReads(checker: ts.TypeChecker, body: ts.Node, name: ts.Identifier, depth: number): boolean {
   const symbol = checker.getSymbolAtLocation(name);
   if (symbol == null) return false;

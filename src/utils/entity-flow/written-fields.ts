@@ -42,7 +42,10 @@ export function writtenFields(
   load: LoadSite,
   write: WriteSite,
   target: WriteTarget,
-  /** Whether handing the object to this call (an argument) is shown to leave it unchanged. */
+  /**
+   * Whether this use of the object in a call — an argument, or the receiver of a method call — is
+   * shown to leave its fields unchanged.
+   */
   onlyReads: (argument: TSESTree.Identifier) => boolean = () => false,
 ): WrittenFields {
   const from = load.node.range[1];
@@ -99,8 +102,9 @@ export function writtenFields(
           if (identifier.range[0] >= to) continue;
           noteField(parent, aliasNames);
         } else if (parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
-          // `conv.assign(body)`, `conv.touch()`: a method that may set anything.
-          exact = false;
+          // `conv.assign(body)`, `conv.touch()`: a method that may set anything, unless it is shown
+          // to only read the object (`conv.isClosed()`).
+          if (!onlyReads(identifier)) exact = false;
         } else if (identifier.range[0] < to) {
           const change = nestedChange(parent);
           if (change === 'append' && !parent.computed && parent.property.type === AST_NODE_TYPES.Identifier) {
@@ -113,6 +117,8 @@ export function writtenFields(
       }
       // `const current = conversation`: another name for the same object, tracked with it.
       if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && aliases.some((alias) => alias.name === (parent.id as { name: string }).name)) continue;
+      // `order = loaded`: the same, into a variable declared before.
+      if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.operator === '=' && parent.right === identifier && isAliasWrite(parent.left, aliases)) continue;
       if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier) && !onlyReads(identifier)) exact = false;
     }
   }
@@ -151,6 +157,11 @@ function nestedChange(property: TSESTree.MemberExpression): 'append' | 'change' 
     return outer.property.name === 'push' ? 'append' : 'change';
   }
   return nestedChange(outer) === undefined ? undefined : 'change';
+}
+
+/** `order` in `order = …` is one of the names of the saved object. */
+function isAliasWrite(node: TSESTree.Node, aliases: readonly Variable[]): boolean {
+  return node.type === AST_NODE_TYPES.Identifier && aliases.some((alias) => alias.references.some((reference) => reference.identifier === node));
 }
 
 /** `order.customer == null`, `!order.customer`, `if (order.customer)`: a test, not a hand-off. */
