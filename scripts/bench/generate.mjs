@@ -422,7 +422,10 @@ const METHOD_TEMPLATES = {
     entity.summary = note;
     await this.repository.save(entity);
   }`,
+  // Check-then-act: require-state-guard reports a transition whose code depends on the prior state.
   unguardedTransition: ({ entity, k }) => `  async hold${String(k)}(id: string): Promise<void> {
+    const current = await this.repository.findOneByOrFail({ id });
+    if (current.status !== ${entity}Status.OPEN) return;
     await this.repository.update(id, { status: ${entity}Status.PENDING });
   }`,
   lockLeak: ({ entity, k }) => `  async recount${String(k)}(id: string): Promise<void> {
