@@ -236,6 +236,51 @@ export async function cancel(id: string) {
       ],
     },
     {
+      name: 'drizzle: check-then-act on a copy of the row made by one call (a schema parse)',
+      code: `${H}
+function toOrder<T extends object>(row: T): T {
+  return { ...row };
+}
+export async function cancel(id: string) {
+  const [row] = await db.select().from(orders).where(eq(orders.id, id));
+  if (!row) return;
+  const order = toOrder(row);
+  if (order.state !== 'pending') return;
+  await db.update(orders).set({ state: 'cancelled' }).where(and(eq(orders.id, id)));
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          line: L + 10,
+          column: 9,
+          endLine: L + 10,
+          endColumn: 84,
+          data: {
+            method: 'db.update(…).set(…).where(…)',
+            column: 'state',
+            value: "`'cancelled'`",
+            outcome: 'how many rows it changed (`.returning()` hands them back)',
+            checkLine: String(L + 9),
+            check: "order.state !== 'pending'",
+          },
+          suggestions: [
+            { messageId: 'addGuard', data: { column: 'state', expected: "`'pending'`" }, output: `${H}
+function toOrder<T extends object>(row: T): T {
+  return { ...row };
+}
+export async function cancel(id: string) {
+  const [row] = await db.select().from(orders).where(eq(orders.id, id));
+  if (!row) return;
+  const order = toOrder(row);
+  if (order.state !== 'pending') return;
+  await db.update(orders).set({ state: 'cancelled' }).where(and(eq(orders.id, id), eq(orders.state, 'pending')));
+}` },
+          ],
+        },
+      ],
+    },
+    {
       name: 'drizzle: a check in another case of a switch is not the check made before the write',
       code: `${H}
 export async function settle(id: string, outcome: 'done' | 'failed') {

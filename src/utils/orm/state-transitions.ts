@@ -155,16 +155,23 @@ function stateReadIn(checker: ts.TypeChecker, test: ts.Expression, transition: S
   return found;
 }
 
-/** Whether a variable holds a row read (`const job = await prisma.job.findUnique(…)`) of the write's model or table. */
-function rowOfSameTarget(checker: ts.TypeChecker, identifier: ts.Identifier, transition: StateTransition): boolean {
+/**
+ * Whether a variable holds a row read (`const job = await prisma.job.findUnique(…)`) of the write's
+ * model or table, or a copy made of one in a single call (`const job = jobSchema.parse(row)`,
+ * `structuredClone(row)`): its fields are the row's as read.
+ */
+function rowOfSameTarget(checker: ts.TypeChecker, identifier: ts.Identifier, transition: StateTransition, copies = 1): boolean {
   const declaration = checker.getSymbolAtLocation(identifier)?.valueDeclaration;
   let initializer: ts.Expression | undefined;
   if (declaration != null && ts.isVariableDeclaration(declaration)) initializer = declaration.initializer;
   // `const [job] = await db.select()…`: the first row of a list read.
   else if (declaration != null && ts.isBindingElement(declaration) && ts.isArrayBindingPattern(declaration.parent) && ts.isVariableDeclaration(declaration.parent.parent)) initializer = declaration.parent.parent.initializer;
-  const awaited = initializer == null ? undefined : skipOuterExpressions(initializer);
-  if (awaited == null || !ts.isAwaitExpression(awaited)) return false;
-  const read = rowReadOf(checker, awaited.expression);
+  const value = initializer == null ? undefined : skipOuterExpressions(initializer);
+  if (value != null && ts.isCallExpression(value) && copies > 0) {
+    return value.arguments.some((argument) => ts.isIdentifier(argument) && rowOfSameTarget(checker, argument, transition, copies - 1));
+  }
+  if (value == null || !ts.isAwaitExpression(value)) return false;
+  const read = rowReadOf(checker, value.expression);
   return read != null && read.target != null && read.target === transition.write.target;
 }
 
