@@ -6,7 +6,7 @@ import { FactTable } from '../flow/facts.js';
 import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, skipOuterExpressions, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
-import { callLabel, joinChain } from '../utils/calls/call-labels.js';
+import { callLabel, reasonText } from '../utils/calls/call-labels.js';
 import type { AwaitSite, ReadSite, RowEvent, ValueUse, Variable, WriteCandidate } from '../utils/orm/row-flow-events.js';
 import { mayReadAndWriteRows, RowFlowRecorder } from '../utils/orm/row-flow-recorder.js';
 import type { RelativeChange, RowRead, RowWrite, WriteRewrite, WrittenValue } from '../utils/orm/row-model.js';
@@ -516,18 +516,3 @@ function adviceText(field: string, atomic: WriteRewrite | undefined, guard: Writ
   return 'Re-read the row after the await, or compute the new value in the database.';
 }
 
-function reasonText(kind: AwaitKind, chain: readonly string[]): string {
-  const via = chain.length === 0 ? '' : ` via ${joinChain(chain)}`;
-  switch (kind) {
-    case 'network':
-      return `a network call${via}`;
-    case 'timer':
-      return `a timer${via}`;
-    case 'unknown':
-      return `an unclassified call${via} that may be slow I/O`;
-    case 'database':
-      return `a database call${via}`;
-    case 'local':
-      return `local work${via}`;
-  }
-}

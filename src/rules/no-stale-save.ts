@@ -10,7 +10,7 @@ import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, isOnceOnlyChain, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
 import { endOfExitingBlock } from '../utils/ast/exiting-blocks.js';
 import { enclosingFunction } from '../utils/ast/functions.js';
-import { callLabel, joinChain } from '../utils/calls/call-labels.js';
+import { callLabel, reasonText } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
 import { onlyReadsArgument, onlyReadsReceiver } from '../utils/entity-flow/read-only-callees.js';
@@ -619,21 +619,6 @@ function windowText(info: AwaitSite): string {
   return info.callback == null ? `after \`await ${awaitedText(info)}\`` : `in the \`.${info.callback}()\` callback of \`${awaitedText(info)}\``;
 }
 
-function reasonText(kind: AwaitKind, chain: readonly string[]): string {
-  const via = chain.length === 0 ? '' : ` via ${joinChain(chain)}`;
-  switch (kind) {
-    case 'network':
-      return `a network call${via}`;
-    case 'timer':
-      return `a timer${via}`;
-    case 'unknown':
-      return `an unclassified call${via} that may be slow I/O`;
-    case 'database':
-      return `a database call${via}`;
-    case 'local':
-      return `local work${via}`;
-  }
-}
 
 function listText(names: readonly string[]): string {
   if (names.length <= MAX_LISTED_COLUMNS) return names.join(', ');

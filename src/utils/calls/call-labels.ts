@@ -97,3 +97,10 @@ export function kindText(kind: AwaitKind): string {
       return 'local work';
   }
 }
+
+/** `a network call via A.f → axios.post`: the kind in words, with the chain that shows it. */
+export function reasonText(kind: AwaitKind, chain: readonly string[]): string {
+  if (chain.length === 0) return kindText(kind);
+  const via = ` via ${joinChain(chain)}`;
+  return kind === 'unknown' ? `an unclassified call${via} that may be slow I/O` : `${kindText(kind)}${via}`;
+}

@@ -48,9 +48,21 @@ export function onlyWhenNotReady(node: ts.Node, body: ts.Node): boolean {
   for (let current = node.parent; ; child = current, current = current.parent) {
     if (ts.isFunctionLike(current)) return false;
     if (ts.isIfStatement(current) && current.thenStatement === child && current.elseStatement == null && isNotReadyTest(current.expression)) return true;
-    if (ts.isBlock(current) && current.statements.slice(0, current.statements.indexOf(child as ts.Statement)).some((statement) => isReturnWhenReady(statement, body))) return true;
+    if (ts.isBlock(current) && (firstReturnWhenReady(current, body)?.end ?? Infinity) <= child.pos) return true;
     if (current === body) return false;
   }
+}
+
+/** Per block, so a function with many awaits reads each of its blocks once. */
+const readyReturns = new WeakMap<ts.Block, ts.Statement | null>();
+
+function firstReturnWhenReady(block: ts.Block, body: ts.Node): ts.Statement | undefined {
+  let found = readyReturns.get(block);
+  if (found === undefined) {
+    found = block.statements.find((statement) => isReturnWhenReady(statement, body)) ?? null;
+    readyReturns.set(block, found);
+  }
+  return found ?? undefined;
 }
 
 /** `if (this.userId) return this.userId;`, `if (cached) return cached;` before the work: a cache hit returns early. */
