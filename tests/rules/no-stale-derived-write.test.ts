@@ -295,7 +295,7 @@ export async function rename(llm: LlmClient, id: string) {
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
           },
           suggestions: [
-            { messageId: 'compareAndSet', output: `${H}
+            { messageId: 'compareAndSet', data: { field: 'label', condition: 'where: { …, label: wallet.label }' }, output: `${H}
 export async function rename(llm: LlmClient, id: string) {
   const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id } });
   const suffix = await llm.complete(wallet.label);
@@ -369,7 +369,7 @@ export async function restore(payments: PaymentClient, id: string) {
             reason: 'a network call via PaymentClient.capture → axios.post',
           },
           suggestions: [
-            { messageId: 'compareAndSet', output: `${H}
+            { messageId: 'compareAndSet', data: { field: 'label', condition: 'where: { …, label: label }' }, output: `${H}
 export async function restore(payments: PaymentClient, id: string) {
   const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id } });
   const label = wallet.label;
@@ -516,7 +516,7 @@ export async function double(payments: PaymentClient, id: string) {
             reason: 'a network call via PaymentClient.capture → axios.post',
           },
           suggestions: [
-            { messageId: 'compareAndSet', output: `${H}
+            { messageId: 'compareAndSet', data: { field: 'balance', condition: 'where: { …, balance: wallet.balance }' }, output: `${H}
 export async function double(payments: PaymentClient, id: string) {
   const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id } });
   await payments.capture(id);
@@ -624,7 +624,7 @@ export async function reopen(llm: LlmClient, id: string) {
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
           },
           suggestions: [
-            { messageId: 'compareAndSet', output: `${H}
+            { messageId: 'compareAndSet', data: { field: 'state', condition: '.where(and(…, eq(orders.state, state)))' }, output: `${H}
 export async function reopen(llm: LlmClient, id: string) {
   const [order] = await db.select().from(orders).where(eq(orders.id, id));
   if (order == null) return;
@@ -826,7 +826,7 @@ export async function bonus(payments: PaymentClient, id: string) {
             reason: 'a network call via PaymentClient.capture → axios.post',
           },
           suggestions: [
-            { messageId: 'compareAndSet', output: `${H}
+            { messageId: 'compareAndSet', data: { field: 'balance', condition: 'where: { …, version: wallet.version }' }, output: `${H}
 export async function bonus(payments: PaymentClient, id: string) {
   const wallet = await prisma.wallet.findUniqueOrThrow({ where: { id } });
   await payments.capture(id);

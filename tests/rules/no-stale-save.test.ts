@@ -452,6 +452,7 @@ export async function refresh(payments: PaymentClient, id: number, email: string
   account.email = email;
   await account.save();
 }`,
+      output: null,
       errors: [
         {
           messageId: 'staleSave',
@@ -824,9 +825,9 @@ export async function withRelations(repo: Repository<Conversation>, store: Conve
 }`,
       output: null,
       errors: [
-        { messageId: 'staleSave', line: L + 5, column: 9, endLine: L + 5, endColumn: 37, suggestions: [] },
-        { messageId: 'staleSave', line: L + 10, column: 9, endLine: L + 10, endColumn: 37, suggestions: [] },
-        { messageId: 'staleSave', line: L + 16, column: 9, endLine: L + 16, endColumn: 37, suggestions: [] },
+        { messageId: 'staleSave', data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 3), method: 'store.escalate() (ConversationStore.escalate → save())', window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt', advice: 'Update only lastMessageSnippet with update(). The save() to change is at shared/services.ts:38.' }, line: L + 5, column: 9, endLine: L + 5, endColumn: 37, suggestions: [] },
+        { messageId: 'staleSave', data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 8), method: 'store.escalate() (ConversationStore.escalate → save())', window: 'after `await llm.complete(…)`', awaitLine: String(L + 9), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/services.ts:38), or re-load the entity after the await.' }, line: L + 10, column: 9, endLine: L + 10, endColumn: 37, suggestions: [] },
+        { messageId: 'staleSave', data: { name: 'conversation', loader: 'findOneOrFail()', loadLine: String(L + 14), method: 'store.escalate() (ConversationStore.escalate → save())', window: 'after `await llm.complete(…)`', awaitLine: String(L + 15), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 2 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/services.ts:38), or re-load the entity after the await.' }, line: L + 16, column: 9, endLine: L + 16, endColumn: 37, suggestions: [] },
       ],
     },
     {

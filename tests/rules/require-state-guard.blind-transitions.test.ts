@@ -109,6 +109,7 @@ export async function fail(id: string) {
       name: 'blindTransitions: true reports the close from any state',
       code: closeFromAnyState,
       options: [{ blindTransitions: true }],
+      output: null,
       errors: [
         {
           messageId: 'unguardedTransition',
@@ -133,6 +134,7 @@ export async function handOver(dataSource: DataSource, repo: Repository<Conversa
     });
   }
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',
@@ -176,6 +178,7 @@ export async function claim(repo: Repository<Conversation>, id: string) {
   const result = await repo.update(id, { status: ConversationStatus.PENDING });
   return result.affected === 1;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',
@@ -219,6 +222,7 @@ export async function renew(repo: Repository<Conversation>, id: string) {
   if (!conversation) throw new Error('not found');
   await repo.update({ id }, { status: ConversationStatus.OPEN, priority: 1 });
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',
@@ -246,6 +250,7 @@ export async function reopen(repo: Repository<Conversation>, id: string) {
     await repo.save({ id, status: ConversationStatus.OPEN });
   }
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',
@@ -274,6 +279,7 @@ export async function next(): Promise<string | undefined> {
   await prisma.job.update({ where: { id: job.id }, data: { status: JobStatus.running } });
   return job.id;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',
@@ -314,6 +320,7 @@ export async function next(): Promise<string | undefined> {
   await db.update(jobs).set({ status: 'running' }).where(eq(jobs.id, job.id));
   return job.id;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',

@@ -176,6 +176,7 @@ export class Conversations extends BaseService<Conversation> {
     await this.updateOne({ id, status: ConversationStatus.RESOLVED }, { status: ConversationStatus.OPEN });
   }
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',
@@ -219,6 +220,7 @@ export async function decline(requests: Repository<LeaveRequest>, id: string) {
   await requests.update({ id }, { status: LeaveRequestStatus.DECLINED });
   await requests.createQueryBuilder().update(LeaveRequest).set({ status: LeaveRequestStatus.APPROVED }).where('id = :id', { id }).execute();
 }`,
+      output: null,
       errors: [
         { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'update()', column: 'status', value: '`LeaveRequestStatus.DECLINED`' }, line: L + 3, column: 9, endLine: L + 3, endColumn: 73 },
         { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'This update', column: 'status', value: '`LeaveRequestStatus.APPROVED`' }, line: L + 4, column: 9, endLine: L + 4, endColumn: 140 },
@@ -234,6 +236,7 @@ export async function finish(jobs: Repository<ExportJob>, dataSource: DataSource
   await dataSource.createQueryBuilder().update(ExportJob).set({ status: 'done' }).where('id = :id', { id }).execute();
   await manager.update(ExportJob, { id }, { status: 'done' });
 }`,
+      output: null,
       errors: [
         { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'update()', column: 'status', value: "`'done'`" }, line: L + 4, column: 9, endLine: L + 4, endColumn: 48 },
         { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'This update', column: 'status', value: "`'done'`" }, line: L + 5, column: 9, endLine: L + 5, endColumn: 118 },
@@ -249,6 +252,7 @@ export async function publish(posts: Repository<Post>, content: Content, post: P
   if (post.status !== 'draft') return;
   await posts.update({ id: post.id }, { status: 'published' });
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',
@@ -289,6 +293,7 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
   const result = await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
   return result.affected !== undefined;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'presenceCheckOnly',
@@ -309,6 +314,7 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
   const result = await repo.createQueryBuilder().update(Conversation).set({ status: ConversationStatus.OPEN }).where('id = :id AND status = :status', { id, status: ConversationStatus.RESOLVED }).execute();
   return typeof result?.affected === 'number';
 }`,
+      output: null,
       errors: [
         {
           messageId: 'presenceCheckOnly',
@@ -336,6 +342,7 @@ export async function markPending(repo: Repository<Conversation>, id: string) {
   const result = await repo.createQueryBuilder().update(Conversation).set({ status: ConversationStatus.PENDING }).where('id = :id', { id }).execute();
   return result.affected;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'unguardedTransition',
@@ -356,6 +363,7 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
   const result = await repo.update(id, { status: ConversationStatus.RESOLVED });
   return result.affected === 1;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'unguardedTransition',
@@ -376,6 +384,7 @@ export async function escalate(repo: Repository<Conversation>, id: string) {
   const result = await repo.update(id, { status: ConversationStatus.PENDING });
   return result.affected;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',
@@ -416,6 +425,7 @@ export async function reopen(repo: Repository<Conversation>, conversation: Conve
   }
   return 0;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'checkThenAct',
@@ -460,6 +470,7 @@ export async function markPending(repo: Repository<Conversation>, id: string) {
     .execute();
   return result.affected;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'unguardedTransition',
@@ -502,6 +513,7 @@ export async function markPending(repo: Repository<Conversation>, id: string) {
 export async function resolve(repo: Repository<Conversation>, id: string) {
   await repo.update({ id, status: ConversationStatus.PENDING }, { status: ConversationStatus.RESOLVED });
 }`,
+      output: null,
       errors: [
         {
           messageId: 'uncheckedOutcome',
@@ -520,6 +532,7 @@ export async function resolve(repo: Repository<Conversation>, id: string) {
 export async function markRunning(repo: Repository<Conversation>, record: Conversation) {
   await repo.save({ ...record, status: ConversationStatus.PENDING });
 }`,
+      output: null,
       errors: [
         {
           messageId: 'unguardedTransition',
@@ -539,6 +552,7 @@ export async function upsert(repo: Repository<Conversation>, request: Partial<Co
   await repo.save({ ...request, status: ConversationStatus.OPEN });
   await repo.save({ ...body, status: ConversationStatus.OPEN });
 }`,
+      output: null,
       errors: [
         { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 3, column: 9, endLine: L + 3, endColumn: 67 },
         { messageId: 'unguardedTransition', data: { outcome: AFFECTED, method: 'save()', column: 'status', value: '`ConversationStatus.OPEN`' }, line: L + 4, column: 9, endLine: L + 4, endColumn: 64 },
@@ -553,6 +567,7 @@ export async function cancelMany(repo: Repository<Conversation>, ids: string[]) 
   const downgraded = await Account.update({ id: 1 }, { plan: 'free' });
   return [result.affected, downgraded.affected];
 }`,
+      output: null,
       errors: [
         {
           messageId: 'unguardedTransition',
@@ -581,6 +596,7 @@ export async function close(repo: Repository<Conversation>, conversation: Conver
   const result = await repo.update({ id: conversation.id }, { status: ConversationStatus.RESOLVED });
   return result.affected;
 }`,
+      output: null,
       errors: [
         {
           messageId: 'unguardedTransition',
