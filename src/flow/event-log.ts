@@ -127,8 +127,10 @@ export function mergeListeners(...visitors: Record<string, Listener>[]): Record<
     Object.entries(merged).map(([selector, listeners]) => {
       const [only] = listeners;
       if (listeners.length === 1 && only != null) return [selector, only];
-      return [selector, (...args: never[]) => {
-        for (const listener of listeners) listener(...args);
+      const calls = listeners as ((a?: unknown, b?: unknown, c?: unknown) => void)[];
+      // Fixed parameters (ESLint passes at most three), not a rest array: this runs for every node.
+      return [selector, (a?: unknown, b?: unknown, c?: unknown) => {
+        for (const listener of calls) listener(a, b, c);
       }];
     }),
   );

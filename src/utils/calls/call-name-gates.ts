@@ -82,18 +82,23 @@ function callEdgesOf(file: ts.SourceFile): readonly (readonly [string, string])[
   if (cached != null) return cached;
   const edges: [string, string][] = [];
   const visit = (node: ts.Node, owner: string | undefined): void => {
+    // Types, interfaces and type aliases hold no calls and give no function a second name; they
+    // are a good part of a typed backend's syntax.
+    if (isTypeOnly(node)) return;
     let current = owner;
     if (ts.isFunctionLike(node)) {
       // A nested function's calls count for the named function around it, and for itself.
       current = functionName(node) ?? owner;
       const holder = holderName(node);
       if (current != null && holder != null && holder !== current) edges.push([current, holder]);
-    } else if (ts.isCallExpression(node) && current != null) {
-      const callee = calleeName(node);
+    } else if (node.kind === ts.SyntaxKind.CallExpression && current != null) {
+      const callee = calleeName(node as ts.CallExpression);
       if (callee != null) edges.push([callee, current]);
     }
-    const alias = aliasEdge(node);
-    if (alias != null) edges.push(alias);
+    if (MAY_ALIAS.has(node.kind)) {
+      const alias = aliasEdge(node);
+      if (alias != null) edges.push(alias);
+    }
     ts.forEachChild(node, (child) => {
       visit(child, current);
     });
@@ -101,6 +106,24 @@ function callEdgesOf(file: ts.SourceFile): readonly (readonly [string, string])[
   visit(file, undefined);
   fileEdges.set(file, edges);
   return edges;
+}
+
+/** The kinds `aliasEdge` looks at: a cheap test before its chain of checks. */
+const MAY_ALIAS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.ImportSpecifier,
+  ts.SyntaxKind.ExportSpecifier,
+  ts.SyntaxKind.ImportClause,
+  ts.SyntaxKind.ExportAssignment,
+  ts.SyntaxKind.FunctionDeclaration,
+  ts.SyntaxKind.BindingElement,
+  ts.SyntaxKind.VariableDeclaration,
+  ts.SyntaxKind.PropertyDeclaration,
+  ts.SyntaxKind.PropertyAssignment,
+]);
+
+function isTypeOnly(node: ts.Node): boolean {
+  return (node.kind >= ts.SyntaxKind.FirstTypeNode && node.kind <= ts.SyntaxKind.LastTypeNode) ||
+    node.kind === ts.SyntaxKind.InterfaceDeclaration || node.kind === ts.SyntaxKind.TypeAliasDeclaration;
 }
 
 function calleeName(call: ts.CallExpression): string | undefined {

@@ -142,7 +142,7 @@ export class EntityFlowRecorder {
           this.log.record({ type: 'write', write: closureWrite });
           return;
         }
-        if (!this.mentionsTracked(node)) return;
+        if (!this.mayCarryIntoWrite(node) || !this.mentionsTracked(node)) return;
         if (node.callee.type === AST_NODE_TYPES.MemberExpression && node.callee.object.type === AST_NODE_TYPES.Identifier && calleeName(node) === 'reload') {
           const variable = this.trackedVariable(node.callee.object);
           const typeorm = classifyTypeormCall(this.checker, this.tsNode(node));
@@ -290,7 +290,7 @@ export class EntityFlowRecorder {
    * `const c = conv` (the same object) or `list[0]`, `list.at(0)`, `list.find(…)` (an element of a
    * loaded list): either way the new variable holds loaded state.
    */
-  private aliasSourceOf(expression: TSESTree.Expression): { source: Variable; sameObject: boolean } | undefined {
+  private aliasSourceOf(expression: TSESTree.Expression, target: Variable): { source: Variable; sameObject: boolean } | undefined {
     const node = skipWrappers(expression, { awaits: true });
     let source: Variable | undefined;
     let sameObject = false;
@@ -301,8 +301,9 @@ export class EntityFlowRecorder {
       source = this.trackedVariable(node.object);
     } else if (node.type === AST_NODE_TYPES.MemberExpression && !node.computed && node.property.type === AST_NODE_TYPES.Identifier && node.object.type === AST_NODE_TYPES.Identifier) {
       // `const customer = order.customer`: a relation loaded with the order.
+      // Only worth the type query when the related entity may reach a write under its new name.
       const owner = this.trackedVariable(node.object);
-      if (owner != null && this.isLoadedRelation(owner, node.object, node.property.name)) source = owner;
+      if (owner != null && this.mayReachWrite(target) && this.isLoadedRelation(owner, node.object, node.property.name)) source = owner;
     } else if (node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.MemberExpression && node.callee.object.type === AST_NODE_TYPES.Identifier) {
       const method = calleeName(node);
       if (method != null && ELEMENT_HOLDING_METHODS.has(method)) source = this.trackedVariable(node.callee.object);
@@ -399,7 +400,7 @@ export class EntityFlowRecorder {
         this.recordLoad(variable, load);
         return;
       }
-      const alias = this.aliasSourceOf(init);
+      const alias = this.aliasSourceOf(init, variable);
       if (alias != null && alias.source !== variable) {
         const sourceLoad = this.tracked.get(alias.source);
         if (sourceLoad != null) this.tracked.set(variable, sourceLoad);
@@ -492,6 +493,17 @@ export class EntityFlowRecorder {
       );
     }
     return [];
+  }
+
+  /**
+   * A `receiver.method()` call can write an entity or reload it only under a diffing write's name,
+   * `reload`, or the name of a project saver; any other method (a logger, a presenter handed
+   * `order.customer`) is settled here, before looking at its arguments costs a type query.
+   */
+  private mayCarryIntoWrite(call: TSESTree.CallExpression): boolean {
+    if (call.callee.type !== AST_NODE_TYPES.MemberExpression) return true;
+    const method = calleeName(call);
+    return method == null || method === 'reload' || saverNames(this.options.services.program).has(method);
   }
 
   private mentionsTracked(call: TSESTree.CallExpression): boolean {

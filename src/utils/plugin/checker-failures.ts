@@ -2,6 +2,8 @@ import type { TSESLint } from '@typescript-eslint/utils';
 
 type AnyRuleModule = TSESLint.RuleModule<string, readonly unknown[]>;
 type Listener = (...args: never[]) => void;
+/** ESLint hands a listener at most three arguments (`onCodePathSegmentLoop`). */
+type FixedListener = (a?: unknown, b?: unknown, c?: unknown) => void;
 
 /**
  * TypeScript's checker can itself throw while answering a type query on some programs. Seen with
@@ -21,10 +23,12 @@ export function toleratingCheckerFailures<Rule extends AnyRuleModule>(rule: Rule
       const guarded: Record<string, Listener> = {};
       for (const [selector, listener] of Object.entries(listeners)) {
         if (listener == null) continue;
-        guarded[selector] = (...args) => {
+        const call = listener as FixedListener;
+        // Fixed parameters, not a rest array: this runs for every node a rule listens to.
+        guarded[selector] = (a?: unknown, b?: unknown, c?: unknown) => {
           if (checkerFailed) return;
           try {
-            listener(...args);
+            call(a, b, c);
           } catch (error) {
             if (!isTypeScriptFailure(error)) throw error;
             checkerFailed = true;

@@ -28,5 +28,26 @@ const createPlainRule = ESLintUtils.RuleCreator<RaceGuardDocs>(ruleDocsUrl);
  * (see checker-failures), and a notice, once per file across all rules, when an imported ORM's types
  * do not resolve (see unresolved-orm-types).
  */
-export const createRule: typeof createPlainRule = (rule) =>
-  observedRule(toleratingCheckerFailures(noticingUnresolvedOrmTypes(createPlainRule(rule))));
+export const createRule: typeof createPlainRule = <Options extends readonly unknown[], MessageIds extends string>(
+  rule: Readonly<ESLintUtils.RuleWithMetaAndName<Options, MessageIds, RaceGuardDocs>>,
+) => {
+  const plain = createPlainRule(rule);
+  // `RuleCreator` merges the defaults into the options for every file (a structured clone and a
+  // deep merge per rule and file, measurable on a large program). The result depends only on the
+  // configured options, so it is kept per configuration, by its JSON text.
+  const defaults = (rule.meta.defaultOptions ?? []) as Options;
+  const merged = new Map<string, Options>();
+  const mergedOnce: typeof plain = {
+    ...plain,
+    create(context) {
+      const key = JSON.stringify(context.options);
+      let options = merged.get(key);
+      if (options == null) {
+        options = ESLintUtils.applyDefault<Options, Options>(defaults, context.options);
+        merged.set(key, options);
+      }
+      return rule.create(context, options);
+    },
+  };
+  return observedRule(toleratingCheckerFailures(noticingUnresolvedOrmTypes(mergedOnce)));
+};
