@@ -119,19 +119,26 @@ export class CodePathEventLog<E extends { type: string }> {
 
 /** One visitor from several: handlers of the same selector run in the order given. */
 export function mergeListeners(...visitors: Record<string, Listener>[]): Record<string, Listener> {
-  const merged: Record<string, Listener[]> = {};
+  // Plain loops: this runs for every rule and file, on visitors of a few dozen selectors.
+  const merged = new Map<string, Listener[]>();
   for (const visitor of visitors) {
-    for (const [selector, listener] of Object.entries(visitor)) (merged[selector] ??= []).push(listener);
+    for (const selector in visitor) {
+      const listener = visitor[selector];
+      if (listener == null) continue;
+      const listeners = merged.get(selector);
+      if (listeners == null) merged.set(selector, [listener]);
+      else listeners.push(listener);
+    }
   }
-  return Object.fromEntries(
-    Object.entries(merged).map(([selector, listeners]) => {
-      const [only] = listeners;
-      if (listeners.length === 1 && only != null) return [selector, only];
-      const calls = listeners as ((a?: unknown, b?: unknown, c?: unknown) => void)[];
-      // Fixed parameters (ESLint passes at most three), not a rest array: this runs for every node.
-      return [selector, (a?: unknown, b?: unknown, c?: unknown) => {
-        for (const listener of calls) listener(a, b, c);
-      }];
-    }),
-  );
+  const visitor: Record<string, Listener> = {};
+  for (const [selector, listeners] of merged) visitor[selector] = listeners.length === 1 ? (listeners[0] as Listener) : fanOut(listeners);
+  return visitor;
+}
+
+/** Fixed parameters (ESLint passes at most three), not a rest array: this runs for every node. */
+function fanOut(listeners: readonly Listener[]): Listener {
+  const calls = listeners as readonly ((a?: unknown, b?: unknown, c?: unknown) => void)[];
+  return (a?: unknown, b?: unknown, c?: unknown) => {
+    for (const listener of calls) listener(a, b, c);
+  };
 }

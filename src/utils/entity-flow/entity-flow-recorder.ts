@@ -411,7 +411,7 @@ export class EntityFlowRecorder {
       }
       // `conv = await repo.save(conv)`: save() hands back the object it was given.
       const call = skipWrappers(init, { awaits: true });
-      if (call.type === AST_NODE_TYPES.CallExpression && this.mentionsTracked(call) && this.writeOfCall(call)?.targets.some((written) => written.variable === variable)) {
+      if (call.type === AST_NODE_TYPES.CallExpression && this.mayCarryIntoWrite(call) && this.mentionsTracked(call) && this.writeOfCall(call)?.targets.some((written) => written.variable === variable)) {
         return;
       }
       if (this.tracked.has(variable)) this.log.record({ type: 'kill', variable });
