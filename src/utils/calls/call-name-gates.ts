@@ -81,29 +81,30 @@ function callEdgesOf(file: ts.SourceFile): readonly (readonly [string, string])[
   const cached = fileEdges.get(file);
   if (cached != null) return cached;
   const edges: [string, string][] = [];
-  const visit = (node: ts.Node, owner: string | undefined): void => {
+  /** The named function the walk is in; a nested function's calls count for it too. */
+  let owner: string | undefined;
+  // One function for the whole walk (no closure per node): the program's every node passes here.
+  const visit = (node: ts.Node): void => {
     // Types, interfaces and type aliases hold no calls and give no function a second name; they
     // are a good part of a typed backend's syntax.
     if (isTypeOnly(node)) return;
-    let current = owner;
+    const outer = owner;
     if (ts.isFunctionLike(node)) {
-      // A nested function's calls count for the named function around it, and for itself.
-      current = functionName(node) ?? owner;
+      owner = functionName(node) ?? outer;
       const holder = holderName(node);
-      if (current != null && holder != null && holder !== current) edges.push([current, holder]);
-    } else if (node.kind === ts.SyntaxKind.CallExpression && current != null) {
+      if (owner != null && holder != null && holder !== owner) edges.push([owner, holder]);
+    } else if (node.kind === ts.SyntaxKind.CallExpression && owner != null) {
       const callee = calleeName(node as ts.CallExpression);
-      if (callee != null) edges.push([callee, current]);
+      if (callee != null) edges.push([callee, owner]);
     }
     if (MAY_ALIAS.has(node.kind)) {
       const alias = aliasEdge(node);
       if (alias != null) edges.push(alias);
     }
-    ts.forEachChild(node, (child) => {
-      visit(child, current);
-    });
+    ts.forEachChild(node, visit);
+    owner = outer;
   };
-  visit(file, undefined);
+  visit(file);
   fileEdges.set(file, edges);
   return edges;
 }

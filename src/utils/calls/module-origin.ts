@@ -53,6 +53,18 @@ export function moduleOriginOfDeclaration(declaration: ts.Node): ModuleOrigin {
  * package as far as what its calls do goes.
  */
 export function moduleOriginOfSourceFile(file: ts.SourceFile): ModuleOrigin {
+  // Asked for nearly every declaration a rule meets: the path is parsed once per file.
+  let origin = origins.get(file);
+  if (origin == null) {
+    origin = computeModuleOrigin(file);
+    origins.set(file, origin);
+  }
+  return origin;
+}
+
+const origins = new WeakMap<ts.SourceFile, ModuleOrigin>();
+
+function computeModuleOrigin(file: ts.SourceFile): ModuleOrigin {
   const origin = moduleOriginOfFile(file.fileName);
   if (origin.kind === 'package' && origin.name === '.prisma') return PRISMA_CLIENT;
   if (origin.kind !== 'project') return origin;
