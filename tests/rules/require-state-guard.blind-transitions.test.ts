@@ -85,6 +85,27 @@ export async function closeLater(repo: Repository<Conversation>, conversation: C
 }`,
     },
     {
+      name: 'blind: a state test in another case of the switch, or the other branch of the if, did not run on the way to the write',
+      code: `${imports}
+export async function act(repo: Repository<Conversation>, conversation: Conversation, action: 'reopen' | 'close') {
+  switch (action) {
+    case 'reopen':
+      if (conversation.status === ConversationStatus.RESOLVED) console.info('reopening', conversation.id);
+      break;
+    case 'close':
+      await repo.update({ id: conversation.id }, { status: ConversationStatus.RESOLVED });
+      break;
+  }
+}
+export async function defer(repo: Repository<Conversation>, conversation: Conversation, urgent: boolean) {
+  if (urgent) {
+    if (conversation.status === ConversationStatus.OPEN) console.info('still open', conversation.id);
+  } else {
+    await repo.update({ id: conversation.id }, { status: ConversationStatus.PENDING });
+  }
+}`,
+    },
+    {
       name: 'a read that locks the row it selected by state: the write after it in the transaction is safe',
       code: `${imports}
 export async function handOver(dataSource: DataSource, id: string) {

@@ -23,3 +23,27 @@ export function firstBefore<T>(point: ts.Node, find: (node: ts.Node) => T | unde
   }
   return undefined;
 }
+
+/**
+ * Whether `node` sits in a branch that excludes `point`, judged where their paths meet: another
+ * `case` of a switch, the other side of an `if` or a ternary. Code there came earlier in the text
+ * but did not run on the way to `point`.
+ */
+export function isOnAnotherBranch(node: ts.Node, point: ts.Node): boolean {
+  for (let child = node, parent = node.parent as ts.Node | undefined; parent != null; child = parent, parent = parent.parent) {
+    if (holds(parent, point)) return isAlternativeTo(parent, child, point);
+  }
+  return false;
+}
+
+function isAlternativeTo(parent: ts.Node, child: ts.Node, point: ts.Node): boolean {
+  if (holds(child, point)) return false;
+  if (ts.isCaseBlock(parent)) return true;
+  if (ts.isIfStatement(parent)) return child === parent.thenStatement || child === parent.elseStatement;
+  if (ts.isConditionalExpression(parent)) return child === parent.whenTrue || child === parent.whenFalse;
+  return false;
+}
+
+function holds(node: ts.Node, inner: ts.Node): boolean {
+  return node.pos <= inner.pos && inner.end <= node.end;
+}

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 
-import { firstBefore } from '../ast/code-before.js';
+import { firstBefore, isOnAnotherBranch } from '../ast/code-before.js';
 import { skipOuterExpressions } from '../calls/await-classification.js';
 import { isCategoryName, isEnumOrStringLiteralUnion } from '../typeorm/entity-metadata.js';
 import { DEFAULT_STATE_NAMES, normalizeColumnName, type StateColumnOptions } from '../typeorm/state-columns.js';
@@ -96,27 +96,6 @@ export function stateTestBefore(checker: ts.TypeChecker, transition: StateTransi
     if (test == null || read == null || isOnAnotherBranch(node, call)) return undefined;
     return { node: test, expected: expectedBy(node, test, read, call) };
   });
-}
-
-/** Whether `node` sits in a branch that excludes `call`, judged where their paths meet. */
-function isOnAnotherBranch(node: ts.Node, call: ts.Node): boolean {
-  for (let child = node, parent = node.parent as ts.Node | undefined; parent != null; child = parent, parent = parent.parent) {
-    if (holds(parent, call)) return isAlternativeTo(parent, child, call);
-  }
-  return false;
-}
-
-/** A branch of `parent` that excludes the one holding `call`: another `case`, the other side of an `if` or a ternary. */
-function isAlternativeTo(parent: ts.Node, child: ts.Node, call: ts.Node): boolean {
-  if (holds(child, call) || !holds(parent, call)) return false;
-  if (ts.isCaseBlock(parent)) return true;
-  if (ts.isIfStatement(parent)) return child === parent.thenStatement || child === parent.elseStatement;
-  if (ts.isConditionalExpression(parent)) return child === parent.whenTrue || child === parent.whenFalse;
-  return false;
-}
-
-function holds(node: ts.Node, inner: ts.Node): boolean {
-  return node.pos <= inner.pos && inner.end <= node.end;
 }
 
 /**

@@ -1,6 +1,6 @@
 import ts from 'typescript';
 
-import { firstBefore } from '../ast/code-before.js';
+import { firstBefore, isOnAnotherBranch } from '../ast/code-before.js';
 import { lastAssignmentBefore } from './assigned-states.js';
 import { isRowOfEntity, type ColumnMetadata, type EntityMetadata } from './entity-metadata.js';
 import type { WrittenColumn } from './state-columns.js';
@@ -25,7 +25,8 @@ export interface StateCheck {
 /**
  * The first test that reads the state column of a row of the entity before `call`, in its
  * function or one around it (see `firstBefore`): `if (x.status …)`, `switch (x.status)`,
- * `x.status === A ? … : …`.
+ * `x.status === A ? … : …`. Not one in another `case` of a switch, or in the other branch of an
+ * `if` or a ternary that holds the write: it did not run on the way there.
  */
 export function stateCheckBefore(
   checker: ts.TypeChecker,
@@ -42,7 +43,7 @@ export function stateCheckBefore(
           ? node.condition
           : undefined;
     const read = test == null ? undefined : stateReadIn(checker, test, column, metadata);
-    return test == null || read == null ? undefined : { node: test, ...expectedState(node, test, read, call) };
+    return test == null || read == null || isOnAnotherBranch(node, call) ? undefined : { node: test, ...expectedState(node, test, read, call) };
   });
 }
 
