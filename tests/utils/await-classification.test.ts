@@ -68,6 +68,8 @@ describe('AwaitClassifier', () => {
     // `Promise.resolve(randomBytes(8))`: the argument is a Buffer, computed before the call, so
     // there is nothing to wait for and no chain to show.
     expect(classify('local')).toEqual({ local: [] });
+    // readline splits what its input stream reads: a file here, local as `node:stream` and `node:fs` are.
+    expect(classify('readline')).toEqual({ local: ['createInterface'] });
   });
 
   it('combinators and callbacks cost what their arguments cost', () => {

@@ -28,7 +28,7 @@ export const DATABASE_MODULES: readonly string[] = [
 
 /** CPU or local-disk work: slow perhaps, but it changes no shared row. */
 export const LOCAL_MODULES: readonly string[] = [
-  'node:console', 'node:crypto', 'node:zlib', 'node:fs', 'node:path', 'node:util', 'node:stream', 'node:os',
+  'node:console', 'node:crypto', 'node:zlib', 'node:fs', 'node:path', 'node:util', 'node:stream', 'node:readline', 'node:os',
   'node:buffer', 'node:url', 'node:string_decoder', 'node:querystring', 'node:worker_threads',
   'node:assert', 'node:perf_hooks', 'node:async_hooks', 'node:v8', 'node:vm',
   'bcrypt', 'bcryptjs', 'argon2', '@node-rs/argon2', '@node-rs/bcrypt', 'scrypt-js', 'jsonwebtoken',
