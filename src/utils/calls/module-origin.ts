@@ -35,10 +35,16 @@ export function moduleOriginOfFile(fileName: string): ModuleOrigin {
   return { kind: 'package', name: first };
 }
 
-/** `@types/node/fs/promises.d.ts` → `node:fs`; globals (fetch, timers) keep their own names. */
+/**
+ * `@types/node/fs/promises.d.ts` → `node:fs`; globals (fetch, timers) keep their own names. A module
+ * split over several files (`buffer.buffer.d.ts`, `globals.typedarray.d.ts`) is the module before
+ * the dot, and the copies for older TypeScript versions (`ts5.6/…`) are the same modules.
+ */
 function nodeBuiltinOfTypesFile(segments: readonly string[]): string {
-  const top = (segments[0] ?? '').replace(/\.d\.ts$/, '');
-  if (top === 'web-globals' || top === 'globals') return 'node:globals';
+  const [first = '', ...others] = segments;
+  if (/^ts\d+(?:\.\d+)*$/.test(first) && others.length > 0) return nodeBuiltinOfTypesFile(others);
+  const top = first.replace(/\.d\.ts$/, '').split('.')[0] ?? '';
+  if (top === 'web-globals' || top === 'globals' || top === 'compatibility') return 'node:globals';
   return `node:${top}`;
 }
 
