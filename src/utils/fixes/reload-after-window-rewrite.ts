@@ -1,0 +1,210 @@
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+
+import { isInside } from '../ast/expressions.js';
+import { enclosingFunction, isFunctionNode } from '../ast/functions.js';
+import type { Variable } from '../entity-flow/entity-events.js';
+import { isAssignmentTarget } from '../entity-flow/entity-uses.js';
+import { indentationOf } from './statement-edits.js';
+
+/**
+ * A stale entity whose every change comes after the slow call: the row is read again by its
+ * primary key right after the statement that holds the last slow await before the save, so what
+ * the code then changes and saves starts from the row as it is after that call. Offered only when
+ * nothing could have changed the object between its load and that point (the re-load would undo
+ * it), and every path from a slow await to the save passes through the re-load.
+ */
+export interface ReloadAfterWindowInput {
+  sourceCode: Readonly<TSESLint.SourceCode>;
+  /** The write of the stale entity. */
+  save: TSESTree.CallExpression;
+  /** The TypeORM read that loaded it, in the same function. */
+  load: TSESTree.CallExpression;
+  variable: Variable;
+  /** Every name of the same object (the variable among them). */
+  aliases: readonly Variable[];
+  /** The statement that re-loads it, `;` included: `Object.assign(order, await …);`. */
+  reloadStatement: string;
+  /** Whether this await (or `for await` loop) opens a window. */
+  opensWindow: (node: TSESTree.AwaitExpression | TSESTree.ForOfStatement) => boolean;
+  /** Whether handing the object on here (an argument, or a method's receiver) leaves it unchanged. */
+  onlyReads: (use: TSESTree.Identifier) => boolean;
+  /** Whether the value is a primitive (a copy: no way back to the object). */
+  isPrimitive: (node: TSESTree.Expression) => boolean;
+  /** Whether the identifier's type at that point excludes `null` and `undefined`. */
+  isNonNull: (use: TSESTree.Identifier) => boolean;
+}
+
+export interface ReloadAfterWindowRewrite {
+  edits: { range: [number, number]; text: string }[];
+  /** The last slow await before the save, after whose statement the re-load goes. */
+  window: TSESTree.AwaitExpression | TSESTree.ForOfStatement;
+}
+
+export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): ReloadAfterWindowRewrite | undefined {
+  const { sourceCode, save, load, variable, aliases } = input;
+  const fn = enclosingFunction(save);
+  if (fn?.async !== true || enclosingFunction(load) !== fn) return undefined;
+  if (!bindsOnlyTheVariable(sourceCode, load, variable)) return undefined;
+
+  const windows = windowAwaitsIn(sourceCode, fn, input.opensWindow);
+  // The last slow await evaluated before the save (one in the save's own arguments included).
+  let window: TSESTree.AwaitExpression | TSESTree.ForOfStatement | undefined;
+  for (const candidate of windows) {
+    if (candidate.range[0] < load.range[1] || candidate.range[1] > save.range[1] || isInside(save, candidate)) continue;
+    if (window == null || candidate.range[1] > window.range[1]) window = candidate;
+  }
+  if (window == null) return undefined;
+  const insertAfter = statementInBlockOf(window, save);
+  if (insertAfter == null || insertAfter.range[0] < load.range[1] || insertAfter.range[1] > save.range[0]) return undefined;
+  // A slow await in the save's own statement (a loop around it, after it) reaches the save on a
+  // path that skips the re-load.
+  const saveStatement = insertAfter.parent.body.find((statement) => isInside(save, statement));
+  if (saveStatement == null || windows.some((candidate) => isInside(candidate, saveStatement))) return undefined;
+  if (catchSeesObject(insertAfter, fn, aliases)) return undefined;
+
+  for (const alias of aliases) {
+    for (const reference of alias.references) {
+      const use = reference.identifier;
+      if (use.range[0] >= save.range[1]) continue;
+      // A callback could change the object whenever it runs.
+      if (enclosingFunction(use) !== fn) return undefined;
+      // Its declaration, or what it held before the load, is no use of the loaded object.
+      if (use.range[0] < load.range[1] || alias.identifiers.includes(use as TSESTree.Identifier)) continue;
+      // Assigned again: the variable could hold another object at the save.
+      if (reference.isWrite()) return undefined;
+      if (use.range[0] < insertAfter.range[1] && (use.type !== AST_NODE_TYPES.Identifier || !leavesUnchanged(use, aliases, input))) return undefined;
+    }
+  }
+  // The inserted line reads the object at that point: it must be there, as the type says.
+  const next = variable.references.find((reference) => reference.identifier.range[0] >= insertAfter.range[1]);
+  if (next?.identifier.type !== AST_NODE_TYPES.Identifier || !input.isNonNull(next.identifier)) return undefined;
+
+  const sameLineComments = sourceCode.getCommentsAfter(insertAfter).filter((comment) => comment.loc.start.line === insertAfter.loc.end.line);
+  const at = sameLineComments.at(-1)?.range[1] ?? insertAfter.range[1];
+  return { edits: [{ range: [at, at], text: `\n${indentationOf(sourceCode, insertAfter)}${input.reloadStatement}` }], window };
+}
+
+/**
+ * The load puts the entity in the variable and nowhere else: `const order = await repo.findOne(…)`,
+ * `order = await …`, `for (const item of await repo.find(…))`, or a list only iterated by a loop
+ * that declares the variable (`const items = await repo.find(…); for (const item of items)`).
+ */
+function bindsOnlyTheVariable(sourceCode: Readonly<TSESLint.SourceCode>, load: TSESTree.CallExpression, variable: Variable): boolean {
+  const value = load.parent.type === AST_NODE_TYPES.AwaitExpression ? load.parent : load;
+  const holder = value.parent;
+  if (holder == null) return false;
+  const declares = (node: TSESTree.Node): boolean => variable.identifiers.some((identifier) => identifier === node);
+  if (holder.type === AST_NODE_TYPES.VariableDeclarator && holder.init === value && holder.id.type === AST_NODE_TYPES.Identifier) {
+    if (declares(holder.id)) return true;
+    const list = ASTUtils.findVariable(sourceCode.getScope(holder.id), holder.id);
+    return list != null && list.references.every((reference) => reference.init === true || isLoopOf(reference.identifier, variable, declares));
+  }
+  if (holder.type === AST_NODE_TYPES.AssignmentExpression && holder.operator === '=' && holder.right === value && holder.left.type === AST_NODE_TYPES.Identifier) {
+    const left = holder.left;
+    return variable.references.some((reference) => reference.identifier === left);
+  }
+  return isLoopOf(value, variable, declares);
+}
+
+/** `for (const item of <node>)`, `item` being the variable. */
+function isLoopOf(node: TSESTree.Node, variable: Variable, declares: (node: TSESTree.Node) => boolean): boolean {
+  const loop = node.parent;
+  if (loop?.type !== AST_NODE_TYPES.ForOfStatement || loop.right !== node || loop.await) return false;
+  const left = loop.left;
+  return left.type === AST_NODE_TYPES.VariableDeclaration && left.declarations.length === 1 && left.declarations[0] != null && declares(left.declarations[0].id) && variable.references.length > 0;
+}
+
+/** The awaits and `for await` loops of `fn` itself (not of functions inside it) that open a window. */
+function windowAwaitsIn(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  fn: TSESTree.Node,
+  opensWindow: (node: TSESTree.AwaitExpression | TSESTree.ForOfStatement) => boolean,
+): (TSESTree.AwaitExpression | TSESTree.ForOfStatement)[] {
+  const found: (TSESTree.AwaitExpression | TSESTree.ForOfStatement)[] = [];
+  const visit = (node: TSESTree.Node): void => {
+    if (node !== fn && isFunctionNode(node)) return;
+    if ((node.type === AST_NODE_TYPES.AwaitExpression || (node.type === AST_NODE_TYPES.ForOfStatement && node.await)) && opensWindow(node)) found.push(node);
+    for (const key of sourceCode.visitorKeys[node.type] ?? []) {
+      const child = (node as unknown as Record<string, unknown>)[key];
+      for (const item of Array.isArray(child) ? child : [child]) {
+        if (item != null && typeof item === 'object' && 'type' in item) visit(item as TSESTree.Node);
+      }
+    }
+  };
+  visit(fn);
+  return found;
+}
+
+/**
+ * The statement holding `node` that sits directly in a block that also holds `save`: the code
+ * after it runs once `node` has, on every path to the save. (Not a `switch` case or the top level.)
+ */
+function statementInBlockOf(node: TSESTree.Node, save: TSESTree.Node): (TSESTree.Statement & { parent: TSESTree.BlockStatement }) | undefined {
+  for (let current: TSESTree.Node = node; current.parent != null; current = current.parent) {
+    const parent = current.parent;
+    if (parent.type === AST_NODE_TYPES.BlockStatement && isInside(save, parent)) return current as TSESTree.Statement & { parent: TSESTree.BlockStatement };
+    if (isFunctionNode(parent)) return undefined;
+  }
+  return undefined;
+}
+
+/** A `catch` or `finally` around the re-load that reads the object would see it re-loaded, or not. */
+function catchSeesObject(statement: TSESTree.Node, fn: TSESTree.Node, aliases: readonly Variable[]): boolean {
+  for (let current: TSESTree.Node = statement; current.parent != null && current !== fn; current = current.parent) {
+    const parent = current.parent;
+    if (parent.type !== AST_NODE_TYPES.TryStatement || parent.block !== current) continue;
+    const handlers = [parent.handler, parent.finalizer].filter((handler) => handler != null);
+    if (aliases.some((alias) => alias.references.some((reference) => handlers.some((handler) => isInside(reference.identifier, handler))))) return true;
+  }
+  return false;
+}
+
+/**
+ * A use before the re-load that cannot have changed the object, nor kept a part of it that the
+ * code could change later (the re-load replaces its properties, so a kept part would no longer
+ * be the saved one): a primitive read (`order.id`, `order.items.length`), a null test, another
+ * name for it, or a call shown to only read it.
+ */
+function leavesUnchanged(use: TSESTree.Identifier, aliases: readonly Variable[], input: ReloadAfterWindowInput): boolean {
+  let node: TSESTree.Node = use;
+  while (node.parent?.type === AST_NODE_TYPES.TSNonNullExpression) node = node.parent;
+  const parent = node.parent;
+  if (parent == null) return false;
+  if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node) {
+    let outer: TSESTree.MemberExpression = parent;
+    while (outer.parent.type === AST_NODE_TYPES.MemberExpression && outer.parent.object === outer) {
+      if (isAssignmentTarget(outer)) return false;
+      outer = outer.parent;
+    }
+    if (isAssignmentTarget(outer) || (outer.parent.type === AST_NODE_TYPES.UnaryExpression && outer.parent.operator === 'delete')) return false;
+    if (outer.parent.type === AST_NODE_TYPES.CallExpression && outer.parent.callee === outer) return outer === parent && node === use && input.onlyReads(use);
+    return input.isPrimitive(outer) || isTest(outer);
+  }
+  if (isTest(node)) return true;
+  if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node && parent.id.type === AST_NODE_TYPES.Identifier) {
+    const name = parent.id.name;
+    return aliases.some((alias) => alias.name === name && alias.identifiers.includes(parent.id as TSESTree.Identifier));
+  }
+  return node === use && (parent.type === AST_NODE_TYPES.CallExpression || parent.type === AST_NODE_TYPES.NewExpression) && input.onlyReads(use);
+}
+
+/** `x == null`, `!x`, `if (x)`, `x ? … : …`, `x && …` in a test: the value decides, and goes nowhere. */
+function isTest(node: TSESTree.Node): boolean {
+  const parent = node.parent;
+  if (parent == null) return false;
+  switch (parent.type) {
+    case AST_NODE_TYPES.BinaryExpression:
+      return ['==', '===', '!=', '!=='].includes(parent.operator);
+    case AST_NODE_TYPES.UnaryExpression:
+      return parent.operator === '!' || parent.operator === 'typeof';
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.ConditionalExpression:
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+      return parent.test === node;
+    case AST_NODE_TYPES.LogicalExpression:
+      return parent.left === node && isTest(parent);
+    default:
+      return false;
+  }
+}
