@@ -29,7 +29,7 @@ import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from 
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
-import { classifyTypeormCall } from '../utils/typeorm/typeorm-calls.js';
+import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isStateColumn } from '../utils/typeorm/state-columns.js';
 import { isNumericColumn } from '../utils/typeorm/writable-columns.js';
 
@@ -488,8 +488,9 @@ export default createRule<Options, MessageIds>({
       if (target.relation != null || write.targets.length !== 1 || checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression)))) return undefined;
       const typeorm = classifyTypeormCall(checker, tsNode(load.node));
       if (typeorm?.kind !== 'load') return undefined;
-      const relations = load.columns.relations.size === 0 ? undefined : constantRelationsText(load.node);
-      if (load.columns.relations.size > 0 && relations == null) return undefined;
+      const options = reloadableOptionsOf(load.node, typeorm);
+      if (options == null) return undefined;
+      const relations = options.relations == null ? undefined : sourceCode.getText(options.relations);
       const name = target.variable.name;
       const reload = reloadCallText({ sourceCode, load: load.node, typeorm, metadata, entityText: name, classNameInScope: isClassInScope(write.call, metadata), ...(relations == null ? {} : { relations }) });
       if (reload == null) return undefined;
@@ -515,14 +516,6 @@ export default createRule<Options, MessageIds>({
         messageId: 'rewriteToReloadAfterWindow',
         data: { name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line), reload: statement },
       };
-    }
-
-    /** The load's `relations` option when it is written out in full (`['lines']`, `{ lines: true }`): the re-load repeats it. */
-    function constantRelationsText(call: TSESTree.CallExpression): string | undefined {
-      const options = call.arguments.find((argument) => argument.type === AST_NODE_TYPES.ObjectExpression);
-      if (options?.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
-      const property = options.properties.find((candidate) => candidate.type === AST_NODE_TYPES.Property && !candidate.computed && candidate.key.type === AST_NODE_TYPES.Identifier && candidate.key.name === 'relations');
-      return property?.type === AST_NODE_TYPES.Property && isConstantLiteral(property.value) ? sourceCode.getText(property.value) : undefined;
     }
 
     function isClassInScope(node: TSESTree.Node, metadata: EntityMetadata): boolean {
@@ -726,4 +719,28 @@ function isConstantLiteral(node: TSESTree.Node): boolean {
 function isNonNullable(type: ts.Type): boolean {
   const parts = type.isUnion() ? type.types : [type];
   return parts.every((part) => (part.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Any | ts.TypeFlags.Unknown)) === 0);
+}
+
+/** Find options a re-load by the primary key may leave out: they choose rows or order them, not what a row holds. */
+const ROW_CHOOSING_OPTIONS: ReadonlySet<string> = new Set(['where', 'order', 'skip', 'take', 'cache', 'comment', 'transaction']);
+
+/**
+ * The options of a `find…()` load when a re-load by the primary key brings back the same shape of
+ * row: written out in full, nothing in them but what chooses rows, and relations (to join again)
+ * named by literals only. `undefined` for a `select`, a `lock`, `withDeleted`, options built
+ * elsewhere, or relations named by a variable. (`find…By()` takes criteria only.)
+ */
+function reloadableOptionsOf(call: TSESTree.CallExpression, typeorm: TypeormCall): { relations?: TSESTree.Node } | undefined {
+  if (typeorm.method.includes('By')) return {};
+  // `manager.findOne(Order, { … })`: the class comes first.
+  const options = call.arguments[typeorm.api === 'EntityManager' ? 1 : 0];
+  if (options == null) return {};
+  if (options.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
+  let relations: TSESTree.Node | undefined;
+  for (const property of options.properties) {
+    if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier) return undefined;
+    if (property.key.name === 'relations' && isConstantLiteral(property.value)) relations = property.value;
+    else if (!ROW_CHOOSING_OPTIONS.has(property.key.name)) return undefined;
+  }
+  return relations == null ? {} : { relations };
 }

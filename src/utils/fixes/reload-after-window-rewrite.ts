@@ -75,6 +75,7 @@ export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): Re
       if (use.range[0] < insertAfter.range[1] && (use.type !== AST_NODE_TYPES.Identifier || !leavesUnchanged(use, aliases, input))) return undefined;
     }
   }
+  if (writesBackCopiedField(sourceCode, aliases, load.range[1], insertAfter.range[1], save.range[1])) return undefined;
   // The inserted line reads the object at that point: it must be there, as the type says.
   const next = variable.references.find((reference) => reference.identifier.range[0] >= insertAfter.range[1]);
   if (next?.identifier.type !== AST_NODE_TYPES.Identifier || !input.isNonNull(next.identifier)) return undefined;
@@ -186,6 +187,45 @@ function leavesUnchanged(use: TSESTree.Identifier, aliases: readonly Variable[],
     return aliases.some((alias) => alias.name === name && alias.identifiers.includes(parent.id as TSESTree.Identifier));
   }
   return node === use && (parent.type === AST_NODE_TYPES.CallExpression || parent.type === AST_NODE_TYPES.NewExpression) && input.onlyReads(use);
+}
+
+/**
+ * `const priority = order.priority` before the re-load, `order.priority = priority + 1` after it:
+ * the field would be written back from the value read before the wait, which no re-load refreshes.
+ */
+function writesBackCopiedField(sourceCode: Readonly<TSESLint.SourceCode>, aliases: readonly Variable[], from: number, reloadAt: number, to: number): boolean {
+  const names = new Set(aliases.map((alias) => alias.name));
+  const copied = new Map<Variable, Set<string>>();
+  for (const alias of aliases) {
+    for (const { identifier: use } of alias.references) {
+      const member = use.parent;
+      if (use.range[0] < from || use.range[0] >= reloadAt || member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== use || member.computed || member.property.type !== AST_NODE_TYPES.Identifier) continue;
+      const declarator = declaratorAround(member);
+      const local = declarator == null ? undefined : ASTUtils.findVariable(sourceCode.getScope(declarator.id), declarator.id);
+      if (local != null) copied.set(local, new Set([...(copied.get(local) ?? []), member.property.name]));
+    }
+  }
+  for (const [local, fields] of copied) {
+    for (const { identifier: use } of local.references) {
+      if (use.range[0] < reloadAt || use.range[0] >= to) continue;
+      for (let node: TSESTree.Node | undefined = use.parent; node != null && !isFunctionNode(node); node = node.parent) {
+        if (node.type !== AST_NODE_TYPES.AssignmentExpression || !isInside(use, node.right)) continue;
+        const target = node.left;
+        if (target.type === AST_NODE_TYPES.MemberExpression && !target.computed && target.object.type === AST_NODE_TYPES.Identifier && names.has(target.object.name) && target.property.type === AST_NODE_TYPES.Identifier && fields.has(target.property.name)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** `const x = … order.priority …`: the declaration of a single name whose value is computed from `node`. */
+function declaratorAround(node: TSESTree.Node): (TSESTree.VariableDeclarator & { id: TSESTree.Identifier }) | undefined {
+  for (let current = node; current.parent != null; current = current.parent) {
+    const parent = current.parent;
+    if (parent.type === AST_NODE_TYPES.VariableDeclarator) return parent.init === current && parent.id.type === AST_NODE_TYPES.Identifier ? (parent as TSESTree.VariableDeclarator & { id: TSESTree.Identifier }) : undefined;
+    if (isFunctionNode(parent) || parent.type.endsWith('Statement')) return undefined;
+  }
+  return undefined;
 }
 
 /** `x == null`, `!x`, `if (x)`, `x ? … : …`, `x && …` in a test: the value decides, and goes nowhere. */
