@@ -486,6 +486,8 @@ export default createRule<Options, MessageIds>({
       if (load.columns.select != null || load.columns.added != null || load.columns.queryBuilder === true) return undefined;
       // A list is saved whole: there is no one row to re-load.
       if (target.relation != null || write.targets.length !== 1 || checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression)))) return undefined;
+      // `save({ ...order, id: other })` writes another row than the one re-loaded.
+      if (target.viaSpread && setsPrimaryKey(target.expression.parent.parent, metadata)) return undefined;
       const typeorm = classifyTypeormCall(checker, tsNode(load.node));
       if (typeorm?.kind !== 'load') return undefined;
       const options = reloadableOptionsOf(load.node, typeorm);
@@ -743,4 +745,11 @@ function reloadableOptionsOf(call: TSESTree.CallExpression, typeorm: TypeormCall
     else if (!ROW_CHOOSING_OPTIONS.has(property.key.name)) return undefined;
   }
   return relations == null ? {} : { relations };
+}
+
+/** `{ ...order, id: other }`: the literal names a primary key of its own. */
+function setsPrimaryKey(literal: TSESTree.Node | undefined, metadata: EntityMetadata): boolean {
+  if (literal?.type !== AST_NODE_TYPES.ObjectExpression) return true;
+  const keys = new Set(metadata.primaryColumns.map((column) => column.propertyName));
+  return literal.properties.some((property) => property.type === AST_NODE_TYPES.Property && (property.computed || (property.key.type === AST_NODE_TYPES.Identifier && keys.has(property.key.name))));
 }
