@@ -93,7 +93,6 @@ export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): Re
 function bindsOnlyTheVariable(sourceCode: Readonly<TSESLint.SourceCode>, load: TSESTree.CallExpression, variable: Variable): boolean {
   const value = load.parent.type === AST_NODE_TYPES.AwaitExpression ? load.parent : load;
   const holder = value.parent;
-  if (holder == null) return false;
   const declares = (node: TSESTree.Node): boolean => variable.identifiers.some((identifier) => identifier === node);
   if (holder.type === AST_NODE_TYPES.VariableDeclarator && holder.init === value && holder.id.type === AST_NODE_TYPES.Identifier) {
     if (declares(holder.id)) return true;
@@ -112,7 +111,8 @@ function isLoopOf(node: TSESTree.Node, variable: Variable, declares: (node: TSES
   const loop = node.parent;
   if (loop?.type !== AST_NODE_TYPES.ForOfStatement || loop.right !== node || loop.await) return false;
   const left = loop.left;
-  return left.type === AST_NODE_TYPES.VariableDeclaration && left.declarations.length === 1 && left.declarations[0] != null && declares(left.declarations[0].id) && variable.references.length > 0;
+  const [declarator, ...more] = left.type === AST_NODE_TYPES.VariableDeclaration ? left.declarations : [];
+  return declarator != null && more.length === 0 && declares(declarator.id);
 }
 
 /** The awaits and `for await` loops of `fn` itself (not of functions inside it) that open a window. */
@@ -168,9 +168,8 @@ function catchSeesObject(statement: TSESTree.Node, fn: TSESTree.Node, aliases: r
  */
 function leavesUnchanged(use: TSESTree.Identifier, aliases: readonly Variable[], input: ReloadAfterWindowInput): boolean {
   let node: TSESTree.Node = use;
-  while (node.parent?.type === AST_NODE_TYPES.TSNonNullExpression) node = node.parent;
+  while (node.parent.type === AST_NODE_TYPES.TSNonNullExpression) node = node.parent;
   const parent = node.parent;
-  if (parent == null) return false;
   if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node) {
     let outer: TSESTree.MemberExpression = parent;
     while (outer.parent.type === AST_NODE_TYPES.MemberExpression && outer.parent.object === outer) {
@@ -199,7 +198,7 @@ function writesBackCopiedField(sourceCode: Readonly<TSESLint.SourceCode>, aliase
   for (const alias of aliases) {
     for (const { identifier: use } of alias.references) {
       const member = use.parent;
-      if (use.range[0] < from || use.range[0] >= reloadAt || member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== use || member.computed || member.property.type !== AST_NODE_TYPES.Identifier) continue;
+      if (use.range[0] < from || use.range[0] >= reloadAt || member.type !== AST_NODE_TYPES.MemberExpression || member.object !== use || member.computed || member.property.type !== AST_NODE_TYPES.Identifier) continue;
       const declarator = declaratorAround(member);
       const local = declarator == null ? undefined : ASTUtils.findVariable(sourceCode.getScope(declarator.id), declarator.id);
       if (local != null) copied.set(local, new Set([...(copied.get(local) ?? []), member.property.name]));
