@@ -493,6 +493,7 @@ export default createRule<Options, MessageIds>({
       const options = reloadableOptionsOf(load.node, typeorm);
       if (options == null) return undefined;
       const relations = options.relations == null ? undefined : sourceCode.getText(options.relations);
+      if (!isReceiverInScopeAt(load.node, write.call)) return undefined;
       const name = target.variable.name;
       const reload = reloadCallText({ sourceCode, load: load.node, typeorm, metadata, entityText: name, classNameInScope: isClassInScope(write.call, metadata), ...(relations == null ? {} : { relations }) });
       if (reload == null) return undefined;
@@ -518,6 +519,16 @@ export default createRule<Options, MessageIds>({
         messageId: 'rewriteToReloadAfterWindow',
         data: { name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line), reload: statement },
       };
+    }
+
+    /** The load's receiver (`repo`, `this.orders`, `dataSource.getRepository(Order)`) names the same thing at `at`. */
+    function isReceiverInScopeAt(load: TSESTree.CallExpression, at: TSESTree.Node): boolean {
+      let root: TSESTree.Node = load.callee;
+      while (root.type === AST_NODE_TYPES.MemberExpression || root.type === AST_NODE_TYPES.CallExpression) root = root.type === AST_NODE_TYPES.MemberExpression ? root.object : root.callee;
+      if (root.type === AST_NODE_TYPES.ThisExpression) return true;
+      if (root.type !== AST_NODE_TYPES.Identifier) return false;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(load), root);
+      return variable != null && variable === ASTUtils.findVariable(sourceCode.getScope(at), root.name);
     }
 
     function isClassInScope(node: TSESTree.Node, metadata: EntityMetadata): boolean {

@@ -404,6 +404,57 @@ export async function assign(repo: Repository<Conversation>, llm: LlmClient, id:
         },
       ],
     },
+    {
+      name: 'a callback that only reads the entity, and the save result put back into the variable: still re-loaded after the call',
+      code: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  const label = () => conversation.id;
+  const text = await llm.complete(label());
+  resetPriority(conversation);
+  conversation.lastMessageSnippet = text;
+  conversation = await repo.save(conversation);
+  return conversation;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK_BUT_SNIPPET,
+            advice: 'Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await.',
+          },
+          line: L + 8,
+          column: 24,
+          endLine: L + 8,
+          endColumn: 47,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 5), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  const label = () => conversation.id;
+  const text = await llm.complete(label());
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  resetPriority(conversation);
+  conversation.lastMessageSnippet = text;
+  conversation = await repo.save(conversation);
+  return conversation;
+}`,
+            },
+          ],
+        },
+      ],
+    },
     ...refusals(),
   ],
 });
@@ -529,6 +580,46 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
       awaitLine: 5,
       line: 7,
       column: 11,
+    },
+    {
+      name: 'the load\'s receiver is declared in a block the re-load would be outside of',
+      body: `
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation: Conversation;
+  {
+    const scoped = repo;
+    conversation = await scoped.findOneByOrFail({ id });
+  }
+  await llm.complete(id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      loader: 'findOneByOrFail()',
+      loadLine: 6,
+      awaitLine: 8,
+      line: 10,
+      column: 9,
+    },
+    {
+      name: 'a callback that sets a field: it may run before the re-load (which would undo it) or after',
+      body: `
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const keep = () => {
+    conversation.priority = 2;
+  };
+  const text = await llm.complete(id);
+  keep();
+  conversation.lastMessageSnippet = text;
+  await repo.save(conversation);
+}`,
+      loader: 'findOneByOrFail()',
+      loadLine: 3,
+      awaitLine: 7,
+      line: 10,
+      column: 9,
+      atRisk: CONVERSATION_AT_RISK_BUT_SNIPPET,
+      advice: 'Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await.',
     },
     {
       name: 'a field copied before the slow call and written back after it: the re-load cannot refresh the copy',

@@ -65,14 +65,21 @@ export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): Re
   for (const alias of aliases) {
     for (const reference of alias.references) {
       const use = reference.identifier;
-      if (use.range[0] >= save.range[1]) continue;
-      // A callback could change the object whenever it runs.
-      if (enclosingFunction(use) !== fn) return undefined;
+      if (use.range[0] >= save.range[1] || use.type !== AST_NODE_TYPES.Identifier) continue;
+      // A callback may run before the re-load or after it: it may only read the object.
+      if (enclosingFunction(use) !== fn) {
+        if (reference.isWrite() || !leavesUnchanged(use, aliases, input)) return undefined;
+        continue;
+      }
       // Its declaration, or what it held before the load, is no use of the loaded object.
-      if (use.range[0] < load.range[1] || alias.identifiers.includes(use as TSESTree.Identifier)) continue;
-      // Assigned again: the variable could hold another object at the save.
-      if (reference.isWrite()) return undefined;
-      if (use.range[0] < insertAfter.range[1] && (use.type !== AST_NODE_TYPES.Identifier || !leavesUnchanged(use, aliases, input))) return undefined;
+      if (use.range[0] < load.range[1] || alias.identifiers.includes(use)) continue;
+      // Assigned again: the variable could hold another object at the save (unless it is the
+      // save's own result: `order = await repo.save(order)`).
+      if (reference.isWrite()) {
+        if (use.parent.type === AST_NODE_TYPES.AssignmentExpression && isInside(save, use.parent.right)) continue;
+        return undefined;
+      }
+      if (use.range[0] < insertAfter.range[1] && !leavesUnchanged(use, aliases, input)) return undefined;
     }
   }
   if (writesBackCopiedField(sourceCode, aliases, load.range[1], insertAfter.range[1], save.range[1])) return undefined;
