@@ -485,7 +485,7 @@ export default createRule<Options, MessageIds>({
       // Columns the default read would not bring back (`addSelect()` of a hidden one) would stay stale.
       if (load.columns.select != null || load.columns.added != null || load.columns.queryBuilder === true) return undefined;
       // A list is saved whole: there is no one row to re-load.
-      if (target.relation != null || write.targets.length !== 1 || checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression)))) return undefined;
+      if (write.targets.length !== 1 || (target.relation == null && checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression))))) return undefined;
       // `save({ ...order, id: other })` writes another row than the one re-loaded.
       if (target.viaSpread && setsPrimaryKey(target.expression.parent.parent, metadata)) return undefined;
       const typeorm = classifyTypeormCall(checker, tsNode(load.node));
@@ -493,6 +493,8 @@ export default createRule<Options, MessageIds>({
       const options = reloadableOptionsOf(load.node, typeorm);
       if (options == null) return undefined;
       const relations = options.relations == null ? undefined : sourceCode.getText(options.relations);
+      // A relation saved through its owner (`app.bot.save()`): the owner's re-load must bring it back.
+      if (target.relation != null && !(metadata.byProperty.get(target.relation)?.eager === true || (options.relations != null && namesRelation(options.relations, target.relation)))) return undefined;
       if (!isReceiverInScopeAt(load.node, write.call)) return undefined;
       const name = target.variable.name;
       const reload = reloadCallText({ sourceCode, load: load.node, typeorm, metadata, entityText: name, classNameInScope: isClassInScope(write.call, metadata), ...(relations == null ? {} : { relations }) });
@@ -763,4 +765,10 @@ function setsPrimaryKey(literal: TSESTree.Node | undefined, metadata: EntityMeta
   if (literal?.type !== AST_NODE_TYPES.ObjectExpression) return true;
   const keys = new Set(metadata.primaryColumns.map((column) => column.propertyName));
   return literal.properties.some((property) => property.type === AST_NODE_TYPES.Property && (property.computed || (property.key.type === AST_NODE_TYPES.Identifier && keys.has(property.key.name))));
+}
+
+/** `{ bot: true }`, `['bot']`: the relations option names `relation` at its top level. */
+function namesRelation(relations: TSESTree.Node, relation: string): boolean {
+  if (relations.type === AST_NODE_TYPES.ArrayExpression) return relations.elements.some((element) => element?.type === AST_NODE_TYPES.Literal && element.value === relation);
+  return relations.type === AST_NODE_TYPES.ObjectExpression && relations.properties.some((property) => property.type === AST_NODE_TYPES.Property && property.key.type === AST_NODE_TYPES.Identifier && property.key.name === relation && !(property.value.type === AST_NODE_TYPES.Literal && property.value.value === false));
 }

@@ -17,7 +17,7 @@ import { LlmClient } from './shared/llm-client.js';
 import { PaymentClient } from './shared/payments.js';
 import { ConversationStore } from './shared/services.js';
 import { describeConversation, resetPriority } from './shared/conversation-views.js';
-import { Profile } from './no-stale-save/reload-after-window.js';
+import { App, Profile } from './no-stale-save/reload-after-window.js';
 `;
 
 /** Line numbers in cases count from the first line of `imports`. */
@@ -449,6 +449,96 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
   conversation.lastMessageSnippet = text;
   conversation = await repo.save(conversation);
   return conversation;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a relation saved through its owner (app.bot.save()) after a method changed it: the owner is re-loaded with the relation joined again',
+      code: `${imports}
+export async function describeBot(payments: PaymentClient, id: number, bio: string) {
+  const app = await App.findOneOrFail({ where: { id }, relations: { bot: true } });
+  await payments.capture(String(app.id));
+  app.bot.describe(bio);
+  await app.bot.save();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'app.bot',
+            loader: 'findOneOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'bio',
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 23,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'app', awaited: 'payments.capture(…)', awaitLine: String(L + 4), reload: 'Object.assign(app, await App.findOneOrFail({ where: { id: app.id }, relations: { bot: true } }))' },
+              output: `${imports}
+export async function describeBot(payments: PaymentClient, id: number, bio: string) {
+  const app = await App.findOneOrFail({ where: { id }, relations: { bot: true } });
+  await payments.capture(String(app.id));
+  Object.assign(app, await App.findOneOrFail({ where: { id: app.id }, relations: { bot: true } }));
+  app.bot.describe(bio);
+  await app.bot.save();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the save awaited together with another slow call (Promise.all): that call cannot reach the save, the re-load still goes after the earlier one',
+      code: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, payments: PaymentClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete(conversation.id);
+  resetPriority(conversation);
+  await Promise.all([repo.save(conversation), payments.capture(id)]);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 6,
+          column: 22,
+          endLine: L + 6,
+          endColumn: 45,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, payments: PaymentClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete(conversation.id);
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  resetPriority(conversation);
+  await Promise.all([repo.save(conversation), payments.capture(id)]);
 }`,
             },
           ],

@@ -56,10 +56,11 @@ export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): Re
   if (window == null) return undefined;
   const insertAfter = statementInBlockOf(window, save);
   if (insertAfter == null || insertAfter.range[0] < load.range[1] || insertAfter.range[1] > save.range[0]) return undefined;
-  // A slow await in the save's own statement (a loop around it, after it) reaches the save on a
-  // path that skips the re-load.
+  // A slow await in a loop of the save's own statement around the save reaches the next turn's
+  // save on a path that skips the re-load. (One after the save without a loop, or one that the
+  // save is part of — `await Promise.all([e.save(), notify()])` — never reaches it.)
   const saveStatement = insertAfter.parent.body.find((statement) => isInside(save, statement));
-  if (saveStatement == null || windows.some((candidate) => isInside(candidate, saveStatement))) return undefined;
+  if (saveStatement == null || loopsAround(save, saveStatement).some((loop) => windows.some((candidate) => isInside(candidate, loop)))) return undefined;
   if (catchSeesObject(insertAfter, fn, aliases)) return undefined;
 
   for (const alias of aliases) {
@@ -141,6 +142,24 @@ function windowAwaitsIn(
   };
   visit(fn);
   return found;
+}
+
+const LOOPS: ReadonlySet<AST_NODE_TYPES> = new Set([
+  AST_NODE_TYPES.ForStatement,
+  AST_NODE_TYPES.ForInStatement,
+  AST_NODE_TYPES.ForOfStatement,
+  AST_NODE_TYPES.WhileStatement,
+  AST_NODE_TYPES.DoWhileStatement,
+]);
+
+/** The loops around `node` up to `statement`, itself included. */
+function loopsAround(node: TSESTree.Node, statement: TSESTree.Node): TSESTree.Node[] {
+  const loops: TSESTree.Node[] = [];
+  for (let current: TSESTree.Node | undefined = node.parent; current != null; current = current.parent) {
+    if (LOOPS.has(current.type)) loops.push(current);
+    if (current === statement) break;
+  }
+  return loops;
 }
 
 /**
