@@ -142,6 +142,8 @@ export default createRule<Options, MessageIds>({
       localModules: options.localModules ?? [],
     });
     const windowKinds = new Set(options.windowKinds ?? DEFAULT_WINDOW_KINDS);
+    const compilerOptions = services.program.getCompilerOptions();
+    const strictNullChecks = compilerOptions.strictNullChecks ?? compilerOptions.strict ?? false;
     const { sourceCode } = context;
     const tsNode = <N extends TSESTree.Node>(node: N) => services.esTreeNodeToTSNodeMap.get(node);
 
@@ -512,6 +514,7 @@ export default createRule<Options, MessageIds>({
         onlyReads,
         isPrimitive: (node) => isPrimitive(checker.getTypeAtLocation(tsNode(node))),
         isNonNull: (use) => isNonNullable(checker.getTypeAtLocation(tsNode(use))),
+        mayBeNull: typeorm.loadShape === 'one' && !typeorm.method.endsWith('OrFail') && !strictNullChecks,
       });
       if (rewrite == null) return undefined;
       const awaited = rewrite.window.type === AST_NODE_TYPES.AwaitExpression ? rewrite.window.argument : rewrite.window.right;

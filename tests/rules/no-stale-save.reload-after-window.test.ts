@@ -5,8 +5,10 @@
  * statement holding the last slow await. Each case states where the re-load goes and what it reads;
  * each refusal, the reason a re-load there would not mean what the suggestion says.
  */
+import path from 'node:path';
+
 import rule from '../../src/rules/no-stale-save.js';
-import { createRuleTester } from '../rule-tester.js';
+import { createRuleTester, fixturesDir } from '../rule-tester.js';
 
 const ruleTester = createRuleTester();
 
@@ -22,6 +24,18 @@ import { App, Profile } from './no-stale-save/reload-after-window.js';
 
 /** Line numbers in cases count from the first line of `imports`. */
 const L = imports.split('\n').length - 1;
+
+/** A file in the project compiled with `strictNullChecks: false`, and its imports (as many lines). */
+const LOOSE_FILE = path.join(fixturesDir, 'loose', 'file.ts');
+const looseImports = `
+import { Repository } from 'typeorm';
+import { Conversation } from '../shared/entities.js';
+import { LlmClient } from '../shared/llm-client.js';
+import { resetPriority } from '../shared/conversation-views.js';
+
+
+
+`;
 
 const LLM = 'a network call via LlmClient.complete → openai.chat.completions.create';
 const CONVERSATION_AT_RISK = 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more';
@@ -542,6 +556,87 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, pay
 }`,
             },
           ],
+        },
+      ],
+    },
+    {
+      name: 'strictNullChecks off: a load that may give null, left on null before the call, is re-loaded after it',
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (conversation == null) throw new Error('gone');
+  await llm.complete(id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 5), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (conversation == null) throw new Error('gone');
+  await llm.complete(id);
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'no re-load: strictNullChecks off, a load that may give null is never tested (the re-load would throw a TypeError where the code went on)',
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  await llm.complete(id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+          suggestions: [],
         },
       ],
     },

@@ -32,6 +32,11 @@ export interface ReloadAfterWindowInput {
   isPrimitive: (node: TSESTree.Expression) => boolean;
   /** Whether the identifier's type at that point excludes `null` and `undefined`. */
   isNonNull: (use: TSESTree.Identifier) => boolean;
+  /**
+   * The load may give `null` and the types cannot tell (`strictNullChecks` off): the code must
+   * have left on `null` by the re-load (`if (!e) return;`), or the re-load sits where `e` tested truthy.
+   */
+  mayBeNull: boolean;
 }
 
 export interface ReloadAfterWindowRewrite {
@@ -87,6 +92,7 @@ export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): Re
   // The inserted line reads the object at that point: it must be there, as the type says.
   const next = variable.references.find((reference) => reference.identifier.range[0] >= insertAfter.range[1]);
   if (next?.identifier.type !== AST_NODE_TYPES.Identifier || !input.isNonNull(next.identifier)) return undefined;
+  if (input.mayBeNull && !isTestedNonNull(variable, load, insertAfter)) return undefined;
 
   const sameLineComments = sourceCode.getCommentsAfter(insertAfter).filter((comment) => comment.loc.start.line === insertAfter.loc.end.line);
   const at = sameLineComments.at(-1)?.range[1] ?? insertAfter.range[1];
@@ -251,6 +257,45 @@ function declaratorAround(node: TSESTree.Node): (TSESTree.VariableDeclarator & {
     if (isFunctionNode(parent) || parent.type.endsWith('Statement')) return undefined;
   }
   return undefined;
+}
+
+/**
+ * Before `statement` the code has left when the variable held `null` (`if (!x) return;`, `if (x ==
+ * null) throw …;` in a block around it), or `statement` runs only where it tested truthy
+ * (`if (x?.id) { … }`, `if (x && …) { … }`).
+ */
+function isTestedNonNull(variable: Variable, load: TSESTree.Node, statement: TSESTree.Node): boolean {
+  return variable.references.some(({ identifier: use }) => {
+    if (use.range[0] < load.range[1] || use.range[0] >= statement.range[0]) return false;
+    let test: TSESTree.Node = use;
+    while (test.parent.type === AST_NODE_TYPES.ChainExpression || (test.parent.type === AST_NODE_TYPES.MemberExpression && test.parent.object === test)) test = test.parent;
+    let truthy = true;
+    for (;;) {
+      const parent: TSESTree.Node = test.parent;
+      if (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === '!') truthy = !truthy;
+      else if (parent.type === AST_NODE_TYPES.BinaryExpression && ['==', '===', '!=', '!=='].includes(parent.operator) && (isNullish(parent.left) || isNullish(parent.right))) truthy = parent.operator.startsWith('!') === truthy;
+      else if (parent.type === AST_NODE_TYPES.LogicalExpression && parent.operator === (truthy ? '&&' : '||')) {
+        /* `x && …` is truthy only with x; `!x || …` falsy only with x */
+      } else break;
+      test = parent;
+    }
+    const branch: TSESTree.Node = test.parent;
+    if (branch.type !== AST_NODE_TYPES.IfStatement || branch.test !== test) return false;
+    if (truthy) return isInside(statement, branch.consequent);
+    return exits(branch.consequent) && branch.parent.type === AST_NODE_TYPES.BlockStatement && isInside(statement, branch.parent);
+  });
+}
+
+/** `null`, `undefined`. */
+function isNullish(node: TSESTree.Node): boolean {
+  return (node.type === AST_NODE_TYPES.Literal && node.value === null) || (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined');
+}
+
+/** `return …;`, `throw …;`, or a block that ends with one. */
+function exits(node: TSESTree.Statement): boolean {
+  if (node.type === AST_NODE_TYPES.ReturnStatement || node.type === AST_NODE_TYPES.ThrowStatement) return true;
+  const last = node.type === AST_NODE_TYPES.BlockStatement ? node.body.at(-1) : undefined;
+  return last != null && exits(last);
 }
 
 /** `x == null`, `!x`, `if (x)`, `x ? … : …`, `x && …` in a test: the value decides, and goes nowhere. */
