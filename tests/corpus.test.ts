@@ -126,7 +126,8 @@ function offsetOf(text: string, line: number, column: number): number {
  * What re-linting the edited text (`edited`, with `edit` applied to `source`) reports that the
  * original did not, and whether it still reports `message` within the edit. A report outside the
  * edit must be one of the original's at the same place; one inside it, of a rule and message the
- * original reported inside the replaced text.
+ * original reported inside the replaced text. `message` is still reported when it is there inside
+ * the edit, or outside it where it was.
  */
 function compareAfterEdit(
   source: string,
@@ -156,6 +157,8 @@ function compareAfterEdit(
       continue;
     }
     const original = offset < start ? offset : offset - edit.text.length + (end - start);
+    // An edit before the report (a statement inserted ahead of the write) must remove it too.
+    if (key(candidate) === key(message) && original === offsetOf(source, message.line, message.column)) stillReported = true;
     if (!beforeAt.has(`${key(candidate)}@${String(original)}`)) added.push(`${String(candidate.line)}:${String(candidate.column)} ${key(candidate)} ${candidate.message}`);
   }
   return { added, stillReported };

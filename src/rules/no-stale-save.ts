@@ -13,21 +13,23 @@ import { enclosingFunction } from '../utils/ast/functions.js';
 import { callLabel, reasonText } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
-import { onlyReadsArgument, onlyReadsReceiver } from '../utils/entity-flow/read-only-callees.js';
+import { isPrimitive, onlyReadsArgument, onlyReadsReceiver } from '../utils/entity-flow/read-only-callees.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
 import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js';
+import { buildReloadAfterWindowRewrite } from '../utils/fixes/reload-after-window-rewrite.js';
+import { reloadCallText } from '../utils/fixes/reload-call.js';
 import { buildSaverReloadRewrite } from '../utils/fixes/saver-reload-rewrite.js';
 import { buildSaverRewrite } from '../utils/fixes/saver-rewrite.js';
 import { buildStaleSaveRewrite, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
-import { primaryKeyCriteria, writeReceiverOf } from '../utils/fixes/update-rewrite.js';
+import { writeReceiverOf } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
-import { classifyTypeormCall } from '../utils/typeorm/typeorm-calls.js';
+import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isStateColumn } from '../utils/typeorm/state-columns.js';
 import { isNumericColumn } from '../utils/typeorm/writable-columns.js';
 
@@ -42,10 +44,10 @@ export interface NoStaleSaveOptions {
 
 type Options = [NoStaleSaveOptions];
 /** The reports' message ids are the contract's (report-details), and the suggestion's. */
-export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload';
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadAfterWindow';
 
 /** A rewrite the report offers (as a fix when `equivalent`), with its suggestion's message. */
-type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' };
+type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadAfterWindow' };
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -126,6 +128,8 @@ export default createRule<Options, MessageIds>({
         'Insert {{added}} into the join table of {{relation}} with RelationQueryBuilder.add(): rows others added meanwhile stay (it throws if that row is already there).',
       rewriteToSaverReload:
         'Hand {{saver}} `{{name}}` re-loaded by its primary key after the wait ({{reload}}): what it changes and saves then starts from the row as it is now, not as it was read before the wait (it throws if the row is gone).',
+      rewriteToReloadAfterWindow:
+        'Re-load `{{name}}` by its primary key right after `await {{awaited}}` (line {{awaitLine}}) with `{{reload}}`: what the code then changes and saves starts from the row as it is after that call. The read-modify-write is still not atomic (only the database round trips are left between the read and the save; for a guarded write use update()), and it throws EntityNotFoundError if the row was deleted meanwhile, where save() would insert it again.',
       rewriteToCompareAndSet:
         'Write {{fields}} only while {{guarded}} is unchanged since the load (a compare-and-set update()){{then}}: if another writer changed it first, nothing is written and an Error is thrown.',
     },
@@ -138,6 +142,8 @@ export default createRule<Options, MessageIds>({
       localModules: options.localModules ?? [],
     });
     const windowKinds = new Set(options.windowKinds ?? DEFAULT_WINDOW_KINDS);
+    const compilerOptions = services.program.getCompilerOptions();
+    const strictNullChecks = compilerOptions.strictNullChecks ?? compilerOptions.strict ?? false;
     const { sourceCode } = context;
     const tsNode = <N extends TSESTree.Node>(node: N) => services.esTreeNodeToTSNodeMap.get(node);
 
@@ -362,7 +368,7 @@ export default createRule<Options, MessageIds>({
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
         advice: saverAdvice(write, fieldInfo, metadata),
       };
-      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale);
+      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale) ?? reloadAfterWindowRewriteFor(write, target, metadata, load);
       const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && canAutofix(metadata, rewrite, target.expression);
       const messageId = load.kind === 'read'
         ? (isRemove ? 'staleRemove' : 'staleSave')
@@ -464,22 +470,70 @@ export default createRule<Options, MessageIds>({
       if (load.kind !== 'read' || load.node.type !== AST_NODE_TYPES.CallExpression || load.columns.relations.size > 0) return undefined;
       if (enclosingFunction(load.node) !== enclosingFunction(write.call)) return undefined;
       const typeorm = classifyTypeormCall(checker, tsNode(load.node));
-      const criteria = primaryKeyCriteria(metadata, sourceCode.getText(target.expression));
-      if (typeorm?.kind !== 'load' || criteria == null) return undefined;
-      let reload: string;
-      if (typeorm.api === 'BaseEntity static') {
-        // `Project.find(…)`: the class loads again by its own static.
-        const callee = load.node.callee;
-        if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.object.type !== AST_NODE_TYPES.Identifier) return undefined;
-        reload = `${callee.object.name}.findOneByOrFail(${criteria})`;
-      } else {
-        const receiver = writeReceiverOf({ sourceCode, call: load.node, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
-        if (receiver?.repeatable !== true) return undefined;
-        reload = receiver.repositoryCall('findOneByOrFail', [criteria]);
-      }
+      const reload = typeorm == null ? undefined : reloadCallText({ sourceCode, load: load.node, typeorm, metadata, entityText: sourceCode.getText(target.expression), classNameInScope: isClassInScope(write.call, metadata) });
+      if (reload == null) return undefined;
       const rewrite = buildSaverReloadRewrite({ sourceCode, call: write.call, entity: target.expression, aliases: recorder.aliasesOf(target.variable), primaryKeys: new Set(metadata.primaryColumns.map((column) => column.propertyName)), reload });
       if (rewrite == null) return undefined;
       return { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToSaverReload', data: { saver: `${callLabel(write.call.callee)}()`, name: target.variable.name, reload } };
+    }
+
+    /**
+     * The fallback when no narrower write is known (the entity is handed to other code, a method
+     * is called on it, a nested value changes): the row is read again by its primary key right
+     * after the last slow await before the save, where nothing has changed the object yet.
+     */
+    function reloadAfterWindowRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, load: LoadSite): Rewrite | undefined {
+      if (write.diffingMethod !== 'save' || write.innerWindow != null || metadata == null || load.kind !== 'read' || load.node.type !== AST_NODE_TYPES.CallExpression) return undefined;
+      // Columns the default read would not bring back (`addSelect()` of a hidden one) would stay stale.
+      if (load.columns.select != null || load.columns.added != null || load.columns.queryBuilder === true) return undefined;
+      // A list is saved whole: there is no one row to re-load.
+      if (write.targets.length !== 1 || (target.relation == null && checker.isArrayType(checker.getTypeAtLocation(tsNode(target.expression))))) return undefined;
+      // `save({ ...order, id: other })` writes another row than the one re-loaded.
+      if (target.viaSpread && setsPrimaryKey(target.expression.parent.parent, metadata)) return undefined;
+      const typeorm = classifyTypeormCall(checker, tsNode(load.node));
+      if (typeorm?.kind !== 'load') return undefined;
+      const options = reloadableOptionsOf(load.node, typeorm);
+      if (options == null) return undefined;
+      const relations = options.relations == null ? undefined : sourceCode.getText(options.relations);
+      // A relation saved through its owner (`app.bot.save()`): the owner's re-load must bring it back.
+      if (target.relation != null && !(metadata.byProperty.get(target.relation)?.eager === true || (options.relations != null && namesRelation(options.relations, target.relation)))) return undefined;
+      if (!isReceiverInScopeAt(load.node, write.call)) return undefined;
+      const name = target.variable.name;
+      const reload = reloadCallText({ sourceCode, load: load.node, typeorm, metadata, entityText: name, classNameInScope: isClassInScope(write.call, metadata), ...(relations == null ? {} : { relations }) });
+      if (reload == null) return undefined;
+      // An Active Record object re-loads itself the same way (BaseEntity.reload()).
+      const statement = typeorm.api === 'BaseEntity static' && relations == null ? `await ${name}.reload()` : `Object.assign(${name}, await ${reload})`;
+      const rewrite = buildReloadAfterWindowRewrite({
+        sourceCode,
+        save: write.call,
+        load: load.node,
+        variable: target.variable,
+        aliases: recorder.aliasesOf(target.variable),
+        reloadStatement: `${statement};`,
+        opensWindow: (node) => windowKindsOf(classifier.classifyAwaited(tsNode(node.type === AST_NODE_TYPES.AwaitExpression ? node.argument : node.right) as ts.Expression), windowKinds).length > 0,
+        onlyReads,
+        isPrimitive: (node) => isPrimitive(checker.getTypeAtLocation(tsNode(node))),
+        isNonNull: (use) => isNonNullable(checker.getTypeAtLocation(tsNode(use))),
+        mayBeNull: typeorm.loadShape === 'one' && !typeorm.method.endsWith('OrFail') && !strictNullChecks,
+      });
+      if (rewrite == null) return undefined;
+      const awaited = rewrite.window.type === AST_NODE_TYPES.AwaitExpression ? rewrite.window.argument : rewrite.window.right;
+      return {
+        edits: rewrite.edits,
+        equivalent: false,
+        messageId: 'rewriteToReloadAfterWindow',
+        data: { name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line), reload: statement },
+      };
+    }
+
+    /** The load's receiver (`repo`, `this.orders`, `dataSource.getRepository(Order)`) names the same thing at `at`. */
+    function isReceiverInScopeAt(load: TSESTree.CallExpression, at: TSESTree.Node): boolean {
+      let root: TSESTree.Node = load.callee;
+      while (root.type === AST_NODE_TYPES.MemberExpression || root.type === AST_NODE_TYPES.CallExpression) root = root.type === AST_NODE_TYPES.MemberExpression ? root.object : root.callee;
+      if (root.type === AST_NODE_TYPES.ThisExpression) return true;
+      if (root.type !== AST_NODE_TYPES.Identifier) return false;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(load), root);
+      return variable != null && variable === ASTUtils.findVariable(sourceCode.getScope(at), root.name);
     }
 
     function isClassInScope(node: TSESTree.Node, metadata: EntityMetadata): boolean {
@@ -666,4 +720,58 @@ function isSpreadOnlyFirst(literal: TSESTree.Node | undefined): boolean {
   if (literal?.type !== AST_NODE_TYPES.ObjectExpression) return false;
   const [first, ...rest] = literal.properties;
   return first?.type === AST_NODE_TYPES.SpreadElement && rest.every((property) => property.type === AST_NODE_TYPES.Property && !property.computed);
+}
+
+/** `['lines', 'customer']`, `{ lines: { product: true } }`: names only, nothing evaluated. */
+function isConstantLiteral(node: TSESTree.Node): boolean {
+  if (node.type === AST_NODE_TYPES.Literal) return typeof node.value === 'string' || typeof node.value === 'boolean';
+  if (node.type === AST_NODE_TYPES.ArrayExpression) return node.elements.every((element) => element != null && isConstantLiteral(element));
+  if (node.type === AST_NODE_TYPES.ObjectExpression) {
+    return node.properties.every((property) => property.type === AST_NODE_TYPES.Property && !property.computed && property.kind === 'init' && !property.method && !property.shorthand && isConstantLiteral(property.value));
+  }
+  return false;
+}
+
+
+/** Neither `null` nor `undefined` (nor `any`, which could be either). */
+function isNonNullable(type: ts.Type): boolean {
+  const parts = type.isUnion() ? type.types : [type];
+  return parts.every((part) => (part.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void | ts.TypeFlags.Any | ts.TypeFlags.Unknown)) === 0);
+}
+
+/** Find options a re-load by the primary key may leave out: they choose rows or order them, not what a row holds. */
+const ROW_CHOOSING_OPTIONS: ReadonlySet<string> = new Set(['where', 'order', 'skip', 'take', 'cache', 'comment', 'transaction']);
+
+/**
+ * The options of a `find…()` load when a re-load by the primary key brings back the same shape of
+ * row: written out in full, nothing in them but what chooses rows, and relations (to join again)
+ * named by literals only. `undefined` for a `select`, a `lock`, `withDeleted`, options built
+ * elsewhere, or relations named by a variable. (`find…By()` takes criteria only.)
+ */
+function reloadableOptionsOf(call: TSESTree.CallExpression, typeorm: TypeormCall): { relations?: TSESTree.Node } | undefined {
+  if (typeorm.method.includes('By')) return {};
+  // `manager.findOne(Order, { … })`: the class comes first.
+  const options = call.arguments[typeorm.api === 'EntityManager' ? 1 : 0];
+  if (options == null) return {};
+  if (options.type !== AST_NODE_TYPES.ObjectExpression) return undefined;
+  let relations: TSESTree.Node | undefined;
+  for (const property of options.properties) {
+    if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier) return undefined;
+    if (property.key.name === 'relations' && isConstantLiteral(property.value)) relations = property.value;
+    else if (!ROW_CHOOSING_OPTIONS.has(property.key.name)) return undefined;
+  }
+  return relations == null ? {} : { relations };
+}
+
+/** `{ ...order, id: other }`: the literal names a primary key of its own. */
+function setsPrimaryKey(literal: TSESTree.Node | undefined, metadata: EntityMetadata): boolean {
+  if (literal?.type !== AST_NODE_TYPES.ObjectExpression) return true;
+  const keys = new Set(metadata.primaryColumns.map((column) => column.propertyName));
+  return literal.properties.some((property) => property.type === AST_NODE_TYPES.Property && (property.computed || (property.key.type === AST_NODE_TYPES.Identifier && keys.has(property.key.name))));
+}
+
+/** `{ bot: true }`, `['bot']`: the relations option names `relation` at its top level. */
+function namesRelation(relations: TSESTree.Node, relation: string): boolean {
+  if (relations.type === AST_NODE_TYPES.ArrayExpression) return relations.elements.some((element) => element?.type === AST_NODE_TYPES.Literal && element.value === relation);
+  return relations.type === AST_NODE_TYPES.ObjectExpression && relations.properties.some((property) => property.type === AST_NODE_TYPES.Property && property.key.type === AST_NODE_TYPES.Identifier && property.key.name === relation && !(property.value.type === AST_NODE_TYPES.Literal && property.value.value === false));
 }

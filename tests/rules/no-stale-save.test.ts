@@ -443,7 +443,7 @@ export async function refresh(payments: PaymentClient, id: number, email: string
       ],
     },
     {
-      name: 'a method of the entity that sets a field: what the save writes is not known, no rewrite',
+      name: 'a method of the entity that sets a field: what the save writes is not known, no update(); the suggestion re-loads it after the wait instead (account.reload())',
       code: `${imports}
 export async function refresh(payments: PaymentClient, id: number, email: string) {
   const account = await Account.findOneByOrFail({ id });
@@ -471,6 +471,21 @@ export async function refresh(payments: PaymentClient, id: number, email: string
           column: 9,
           endLine: L + 7,
           endColumn: 23,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'account', awaited: 'payments.capture(…)', awaitLine: String(L + 4), reload: 'await account.reload()' },
+              output: `${imports}
+export async function refresh(payments: PaymentClient, id: number, email: string) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture('p1');
+  await account.reload();
+  account.downgrade();
+  account.email = email;
+  await account.save();
+}`,
+            },
+          ],
         },
       ],
     },
@@ -805,7 +820,7 @@ export async function cancelAll(payments: PaymentClient) {
       ],
     },
     {
-      name: 'no re-load for a saver when the code changes the entity too, uses it after the call, or the load joined relations',
+      name: 'no saver re-load when the code changes the entity too, uses it after the call, or the load joined relations; where nothing changed it before the wait, the re-load goes right after the wait instead (relations repeated)',
       code: `${imports}
 export async function changedHere(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
@@ -826,12 +841,58 @@ export async function withRelations(repo: Repository<Conversation>, store: Conve
       output: null,
       errors: [
         { messageId: 'staleSave', data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 3), method: 'store.escalate() (ConversationStore.escalate → save())', window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt', advice: 'Update only lastMessageSnippet with update(). The save() to change is at shared/services.ts:38.' }, line: L + 5, column: 9, endLine: L + 5, endColumn: 37, suggestions: [] },
-        { messageId: 'staleSave', data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 8), method: 'store.escalate() (ConversationStore.escalate → save())', window: 'after `await llm.complete(…)`', awaitLine: String(L + 9), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/services.ts:38), or re-load the entity after the await.' }, line: L + 10, column: 9, endLine: L + 10, endColumn: 37, suggestions: [] },
-        { messageId: 'staleSave', data: { name: 'conversation', loader: 'findOneOrFail()', loadLine: String(L + 14), method: 'store.escalate() (ConversationStore.escalate → save())', window: 'after `await llm.complete(…)`', awaitLine: String(L + 15), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 2 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/services.ts:38), or re-load the entity after the await.' }, line: L + 16, column: 9, endLine: L + 16, endColumn: 37, suggestions: [] },
+        { messageId: 'staleSave', data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 8), method: 'store.escalate() (ConversationStore.escalate → save())', window: 'after `await llm.complete(…)`', awaitLine: String(L + 9), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/services.ts:38), or re-load the entity after the await.' }, line: L + 10, column: 9, endLine: L + 10, endColumn: 37, suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 9), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function changedHere(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete(id);
+  await store.escalate(conversation);
+}
+export async function usedAfter(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete(id);
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  await store.escalate(conversation);
+  return conversation.priority;
+}
+export async function withRelations(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id }, relations: { messages: true } });
+  await llm.complete(id);
+  await store.escalate(conversation);
+}`,
+            },
+          ] },
+        { messageId: 'staleSave', data: { name: 'conversation', loader: 'findOneOrFail()', loadLine: String(L + 14), method: 'store.escalate() (ConversationStore.escalate → save())', window: 'after `await llm.complete(…)`', awaitLine: String(L + 15), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 2 more', advice: 'Make that function write only the fields it changes with update() (its save() is at shared/services.ts:38), or re-load the entity after the await.' }, line: L + 16, column: 9, endLine: L + 16, endColumn: 37, suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 15), reload: 'Object.assign(conversation, await repo.findOneOrFail({ where: { id: conversation.id }, relations: { messages: true } }))' },
+              output: `${imports}
+export async function changedHere(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete(id);
+  await store.escalate(conversation);
+}
+export async function usedAfter(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete(id);
+  await store.escalate(conversation);
+  return conversation.priority;
+}
+export async function withRelations(repo: Repository<Conversation>, store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneOrFail({ where: { id }, relations: { messages: true } });
+  await llm.complete(id);
+  Object.assign(conversation, await repo.findOneOrFail({ where: { id: conversation.id }, relations: { messages: true } }));
+  await store.escalate(conversation);
+}`,
+            },
+          ] },
       ],
     },
     {
-      name: 'savers reached under other names: a renamed import, a default export, a named function expression, an object property',
+      name: 'savers reached under other names: a renamed import, a default export, a named function expression, an object property (the one changed here re-loaded after the wait)',
       code: `import { Repository } from 'typeorm';
 import { Conversation } from './shared/entities.js';
 import { LlmClient } from './shared/llm-client.js';
@@ -871,6 +932,43 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, fini
           column: 9,
           endLine: 26,
           endColumn: 41,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'first', awaited: 'llm.complete(…)', awaitLine: '24', reload: 'Object.assign(first, await repo.findOneByOrFail({ id: first.id }))' },
+              output: `import { Repository } from 'typeorm';
+import { Conversation } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import storeDefault, { savers, storeConversation as keep } from './shared/persist-helpers.js';
+import * as helpers from './shared/persist-helpers.js';
+
+export class Finisher {
+  constructor(private readonly repo: Repository<Conversation>) {}
+
+  async viaRenamedImport(conversation: Conversation): Promise<void> {
+    await keep(this.repo, conversation);
+  }
+
+  async viaDefaultExport(conversation: Conversation): Promise<void> {
+    await storeDefault(this.repo, conversation);
+  }
+}
+
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, finisher: Finisher, id: string) {
+  const first = await repo.findOneByOrFail({ id });
+  const second = await repo.findOneByOrFail({ id });
+  const third = await repo.findOneByOrFail({ id });
+  const fourth = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  Object.assign(first, await repo.findOneByOrFail({ id: first.id }));
+  first.lastMessageSnippet = text;
+  await finisher.viaRenamedImport(first);
+  await finisher.viaDefaultExport(second);
+  await helpers.keepFn(repo, third);
+  await savers.remember(repo, fourth);
+}`,
+            },
+          ],
         },
         {
           messageId: 'staleSave',
@@ -1430,7 +1528,7 @@ export async function atLeast(repo: Repository<Membership>, payments: PaymentCli
       ],
     },
     {
-      name: "a nullable field derived from itself: no compare-and-set (null cannot go into the criteria)",
+      name: "a nullable field derived from itself: no compare-and-set (null cannot go into the criteria); a re-load after the wait, so it is derived from the row as it is then",
       code: `${imports}
 export async function append(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
@@ -1447,6 +1545,20 @@ export async function append(repo: Repository<Conversation>, llm: LlmClient, id:
           column: 9,
           endLine: L + 6,
           endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function append(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('more');
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  conversation.lastMessageSnippet = conversation.lastMessageSnippet + text;
+  await repo.save(conversation);
+}`,
+            },
+          ],
         },
       ],
     },
@@ -1549,7 +1661,7 @@ export async function note(manager: EntityManager, llm: LlmClient, id: string) {
       ],
     },
     {
-      name: "spread saves that cannot be rewritten: a key before the spread, the primary key overridden, no class named",
+      name: "spread saves that cannot be rewritten: a key before the spread (re-loaded after the wait instead), the primary key overridden (another row: nothing), no class named",
       code: `${imports}
 export async function before(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
@@ -1570,6 +1682,24 @@ export async function copy(repo: Repository<Conversation>, llm: LlmClient, id: s
           column: 9,
           endLine: L + 5,
           endColumn: 65,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function before(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete('q');
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  await repo.save({ lastMessageSnippet: text, ...conversation });
+}
+export async function copy(repo: Repository<Conversation>, llm: LlmClient, id: string, other: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('q');
+  await repo.save({ ...conversation, id: other });
+}`,
+            },
+          ],
         },
         {
           messageId: 'staleSave',
@@ -1847,7 +1977,7 @@ export async function nested(repo: Repository<Conversation>, llm: LlmClient, id:
     },
 
     {
-      name: "the entity is saved again later: no rewrite (the first save is what keeps the second from reverting concurrent changes)",
+      name: "the entity is saved again later: no update() (the first save is what keeps the second from reverting concurrent changes); a re-load after the wait instead",
       code: `${imports}
 export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
@@ -1866,6 +1996,22 @@ export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: 
           column: 9,
           endLine: L + 6,
           endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('q');
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  conversation.priority = 1;
+  await repo.save(conversation);
+  conversation.lastMessageSnippet = 'done';
+  await repo.save(conversation);
+}`,
+            },
+          ],
         },
       ],
     },
@@ -1978,7 +2124,7 @@ export async function joinInTransaction(manager: EntityManager, llm: LlmClient, 
       ],
     },
     {
-      name: "a push that may not run before the save, or with a field written too: no relation rewrite",
+      name: "a push that may not run before the save, or with a field written too: no relation rewrite; where nothing changed the team before the wait, a re-load after it with the relation repeated",
       code: `${imports}
 export async function maybeJoin(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
   const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
@@ -2001,6 +2147,26 @@ export async function joinAndRename(repo: Repository<Team>, llm: LlmClient, team
           column: 9,
           endLine: L + 6,
           endColumn: 24,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'team', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(team, await repo.findOneOrFail({ where: { id: team.id }, relations: { members: true } }))' },
+              output: `${imports}
+export async function maybeJoin(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  const verdict = await llm.complete('Should this agent join?');
+  Object.assign(team, await repo.findOneOrFail({ where: { id: team.id }, relations: { members: true } }));
+  if (verdict === 'yes') team.members.push(agent);
+  await repo.save(team);
+}
+export async function joinAndRename(repo: Repository<Team>, llm: LlmClient, teamId: string, agent: Agent) {
+  const team = await repo.findOneOrFail({ where: { id: teamId }, relations: { members: true } });
+  team.name = await llm.complete('Name the team');
+  team.members.push(agent);
+  await repo.save(team);
+}`,
+            },
+          ],
         },
         {
           messageId: 'staleSave',
@@ -2275,7 +2441,7 @@ export async function probe(repo: Repository<Conversation>, llm: LlmClient, id: 
     },
 
     {
-      name: 'Object.assign hides which fields change: no rewrite',
+      name: 'Object.assign hides which fields change: no update(); a re-load after the wait instead',
       code: `${imports}
 export async function patch(repo: Repository<Conversation>, llm: LlmClient, id: string, body: Partial<Conversation>) {
   const conversation = await repo.findOneByOrFail({ id });
@@ -2303,6 +2469,21 @@ export async function patch(repo: Repository<Conversation>, llm: LlmClient, id: 
           column: 9,
           endLine: L + 7,
           endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function patch(repo: Repository<Conversation>, llm: LlmClient, id: string, body: Partial<Conversation>) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('q');
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  conversation.priority = 1;
+  Object.assign(conversation, body);
+  await repo.save(conversation);
+}`,
+            },
+          ],
         },
       ],
     },

@@ -151,6 +151,11 @@ export class EntityFlowRecorder {
             return;
           }
         }
+        const reassigned = this.reloadedByAssign(node);
+        if (reassigned != null) {
+          this.log.record({ type: 'reload', variable: reassigned });
+          return;
+        }
         const write = this.writeOfCall(node);
         if (write != null) this.log.record({ type: 'write', write });
       },
@@ -497,13 +502,33 @@ export class EntityFlowRecorder {
 
   /**
    * A `receiver.method()` call can write an entity or reload it only under a diffing write's name,
-   * `reload`, or the name of a project saver; any other method (a logger, a presenter handed
-   * `order.customer`) is settled here, before looking at its arguments costs a type query.
+   * `reload`, `Object.assign` (a re-load copied onto it), or the name of a project saver; any other
+   * method (a logger, a presenter handed `order.customer`) is settled here, before looking at its
+   * arguments costs a type query.
    */
   private mayCarryIntoWrite(call: TSESTree.CallExpression): boolean {
     if (call.callee.type !== AST_NODE_TYPES.MemberExpression) return true;
     const method = calleeName(call);
-    return method == null || method === 'reload' || saverNames(this.options.services.program).has(method);
+    return method == null || method === 'reload' || method === 'assign' || saverNames(this.options.services.program).has(method);
+  }
+
+  /**
+   * `Object.assign(order, await repo.findOneByOrFail({ id: order.id }))`: what TypeORM's own
+   * `BaseEntity.reload()` does (a read of the row that throws when it is gone, its properties
+   * copied onto the object), so the object holds the row as it is now.
+   */
+  private reloadedByAssign(call: TSESTree.CallExpression): Variable | undefined {
+    const callee = call.callee;
+    if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.object.type !== AST_NODE_TYPES.Identifier || callee.object.name !== 'Object') return undefined;
+    if (callee.property.type !== AST_NODE_TYPES.Identifier || callee.property.name !== 'assign') return undefined;
+    const [target, source, ...more] = call.arguments;
+    if (more.length > 0 || target?.type !== AST_NODE_TYPES.Identifier || source?.type !== AST_NODE_TYPES.AwaitExpression || source.argument.type !== AST_NODE_TYPES.CallExpression) return undefined;
+    // `Object` is the global one, not a local of that name.
+    if ((this.variableOf(callee.object)?.defs.length ?? 0) > 0) return undefined;
+    const variable = this.trackedVariable(target);
+    if (variable == null) return undefined;
+    const typeorm = classifyTypeormCall(this.checker, this.tsNode(source.argument));
+    return typeorm?.kind === 'load' && typeorm.loadShape === 'one' && typeorm.method.endsWith('OrFail') ? variable : undefined;
   }
 
   private mentionsTracked(call: TSESTree.CallExpression): boolean {

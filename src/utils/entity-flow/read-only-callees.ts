@@ -170,7 +170,8 @@ function isTestOrPrint(node: ts.Expression): boolean {
   return (ts.isIfStatement(parent) || ts.isWhileStatement(parent)) && parent.expression === node;
 }
 
-function isPrimitive(type: ts.Type): boolean {
+/** A string, number, boolean, bigint, enum or nullish value: a copy, never a part of an object. */
+export function isPrimitive(type: ts.Type): boolean {
   const types = type.isUnion() ? type.types : [type];
   return types.every((member) => (member.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BooleanLike | ts.TypeFlags.BigIntLike | ts.TypeFlags.EnumLike | ts.TypeFlags.Null | ts.TypeFlags.Undefined)) !== 0);
 }

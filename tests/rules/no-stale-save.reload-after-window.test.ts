@@ -1,0 +1,855 @@
+/**
+ * The fallback suggestion of no-stale-save (issue 15): when no narrower write is known — the
+ * entity is handed to a helper, a method is called on it, a nested value changes in place — and
+ * every change comes after the slow call, the row is re-loaded by its primary key right after the
+ * statement holding the last slow await. Each case states where the re-load goes and what it reads;
+ * each refusal, the reason a re-load there would not mean what the suggestion says.
+ */
+import path from 'node:path';
+
+import rule from '../../src/rules/no-stale-save.js';
+import { createRuleTester, fixturesDir } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+const imports = `
+import { Repository } from 'typeorm';
+import { Account, Conversation, ConversationStatus, Ticket } from './shared/entities.js';
+import { LlmClient } from './shared/llm-client.js';
+import { PaymentClient } from './shared/payments.js';
+import { ConversationStore } from './shared/services.js';
+import { describeConversation, resetPriority } from './shared/conversation-views.js';
+import { App, Profile } from './no-stale-save/reload-after-window.js';
+`;
+
+/** Line numbers in cases count from the first line of `imports`. */
+const L = imports.split('\n').length - 1;
+
+/** A file in the project compiled with `strictNullChecks: false`, and its imports (as many lines). */
+const LOOSE_FILE = path.join(fixturesDir, 'loose', 'file.ts');
+const looseImports = `
+import { Repository } from 'typeorm';
+import { Conversation } from '../shared/entities.js';
+import { LlmClient } from '../shared/llm-client.js';
+import { resetPriority } from '../shared/conversation-views.js';
+
+
+
+`;
+
+const LLM = 'a network call via LlmClient.complete → openai.chat.completions.create';
+const CONVERSATION_AT_RISK = 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more';
+const CONVERSATION_AT_RISK_BUT_SNIPPET = 'status, lastMessageId, assigneeId, priority, version, updatedAt';
+const RELOAD_OR_UPDATE = 'Re-load it after the await, or write only the fields this code changes with update().';
+
+ruleTester.run('no-stale-save (re-load after the window)', rule, {
+  valid: [
+    {
+      name: 'the suggested text of a helper case: re-loaded after the slow call, nothing left to report',
+      code: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete(describeConversation(conversation));
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  conversation.lastMessageSnippet = text;
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'the suggested text when relations are repeated: the Object.assign() of findOneOrFail() is a re-load, nothing left to report',
+      code: `${imports}
+export async function assign(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOne({ where: { id }, relations: { assignee: true } });
+  if (conversation == null) return;
+  await llm.complete(conversation.id);
+  Object.assign(conversation, await repo.findOneOrFail({ where: { id: conversation.id }, relations: { assignee: true } }));
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'handed to a helper that changes it, after the call (a read-only hand-off before it is no change): re-loaded right after the call',
+      code: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete(describeConversation(conversation));
+  conversation.lastMessageSnippet = text;
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK_BUT_SNIPPET,
+            advice: 'Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await.',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const text = await llm.complete(describeConversation(conversation));
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  conversation.lastMessageSnippet = text;
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a method that changes the entity (ticket.touch()), after a null test: the re-load goes after the comment that ends the line',
+      code: `${imports}
+export async function summarise(repo: Repository<Ticket>, llm: LlmClient, id: number) {
+  const ticket = await repo.findOneBy({ id });
+  if (!ticket) return;
+  const summary = await llm.complete(ticket.title); // the slow call
+  ticket.summary = summary;
+  ticket.touch();
+  await repo.save(ticket);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'ticket',
+            loader: 'findOneBy()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: LLM,
+            atRisk: 'updatedAt, title, state',
+            advice: 'Write only the fields this code changes (summary, …) with update(), or re-load it after the await.',
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 26,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'ticket', awaited: 'llm.complete(…)', awaitLine: String(L + 5), reload: 'Object.assign(ticket, await repo.findOneByOrFail({ id: ticket.id }))' },
+              output: `${imports}
+export async function summarise(repo: Repository<Ticket>, llm: LlmClient, id: number) {
+  const ticket = await repo.findOneBy({ id });
+  if (!ticket) return;
+  const summary = await llm.complete(ticket.title); // the slow call
+  Object.assign(ticket, await repo.findOneByOrFail({ id: ticket.id }));
+  ticket.summary = summary;
+  ticket.touch();
+  await repo.save(ticket);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a nested value changed in place (profile.settings.theme = …): the JSON column is re-read before it is changed',
+      code: `${imports}
+export async function retheme(profiles: Repository<Profile>, llm: LlmClient, id: number) {
+  const profile = await profiles.findOneByOrFail({ id });
+  const theme = await llm.complete(profile.name);
+  profile.settings.theme = theme;
+  await profiles.save(profile);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'profile',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: 'name, settings',
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 31,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'profile', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(profile, await profiles.findOneByOrFail({ id: profile.id }))' },
+              output: `${imports}
+export async function retheme(profiles: Repository<Profile>, llm: LlmClient, id: number) {
+  const profile = await profiles.findOneByOrFail({ id });
+  const theme = await llm.complete(profile.name);
+  Object.assign(profile, await profiles.findOneByOrFail({ id: profile.id }));
+  profile.settings.theme = theme;
+  await profiles.save(profile);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the slow call inside a try inside an if: the re-load goes after the whole if, in the block that holds the save',
+      code: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  let text = '';
+  if (conversation.status === ConversationStatus.OPEN) {
+    try {
+      text = await llm.complete(conversation.id);
+    } catch {
+      text = 'later';
+    }
+  }
+  conversation.lastMessageSnippet = text;
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 7),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK_BUT_SNIPPET,
+            advice: 'Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await.',
+          },
+          line: L + 14,
+          column: 9,
+          endLine: L + 14,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 7), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  let text = '';
+  if (conversation.status === ConversationStatus.OPEN) {
+    try {
+      text = await llm.complete(conversation.id);
+    } catch {
+      text = 'later';
+    }
+  }
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  conversation.lastMessageSnippet = text;
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'each element of a bulk load, in the loop: re-loaded in the loop body after its own slow call',
+      code: `${imports}
+export async function answerAll(repo: Repository<Conversation>, llm: LlmClient) {
+  for (const conversation of await repo.findBy({ status: ConversationStatus.OPEN })) {
+    const text = await llm.complete(conversation.id);
+    resetPriority(conversation);
+    conversation.lastMessageSnippet = text;
+    await repo.save(conversation);
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findBy()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK_BUT_SNIPPET,
+            advice: 'Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await.',
+          },
+          line: L + 7,
+          column: 11,
+          endLine: L + 7,
+          endColumn: 34,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function answerAll(repo: Repository<Conversation>, llm: LlmClient) {
+  for (const conversation of await repo.findBy({ status: ConversationStatus.OPEN })) {
+    const text = await llm.complete(conversation.id);
+    Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+    resetPriority(conversation);
+    conversation.lastMessageSnippet = text;
+    await repo.save(conversation);
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'an Active Record entity re-loads itself: await account.reload()',
+      code: `${imports}
+export async function refund(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture(String(account.id));
+  account.downgrade();
+  await account.save();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'account',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'email, plan, avatarUrl',
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 23,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'account', awaited: 'payments.capture(…)', awaitLine: String(L + 4), reload: 'await account.reload()' },
+              output: `${imports}
+export async function refund(payments: PaymentClient, id: number) {
+  const account = await Account.findOneByOrFail({ id });
+  await payments.capture(String(account.id));
+  await account.reload();
+  account.downgrade();
+  await account.save();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'loaded with a relation written out in full: the re-load joins it again (findOneOrFail({ where, relations }))',
+      code: `${imports}
+export async function assign(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOne({ where: { id }, relations: { assignee: true } });
+  if (conversation == null) return;
+  await llm.complete(conversation.id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOne()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: LLM,
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assignee, assigneeId, priority and 2 more',
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: {
+                name: 'conversation',
+                awaited: 'llm.complete(…)',
+                awaitLine: String(L + 5),
+                reload: 'Object.assign(conversation, await repo.findOneOrFail({ where: { id: conversation.id }, relations: { assignee: true } }))',
+              },
+              output: `${imports}
+export async function assign(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOne({ where: { id }, relations: { assignee: true } });
+  if (conversation == null) return;
+  await llm.complete(conversation.id);
+  Object.assign(conversation, await repo.findOneOrFail({ where: { id: conversation.id }, relations: { assignee: true } }));
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a callback that only reads the entity, and the save result put back into the variable: still re-loaded after the call',
+      code: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  const label = () => conversation.id;
+  const text = await llm.complete(label());
+  resetPriority(conversation);
+  conversation.lastMessageSnippet = text;
+  conversation = await repo.save(conversation);
+  return conversation;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK_BUT_SNIPPET,
+            advice: 'Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await.',
+          },
+          line: L + 8,
+          column: 24,
+          endLine: L + 8,
+          endColumn: 47,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 5), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation = await repo.findOneByOrFail({ id });
+  const label = () => conversation.id;
+  const text = await llm.complete(label());
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  resetPriority(conversation);
+  conversation.lastMessageSnippet = text;
+  conversation = await repo.save(conversation);
+  return conversation;
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a relation saved through its owner (app.bot.save()) after a method changed it: the owner is re-loaded with the relation joined again',
+      code: `${imports}
+export async function describeBot(payments: PaymentClient, id: number, bio: string) {
+  const app = await App.findOneOrFail({ where: { id }, relations: { bot: true } });
+  await payments.capture(String(app.id));
+  app.bot.describe(bio);
+  await app.bot.save();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'app.bot',
+            loader: 'findOneOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'bio',
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 23,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'app', awaited: 'payments.capture(…)', awaitLine: String(L + 4), reload: 'Object.assign(app, await App.findOneOrFail({ where: { id: app.id }, relations: { bot: true } }))' },
+              output: `${imports}
+export async function describeBot(payments: PaymentClient, id: number, bio: string) {
+  const app = await App.findOneOrFail({ where: { id }, relations: { bot: true } });
+  await payments.capture(String(app.id));
+  Object.assign(app, await App.findOneOrFail({ where: { id: app.id }, relations: { bot: true } }));
+  app.bot.describe(bio);
+  await app.bot.save();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the save awaited together with another slow call (Promise.all): that call cannot reach the save, the re-load still goes after the earlier one',
+      code: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, payments: PaymentClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete(conversation.id);
+  resetPriority(conversation);
+  await Promise.all([repo.save(conversation), payments.capture(id)]);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 6,
+          column: 22,
+          endLine: L + 6,
+          endColumn: 45,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, payments: PaymentClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete(conversation.id);
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  resetPriority(conversation);
+  await Promise.all([repo.save(conversation), payments.capture(id)]);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'strictNullChecks off: a load that may give null, left on null before the call, is re-loaded after it',
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (conversation == null) throw new Error('gone');
+  await llm.complete(id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 5), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (conversation == null) throw new Error('gone');
+  await llm.complete(id);
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'no re-load: strictNullChecks off, a load that may give null is never tested (the re-load would throw a TypeError where the code went on)',
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  await llm.complete(id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+          suggestions: [],
+        },
+      ],
+    },
+    ...refusals(),
+  ],
+});
+
+/**
+ * Stale saves the fallback leaves without a suggestion: each is reported as before, with no
+ * rewrite, because a re-load where it would go would not mean what the suggestion says.
+ */
+function refusals() {
+  const cases: { name: string; body: string; loader: string; loadLine: number; awaitLine: number; line: number; column: number; atRisk?: string; advice?: string }[] = [
+    {
+      name: 'relations named by a variable: the re-load could not repeat them, and the stale related object would be saved',
+      body: `
+export async function assign(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const withAssignee = { assignee: true };
+  const conversation = await repo.findOne({ where: { id }, relations: withAssignee });
+  if (conversation == null) return;
+  await llm.complete(conversation.id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      loader: 'findOne()',
+      loadLine: 4,
+      awaitLine: 6,
+      line: 8,
+      column: 9,
+    },
+    {
+      name: 'changed before the slow call: a re-load after it would undo the change',
+      body: `
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  resetPriority(conversation);
+  await llm.complete(conversation.id);
+  await repo.save(conversation);
+}`,
+      loader: 'findOneByOrFail()',
+      loadLine: 3,
+      awaitLine: 5,
+      line: 6,
+      column: 9,
+    },
+    {
+      name: 'a slow call after the save, in a loop around it: it reaches the next save without passing the re-load',
+      body: `
+export async function answerEach(repo: Repository<Conversation>, llm: LlmClient, id: string, prompts: string[]) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete(conversation.id);
+  for (const prompt of prompts) {
+    resetPriority(conversation);
+    await repo.save(conversation);
+    await llm.complete(prompt);
+  }
+}`,
+      loader: 'findOneByOrFail()',
+      loadLine: 3,
+      awaitLine: 4,
+      line: 7,
+      column: 11,
+    },
+    {
+      name: 'loaded by a project function: no TypeORM read here to repeat',
+      body: `
+export async function answer(store: ConversationStore, repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await store.getOrThrow(id);
+  await llm.complete(conversation.id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      loader: 'ConversationStore.getOrThrow() → findOne()',
+      loadLine: 3,
+      awaitLine: 4,
+      line: 6,
+      column: 9,
+    },
+    {
+      name: 'not one identifier bound by the load (destructured from a list): skipped',
+      body: `
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const [conversation] = await repo.findBy({ id });
+  if (conversation == null) return;
+  await llm.complete(conversation.id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      loader: 'findBy()',
+      loadLine: 3,
+      awaitLine: 5,
+      line: 7,
+      column: 9,
+    },
+    {
+      name: 'possibly null right after the slow call (the null test comes later): the inserted line would not type-check',
+      body: `
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  await llm.complete(id);
+  if (!conversation) return;
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      loader: 'findOneBy()',
+      loadLine: 3,
+      awaitLine: 4,
+      line: 7,
+      column: 9,
+    },
+    {
+      name: 'inside a try whose catch reads the entity: the catch would see it re-loaded or not',
+      body: `
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  try {
+    await llm.complete(id);
+    resetPriority(conversation);
+    await repo.save(conversation);
+  } catch {
+    console.log(conversation.priority);
+  }
+}`,
+      loader: 'findOneByOrFail()',
+      loadLine: 3,
+      awaitLine: 5,
+      line: 7,
+      column: 11,
+    },
+    {
+      name: 'the load\'s receiver is declared in a block the re-load would be outside of',
+      body: `
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  let conversation: Conversation;
+  {
+    const scoped = repo;
+    conversation = await scoped.findOneByOrFail({ id });
+  }
+  await llm.complete(id);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      loader: 'findOneByOrFail()',
+      loadLine: 6,
+      awaitLine: 8,
+      line: 10,
+      column: 9,
+    },
+    {
+      name: 'a callback that sets a field: it may run before the re-load (which would undo it) or after',
+      body: `
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const keep = () => {
+    conversation.priority = 2;
+  };
+  const text = await llm.complete(id);
+  keep();
+  conversation.lastMessageSnippet = text;
+  await repo.save(conversation);
+}`,
+      loader: 'findOneByOrFail()',
+      loadLine: 3,
+      awaitLine: 7,
+      line: 10,
+      column: 9,
+      atRisk: CONVERSATION_AT_RISK_BUT_SNIPPET,
+      advice: 'Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await.',
+    },
+    {
+      name: 'a field copied before the slow call and written back after it: the re-load cannot refresh the copy',
+      body: `
+export async function bump(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const priority = conversation.priority;
+  await llm.complete(id);
+  resetPriority(conversation);
+  conversation.priority = priority + 1;
+  await repo.save(conversation);
+}`,
+      loader: 'findOneByOrFail()',
+      loadLine: 3,
+      awaitLine: 5,
+      line: 8,
+      column: 9,
+      atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
+      advice: 'Write only the fields this code changes (priority, …) with update(), or re-load it after the await.',
+    },
+  ];
+  return cases.map((refusal) => ({
+    name: `no re-load: ${refusal.name}`,
+    code: `${imports}${refusal.body}`,
+    output: null,
+    errors: [
+      {
+        messageId: 'staleSave' as const,
+        data: {
+          name: 'conversation',
+          loader: refusal.loader,
+          loadLine: String(L + refusal.loadLine),
+          method: 'save()',
+          window: 'after `await llm.complete(…)`',
+          awaitLine: String(L + refusal.awaitLine),
+          reason: LLM,
+          atRisk: refusal.atRisk ?? CONVERSATION_AT_RISK,
+          advice: refusal.advice ?? RELOAD_OR_UPDATE,
+        },
+        line: L + refusal.line,
+        column: refusal.column,
+        endLine: L + refusal.line,
+        endColumn: refusal.column + 23,
+        suggestions: [],
+      },
+    ],
+  }));
+}
