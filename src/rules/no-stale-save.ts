@@ -163,6 +163,7 @@ export default createRule<Options, MessageIds>({
     };
     const awaitSummaries = new Map<AwaitSite, AwaitSummary>();
     const innerWindowAwaits = new Map<WriteSite, AwaitSite>();
+    const loaderWindows = new Map<TSESTree.Node, AwaitSite>();
     /** The state inline callbacks are created in, from their enclosing function's solution. */
     const closureEntries = new Map<TSESTree.Node, FlowState>();
 
@@ -203,6 +204,23 @@ export default createRule<Options, MessageIds>({
       return summary;
     }
 
+    /**
+     * A loader that waits for a slow call after its own read and then returns the object: the
+     * entity arrives stale, the loader's call being the window (`await findAndVerify(id)`).
+     */
+    function loaderWindowOf(load: ReadLoadSite): AwaitSite | undefined {
+      const staleSince = load.loader.staleSince;
+      if (staleSince == null || windowKindsOf(staleSince, windowKinds).length === 0) return undefined;
+      let site = loaderWindows.get(load.node);
+      if (site == null) {
+        const call = load.node as TSESTree.Expression;
+        site = recorder.newAwaitSite(call, call);
+        awaitSummaries.set(site, staleSince);
+        loaderWindows.set(load.node, site);
+      }
+      return site;
+    }
+
     function analyse(recorded: RecordedCodePath<EntityEvent>): void {
       const events = recorded.allEvents;
       const writes = events.filter((event): event is Extract<EntityEvent, { type: 'write' }> => event.type === 'write');
@@ -231,8 +249,10 @@ export default createRule<Options, MessageIds>({
         finallyEntry: 'every-path',
         transfer(state, event, step) {
           switch (event.type) {
-            case 'load':
-              return withFacts(state, event.variable, new Set([facts.fresh.of(event.load)]));
+            case 'load': {
+              const window = event.load.kind === 'read' ? loaderWindowOf(event.load) : undefined;
+              return withFacts(state, event.variable, new Set([window == null ? facts.fresh.of(event.load) : facts.stale.of(event.load, window)]));
+            }
             case 'alias':
               return withFacts(state, event.variable, state.get(event.source) ?? new Set());
             case 'kill':
@@ -347,8 +367,13 @@ export default createRule<Options, MessageIds>({
       const kind = windowKindsOf(summary, windowKinds)[0] ?? 'unknown';
       const chain = summary.get(kind) ?? [];
       const metadata = entityMetadataOfType(checker, checker.getTypeAtLocation(tsNode(target.expression)));
-      const fieldInfo = writtenFields(recorder.aliasesOf(variable), load, write, target, onlyReads);
-      const written = new Set(fieldInfo.fields);
+      const seenHere = writtenFields(recorder.aliasesOf(variable), load, write, target, onlyReads);
+      // Columns the project's loader set are written by the save too, not reverted by it; with
+      // them (or with the object handed on in the loader) the save writes more than this code sets.
+      const setByLoader = load.kind === 'read' && target.relation == null ? (load.loader.fieldsSet ?? []).filter((field) => metadata == null || metadata.byProperty.has(field)) : [];
+      const loaderMayWrite = setByLoader.length > 0 || (load.kind === 'read' && target.relation == null && load.loader.handsOnReturned === true);
+      const fieldInfo = loaderMayWrite ? { ...seenHere, exact: false } : seenHere;
+      const written = new Set([...fieldInfo.fields, ...setByLoader]);
       const atRiskColumns = metadata == null ? undefined : columnsAtRisk(metadata, target.relation == null ? load.columns : { relations: new Set() }, written);
       const atRisk = atRiskColumns?.map((column) => column.propertyName);
       const isRemove = write.diffingMethod !== 'save';

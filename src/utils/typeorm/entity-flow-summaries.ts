@@ -1,7 +1,8 @@
 import ts from 'typescript';
 
 import { SINGLE_ELEMENT_METHODS } from '../ast/array-methods.js';
-import { mergeAwaitSummary, skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
+import { isOnAnotherBranch } from '../ast/code-before.js';
+import { mergeAwaitSummary, prefixChains, skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
 import { implementationsOf } from '../calls/implementations.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { methodNameOfCall, namesReaching } from '../calls/call-name-gates.js';
@@ -12,6 +13,20 @@ export interface LoaderSummary {
   shape: LoadShape;
   /** `OrderService.retrieve → findOne`. */
   chain: readonly string[];
+  /**
+   * A slow call the loader itself awaits after its read, with nothing refreshing the object
+   * between that call and a return of it: the caller receives the row as it was before the call
+   * (`const d = await findById(id); await rpc(d.txHash); return d`). Network and timer waits only,
+   * the kinds whose evidence does not rest on what an unclassified callee might do.
+   */
+  staleSince?: AwaitSummary;
+  /**
+   * The loader hands the object it returns to other code between its read and the return (or sets
+   * a computed key): what a later save writes is not known from its caller alone.
+   */
+  handsOnReturned?: true;
+  /** The fields it sets on that object (`d.snippet = …`): a later save writes those that are columns. */
+  fieldsSet?: readonly string[];
 }
 
 /** A function of the project that hands one of its parameters to a diffing write. */
@@ -80,7 +95,15 @@ export function loadOfCall(
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null || moduleOriginOfDeclaration(declaration).kind !== 'project') return undefined;
   const summary = loaderSummary(classifier, declaration, depth);
-  return summary == null ? undefined : { shape: summary.shape, chain: [declarationDisplayName(declaration), ...summary.chain] };
+  if (summary == null) return undefined;
+  const name = declarationDisplayName(declaration);
+  return {
+    shape: summary.shape,
+    chain: [name, ...summary.chain],
+    ...(summary.staleSince == null ? {} : { staleSince: prefixChains(summary.staleSince, name) }),
+    ...(summary.handsOnReturned === true ? { handsOnReturned: true as const } : {}),
+    ...(summary.fieldsSet == null ? {} : { fieldsSet: summary.fieldsSet }),
+  };
 }
 
 const isProjectDeclaration = (declaration: ts.Declaration): boolean => moduleOriginOfDeclaration(declaration).kind === 'project';
@@ -106,22 +129,205 @@ function computeLoaderSummary(classifier: AwaitClassifier, declaration: ts.Decla
     }
     return undefined;
   }
-  const returned: ts.Expression[] = [];
+  const returned: { expression: ts.Expression; statement?: ts.ReturnStatement }[] = [];
   if (ts.isBlock(body)) {
     const visit = (node: ts.Node): void => {
       if (ts.isFunctionLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression != null) returned.push(node.expression);
+      if (ts.isReturnStatement(node) && node.expression != null) returned.push({ expression: node.expression, statement: node });
       ts.forEachChild(node, visit);
     };
     ts.forEachChild(body, visit);
   } else {
-    returned.push(body);
+    returned.push({ expression: body });
   }
-  for (const expression of returned) {
-    const found = loadOfExpression(classifier, expression, depth + 1, new Set());
-    if (found != null) return found;
+  let found: LoaderSummary | undefined;
+  const staleSince = new Map<AwaitKind, readonly string[]>();
+  let handsOnReturned = false;
+  const fieldsSet = new Set<string>();
+  for (const { expression, statement } of returned) {
+    const load = loadOfExpression(classifier, expression, depth + 1, new Set());
+    if (load == null) continue;
+    found ??= load;
+    if (load.staleSince != null) mergeAwaitSummary(staleSince, load.staleSince);
+    if (load.handsOnReturned === true) handsOnReturned = true;
+    for (const field of load.fieldsSet ?? []) fieldsSet.add(field);
+    if (statement == null) continue;
+    const between = readToReturn(classifier, body, statement);
+    mergeAwaitSummary(staleSince, between.slowWaits);
+    if (between.handedOn) handsOnReturned = true;
+    for (const field of between.fieldsSet) fieldsSet.add(field);
   }
-  return undefined;
+  if (found == null) return undefined;
+  return {
+    shape: found.shape,
+    chain: found.chain,
+    ...(staleSince.size === 0 ? {} : { staleSince }),
+    ...(handsOnReturned ? { handsOnReturned: true as const } : {}),
+    ...(fieldsSet.size === 0 ? {} : { fieldsSet: [...fieldsSet] }),
+  };
+}
+
+const STALE_RETURN_KINDS: ReadonlySet<AwaitKind> = new Set(['network', 'timer']);
+
+/**
+ * `const d = await findById(id); … await rpc(…); … return d`: the network and timer waits after
+ * the read of the returned variable that nothing undoes on the way to this return. A use that
+ * hands the object on after a wait (`d.save()`, `repo.save(d)`, `notify({ d })`, `d = other`) may
+ * refresh it, so the waits before that use are not counted; reading and setting its fields is not
+ * such a use. Setting a field, or any such use, does change what the caller gets.
+ */
+function readToReturn(classifier: AwaitClassifier, body: ts.ConciseBody, statement: ts.ReturnStatement): { slowWaits: AwaitSummary; handedOn: boolean; fieldsSet: readonly string[] } {
+  const none = { slowWaits: new Map(), handedOn: false, fieldsSet: [] };
+  let returned = skipOuterExpressions(statement.expression as ts.Expression);
+  if (ts.isAwaitExpression(returned)) returned = skipOuterExpressions(returned.expression);
+  if (!ts.isIdentifier(returned)) return none;
+  const symbol = classifier.checker.getSymbolAtLocation(returned);
+  const declaration = symbol?.valueDeclaration;
+  if (declaration == null || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return none;
+  if (declaration.pos < body.pos || declaration.end > statement.pos) return none;
+  const name = declaration.name.text;
+  const from = declaration.end;
+  const to = statement.getStart();
+  const waits: ts.AwaitExpression[] = [];
+  const handOffs: ts.Node[] = [];
+  let handedOnAnywhere = false;
+  const fieldsSet: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (node.end <= from || node.pos >= to) return;
+    if (ts.isFunctionLike(node)) {
+      // A callback that mentions the object may change or save it whenever it runs.
+      if (node.pos >= from && mentions(node, name)) {
+        handOffs.push(node);
+        handedOnAnywhere = true;
+      }
+      return;
+    }
+    ts.forEachChild(node, visit);
+    if (node.pos < from) return;
+    if (ts.isAwaitExpression(node)) {
+      if (!isOnAnotherBranch(node, statement) && !exitsBefore(node, statement, body)) waits.push(node);
+    } else if (ts.isIdentifier(node) && node.text === name && node !== declaration.name && !isOnAnotherBranch(node, statement) && !exitsBefore(node, statement, body)) {
+      const use = outermostWrapper(node);
+      const handedOn = handsOn(use);
+      const field = handedOn ? undefined : fieldWritten(use);
+      const nodeSymbol = ts.isShorthandPropertyAssignment(node.parent) ? classifier.checker.getShorthandAssignmentValueSymbol(node.parent) : classifier.checker.getSymbolAtLocation(node);
+      if ((handedOn || field !== undefined) && nodeSymbol === symbol) {
+        if (handedOn) handOffs.push(node);
+        if (handedOn || field === null) handedOnAnywhere = true;
+        if (field != null) fieldsSet.push(field);
+      }
+    }
+  };
+  ts.forEachChild(body, visit);
+  const slowWaits = new Map<AwaitKind, readonly string[]>();
+  for (const wait of waits) {
+    // Handed on during or after this wait, on every path from it: the object may have been refreshed since.
+    if (handOffs.some((handOff) => handOff.pos >= wait.pos && runsWhenever(handOff, wait, statement))) continue;
+    for (const [kind, chain] of classifier.classifyAwaited(wait.expression)) {
+      if (STALE_RETURN_KINDS.has(kind)) mergeAwaitSummary(slowWaits, new Map([[kind, chain]]));
+    }
+  }
+  return { slowWaits, handedOn: handedOnAnywhere, fieldsSet };
+}
+
+/**
+ * Whether `node` runs on every path from `since` to `point`: no branch, catch, loop or short-circuit
+ * between them, and no `try` block around both whose `catch` leads to `point` when `since` throws.
+ */
+function runsWhenever(node: ts.Node, since: ts.Node, point: ts.Node): boolean {
+  let parent = node.parent;
+  for (let child: ts.Node = node; !ts.isSourceFile(parent) && !holds(parent, since); child = parent, parent = parent.parent) {
+    if (isConditionalPart(parent, child)) return false;
+  }
+  for (let around: ts.Node = parent; !ts.isSourceFile(around); around = around.parent) {
+    const statement = around.parent;
+    if (ts.isTryStatement(statement) && statement.tryBlock === around && statement.catchClause != null && !holds(around, point)) return false;
+  }
+  return true;
+}
+
+function holds(node: ts.Node, inner: ts.Node): boolean {
+  return node.pos <= inner.pos && inner.end <= node.end;
+}
+
+function isConditionalPart(parent: ts.Node, child: ts.Node): boolean {
+  if (ts.isIfStatement(parent)) return child !== parent.expression;
+  if (ts.isConditionalExpression(parent)) return child !== parent.condition;
+  if (ts.isTryStatement(parent)) return child === parent.catchClause;
+  if (ts.isCaseBlock(parent) || ts.isCatchClause(parent)) return true;
+  if (ts.isIterationStatement(parent, false)) return child === parent.statement;
+  if (ts.isBinaryExpression(parent)) {
+    const operator = parent.operatorToken.kind;
+    return child === parent.right && (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken);
+  }
+  return false;
+}
+
+/**
+ * The field `d.f = v`, `d.f += n`, `d.f++`, `delete d.f` sets; `null` for a computed key; `undefined`
+ * when the identifier is not the object of such a write.
+ */
+function fieldWritten(identifier: ts.Expression): string | null | undefined {
+  const access = identifier.parent;
+  if (!(ts.isPropertyAccessExpression(access) || ts.isElementAccessExpression(access)) || access.expression !== identifier) return undefined;
+  const parent = access.parent;
+  const writes = ts.isBinaryExpression(parent)
+    ? parent.left === access && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment
+    : ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)
+      ? parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken
+      : ts.isDeleteExpression(parent);
+  if (!writes) return undefined;
+  if (ts.isPropertyAccessExpression(access)) return access.name.text;
+  return ts.isStringLiteralLike(access.argumentExpression) ? access.argumentExpression.text : null;
+}
+
+/** `d!`, `(d)`, `d as T`: the same object, used as what is around it is used. */
+function outermostWrapper(identifier: ts.Identifier): ts.Expression {
+  let node: ts.Expression = identifier;
+  while (ts.isNonNullExpression(node.parent) || ts.isParenthesizedExpression(node.parent) || ts.isAsExpression(node.parent) || ts.isTypeAssertionExpression(node.parent) || ts.isSatisfiesExpression(node.parent)) {
+    node = node.parent;
+  }
+  return node;
+}
+
+/** Any use of the variable but a read or write of one of its fields, a null test, or `typeof`. */
+function handsOn(identifier: ts.Expression): boolean {
+  const parent = identifier.parent;
+  if ((ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === identifier) {
+    // `d.save()`, `d.reload()`: a method of the object may write it back.
+    return ts.isCallExpression(parent.parent) && parent.parent.expression === parent;
+  }
+  if (ts.isPrefixUnaryExpression(parent) && parent.operator === ts.SyntaxKind.ExclamationToken) return false;
+  if (ts.isTypeOfExpression(parent)) return false;
+  if (ts.isBinaryExpression(parent)) {
+    const operator = parent.operatorToken.kind;
+    return !(operator === ts.SyntaxKind.EqualsEqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsEqualsToken || operator === ts.SyntaxKind.EqualsEqualsToken || operator === ts.SyntaxKind.ExclamationEqualsToken || operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken);
+  }
+  if (ts.isIfStatement(parent) || ts.isConditionalExpression(parent) && parent.condition === identifier) return false;
+  return true;
+}
+
+function mentions(node: ts.Node, name: string): boolean {
+  if (ts.isIdentifier(node)) return node.text === name;
+  return ts.forEachChild(node, (child) => mentions(child, name) || undefined) ?? false;
+}
+
+/**
+ * An await in a block that always ends in `return` or `throw` and does not hold the point, unless
+ * it is in a `try` block whose `catch` the point can follow (an await that throws lands there).
+ */
+function exitsBefore(node: ts.Node, point: ts.Node, body: ts.Node): boolean {
+  for (let current = node.parent; current !== body && !ts.isSourceFile(current); current = current.parent) {
+    const statement = current.parent;
+    if (ts.isTryStatement(statement) && statement.tryBlock === current && statement.catchClause != null && !holds(current, point)) return false;
+  }
+  for (let current = node.parent; current !== body && !ts.isSourceFile(current); current = current.parent) {
+    if (ts.isBlock(current) && !(current.pos <= point.pos && point.end <= current.end)) {
+      const last = current.statements.at(-1);
+      if (last != null && (ts.isReturnStatement(last) || ts.isThrowStatement(last))) return true;
+    }
+  }
+  return false;
 }
 
 /** Follows `await`, parentheses and one `const x = <load>` hop to a load. */
