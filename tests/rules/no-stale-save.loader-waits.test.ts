@@ -128,6 +128,40 @@ export async function caller(repo: Repository<Conversation>, llm: LlmClient, id:
 }`,
     },
     {
+      name: 'a callback of the loader may refresh the object after the slow call: that wait is not counted',
+      code: `${imports}
+async function loadRefreshed(repo: Repository<Conversation>, llm: LlmClient, id: string): Promise<Conversation> {
+  let conversation = await repo.findOneByOrFail({ id });
+  const refresh = async () => {
+    conversation = await repo.findOneByOrFail({ id });
+  };
+  await llm.complete(id);
+  await refresh();
+  return conversation;
+}
+export async function caller(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await loadRefreshed(repo, llm, id);
+  conversation.priority = 1;
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'the object is refreshed under another name after the slow call: that wait is not counted',
+      code: `${imports}
+async function loadThroughAlias(repo: Repository<Conversation>, llm: LlmClient, id: string): Promise<Conversation> {
+  const conversation = await repo.findOneByOrFail({ id });
+  const same = conversation;
+  await llm.complete(id);
+  Object.assign(same, await repo.findOneByOrFail({ id }));
+  return conversation;
+}
+export async function caller(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await loadThroughAlias(repo, llm, id);
+  conversation.priority = 1;
+  await repo.save(conversation);
+}`,
+    },
+    {
       name: 'the loader waits before its read: what it returns is fresh',
       code: `${imports}
 async function loadAfterAsking(repo: Repository<Conversation>, llm: LlmClient, id: string): Promise<Conversation> {
@@ -379,6 +413,54 @@ export async function caller(repo: Repository<Conversation>, llm: LlmClient, id:
           column: 9,
           endLine: L + 16,
           endColumn: 32,
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: 'the loader changes a value inside a column in place (an array pushed to): the save writes it too, so no update() of the caller\'s field alone is offered',
+      code: `${imports}
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+@Entity()
+export class Tagged {
+  @PrimaryGeneratedColumn()
+  id: number;
+  @Column({ type: 'varchar' })
+  body: string;
+  @Column('simple-array')
+  tags: string[];
+  @Column({ type: 'int', default: 0 })
+  views: number;
+}
+async function loadTagged(repo: Repository<Tagged>, llm: LlmClient, id: number): Promise<Tagged> {
+  const tagged = await repo.findOneByOrFail({ id });
+  tagged.tags.push(await llm.complete(tagged.body));
+  return tagged;
+}
+export async function caller(repo: Repository<Tagged>, llm: LlmClient, id: number, body: string) {
+  const tagged = await loadTagged(repo, llm, id);
+  tagged.body = body;
+  await repo.save(tagged);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'tagged',
+            loader: 'loadTagged() → findOneByOrFail()',
+            loadLine: String(L + 20),
+            method: 'save()',
+            window: 'after `await loadTagged(…)`',
+            awaitLine: String(L + 20),
+            reason: 'a network call via loadTagged → LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'views',
+            advice: 'Write only the fields this code changes (body, …) with update(), or re-load it after the await.',
+          },
+          line: L + 22,
+          column: 9,
+          endLine: L + 22,
+          endColumn: 26,
           suggestions: [],
         },
       ],

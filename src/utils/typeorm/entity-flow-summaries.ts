@@ -125,7 +125,13 @@ function computeLoaderSummary(classifier: AwaitClassifier, declaration: ts.Decla
     // `users.findByUuid(id)` on a repository interface: what its implementations return.
     for (const implementation of implementationsOf(classifier.program, declaration)) {
       const summary = loaderSummary(classifier, implementation, depth + 1);
-      if (summary != null) return { shape: summary.shape, chain: [declarationDisplayName(implementation), ...summary.chain] };
+      if (summary == null) continue;
+      const name = declarationDisplayName(implementation);
+      return {
+        ...summary,
+        chain: [name, ...summary.chain],
+        ...(summary.staleSince == null ? {} : { staleSince: prefixChains(summary.staleSince, name) }),
+      };
     }
     return undefined;
   }
@@ -191,13 +197,14 @@ function readToReturn(classifier: AwaitClassifier, body: ts.ConciseBody, stateme
   const waits: ts.AwaitExpression[] = [];
   const handOffs: ts.Node[] = [];
   let handedOnAnywhere = false;
+  // Kept under another name (a callback, an alias): it may be refreshed there at any later point.
+  let retained = false;
   const fieldsSet: string[] = [];
   const visit = (node: ts.Node): void => {
     if (node.end <= from || node.pos >= to) return;
     if (ts.isFunctionLike(node)) {
-      // A callback that mentions the object may change or save it whenever it runs.
       if (node.pos >= from && mentions(node, name)) {
-        handOffs.push(node);
+        retained = true;
         handedOnAnywhere = true;
       }
       return;
@@ -209,17 +216,21 @@ function readToReturn(classifier: AwaitClassifier, body: ts.ConciseBody, stateme
     } else if (ts.isIdentifier(node) && node.text === name && node !== declaration.name && !isOnAnotherBranch(node, statement) && !exitsBefore(node, statement, body)) {
       const use = outermostWrapper(node);
       const handedOn = handsOn(use);
-      const field = handedOn ? undefined : fieldWritten(use);
+      const field = handedOn ? undefined : fieldWritten(use) ?? fieldChangedInside(use);
       const nodeSymbol = ts.isShorthandPropertyAssignment(node.parent) ? classifier.checker.getShorthandAssignmentValueSymbol(node.parent) : classifier.checker.getSymbolAtLocation(node);
       if ((handedOn || field !== undefined) && nodeSymbol === symbol) {
-        if (handedOn) handOffs.push(node);
-        if (handedOn || field === null) handedOnAnywhere = true;
+        if (handedOn || field === null) {
+          handOffs.push(node);
+          handedOnAnywhere = true;
+        }
+        if (handedOn && isAliased(use)) retained = true;
         if (field != null) fieldsSet.push(field);
       }
     }
   };
   ts.forEachChild(body, visit);
   const slowWaits = new Map<AwaitKind, readonly string[]>();
+  if (retained) return { slowWaits, handedOn: true, fieldsSet };
   for (const wait of waits) {
     // Handed on during or after this wait, on every path from it: the object may have been refreshed since.
     if (handOffs.some((handOff) => handOff.pos >= wait.pos && runsWhenever(handOff, wait, statement))) continue;
@@ -255,7 +266,8 @@ function isConditionalPart(parent: ts.Node, child: ts.Node): boolean {
   if (ts.isConditionalExpression(parent)) return child !== parent.condition;
   if (ts.isTryStatement(parent)) return child === parent.catchClause;
   if (ts.isCaseBlock(parent) || ts.isCatchClause(parent)) return true;
-  if (ts.isIterationStatement(parent, false)) return child === parent.statement;
+  // A do-while body runs at least once.
+  if (ts.isIterationStatement(parent, false) && !ts.isDoStatement(parent)) return child === parent.statement;
   if (ts.isBinaryExpression(parent)) {
     const operator = parent.operatorToken.kind;
     return child === parent.right && (operator === ts.SyntaxKind.AmpersandAmpersandToken || operator === ts.SyntaxKind.BarBarToken || operator === ts.SyntaxKind.QuestionQuestionToken);
@@ -279,6 +291,34 @@ function fieldWritten(identifier: ts.Expression): string | null | undefined {
   if (!writes) return undefined;
   if (ts.isPropertyAccessExpression(access)) return access.name.text;
   return ts.isStringLiteralLike(access.argumentExpression) ? access.argumentExpression.text : null;
+}
+
+/** `const other = d`, `other = d`: another name for the object. */
+function isAliased(use: ts.Expression): boolean {
+  const parent = use.parent;
+  if (ts.isVariableDeclaration(parent)) return parent.initializer === use;
+  return ts.isBinaryExpression(parent) && parent.right === use && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken;
+}
+
+/** Methods that change an array, a map or a set in place. */
+const IN_PLACE_METHODS: ReadonlySet<string> = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear']);
+
+/**
+ * `d.tags.push(x)`, `d.address.city = c`, `Object.assign(d.settings, …)`: a value inside field
+ * `tags` (`address`, `settings`) changes in place, which the save writes as that field.
+ */
+function fieldChangedInside(use: ts.Expression): string | null | undefined {
+  const access = use.parent;
+  if (!(ts.isPropertyAccessExpression(access) || ts.isElementAccessExpression(access)) || access.expression !== use) return undefined;
+  const field = ts.isPropertyAccessExpression(access) ? access.name.text : ts.isStringLiteralLike(access.argumentExpression) ? access.argumentExpression.text : null;
+  let top: ts.Expression = access;
+  while ((ts.isPropertyAccessExpression(top.parent) || ts.isElementAccessExpression(top.parent)) && top.parent.expression === top) top = top.parent;
+  const parent = top.parent;
+  let changed = false;
+  if (top !== access && (ts.isPropertyAccessExpression(top) || ts.isElementAccessExpression(top)) && fieldWritten(top.expression) !== undefined) changed = true;
+  else if (top !== access && ts.isCallExpression(parent) && parent.expression === top && ts.isPropertyAccessExpression(top) && IN_PLACE_METHODS.has(top.name.text)) changed = true;
+  else if (ts.isCallExpression(parent) && parent.arguments[0] === top && ts.isPropertyAccessExpression(parent.expression) && parent.expression.name.text === 'assign' && ts.isIdentifier(parent.expression.expression) && parent.expression.expression.text === 'Object') changed = true;
+  return changed ? field : undefined;
 }
 
 /** `d!`, `(d)`, `d as T`: the same object, used as what is around it is used. */
