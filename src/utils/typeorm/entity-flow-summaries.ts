@@ -198,13 +198,13 @@ function readToReturn(classifier: AwaitClassifier, body: ts.ConciseBody, stateme
   const handOffs: ts.Node[] = [];
   let handedOnAnywhere = false;
   // Kept under another name (a callback, an alias): it may be refreshed there at any later point.
-  let retained = false;
+  const kept = { retained: false };
   const fieldsSet: string[] = [];
   const visit = (node: ts.Node): void => {
     if (node.end <= from || node.pos >= to) return;
     if (ts.isFunctionLike(node)) {
       if (node.pos >= from && mentions(node, name)) {
-        retained = true;
+        kept.retained = true;
         handedOnAnywhere = true;
       }
       return;
@@ -223,14 +223,14 @@ function readToReturn(classifier: AwaitClassifier, body: ts.ConciseBody, stateme
           handOffs.push(node);
           handedOnAnywhere = true;
         }
-        if (handedOn && isAliased(use)) retained = true;
+        if (handedOn && isAliased(use)) kept.retained = true;
         if (field != null) fieldsSet.push(field);
       }
     }
   };
   ts.forEachChild(body, visit);
   const slowWaits = new Map<AwaitKind, readonly string[]>();
-  if (retained) return { slowWaits, handedOn: true, fieldsSet };
+  if (kept.retained) return { slowWaits, handedOn: true, fieldsSet };
   for (const wait of waits) {
     // Handed on during or after this wait, on every path from it: the object may have been refreshed since.
     if (handOffs.some((handOff) => handOff.pos >= wait.pos && runsWhenever(handOff, wait, statement))) continue;
