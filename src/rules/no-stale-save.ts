@@ -28,6 +28,7 @@ import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
+import { loaderReadsAsReloaded } from '../utils/typeorm/loader-reads.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
 import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isStateColumn } from '../utils/typeorm/state-columns.js';
@@ -491,7 +492,8 @@ export default createRule<Options, MessageIds>({
       // `save({ ...order, id: other })` writes another row than the one re-loaded.
       if (target.viaSpread && setsPrimaryKey(target.expression.parent.parent, metadata)) return undefined;
       const typeorm = classifyTypeormCall(checker, tsNode(load.node));
-      if (typeorm?.kind !== 'load') return undefined;
+      if (typeorm == null) return loaderReloadAfterWindowRewriteFor(write, target, metadata, load.node);
+      if (typeorm.kind !== 'load') return undefined;
       const options = reloadableOptionsOf(load.node, typeorm);
       if (options == null) return undefined;
       const relations = options.relations == null ? undefined : sourceCode.getText(options.relations);
@@ -503,10 +505,31 @@ export default createRule<Options, MessageIds>({
       if (reload == null) return undefined;
       // An Active Record object re-loads itself the same way (BaseEntity.reload()).
       const statement = typeorm.api === 'BaseEntity static' && relations == null ? `await ${name}.reload()` : `Object.assign(${name}, await ${reload})`;
+      return reloadAfterWindowWith(write, target, load.node, statement, typeorm.loadShape === 'one' && !typeorm.method.endsWith('OrFail') && !strictNullChecks);
+    }
+
+    /**
+     * Loaded by the project's own loader and saved by itself (`user.save()`): the Active Record
+     * object re-loads itself (`await user.reload()`, TypeORM's `findOneByOrFail()` of its primary
+     * key, eager relations joined) only when every object the loader returns comes from a read
+     * that re-load repeats exactly — no `select`, no joined relation, no `withDeleted` — so the
+     * object holds afterwards what the loader gave it, as the row is now.
+     */
+    function loaderReloadAfterWindowRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata, load: TSESTree.CallExpression): Rewrite | undefined {
+      const saved = write.call.callee;
+      if (target.relation != null || target.viaSpread || write.typeorm?.api !== 'BaseEntity' || write.typeorm.method !== 'save') return undefined;
+      if (saved.type !== AST_NODE_TYPES.MemberExpression || saved.object !== target.expression) return undefined;
+      if (!loaderReadsAsReloaded(classifier, tsNode(load), metadata)) return undefined;
+      // The loader may return null: without strictNullChecks the types cannot tell it was tested.
+      return reloadAfterWindowWith(write, target, load, `await ${target.variable.name}.reload()`, !strictNullChecks);
+    }
+
+    /** The re-load statement inserted right after the last slow await before the save, where that is sound. */
+    function reloadAfterWindowWith(write: WriteSite, target: WriteTarget, load: TSESTree.CallExpression, statement: string, mayBeNull: boolean): Rewrite | undefined {
       const rewrite = buildReloadAfterWindowRewrite({
         sourceCode,
         save: write.call,
-        load: load.node,
+        load,
         variable: target.variable,
         aliases: recorder.aliasesOf(target.variable),
         reloadStatement: `${statement};`,
@@ -514,7 +537,7 @@ export default createRule<Options, MessageIds>({
         onlyReads,
         isPrimitive: (node) => isPrimitive(checker.getTypeAtLocation(tsNode(node))),
         isNonNull: (use) => isNonNullable(checker.getTypeAtLocation(tsNode(use))),
-        mayBeNull: typeorm.loadShape === 'one' && !typeorm.method.endsWith('OrFail') && !strictNullChecks,
+        mayBeNull,
       });
       if (rewrite == null) return undefined;
       const awaited = rewrite.window.type === AST_NODE_TYPES.AwaitExpression ? rewrite.window.argument : rewrite.window.right;
@@ -522,7 +545,7 @@ export default createRule<Options, MessageIds>({
         edits: rewrite.edits,
         equivalent: false,
         messageId: 'rewriteToReloadAfterWindow',
-        data: { name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line), reload: statement },
+        data: { name: target.variable.name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line), reload: statement },
       };
     }
 

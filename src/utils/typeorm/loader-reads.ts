@@ -1,0 +1,261 @@
+import ts from 'typescript';
+
+import { skipOuterExpressions, type AwaitClassifier } from '../calls/await-classification.js';
+import { implementationsOf } from '../calls/implementations.js';
+import { moduleOriginOfDeclaration } from '../calls/module-origin.js';
+import { entityMetadataOfType, type EntityMetadata } from './entity-metadata.js';
+import { classifyTypeormCall, resolvedDeclaration, type TypeormCall } from './typeorm-calls.js';
+
+/**
+ * Whether a call of the project's own loader (`findUserById(id)`) hands back, on every path that
+ * returns an object, one row of `metadata`'s entity exactly as a re-load by its primary key
+ * (`BaseEntity.reload()`: `findOneByOrFail(id)`, eager relations joined) reads it again: each
+ * return is a TypeORM read of that entity, or another such loader, that
+ * - selects no columns (`select`, `addSelect()`) and joins no relation a re-load leaves out
+ *   (`relations`, `leftJoinAndSelect()`; a query builder, which skips eager relations, only for an
+ *   entity without any);
+ * - reads no soft-deleted row (`withDeleted`) and takes no lock;
+ * - builds its options in place, from what only chooses or orders rows;
+ * and the loader changes nothing on the object before it returns it (a `const` it only tests).
+ * `null` and `undefined` returns are allowed: the caller's test of the result is checked there.
+ */
+export function loaderReadsAsReloaded(classifier: AwaitClassifier, call: ts.CallExpression, metadata: EntityMetadata): boolean {
+  if (classifyTypeormCall(classifier.checker, call) != null) return false;
+  const declaration = resolvedDeclaration(classifier.checker, call);
+  return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationReads(classifier, declaration, metadata, 0);
+}
+
+const MAX_DEPTH = 8;
+
+/** Per program (through its classifier), per loader declaration, per entity: the verdict. */
+const verdicts = new WeakMap<AwaitClassifier, WeakMap<ts.Declaration, WeakMap<EntityMetadata, boolean>>>();
+
+function declarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, metadata: EntityMetadata, depth: number): boolean {
+  let byDeclaration = verdicts.get(classifier);
+  if (byDeclaration == null) {
+    byDeclaration = new WeakMap();
+    verdicts.set(classifier, byDeclaration);
+  }
+  let byEntity = byDeclaration.get(declaration);
+  if (byEntity == null) {
+    byEntity = new WeakMap();
+    byDeclaration.set(declaration, byEntity);
+  }
+  const cached = byEntity.get(metadata);
+  if (cached != null) return cached;
+  if (depth > MAX_DEPTH) return false;
+  byEntity.set(metadata, false); // cycle guard: a recursive loader is refused
+  const computed = computeDeclarationReads(classifier, declaration, metadata, depth);
+  byEntity.set(metadata, computed);
+  return computed;
+}
+
+function computeDeclarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, metadata: EntityMetadata, depth: number): boolean {
+  if (!ts.isFunctionLike(declaration)) return false;
+  const body = (declaration as ts.FunctionLikeDeclaration).body;
+  if (body == null) {
+    // A method of an interface: every implementation the program has.
+    const implementations = implementationsOf(classifier.program, declaration);
+    return implementations.length > 0 && implementations.every((implementation) => declarationReads(classifier, implementation, metadata, depth + 1));
+  }
+  const returned: ts.Expression[] = [];
+  if (ts.isBlock(body)) {
+    const visit = (node: ts.Node): void => {
+      if (ts.isFunctionLike(node)) return;
+      if (ts.isReturnStatement(node) && node.expression != null) returned.push(node.expression);
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(body, visit);
+  } else {
+    returned.push(body);
+  }
+  const objects = returned.filter((expression) => !isNullish(expression));
+  return objects.length > 0 && objects.every((expression) => expressionReads(classifier, expression, metadata, depth, new Set()));
+}
+
+/** `read(…)`, `await read(…)`, `loader(…)`, or a `const` holding one that is only tested before it is returned. */
+function expressionReads(classifier: AwaitClassifier, expression: ts.Expression, metadata: EntityMetadata, depth: number, visited: Set<ts.Node>): boolean {
+  let node = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(node)) node = skipOuterExpressions(node.expression);
+  if (visited.has(node)) return false;
+  visited.add(node);
+  if (ts.isCallExpression(node)) {
+    const typeorm = classifyTypeormCall(classifier.checker, node);
+    if (typeorm != null) return readRepeatedByReload(classifier.checker, node, typeorm, metadata);
+    const declaration = resolvedDeclaration(classifier.checker, node);
+    return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationReads(classifier, declaration, metadata, depth + 1);
+  }
+  if (ts.isIdentifier(node)) {
+    const symbol = classifier.checker.getSymbolAtLocation(node);
+    const declaration = symbol?.valueDeclaration;
+    if (symbol == null || declaration == null || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name) || declaration.initializer == null) return false;
+    if ((ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0) return false;
+    if (!onlyTestedOrReturned(classifier.checker, declaration, symbol)) return false;
+    return expressionReads(classifier, declaration.initializer, metadata, depth, visited);
+  }
+  return false;
+}
+
+/** Every use of the variable in its function is a test of it (`if (!user) throw …`) or a `return` of it. */
+function onlyTestedOrReturned(checker: ts.TypeChecker, declaration: ts.VariableDeclaration, symbol: ts.Symbol): boolean {
+  let scope: ts.Node = declaration;
+  while (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  let clean = true;
+  const name = (declaration.name as ts.Identifier).text;
+  const visit = (node: ts.Node): void => {
+    if (!clean) return;
+    if (ts.isIdentifier(node) && node.text === name && node !== declaration.name && checker.getSymbolAtLocation(node) === symbol) {
+      if (!isTestOrReturn(node)) clean = false;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return clean;
+}
+
+function isTestOrReturn(identifier: ts.Identifier): boolean {
+  let node: ts.Node = identifier;
+  while (ts.isParenthesizedExpression(node.parent) || ts.isNonNullExpression(node.parent)) node = node.parent;
+  const parent = node.parent;
+  if (ts.isReturnStatement(parent)) return true;
+  if (ts.isPrefixUnaryExpression(parent)) return parent.operator === ts.SyntaxKind.ExclamationToken;
+  if (ts.isBinaryExpression(parent)) {
+    const equality = [ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken];
+    return equality.includes(parent.operatorToken.kind) && isNullish(parent.left === node ? parent.right : parent.left);
+  }
+  if (ts.isIfStatement(parent)) return parent.expression === node;
+  if (ts.isConditionalExpression(parent)) return parent.condition === node;
+  return false;
+}
+
+function isNullish(expression: ts.Expression): boolean {
+  const node = skipOuterExpressions(expression);
+  return node.kind === ts.SyntaxKind.NullKeyword || (ts.isIdentifier(node) && node.text === 'undefined') || ts.isVoidExpression(node);
+}
+
+/** Find options that choose or order rows, and change nothing in what a row holds. */
+const ROW_CHOOSING_OPTIONS: ReadonlySet<string> = new Set(['where', 'order', 'skip', 'take', 'cache', 'comment', 'transaction']);
+
+/** Query builder calls that choose or order rows: a join without select filters, loads nothing. */
+const ROW_CHOOSING_BUILDER_METHODS: ReadonlySet<string> = new Set([
+  'where',
+  'andWhere',
+  'orWhere',
+  'whereInIds',
+  'andWhereInIds',
+  'orWhereInIds',
+  'orderBy',
+  'addOrderBy',
+  'setParameter',
+  'setParameters',
+  'cache',
+  'comment',
+  'take',
+  'skip',
+  'limit',
+  'offset',
+  'leftJoin',
+  'innerJoin',
+]);
+
+const BUILDER_READS: ReadonlySet<string> = new Set(['getOne', 'getOneOrFail']);
+
+/** One row of the entity, read the way `findOneByOrFail(id)` reads it again. */
+function readRepeatedByReload(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall, metadata: EntityMetadata): boolean {
+  if (typeorm.kind !== 'load' || typeorm.loadShape !== 'one') return false;
+  const read = entityMetadataOfType(checker, checker.getAwaitedType(checker.getTypeAtLocation(call)) ?? checker.getTypeAtLocation(call));
+  if (read?.declaration !== metadata.declaration) return false;
+  switch (typeorm.method) {
+    case 'findOneBy':
+    case 'findOneByOrFail':
+      return true;
+    case 'findOne':
+    case 'findOneOrFail': {
+      const options = call.arguments[typeorm.api === 'EntityManager' ? 1 : 0];
+      return (
+        options != null &&
+        ts.isObjectLiteralExpression(options) &&
+        options.properties.every((property) => (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && ts.isIdentifier(property.name) && ROW_CHOOSING_OPTIONS.has(property.name.text))
+      );
+    }
+    case 'getOne':
+    case 'getOneOrFail':
+      // A query builder joins no eager relation by itself; a re-load does.
+      return metadata.columns.every((column) => column.kind !== 'relation' || !column.eager) && builderChoosesRowsOnly(checker, call, new Set());
+    default:
+      return false;
+  }
+}
+
+/**
+ * The builder a read runs was made by `createQueryBuilder()` of the entity and given only calls
+ * that choose or order rows, in the chain or, for a builder kept in a `const`, on any line (its
+ * methods change the builder itself).
+ */
+function builderChoosesRowsOnly(checker: ts.TypeChecker, read: ts.CallExpression, visited: Set<ts.Node>): boolean {
+  let current = skipOuterExpressions(read.expression);
+  if (!ts.isPropertyAccessExpression(current)) return false;
+  current = skipOuterExpressions(current.expression);
+  for (;;) {
+    if (ts.isCallExpression(current)) {
+      const callee = skipOuterExpressions(current.expression);
+      if (!ts.isPropertyAccessExpression(callee)) return false;
+      const method = callee.name.text;
+      if (method === 'createQueryBuilder') {
+        // `repo.createQueryBuilder('u')`, `User.createQueryBuilder('u')`, `manager.createQueryBuilder(User, 'u')`.
+        const typeorm = classifyTypeormCall(checker, current);
+        return typeorm != null && (typeorm.api === 'Repository' || typeorm.api === 'BaseEntity static' ? current.arguments.length <= 1 : current.arguments.length === 2);
+      }
+      if (!ROW_CHOOSING_BUILDER_METHODS.has(method)) return false;
+      current = skipOuterExpressions(callee.expression);
+      continue;
+    }
+    if (ts.isIdentifier(current)) {
+      const symbol = checker.getSymbolAtLocation(current);
+      const declaration = symbol?.valueDeclaration;
+      if (symbol == null || declaration == null || visited.has(declaration) || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name) || declaration.initializer == null) return false;
+      if ((ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0 || !usedOnlyToChooseRows(checker, declaration, symbol)) return false;
+      visited.add(declaration);
+      const initializer = skipOuterExpressions(declaration.initializer);
+      // The builder is the initializer's: walk it as the rest of the chain (`const q = X.createQueryBuilder('x').where(…)`).
+      current = initializer;
+      continue;
+    }
+    return false;
+  }
+}
+
+/** Each use of the builder `const` is a chain of row-choosing calls, ending in a read or as a statement of its own. */
+function usedOnlyToChooseRows(checker: ts.TypeChecker, declaration: ts.VariableDeclaration, symbol: ts.Symbol): boolean {
+  let scope: ts.Node = declaration;
+  while (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
+  let clean = true;
+  const name = (declaration.name as ts.Identifier).text;
+  const visit = (node: ts.Node): void => {
+    if (!clean) return;
+    if (ts.isIdentifier(node) && node.text === name && node !== declaration.name && checker.getSymbolAtLocation(node) === symbol) {
+      let top: ts.Node = node;
+      for (;;) {
+        const access = top.parent;
+        if (!ts.isPropertyAccessExpression(access) || access.expression !== top || !ts.isCallExpression(access.parent) || access.parent.expression !== access) break;
+        const method = access.name.text;
+        if (BUILDER_READS.has(method)) {
+          top = access.parent;
+          break;
+        }
+        if (!ROW_CHOOSING_BUILDER_METHODS.has(method)) {
+          clean = false;
+          return;
+        }
+        top = access.parent;
+      }
+      const isRead = ts.isCallExpression(top) && ts.isPropertyAccessExpression(top.expression) && BUILDER_READS.has(top.expression.name.text);
+      if (!isRead && !(top !== node && ts.isExpressionStatement(top.parent))) clean = false;
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(scope, visit);
+  return clean;
+}

@@ -1,0 +1,331 @@
+/**
+ * The re-load after the wait (issue 15) for an Active Record entity the project's own loader
+ * loaded (`const member = await findMemberById(id)`, no TypeORM read in the function that saves
+ * it) and that saves itself (`member.save()`): `await member.reload()` right after the last slow
+ * await. `reload()` reads the row again with `findOneByOrFail()` of the primary key, joining the
+ * eager relations and nothing else, and copies what it read over the object; so it is offered only
+ * when every object the loader returns comes from a read it repeats exactly. Each refusal names the
+ * loader shape that a `reload()` would not repeat.
+ */
+import path from 'node:path';
+
+import rule from '../../src/rules/no-stale-save.js';
+import { createRuleTester, fixturesDir } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+const imports = `
+import { Repository } from 'typeorm';
+import { PaymentClient } from './shared/payments.js';
+import {
+  Member, findMemberById, findMemberByHandle, getMemberOrThrow, findPassById, findMemberWithCrew, findMemberHandle,
+  findMemberWithCode, findMemberEvenDeleted, findMemberTrimmed, findOrStartMember, findPassByLabel,
+} from './no-stale-save/loader-reload.js';
+`;
+
+/** Line numbers in cases count from the first line of `imports`. */
+const L = imports.split('\n').length - 1;
+
+/** A file in the project compiled with `strictNullChecks: false`, and its imports (as many lines). */
+const LOOSE_FILE = path.join(fixturesDir, 'loose', 'file.ts');
+const looseImports = `
+import { Repository } from 'typeorm';
+import { PaymentClient } from '../shared/payments.js';
+import { Member, findMemberById } from '../no-stale-save/loader-reload.js';
+
+
+
+`;
+
+const PAYMENT = 'a network call via PaymentClient.capture → axios.post';
+const RELOAD_OR_UPDATE = 'Re-load it after the await, or write only the fields this code changes with update().';
+
+/** The report on `<name>.save()` at `line` (counted from the first line of the imports), and its suggestion if any. */
+function staleSave(options: { name: string; loader: string; loadLine: number; awaitLine: number; line: number; atRisk?: string; output?: string }) {
+  const { name, loader, loadLine, awaitLine, line, output } = options;
+  return {
+    messageId: 'staleSave' as const,
+    data: {
+      name,
+      loader,
+      loadLine: String(L + loadLine),
+      method: 'save()',
+      window: 'after `await payments.capture(…)`',
+      awaitLine: String(L + awaitLine),
+      reason: PAYMENT,
+      atRisk: options.atRisk ?? 'handle, prefs',
+      advice: RELOAD_OR_UPDATE,
+    },
+    line: L + line,
+    column: 9,
+    endLine: L + line,
+    endColumn: 9 + name.length + 7,
+    suggestions:
+      output == null
+        ? []
+        : [
+            {
+              messageId: 'rewriteToReloadAfterWindow' as const,
+              data: { name, awaited: 'payments.capture(…)', awaitLine: String(L + awaitLine), reload: `await ${name}.reload()` },
+              output,
+            },
+          ],
+  };
+}
+
+ruleTester.run('no-stale-save (re-load after the wait, loaded by a project loader)', rule, {
+  valid: [
+    {
+      name: 'the suggested text: re-loaded after the slow call, nothing left to report',
+      code: `${imports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await findMemberById(id);
+  if (member == null) return;
+  await payments.capture(String(member.id));
+  await member.reload();
+  member.rename(handle);
+  await member.save();
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a loader that returns a findOneBy() read, tested for null here: await member.reload() right after the call',
+      code: `${imports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await findMemberById(id);
+  if (member == null) return;
+  await payments.capture(String(member.id));
+  member.rename(handle);
+  await member.save();
+}`,
+      output: null,
+      errors: [
+        staleSave({
+          name: 'member',
+          loader: 'findMemberById() → findOneBy()',
+          loadLine: 3,
+          awaitLine: 5,
+          line: 7,
+          output: `${imports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await findMemberById(id);
+  if (member == null) return;
+  await payments.capture(String(member.id));
+  await member.reload();
+  member.rename(handle);
+  await member.save();
+}`,
+        }),
+      ],
+    },
+    {
+      name: 'a loader whose query builder, kept in a const, only chooses rows (where(), cache()): re-loaded',
+      code: `${imports}
+export async function setTheme(payments: PaymentClient, handle: string, theme: string) {
+  const member = await findMemberByHandle(handle);
+  if (!member) return;
+  await payments.capture(member.handle);
+  member.prefs.theme = theme;
+  await member.save();
+}`,
+      output: null,
+      errors: [
+        staleSave({
+          name: 'member',
+          loader: 'findMemberByHandle() → getOne()',
+          loadLine: 3,
+          awaitLine: 5,
+          line: 7,
+          output: `${imports}
+export async function setTheme(payments: PaymentClient, handle: string, theme: string) {
+  const member = await findMemberByHandle(handle);
+  if (!member) return;
+  await payments.capture(member.handle);
+  await member.reload();
+  member.prefs.theme = theme;
+  await member.save();
+}`,
+        }),
+      ],
+    },
+    {
+      name: 'a loader that tests its read for null and returns it: re-loaded (no test needed here)',
+      code: `${imports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await getMemberOrThrow(id);
+  await payments.capture(String(member.id));
+  member.rename(handle);
+  await member.save();
+}`,
+      output: null,
+      errors: [
+        staleSave({
+          name: 'member',
+          loader: 'getMemberOrThrow() → findOne()',
+          loadLine: 3,
+          awaitLine: 4,
+          line: 6,
+          output: `${imports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await getMemberOrThrow(id);
+  await payments.capture(String(member.id));
+  await member.reload();
+  member.rename(handle);
+  await member.save();
+}`,
+        }),
+      ],
+    },
+    {
+      name: 'an eager relation loaded by the loader\'s find: reload() joins it again, re-loaded',
+      code: `${imports}
+export async function relabel(payments: PaymentClient, id: number, label: string) {
+  const pass = await findPassById(id);
+  if (pass == null) return;
+  await payments.capture(String(pass.id));
+  pass.relabel(label);
+  await pass.save();
+}`,
+      output: null,
+      errors: [
+        staleSave({
+          name: 'pass',
+          loader: 'findPassById() → findOneBy()',
+          loadLine: 3,
+          awaitLine: 5,
+          line: 7,
+          atRisk: 'label, crew',
+          output: `${imports}
+export async function relabel(payments: PaymentClient, id: number, label: string) {
+  const pass = await findPassById(id);
+  if (pass == null) return;
+  await payments.capture(String(pass.id));
+  await pass.reload();
+  pass.relabel(label);
+  await pass.save();
+}`,
+        }),
+      ],
+    },
+    {
+      name: 'no re-load: strictNullChecks off, the loader may give null and the code never tests it (reload() of null would throw a TypeError where the code went on)',
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await findMemberById(id);
+  await payments.capture(String(id));
+  member.rename(handle);
+  await member.save();
+}`,
+      output: null,
+      errors: [staleSave({ name: 'member', loader: 'findMemberById() → findOneBy()', loadLine: 3, awaitLine: 4, line: 6 })],
+    },
+    {
+      name: 'strictNullChecks off, the loader may give null and the code left on null before the call: re-loaded',
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await findMemberById(id);
+  if (!member) return;
+  await payments.capture(String(id));
+  member.rename(handle);
+  await member.save();
+}`,
+      output: null,
+      errors: [
+        staleSave({
+          name: 'member',
+          loader: 'findMemberById() → findOneBy()',
+          loadLine: 3,
+          awaitLine: 5,
+          line: 7,
+          output: `${looseImports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await findMemberById(id);
+  if (!member) return;
+  await payments.capture(String(id));
+  await member.reload();
+  member.rename(handle);
+  await member.save();
+}`,
+        }),
+      ],
+    },
+    ...refusals(),
+  ],
+});
+
+/**
+ * Loader-loaded entities the re-load is refused for: reported as before, with no rewrite, because
+ * `reload()` would not bring back what the loader loaded, or the loader may not return a row as read.
+ */
+function refusals() {
+  const cases: { name: string; loaderCall: string; loader: string; entity?: 'member' | 'pass'; save?: string }[] = [
+    {
+      name: 'the loader joins a relation (relations): reload() leaves it out, and the stale related object would be saved through it',
+      loaderCall: 'findMemberWithCrew(id)',
+      loader: 'findMemberWithCrew() → findOne()',
+    },
+    {
+      name: 'the loader selects columns (select): reload() brings back the others, and this code then saves them',
+      loaderCall: 'findMemberHandle(id)',
+      loader: 'findMemberHandle() → findOne()',
+    },
+    {
+      name: 'the loader adds a hidden column (addSelect()): reload() leaves it out, and the stale value stays in the object',
+      loaderCall: 'findMemberWithCode(id)',
+      loader: 'findMemberWithCode() → getOne()',
+    },
+    {
+      name: 'the loader reads soft-deleted rows too (withDeleted): reload() would throw for the row the code was given',
+      loaderCall: 'findMemberEvenDeleted(id)',
+      loader: 'findMemberEvenDeleted() → findOne()',
+    },
+    {
+      name: 'the loader changes the object before it returns it: reload() would undo that change',
+      loaderCall: 'findMemberTrimmed(id)',
+      loader: 'findMemberTrimmed() → findOneByOrFail()',
+    },
+    {
+      name: 'the loader may return a new object it created (?? Member.create()): no row to re-load',
+      loaderCall: 'findOrStartMember(id)',
+      loader: 'findOrStartMember() → findOneBy()',
+    },
+    {
+      name: 'the loader\'s query builder leaves out an eager relation that reload() would bring',
+      loaderCall: 'findPassByLabel(String(id))',
+      loader: 'findPassByLabel() → getOne()',
+      entity: 'pass',
+    },
+    {
+      name: 'saved by a repository, not by itself: only an Active Record object re-loads itself here',
+      loaderCall: 'findMemberById(id)',
+      loader: 'findMemberById() → findOneBy()',
+      save: 'members.save(member)',
+    },
+  ];
+  return cases.map((refusal) => {
+    const name = refusal.entity ?? 'member';
+    const change = name === 'pass' ? 'pass.relabel(handle);' : 'member.rename(handle);';
+    const save = refusal.save ?? `${name}.save()`;
+    return {
+      name: `no re-load: ${refusal.name}`,
+      code: `${imports}
+export async function change(members: Repository<Member>, payments: PaymentClient, id: number, handle: string) {
+  const ${name} = await ${refusal.loaderCall};
+  if (${name} == null) return;
+  await payments.capture(String(${name}.id));
+  ${change}
+  await ${save};
+}`,
+      output: null,
+      errors: [
+        {
+          ...staleSave({ name, loader: refusal.loader, loadLine: 3, awaitLine: 5, line: 7, atRisk: name === 'pass' ? 'label, crew' : 'handle, prefs' }),
+          endColumn: 9 + save.length,
+        },
+      ],
+    };
+  });
+}
