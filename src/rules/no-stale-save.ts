@@ -28,7 +28,7 @@ import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
-import { loaderReadsAsReloaded } from '../utils/typeorm/loader-reads.js';
+import { loaderReadsMeet } from '../utils/typeorm/loader-reads.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
 import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isStateColumn } from '../utils/typeorm/state-columns.js';
@@ -369,7 +369,7 @@ export default createRule<Options, MessageIds>({
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
         advice: saverAdvice(write, fieldInfo, metadata),
       };
-      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale) ?? reloadAfterWindowRewriteFor(write, target, metadata, load);
+      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo, load) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale) ?? reloadAfterWindowRewriteFor(write, target, metadata, load);
       const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && canAutofix(metadata, rewrite, target.expression);
       const messageId = load.kind === 'read'
         ? (isRemove ? 'staleRemove' : 'staleSave')
@@ -443,7 +443,7 @@ export default createRule<Options, MessageIds>({
      * A stale entity handed to the project's own saver in this file, its only caller: the update of
      * the fields this code set goes where the saver's `save()` is.
      */
-    function saverRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields): Rewrite | undefined {
+    function saverRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, load: LoadSite): Rewrite | undefined {
       const saveNode = write.saverWrite;
       if (saveNode == null || write.typeorm != null || metadata == null || target.relation != null || target.viaSpread || write.targets.length !== 1) return undefined;
       // A suggestion edits the file being linted only.
@@ -452,7 +452,7 @@ export default createRule<Options, MessageIds>({
       const typeorm = classifyTypeormCall(checker, saveNode);
       if (save?.type !== AST_NODE_TYPES.CallExpression || typeorm?.method !== 'save') return undefined;
       const receiver = writeReceiverOf({ sourceCode, call: save, typeorm, metadata, classNameInScope: isClassInScope(save, metadata) });
-      const rewrite = receiver == null ? undefined : buildSaverRewrite({ sourceCode, call: write.call, save, receiver, metadata, entity: target.expression, fieldInfo });
+      const rewrite = receiver == null || !holdsPrimaryKey(load, metadata) ? undefined : buildSaverRewrite({ sourceCode, call: write.call, save, receiver, metadata, entity: target.expression, fieldInfo });
       return rewrite == null ? undefined : { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToUpdate', data: { fields: listText(fieldInfo.fields), then: ` where ${rewrite.saver} saves it` } };
     }
 
@@ -519,7 +519,7 @@ export default createRule<Options, MessageIds>({
       const saved = write.call.callee;
       if (target.relation != null || target.viaSpread || write.typeorm?.api !== 'BaseEntity' || write.typeorm.method !== 'save') return undefined;
       if (saved.type !== AST_NODE_TYPES.MemberExpression || saved.object !== target.expression) return undefined;
-      if (!loaderReadsAsReloaded(classifier, tsNode(load), metadata)) return undefined;
+      if (!loaderReadsMeet(classifier, tsNode(load), metadata, 'reload')) return undefined;
       // The loader may return null: without strictNullChecks the types cannot tell it was tested.
       return reloadAfterWindowWith(write, target, load, `await ${target.variable.name}.reload()`, !strictNullChecks);
     }
@@ -605,7 +605,7 @@ export default createRule<Options, MessageIds>({
       // always follows this one never run after it.)
       if (recorder.isWrittenBetween(target.variable, write.call.range[1], endOfExitingBlock(write.call) ?? Number.POSITIVE_INFINITY)) return undefined;
       const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
-      if (receiver == null) return undefined;
+      if (receiver == null || !holdsPrimaryKey(load, metadata)) return undefined;
       if (typeorm.method !== 'save') {
         if (!fieldInfo.exact || fieldInfo.appends.length > 0) return undefined;
         const keyed = buildKeyedDeleteRewrite({ sourceCode, call: write.call, method: typeorm.method, receiver, metadata, entity: target.expression, writtenFields: fieldInfo.fields });
@@ -632,6 +632,21 @@ export default createRule<Options, MessageIds>({
         aliases: recorder.aliasesOf(target.variable),
         listText,
       });
+    }
+
+    /**
+     * Whether criteria built from the entity's primary key select its row: with a `select` that
+     * leaves the key out, `{ id: e.id }` holds `undefined`, which TypeORM 0.3 drops from the
+     * criteria (every row would be written) and 1.x rejects. A TypeORM read here must not select
+     * without the key; a loader the rule followed must be shown to load it; an event's payload and
+     * a loader named by the `loaders` option are taken as whole rows.
+     */
+    function holdsPrimaryKey(load: LoadSite, metadata: EntityMetadata): boolean {
+      const { select } = load.columns;
+      if (select != null && !metadata.primaryColumns.every((column) => select.has(column.propertyName))) return false;
+      if (load.kind !== 'read' || load.loader.byOption === true || load.node.type !== AST_NODE_TYPES.CallExpression) return true;
+      const call = tsNode(load.node);
+      return classifyTypeormCall(checker, call) != null || loaderReadsMeet(classifier, call, metadata, 'keyed');
     }
 
     /** Whether the rewrite may be applied unreviewed: update() would skip no listener, and no comment is lost. */

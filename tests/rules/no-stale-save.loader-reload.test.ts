@@ -19,7 +19,7 @@ import { Repository } from 'typeorm';
 import { PaymentClient } from './shared/payments.js';
 import {
   Member, findMemberById, findMemberByHandle, getMemberOrThrow, findPassById, findMemberWithCrew, findMemberHandle,
-  findMemberWithCode, findMemberEvenDeleted, findMemberTrimmed, findOrStartMember, findPassByLabel,
+  findMemberWithCode, findMemberEvenDeleted, findMemberTrimmed, findOrStartMember, findPassByLabel, findMemberPrefs,
 } from './no-stale-save/loader-reload.js';
 `;
 
@@ -41,7 +41,7 @@ const PAYMENT = 'a network call via PaymentClient.capture → axios.post';
 const RELOAD_OR_UPDATE = 'Re-load it after the await, or write only the fields this code changes with update().';
 
 /** The report on `<name>.save()` at `line` (counted from the first line of the imports), and its suggestion if any. */
-function staleSave(options: { name: string; loader: string; loadLine: number; awaitLine: number; line: number; atRisk?: string; output?: string }) {
+function staleSave(options: { name: string; loader: string; loadLine: number; awaitLine: number; line: number; atRisk?: string; advice?: string; output?: string }) {
   const { name, loader, loadLine, awaitLine, line, output } = options;
   return {
     messageId: 'staleSave' as const,
@@ -54,7 +54,7 @@ function staleSave(options: { name: string; loader: string; loadLine: number; aw
       awaitLine: String(L + awaitLine),
       reason: PAYMENT,
       atRisk: options.atRisk ?? 'handle, prefs',
-      advice: RELOAD_OR_UPDATE,
+      advice: options.advice ?? RELOAD_OR_UPDATE,
     },
     line: L + line,
     column: 9,
@@ -251,6 +251,61 @@ export async function rename(payments: PaymentClient, id: number, handle: string
 }`,
         }),
       ],
+    },
+    {
+      name: 'the fields set are known and the loader\'s select includes the primary key: the update() keyed on it (an autofix)',
+      code: `${imports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await findMemberHandle(id);
+  if (member == null) return;
+  await payments.capture(String(member.id));
+  member.handle = handle;
+  await member.save();
+}`,
+      output: `${imports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await findMemberHandle(id);
+  if (member == null) return;
+  await payments.capture(String(member.id));
+  member.handle = handle;
+  await Member.update({ id: member.id }, { handle: member.handle });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: staleSave({ name: 'member', loader: 'findMemberHandle() → findOne()', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'prefs', advice: 'Update only handle with update().' }).data,
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 22,
+        },
+      ],
+    },
+    {
+      name: 'no update(): the loader selects columns without the primary key, so `{ id: member.id }` would hold undefined (TypeORM 0.3 drops it: every row written)',
+      code: `${imports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await findMemberPrefs(id);
+  if (member == null) return;
+  await payments.capture(String(id));
+  member.handle = handle;
+  await member.save();
+}`,
+      output: null,
+      errors: [staleSave({ name: 'member', loader: 'findMemberPrefs() → findOne()', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'prefs', advice: 'Update only handle with update().' })],
+    },
+    {
+      name: 'no update(): a read here whose select leaves the primary key out, the same way',
+      code: `${imports}
+export async function rename(payments: PaymentClient, id: number, handle: string) {
+  const member = await Member.findOne({ where: { id }, select: { handle: true, prefs: true } });
+  if (member == null) return;
+  await payments.capture(String(id));
+  member.handle = handle;
+  await member.save();
+}`,
+      output: null,
+      errors: [staleSave({ name: 'member', loader: 'findOne()', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'prefs', advice: 'Update only handle with update().' })],
     },
     ...refusals(),
   ],

@@ -12,6 +12,8 @@ export interface LoaderSummary {
   shape: LoadShape;
   /** `OrderService.retrieve → findOne`. */
   chain: readonly string[];
+  /** Named by the rule's `loaders` option: taken to return a whole row, its body not followed. */
+  byOption?: boolean;
 }
 
 /** A function of the project that hands one of its parameters to a diffing write. */

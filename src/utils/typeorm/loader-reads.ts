@@ -7,30 +7,42 @@ import { entityMetadataOfType, type EntityMetadata } from './entity-metadata.js'
 import { classifyTypeormCall, resolvedDeclaration, type TypeormCall } from './typeorm-calls.js';
 
 /**
- * Whether a call of the project's own loader (`findUserById(id)`) hands back, on every path that
- * returns an object, one row of `metadata`'s entity exactly as a re-load by its primary key
- * (`BaseEntity.reload()`: `findOneByOrFail(id)`, eager relations joined) reads it again: each
- * return is a TypeORM read of that entity, or another such loader, that
- * - selects no columns (`select`, `addSelect()`) and joins no relation a re-load leaves out
- *   (`relations`, `leftJoinAndSelect()`; a query builder, which skips eager relations, only for an
- *   entity without any);
- * - reads no soft-deleted row (`withDeleted`) and takes no lock;
- * - builds its options in place, from what only chooses or orders rows;
- * and the loader changes nothing on the object before it returns it (a `const` it only tests).
- * `null` and `undefined` returns are allowed: the caller's test of the result is checked there.
+ * What a rewrite needs from a project loader's read:
+ * - `reload`: the object holds what a re-load by its primary key (`BaseEntity.reload()`:
+ *   `findOneByOrFail(id)`, eager relations joined) reads again — no `select`/`addSelect()`, no
+ *   joined relation (nor, for a query builder, which skips eager relations, an entity with any), no
+ *   `withDeleted`, no lock, options built in place from what only chooses or orders rows, and the
+ *   object not changed by the loader before it returns it;
+ * - `keyed`: the object holds its primary key, so criteria built from it select its row: no
+ *   `select` that leaves a primary column out (find options written in place; no query-builder
+ *   `select()`).
  */
-export function loaderReadsAsReloaded(classifier: AwaitClassifier, call: ts.CallExpression, metadata: EntityMetadata): boolean {
+export type LoaderReadNeed = 'reload' | 'keyed';
+
+/**
+ * Whether a call of the project's own loader (`findUserById(id)`) hands back, on every path that
+ * returns an object, one row of `metadata`'s entity from a TypeORM read of that class (or another
+ * such loader) that meets `need`, returned as read: directly, awaited, or through a `const` (for
+ * `reload`, one the loader only tests for `null` before it returns it). `null` and `undefined`
+ * returns are allowed: the caller's test of the result is checked there.
+ */
+export function loaderReadsMeet(classifier: AwaitClassifier, call: ts.CallExpression, metadata: EntityMetadata, need: LoaderReadNeed): boolean {
   if (classifyTypeormCall(classifier.checker, call) != null) return false;
   const declaration = resolvedDeclaration(classifier.checker, call);
-  return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationReads(classifier, declaration, metadata, 0);
+  return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationReads(classifier, declaration, { metadata, need }, 0);
+}
+
+interface Need {
+  metadata: EntityMetadata;
+  need: LoaderReadNeed;
 }
 
 const MAX_DEPTH = 8;
 
-/** Per program (through its classifier), per loader declaration, per entity: the verdict. */
-const verdicts = new WeakMap<AwaitClassifier, WeakMap<ts.Declaration, WeakMap<EntityMetadata, boolean>>>();
+/** Per program (through its classifier), per loader declaration, per entity: the verdict for each need. */
+const verdicts = new WeakMap<AwaitClassifier, WeakMap<ts.Declaration, WeakMap<EntityMetadata, Map<LoaderReadNeed, boolean>>>>();
 
-function declarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, metadata: EntityMetadata, depth: number): boolean {
+function declarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, need: Need, depth: number): boolean {
   let byDeclaration = verdicts.get(classifier);
   if (byDeclaration == null) {
     byDeclaration = new WeakMap();
@@ -41,22 +53,27 @@ function declarationReads(classifier: AwaitClassifier, declaration: ts.Declarati
     byEntity = new WeakMap();
     byDeclaration.set(declaration, byEntity);
   }
-  const cached = byEntity.get(metadata);
+  let byNeed = byEntity.get(need.metadata);
+  if (byNeed == null) {
+    byNeed = new Map();
+    byEntity.set(need.metadata, byNeed);
+  }
+  const cached = byNeed.get(need.need);
   if (cached != null) return cached;
   if (depth > MAX_DEPTH) return false;
-  byEntity.set(metadata, false); // cycle guard: a recursive loader is refused
-  const computed = computeDeclarationReads(classifier, declaration, metadata, depth);
-  byEntity.set(metadata, computed);
+  byNeed.set(need.need, false); // cycle guard: a recursive loader is refused
+  const computed = computeDeclarationReads(classifier, declaration, need, depth);
+  byNeed.set(need.need, computed);
   return computed;
 }
 
-function computeDeclarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, metadata: EntityMetadata, depth: number): boolean {
+function computeDeclarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, need: Need, depth: number): boolean {
   if (!ts.isFunctionLike(declaration)) return false;
   const body = (declaration as ts.FunctionLikeDeclaration).body;
   if (body == null) {
     // A method of an interface: every implementation the program has.
     const implementations = implementationsOf(classifier.program, declaration);
-    return implementations.length > 0 && implementations.every((implementation) => declarationReads(classifier, implementation, metadata, depth + 1));
+    return implementations.length > 0 && implementations.every((implementation) => declarationReads(classifier, implementation, need, depth + 1));
   }
   const returned: ts.Expression[] = [];
   if (ts.isBlock(body)) {
@@ -70,28 +87,29 @@ function computeDeclarationReads(classifier: AwaitClassifier, declaration: ts.De
     returned.push(body);
   }
   const objects = returned.filter((expression) => !isNullish(expression));
-  return objects.length > 0 && objects.every((expression) => expressionReads(classifier, expression, metadata, depth, new Set()));
+  return objects.length > 0 && objects.every((expression) => expressionReads(classifier, expression, need, depth, new Set()));
 }
 
-/** `read(…)`, `await read(…)`, `loader(…)`, or a `const` holding one that is only tested before it is returned. */
-function expressionReads(classifier: AwaitClassifier, expression: ts.Expression, metadata: EntityMetadata, depth: number, visited: Set<ts.Node>): boolean {
+/** `read(…)`, `await read(…)`, `loader(…)`, or a `const` holding one (for `reload`, only tested before it is returned). */
+function expressionReads(classifier: AwaitClassifier, expression: ts.Expression, need: Need, depth: number, visited: Set<ts.Node>): boolean {
   let node = skipOuterExpressions(expression);
   if (ts.isAwaitExpression(node)) node = skipOuterExpressions(node.expression);
   if (visited.has(node)) return false;
   visited.add(node);
   if (ts.isCallExpression(node)) {
     const typeorm = classifyTypeormCall(classifier.checker, node);
-    if (typeorm != null) return readRepeatedByReload(classifier.checker, node, typeorm, metadata);
+    if (typeorm != null) return need.need === 'reload' ? readRepeatedByReload(classifier.checker, node, typeorm, need.metadata) : readLoadsKey(classifier.checker, node, typeorm, need.metadata);
     const declaration = resolvedDeclaration(classifier.checker, node);
-    return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationReads(classifier, declaration, metadata, depth + 1);
+    return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationReads(classifier, declaration, need, depth + 1);
   }
   if (ts.isIdentifier(node)) {
     const symbol = classifier.checker.getSymbolAtLocation(node);
     const declaration = symbol?.valueDeclaration;
     if (symbol == null || declaration == null || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name) || declaration.initializer == null) return false;
     if ((ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0) return false;
-    if (!onlyTestedOrReturned(classifier.checker, declaration, symbol)) return false;
-    return expressionReads(classifier, declaration.initializer, metadata, depth, visited);
+    // The loader may change the object before it returns it: a re-load would undo that.
+    if (need.need === 'reload' && !onlyTestedOrReturned(classifier.checker, declaration, symbol)) return false;
+    return expressionReads(classifier, declaration.initializer, need, depth, visited);
   }
   return false;
 }
@@ -161,11 +179,53 @@ const ROW_CHOOSING_BUILDER_METHODS: ReadonlySet<string> = new Set([
 
 const BUILDER_READS: ReadonlySet<string> = new Set(['getOne', 'getOneOrFail']);
 
+/** One row of exactly this entity class. */
+function readsOneOf(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall, metadata: EntityMetadata): boolean {
+  if (typeorm.kind !== 'load' || typeorm.loadShape !== 'one') return false;
+  const type = checker.getTypeAtLocation(call);
+  return entityMetadataOfType(checker, checker.getAwaitedType(type) ?? type)?.declaration === metadata.declaration;
+}
+
+/** One row of the entity with its primary key: no `select` that leaves a primary column out. */
+function readLoadsKey(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall, metadata: EntityMetadata): boolean {
+  if (!readsOneOf(checker, call, typeorm, metadata)) return false;
+  switch (typeorm.method) {
+    case 'findOneBy':
+    case 'findOneByOrFail':
+      return true;
+    case 'findOne':
+    case 'findOneOrFail': {
+      const options = call.arguments[typeorm.api === 'EntityManager' ? 1 : 0];
+      if (options == null || !ts.isObjectLiteralExpression(options)) return false;
+      return options.properties.every((property) => {
+        if (!(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) || !ts.isIdentifier(property.name)) return false;
+        return property.name.text !== 'select' || (ts.isPropertyAssignment(property) && selectsEach(property.initializer, metadata.primaryColumns.map((column) => column.propertyName)));
+      });
+    }
+    case 'getOne':
+    case 'getOneOrFail':
+      return builderChainMeets(checker, call, (method) => !NARROWING_BUILDER_METHODS.has(method), new Set());
+    default:
+      return false;
+  }
+}
+
+/** Query builder calls that may leave the primary key out of what is loaded. */
+const NARROWING_BUILDER_METHODS: ReadonlySet<string> = new Set(['select', 'setFindOptions', 'from', 'addFrom']);
+
+/** `{ id: true, … }` or `['id', …]`: a written-out select that names every one of `names`. */
+function selectsEach(select: ts.Expression, names: readonly string[]): boolean {
+  const node = skipOuterExpressions(select);
+  if (ts.isArrayLiteralExpression(node)) return names.every((name) => node.elements.some((element) => ts.isStringLiteralLike(element) && element.text === name));
+  if (!ts.isObjectLiteralExpression(node)) return false;
+  return names.every((name) =>
+    node.properties.some((property) => ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === name && property.initializer.kind === ts.SyntaxKind.TrueKeyword),
+  );
+}
+
 /** One row of the entity, read the way `findOneByOrFail(id)` reads it again. */
 function readRepeatedByReload(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall, metadata: EntityMetadata): boolean {
-  if (typeorm.kind !== 'load' || typeorm.loadShape !== 'one') return false;
-  const read = entityMetadataOfType(checker, checker.getAwaitedType(checker.getTypeAtLocation(call)) ?? checker.getTypeAtLocation(call));
-  if (read?.declaration !== metadata.declaration) return false;
+  if (!readsOneOf(checker, call, typeorm, metadata)) return false;
   switch (typeorm.method) {
     case 'findOneBy':
     case 'findOneByOrFail':
@@ -182,7 +242,7 @@ function readRepeatedByReload(checker: ts.TypeChecker, call: ts.CallExpression, 
     case 'getOne':
     case 'getOneOrFail':
       // A query builder joins no eager relation by itself; a re-load does.
-      return metadata.columns.every((column) => column.kind !== 'relation' || !column.eager) && builderChoosesRowsOnly(checker, call, new Set());
+      return metadata.columns.every((column) => column.kind !== 'relation' || !column.eager) && builderChainMeets(checker, call, (method) => ROW_CHOOSING_BUILDER_METHODS.has(method), new Set());
     default:
       return false;
   }
@@ -190,10 +250,10 @@ function readRepeatedByReload(checker: ts.TypeChecker, call: ts.CallExpression, 
 
 /**
  * The builder a read runs was made by `createQueryBuilder()` of the entity and given only calls
- * that choose or order rows, in the chain or, for a builder kept in a `const`, on any line (its
- * methods change the builder itself).
+ * `allowed` accepts, in the chain or, for a builder kept in a `const`, on any line (its methods
+ * change the builder itself).
  */
-function builderChoosesRowsOnly(checker: ts.TypeChecker, read: ts.CallExpression, visited: Set<ts.Node>): boolean {
+function builderChainMeets(checker: ts.TypeChecker, read: ts.CallExpression, allowed: (method: string) => boolean, visited: Set<ts.Node>): boolean {
   let current = skipOuterExpressions(read.expression);
   if (!ts.isPropertyAccessExpression(current)) return false;
   current = skipOuterExpressions(current.expression);
@@ -207,7 +267,7 @@ function builderChoosesRowsOnly(checker: ts.TypeChecker, read: ts.CallExpression
         const typeorm = classifyTypeormCall(checker, current);
         return typeorm != null && (typeorm.api === 'Repository' || typeorm.api === 'BaseEntity static' ? current.arguments.length <= 1 : current.arguments.length === 2);
       }
-      if (!ROW_CHOOSING_BUILDER_METHODS.has(method)) return false;
+      if (!allowed(method)) return false;
       current = skipOuterExpressions(callee.expression);
       continue;
     }
@@ -215,7 +275,7 @@ function builderChoosesRowsOnly(checker: ts.TypeChecker, read: ts.CallExpression
       const symbol = checker.getSymbolAtLocation(current);
       const declaration = symbol?.valueDeclaration;
       if (symbol == null || declaration == null || visited.has(declaration) || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name) || declaration.initializer == null) return false;
-      if ((ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0 || !usedOnlyToChooseRows(checker, declaration, symbol)) return false;
+      if ((ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0 || !usedOnlyWith(checker, declaration, symbol, allowed)) return false;
       visited.add(declaration);
       const initializer = skipOuterExpressions(declaration.initializer);
       // The builder is the initializer's: walk it as the rest of the chain (`const q = X.createQueryBuilder('x').where(…)`).
@@ -226,8 +286,8 @@ function builderChoosesRowsOnly(checker: ts.TypeChecker, read: ts.CallExpression
   }
 }
 
-/** Each use of the builder `const` is a chain of row-choosing calls, ending in a read or as a statement of its own. */
-function usedOnlyToChooseRows(checker: ts.TypeChecker, declaration: ts.VariableDeclaration, symbol: ts.Symbol): boolean {
+/** Each use of the builder `const` is a chain of calls `allowed` accepts, ending in a read or as a statement of its own. */
+function usedOnlyWith(checker: ts.TypeChecker, declaration: ts.VariableDeclaration, symbol: ts.Symbol, allowed: (method: string) => boolean): boolean {
   let scope: ts.Node = declaration;
   while (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
   let clean = true;
@@ -244,7 +304,7 @@ function usedOnlyToChooseRows(checker: ts.TypeChecker, declaration: ts.VariableD
           top = access.parent;
           break;
         }
-        if (!ROW_CHOOSING_BUILDER_METHODS.has(method)) {
+        if (!allowed(method)) {
           clean = false;
           return;
         }
