@@ -20,6 +20,7 @@ import { PaymentClient } from './shared/payments.js';
 import {
   Member, findMemberById, findMemberByHandle, getMemberOrThrow, findPassById, findMemberWithCrew, findMemberHandle,
   findMemberWithCode, findMemberEvenDeleted, findMemberTrimmed, findOrStartMember, findPassByLabel, findMemberPrefs,
+  findMembersOfCrew, findPublicMember, findHandleOnly,
 } from './no-stale-save/loader-reload.js';
 `;
 
@@ -32,6 +33,7 @@ const looseImports = `
 import { Repository } from 'typeorm';
 import { PaymentClient } from '../shared/payments.js';
 import { Member, findMemberById } from '../no-stale-save/loader-reload.js';
+
 
 
 
@@ -73,6 +75,58 @@ function staleSave(options: { name: string; loader: string; loadLine: number; aw
   };
 }
 
+/**
+ * The linted function of a case: `<name>` loaded by `call`, optionally tested for null, the slow
+ * call, then `change` and the save (`<name>.save()` unless `save` says otherwise). `reload` puts
+ * the suggested line right after the slow call. Lines count as in `staleSave`: the load on 3, the
+ * slow call on 4 (5 after a null test), the save 2 lines later (3 with the re-load).
+ */
+function caseBody(options: { name: string; call: string; test?: string; change: string; save?: string; reload?: boolean }): string {
+  const { name } = options;
+  return [
+    '',
+    'export async function change(members: Repository<Member>, payments: PaymentClient, id: number, handle: string) {',
+    `  const ${name} = await ${options.call};`,
+    ...(options.test == null ? [] : [`  ${options.test}`]),
+    `  await payments.capture(String(${name}.id));`,
+    ...(options.reload === true ? [`  await ${name}.reload();`] : []),
+    `  ${options.change}`,
+    `  await ${options.save ?? `${name}.save()`};`,
+    '}',
+  ].join('\n');
+}
+
+/** `member.handle` set after the slow call: the fields are known, an update() of them is the rewrite where the key is loaded. */
+function renamed(call: string) {
+  return { name: 'member', call, test: 'if (member == null) return;', change: 'member.handle = handle;' };
+}
+const UPDATE_ONLY_HANDLE = { name: 'member', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'prefs', advice: 'Update only handle with update().' };
+
+/** A case where the re-load is suggested: the code without it, the output with it. */
+function offered(options: { name: string; loader: string; call: string; test?: string; change: string; entity?: string; atRisk?: string; loose?: boolean }) {
+  const name = options.entity ?? 'member';
+  const head = options.loose === true ? looseImports : imports;
+  const body = { name, call: options.call, change: options.change, ...(options.test == null ? {} : { test: options.test }) };
+  const awaitLine = options.test == null ? 4 : 5;
+  return {
+    name: options.name,
+    ...(options.loose === true ? { filename: LOOSE_FILE } : {}),
+    code: `${head}${caseBody(body)}`,
+    output: null,
+    errors: [
+      staleSave({
+        name,
+        loader: options.loader,
+        loadLine: 3,
+        awaitLine,
+        line: awaitLine + 2,
+        ...(options.atRisk == null ? {} : { atRisk: options.atRisk }),
+        output: `${head}${caseBody({ ...body, reload: true })}`,
+      }),
+    ],
+  };
+}
+
 ruleTester.run('no-stale-save (re-load after the wait, loaded by a project loader)', rule, {
   valid: [
     {
@@ -89,191 +143,58 @@ export async function rename(payments: PaymentClient, id: number, handle: string
     },
   ],
   invalid: [
-    {
+    offered({
       name: 'a loader that returns a findOneBy() read, tested for null here: await member.reload() right after the call',
-      code: `${imports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await findMemberById(id);
-  if (member == null) return;
-  await payments.capture(String(member.id));
-  member.rename(handle);
-  await member.save();
-}`,
-      output: null,
-      errors: [
-        staleSave({
-          name: 'member',
-          loader: 'findMemberById() → findOneBy()',
-          loadLine: 3,
-          awaitLine: 5,
-          line: 7,
-          output: `${imports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await findMemberById(id);
-  if (member == null) return;
-  await payments.capture(String(member.id));
-  await member.reload();
-  member.rename(handle);
-  await member.save();
-}`,
-        }),
-      ],
-    },
-    {
+      loader: 'findMemberById() → findOneBy()',
+      call: 'findMemberById(id)',
+      test: 'if (member == null) return;',
+      change: 'member.rename(handle);',
+    }),
+    offered({
       name: 'a loader whose query builder, kept in a const, only chooses rows (where(), cache()): re-loaded',
-      code: `${imports}
-export async function setTheme(payments: PaymentClient, handle: string, theme: string) {
-  const member = await findMemberByHandle(handle);
-  if (!member) return;
-  await payments.capture(member.handle);
-  member.prefs.theme = theme;
-  await member.save();
-}`,
-      output: null,
-      errors: [
-        staleSave({
-          name: 'member',
-          loader: 'findMemberByHandle() → getOne()',
-          loadLine: 3,
-          awaitLine: 5,
-          line: 7,
-          output: `${imports}
-export async function setTheme(payments: PaymentClient, handle: string, theme: string) {
-  const member = await findMemberByHandle(handle);
-  if (!member) return;
-  await payments.capture(member.handle);
-  await member.reload();
-  member.prefs.theme = theme;
-  await member.save();
-}`,
-        }),
-      ],
-    },
-    {
+      loader: 'findMemberByHandle() → getOne()',
+      call: 'findMemberByHandle(handle)',
+      test: 'if (!member) return;',
+      change: 'member.prefs.theme = handle;',
+    }),
+    offered({
       name: 'a loader that tests its read for null and returns it: re-loaded (no test needed here)',
-      code: `${imports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await getMemberOrThrow(id);
-  await payments.capture(String(member.id));
-  member.rename(handle);
-  await member.save();
-}`,
-      output: null,
-      errors: [
-        staleSave({
-          name: 'member',
-          loader: 'getMemberOrThrow() → findOne()',
-          loadLine: 3,
-          awaitLine: 4,
-          line: 6,
-          output: `${imports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await getMemberOrThrow(id);
-  await payments.capture(String(member.id));
-  await member.reload();
-  member.rename(handle);
-  await member.save();
-}`,
-        }),
-      ],
-    },
-    {
+      loader: 'getMemberOrThrow() → findOne()',
+      call: 'getMemberOrThrow(id)',
+      change: 'member.rename(handle);',
+    }),
+    offered({
       name: 'an eager relation loaded by the loader\'s find: reload() joins it again, re-loaded',
-      code: `${imports}
-export async function relabel(payments: PaymentClient, id: number, label: string) {
-  const pass = await findPassById(id);
-  if (pass == null) return;
-  await payments.capture(String(pass.id));
-  pass.relabel(label);
-  await pass.save();
-}`,
-      output: null,
-      errors: [
-        staleSave({
-          name: 'pass',
-          loader: 'findPassById() → findOneBy()',
-          loadLine: 3,
-          awaitLine: 5,
-          line: 7,
-          atRisk: 'label, crew',
-          output: `${imports}
-export async function relabel(payments: PaymentClient, id: number, label: string) {
-  const pass = await findPassById(id);
-  if (pass == null) return;
-  await payments.capture(String(pass.id));
-  await pass.reload();
-  pass.relabel(label);
-  await pass.save();
-}`,
-        }),
-      ],
-    },
+      loader: 'findPassById() → findOneBy()',
+      call: 'findPassById(id)',
+      test: 'if (pass == null) return;',
+      change: 'pass.relabel(handle);',
+      entity: 'pass',
+      atRisk: 'label, crew',
+    }),
     {
       name: 'no re-load: strictNullChecks off, the loader may give null and the code never tests it (reload() of null would throw a TypeError where the code went on)',
       filename: LOOSE_FILE,
-      code: `${looseImports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await findMemberById(id);
-  await payments.capture(String(id));
-  member.rename(handle);
-  await member.save();
-}`,
+      code: `${looseImports}${caseBody({ name: 'member', call: 'findMemberById(id)', change: 'member.rename(handle);' })}`,
       output: null,
       errors: [staleSave({ name: 'member', loader: 'findMemberById() → findOneBy()', loadLine: 3, awaitLine: 4, line: 6 })],
     },
-    {
+    offered({
       name: 'strictNullChecks off, the loader may give null and the code left on null before the call: re-loaded',
-      filename: LOOSE_FILE,
-      code: `${looseImports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await findMemberById(id);
-  if (!member) return;
-  await payments.capture(String(id));
-  member.rename(handle);
-  await member.save();
-}`,
-      output: null,
-      errors: [
-        staleSave({
-          name: 'member',
-          loader: 'findMemberById() → findOneBy()',
-          loadLine: 3,
-          awaitLine: 5,
-          line: 7,
-          output: `${looseImports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await findMemberById(id);
-  if (!member) return;
-  await payments.capture(String(id));
-  await member.reload();
-  member.rename(handle);
-  await member.save();
-}`,
-        }),
-      ],
-    },
+      loader: 'findMemberById() → findOneBy()',
+      call: 'findMemberById(id)',
+      test: 'if (!member) return;',
+      change: 'member.rename(handle);',
+      loose: true,
+    }),
     {
       name: 'the fields set are known and the loader\'s select includes the primary key: the update() keyed on it (an autofix)',
-      code: `${imports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await findMemberHandle(id);
-  if (member == null) return;
-  await payments.capture(String(member.id));
-  member.handle = handle;
-  await member.save();
-}`,
-      output: `${imports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await findMemberHandle(id);
-  if (member == null) return;
-  await payments.capture(String(member.id));
-  member.handle = handle;
-  await Member.update({ id: member.id }, { handle: member.handle });
-}`,
+      code: `${imports}${caseBody(renamed('findMemberHandle(id)'))}`,
+      output: `${imports}${caseBody({ ...renamed('findMemberHandle(id)'), save: 'Member.update({ id: member.id }, { handle: member.handle })' })}`,
       errors: [
         {
           messageId: 'staleSave',
-          data: staleSave({ name: 'member', loader: 'findMemberHandle() → findOne()', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'prefs', advice: 'Update only handle with update().' }).data,
+          data: staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findMemberHandle() → findOne()' }).data,
           line: L + 7,
           column: 9,
           endLine: L + 7,
@@ -283,29 +204,65 @@ export async function rename(payments: PaymentClient, id: number, handle: string
     },
     {
       name: 'no update(): the loader selects columns without the primary key, so `{ id: member.id }` would hold undefined (TypeORM 0.3 drops it: every row written)',
-      code: `${imports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await findMemberPrefs(id);
-  if (member == null) return;
-  await payments.capture(String(id));
-  member.handle = handle;
-  await member.save();
-}`,
+      code: `${imports}${caseBody(renamed('findMemberPrefs(id)'))}`,
       output: null,
-      errors: [staleSave({ name: 'member', loader: 'findMemberPrefs() → findOne()', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'prefs', advice: 'Update only handle with update().' })],
+      errors: [staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findMemberPrefs() → findOne()' })],
+    },
+    {
+      name: 'a loader whose query builder may select a const list of columns that names the primary key: the update() keyed on it',
+      code: `${imports}${caseBody(renamed('findPublicMember(id)'))}`,
+      output: `${imports}${caseBody({ ...renamed('findPublicMember(id)'), save: 'Member.update({ id: member.id }, { handle: member.handle })' })}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findPublicMember() → getOne()' }).data,
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 22,
+        },
+      ],
+    },
+    {
+      name: 'each member of a list a loader returns (find()): the update() keyed on its primary key',
+      code: `${imports}
+export async function renameCrew(payments: PaymentClient, crewId: number, handle: string) {
+  for (const member of await findMembersOfCrew(crewId)) {
+    await payments.capture(String(member.id));
+    member.handle = handle;
+    await member.save();
+  }
+}`,
+      output: `${imports}
+export async function renameCrew(payments: PaymentClient, crewId: number, handle: string) {
+  for (const member of await findMembersOfCrew(crewId)) {
+    await payments.capture(String(member.id));
+    member.handle = handle;
+    await Member.update({ id: member.id }, { handle: member.handle });
+  }
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findMembersOfCrew() → find()', awaitLine: 4, line: 6 }).data,
+          line: L + 6,
+          column: 11,
+          endLine: L + 6,
+          endColumn: 24,
+        },
+      ],
+    },
+    {
+      name: 'no update(): the loader\'s query builder selects a const list of columns without the primary key',
+      code: `${imports}${caseBody(renamed('findHandleOnly(id)'))}`,
+      output: null,
+      errors: [staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findHandleOnly() → getOne()' })],
     },
     {
       name: 'no update(): a read here whose select leaves the primary key out, the same way',
-      code: `${imports}
-export async function rename(payments: PaymentClient, id: number, handle: string) {
-  const member = await Member.findOne({ where: { id }, select: { handle: true, prefs: true } });
-  if (member == null) return;
-  await payments.capture(String(id));
-  member.handle = handle;
-  await member.save();
-}`,
+      code: `${imports}${caseBody(renamed('Member.findOne({ where: { id }, select: { handle: true, prefs: true } })'))}`,
       output: null,
-      errors: [staleSave({ name: 'member', loader: 'findOne()', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'prefs', advice: 'Update only handle with update().' })],
+      errors: [staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findOne()' })],
     },
     ...refusals(),
   ],
@@ -362,18 +319,11 @@ function refusals() {
   ];
   return cases.map((refusal) => {
     const name = refusal.entity ?? 'member';
-    const change = name === 'pass' ? 'pass.relabel(handle);' : 'member.rename(handle);';
     const save = refusal.save ?? `${name}.save()`;
+    const change = name === 'pass' ? 'pass.relabel(handle);' : 'member.rename(handle);';
     return {
       name: `no re-load: ${refusal.name}`,
-      code: `${imports}
-export async function change(members: Repository<Member>, payments: PaymentClient, id: number, handle: string) {
-  const ${name} = await ${refusal.loaderCall};
-  if (${name} == null) return;
-  await payments.capture(String(${name}.id));
-  ${change}
-  await ${save};
-}`,
+      code: `${imports}${caseBody({ name, call: refusal.loaderCall, test: `if (${name} == null) return;`, change, save })}`,
       output: null,
       errors: [
         {

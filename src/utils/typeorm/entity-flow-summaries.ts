@@ -108,22 +108,24 @@ function computeLoaderSummary(classifier: AwaitClassifier, declaration: ts.Decla
     }
     return undefined;
   }
-  const returned: ts.Expression[] = [];
-  if (ts.isBlock(body)) {
-    const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression != null) returned.push(node.expression);
-      ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(body, visit);
-  } else {
-    returned.push(body);
-  }
-  for (const expression of returned) {
+  for (const expression of returnedExpressions(body)) {
     const found = loadOfExpression(classifier, expression, depth + 1, new Set());
     if (found != null) return found;
   }
   return undefined;
+}
+
+/** What a function body returns: each `return`'s value (not in functions inside it), or an arrow's expression. */
+export function returnedExpressions(body: ts.ConciseBody): ts.Expression[] {
+  if (!ts.isBlock(body)) return [body];
+  const returned: ts.Expression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression != null) returned.push(node.expression);
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return returned;
 }
 
 /** Follows `await`, parentheses and one `const x = <load>` hop to a load. */

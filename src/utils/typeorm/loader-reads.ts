@@ -4,6 +4,7 @@ import { skipOuterExpressions, type AwaitClassifier } from '../calls/await-class
 import { implementationsOf } from '../calls/implementations.js';
 import { moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { entityMetadataOfType, type EntityMetadata } from './entity-metadata.js';
+import { returnedExpressions } from './entity-flow-summaries.js';
 import { classifyTypeormCall, resolvedDeclaration, type TypeormCall } from './typeorm-calls.js';
 
 /**
@@ -43,21 +44,7 @@ const MAX_DEPTH = 8;
 const verdicts = new WeakMap<AwaitClassifier, WeakMap<ts.Declaration, WeakMap<EntityMetadata, Map<LoaderReadNeed, boolean>>>>();
 
 function declarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, need: Need, depth: number): boolean {
-  let byDeclaration = verdicts.get(classifier);
-  if (byDeclaration == null) {
-    byDeclaration = new WeakMap();
-    verdicts.set(classifier, byDeclaration);
-  }
-  let byEntity = byDeclaration.get(declaration);
-  if (byEntity == null) {
-    byEntity = new WeakMap();
-    byDeclaration.set(declaration, byEntity);
-  }
-  let byNeed = byEntity.get(need.metadata);
-  if (byNeed == null) {
-    byNeed = new Map();
-    byEntity.set(need.metadata, byNeed);
-  }
+  const byNeed = entryOf(entryOf(entryOf(verdicts, classifier, () => new WeakMap()), declaration, () => new WeakMap()), need.metadata, () => new Map<LoaderReadNeed, boolean>());
   const cached = byNeed.get(need.need);
   if (cached != null) return cached;
   if (depth > MAX_DEPTH) return false;
@@ -65,6 +52,15 @@ function declarationReads(classifier: AwaitClassifier, declaration: ts.Declarati
   const computed = computeDeclarationReads(classifier, declaration, need, depth);
   byNeed.set(need.need, computed);
   return computed;
+}
+
+function entryOf<K extends object, V>(map: WeakMap<K, V>, key: K, create: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create();
+    map.set(key, value);
+  }
+  return value;
 }
 
 function computeDeclarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, need: Need, depth: number): boolean {
@@ -75,18 +71,7 @@ function computeDeclarationReads(classifier: AwaitClassifier, declaration: ts.De
     const implementations = implementationsOf(classifier.program, declaration);
     return implementations.length > 0 && implementations.every((implementation) => declarationReads(classifier, implementation, need, depth + 1));
   }
-  const returned: ts.Expression[] = [];
-  if (ts.isBlock(body)) {
-    const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression != null) returned.push(node.expression);
-      ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(body, visit);
-  } else {
-    returned.push(body);
-  }
-  const objects = returned.filter((expression) => !isNullish(expression));
+  const objects = returnedExpressions(body).filter((expression) => !isNullish(expression));
   return objects.length > 0 && objects.every((expression) => expressionReads(classifier, expression, need, depth, new Set()));
 }
 
@@ -98,7 +83,7 @@ function expressionReads(classifier: AwaitClassifier, expression: ts.Expression,
   visited.add(node);
   if (ts.isCallExpression(node)) {
     const typeorm = classifyTypeormCall(classifier.checker, node);
-    if (typeorm != null) return need.need === 'reload' ? readRepeatedByReload(classifier.checker, node, typeorm, need.metadata) : readLoadsKey(classifier.checker, node, typeorm, need.metadata);
+    if (typeorm != null) return readMeets(classifier.checker, node, typeorm, need);
     const declaration = resolvedDeclaration(classifier.checker, node);
     return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationReads(classifier, declaration, need, depth + 1);
   }
@@ -116,6 +101,11 @@ function expressionReads(classifier: AwaitClassifier, expression: ts.Expression,
 
 /** Every use of the variable in its function is a test of it (`if (!user) throw …`) or a `return` of it. */
 function onlyTestedOrReturned(checker: ts.TypeChecker, declaration: ts.VariableDeclaration, symbol: ts.Symbol): boolean {
+  return everyUse(checker, declaration, symbol, isTestOrReturn);
+}
+
+/** Whether `accepts` holds for every use of a `const` in the function (or file) that declares it. */
+function everyUse(checker: ts.TypeChecker, declaration: ts.VariableDeclaration, symbol: ts.Symbol, accepts: (use: ts.Identifier) => boolean): boolean {
   let scope: ts.Node = declaration;
   while (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
   let clean = true;
@@ -123,7 +113,7 @@ function onlyTestedOrReturned(checker: ts.TypeChecker, declaration: ts.VariableD
   const visit = (node: ts.Node): void => {
     if (!clean) return;
     if (ts.isIdentifier(node) && node.text === name && node !== declaration.name && checker.getSymbolAtLocation(node) === symbol) {
-      if (!isTestOrReturn(node)) clean = false;
+      if (!accepts(node)) clean = false;
       return;
     }
     ts.forEachChild(node, visit);
@@ -177,41 +167,74 @@ const ROW_CHOOSING_BUILDER_METHODS: ReadonlySet<string> = new Set([
   'innerJoin',
 ]);
 
-const BUILDER_READS: ReadonlySet<string> = new Set(['getOne', 'getOneOrFail']);
+const BUILDER_READS: ReadonlySet<string> = new Set(['getOne', 'getOneOrFail', 'getMany']);
 
-/** One row of exactly this entity class. */
-function readsOneOf(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall, metadata: EntityMetadata): boolean {
-  if (typeorm.kind !== 'load' || typeorm.loadShape !== 'one') return false;
+/** Rows of exactly this entity class: one, or (`lists`) a list of them. */
+function readsRowsOf(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall, metadata: EntityMetadata, lists: boolean): boolean {
+  if (typeorm.kind !== 'load' || !(typeorm.loadShape === 'one' || (lists && typeorm.loadShape === 'many'))) return false;
   const type = checker.getTypeAtLocation(call);
   return entityMetadataOfType(checker, checker.getAwaitedType(type) ?? type)?.declaration === metadata.declaration;
 }
 
-/** One row of the entity with its primary key: no `select` that leaves a primary column out. */
-function readLoadsKey(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall, metadata: EntityMetadata): boolean {
-  if (!readsOneOf(checker, call, typeorm, metadata)) return false;
+/** Query builder calls that may leave the primary key out of what is loaded, whatever their arguments. */
+const NARROWING_BUILDER_METHODS: ReadonlySet<string> = new Set(['setFindOptions', 'from', 'addFrom']);
+
+/**
+ * A read of the entity that meets the need: `find…By()` takes criteria only; `find…()` options are
+ * written out in place and each key passes (for `keyed`, a 0.2-style id argument too); a query
+ * builder's calls pass. `reload` takes single rows only.
+ */
+function readMeets(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall, need: Need): boolean {
+  const { metadata } = need;
+  const reload = need.need === 'reload';
+  if (!readsRowsOf(checker, call, typeorm, metadata, !reload)) return false;
+  const keys = metadata.primaryColumns.map((column) => column.propertyName);
   switch (typeorm.method) {
     case 'findOneBy':
     case 'findOneByOrFail':
+    case 'findBy':
       return true;
     case 'findOne':
-    case 'findOneOrFail': {
-      const options = call.arguments[typeorm.api === 'EntityManager' ? 1 : 0];
-      if (options == null || !ts.isObjectLiteralExpression(options)) return false;
-      return options.properties.every((property) => {
-        if (!(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) || !ts.isIdentifier(property.name)) return false;
-        return property.name.text !== 'select' || (ts.isPropertyAssignment(property) && selectsEach(property.initializer, metadata.primaryColumns.map((column) => column.propertyName)));
-      });
+    case 'findOneOrFail':
+    case 'find': {
+      const args = call.arguments.slice(typeorm.api === 'EntityManager' ? 1 : 0);
+      if (reload) {
+        const [options, ...more] = args;
+        return (
+          options != null &&
+          more.length === 0 &&
+          ts.isObjectLiteralExpression(options) &&
+          options.properties.every((property) => (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && ts.isIdentifier(property.name) && ROW_CHOOSING_OPTIONS.has(property.name.text))
+        );
+      }
+      return args.every((argument) => (ts.isObjectLiteralExpression(skipOuterExpressions(argument)) ? objectKeepsKeys(argument, keys) : isIdLike(checker, argument)));
     }
     case 'getOne':
     case 'getOneOrFail':
-      return builderChainMeets(checker, call, (method) => !NARROWING_BUILDER_METHODS.has(method), new Set());
+    case 'getMany':
+      // A query builder joins no eager relation by itself; a re-load does.
+      if (reload) return !metadata.columns.some((column) => column.kind === 'relation' && column.eager) && builderChainMeets(checker, call, (method) => ROW_CHOOSING_BUILDER_METHODS.has(method), new Set());
+      return builderChainMeets(checker, call, (method, link) => !NARROWING_BUILDER_METHODS.has(method) && (method !== 'select' || builderSelectsKeys(checker, link, keys)), new Set());
     default:
       return false;
   }
 }
 
-/** Query builder calls that may leave the primary key out of what is loaded. */
-const NARROWING_BUILDER_METHODS: ReadonlySet<string> = new Set(['select', 'setFindOptions', 'from', 'addFrom']);
+/**
+ * Find options (or 0.2-style conditions) written out, whose `select`, if any, names every key:
+ * `{ where, relations, select: { id: true, … } }`; a spread of such literals (or of a choice
+ * between them) too.
+ */
+function objectKeepsKeys(expression: ts.Expression, keys: readonly string[]): boolean {
+  const node = skipOuterExpressions(expression);
+  if (ts.isConditionalExpression(node)) return objectKeepsKeys(node.whenTrue, keys) && objectKeepsKeys(node.whenFalse, keys);
+  if (!ts.isObjectLiteralExpression(node)) return false;
+  return node.properties.every((property) => {
+    if (ts.isSpreadAssignment(property)) return objectKeepsKeys(property.expression, keys);
+    if (!(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) return false;
+    return property.name.text !== 'select' || (ts.isPropertyAssignment(property) && selectsEach(property.initializer, keys));
+  });
+}
 
 /** `{ id: true, … }` or `['id', …]`: a written-out select that names every one of `names`. */
 function selectsEach(select: ts.Expression, names: readonly string[]): boolean {
@@ -223,29 +246,32 @@ function selectsEach(select: ts.Expression, names: readonly string[]): boolean {
   );
 }
 
-/** One row of the entity, read the way `findOneByOrFail(id)` reads it again. */
-function readRepeatedByReload(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall, metadata: EntityMetadata): boolean {
-  if (!readsOneOf(checker, call, typeorm, metadata)) return false;
-  switch (typeorm.method) {
-    case 'findOneBy':
-    case 'findOneByOrFail':
-      return true;
-    case 'findOne':
-    case 'findOneOrFail': {
-      const options = call.arguments[typeorm.api === 'EntityManager' ? 1 : 0];
-      return (
-        options != null &&
-        ts.isObjectLiteralExpression(options) &&
-        options.properties.every((property) => (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && ts.isIdentifier(property.name) && ROW_CHOOSING_OPTIONS.has(property.name.text))
-      );
+/** A string or number: TypeORM 0.2's `findOne(id)`. */
+function isIdLike(checker: ts.TypeChecker, argument: ts.Expression): boolean {
+  const type = checker.getTypeAtLocation(argument);
+  return (type.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike)) !== 0 && !type.isUnion();
+}
+
+/**
+ * A query builder's `select()` that keeps every key: an alias alone (`'user'`, every default
+ * column) or `'user.id'` for each key, in literals or a `const` array of them.
+ */
+function builderSelectsKeys(checker: ts.TypeChecker, call: ts.CallExpression, keys: readonly string[]): boolean {
+  const texts: string[] = [];
+  for (const argument of call.arguments) {
+    let node = skipOuterExpressions(argument);
+    if (ts.isIdentifier(node)) {
+      const declaration = checker.getSymbolAtLocation(node)?.valueDeclaration;
+      if (declaration == null || !ts.isVariableDeclaration(declaration) || declaration.initializer == null || (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0) return false;
+      node = skipOuterExpressions(declaration.initializer);
     }
-    case 'getOne':
-    case 'getOneOrFail':
-      // A query builder joins no eager relation by itself; a re-load does.
-      return metadata.columns.every((column) => column.kind !== 'relation' || !column.eager) && builderChainMeets(checker, call, (method) => ROW_CHOOSING_BUILDER_METHODS.has(method), new Set());
-    default:
-      return false;
+    const elements = ts.isArrayLiteralExpression(node) ? node.elements : [node];
+    for (const element of elements) {
+      if (!ts.isStringLiteralLike(element)) return false;
+      texts.push(element.text);
+    }
   }
+  return texts.some((text) => !text.includes('.')) || keys.every((key) => texts.some((text) => text.slice(text.indexOf('.') + 1) === key));
 }
 
 /**
@@ -253,7 +279,7 @@ function readRepeatedByReload(checker: ts.TypeChecker, call: ts.CallExpression, 
  * `allowed` accepts, in the chain or, for a builder kept in a `const`, on any line (its methods
  * change the builder itself).
  */
-function builderChainMeets(checker: ts.TypeChecker, read: ts.CallExpression, allowed: (method: string) => boolean, visited: Set<ts.Node>): boolean {
+function builderChainMeets(checker: ts.TypeChecker, read: ts.CallExpression, allowed: (method: string, call: ts.CallExpression) => boolean, visited: Set<ts.Node>): boolean {
   let current = skipOuterExpressions(read.expression);
   if (!ts.isPropertyAccessExpression(current)) return false;
   current = skipOuterExpressions(current.expression);
@@ -267,7 +293,7 @@ function builderChainMeets(checker: ts.TypeChecker, read: ts.CallExpression, all
         const typeorm = classifyTypeormCall(checker, current);
         return typeorm != null && (typeorm.api === 'Repository' || typeorm.api === 'BaseEntity static' ? current.arguments.length <= 1 : current.arguments.length === 2);
       }
-      if (!allowed(method)) return false;
+      if (!allowed(method, current)) return false;
       current = skipOuterExpressions(callee.expression);
       continue;
     }
@@ -287,35 +313,17 @@ function builderChainMeets(checker: ts.TypeChecker, read: ts.CallExpression, all
 }
 
 /** Each use of the builder `const` is a chain of calls `allowed` accepts, ending in a read or as a statement of its own. */
-function usedOnlyWith(checker: ts.TypeChecker, declaration: ts.VariableDeclaration, symbol: ts.Symbol, allowed: (method: string) => boolean): boolean {
-  let scope: ts.Node = declaration;
-  while (!ts.isFunctionLike(scope) && !ts.isSourceFile(scope)) scope = scope.parent;
-  let clean = true;
-  const name = (declaration.name as ts.Identifier).text;
-  const visit = (node: ts.Node): void => {
-    if (!clean) return;
-    if (ts.isIdentifier(node) && node.text === name && node !== declaration.name && checker.getSymbolAtLocation(node) === symbol) {
-      let top: ts.Node = node;
-      for (;;) {
-        const access = top.parent;
-        if (!ts.isPropertyAccessExpression(access) || access.expression !== top || !ts.isCallExpression(access.parent) || access.parent.expression !== access) break;
-        const method = access.name.text;
-        if (BUILDER_READS.has(method)) {
-          top = access.parent;
-          break;
-        }
-        if (!allowed(method)) {
-          clean = false;
-          return;
-        }
-        top = access.parent;
-      }
-      const isRead = ts.isCallExpression(top) && ts.isPropertyAccessExpression(top.expression) && BUILDER_READS.has(top.expression.name.text);
-      if (!isRead && !(top !== node && ts.isExpressionStatement(top.parent))) clean = false;
-      return;
+function usedOnlyWith(checker: ts.TypeChecker, declaration: ts.VariableDeclaration, symbol: ts.Symbol, allowed: (method: string, call: ts.CallExpression) => boolean): boolean {
+  return everyUse(checker, declaration, symbol, (use) => {
+    let top: ts.Node = use;
+    for (;;) {
+      const access = top.parent;
+      if (!ts.isPropertyAccessExpression(access) || access.expression !== top || !ts.isCallExpression(access.parent) || access.parent.expression !== access) break;
+      const method = access.name.text;
+      top = access.parent;
+      if (BUILDER_READS.has(method)) return true;
+      if (!allowed(method, access.parent)) return false;
     }
-    ts.forEachChild(node, visit);
-  };
-  ts.forEachChild(scope, visit);
-  return clean;
+    return top !== use && ts.isExpressionStatement(top.parent);
+  });
 }
