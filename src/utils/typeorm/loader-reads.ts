@@ -261,7 +261,10 @@ function builderSelectsKeys(checker: ts.TypeChecker, call: ts.CallExpression, ke
   for (const argument of call.arguments) {
     let node = skipOuterExpressions(argument);
     if (ts.isIdentifier(node)) {
-      const declaration = checker.getSymbolAtLocation(node)?.valueDeclaration;
+      let symbol = checker.getSymbolAtLocation(node);
+      // `import { publicFields } from './user'`: the declaration it names.
+      if (symbol != null && (symbol.flags & ts.SymbolFlags.Alias) !== 0) symbol = checker.getAliasedSymbol(symbol);
+      const declaration = symbol?.valueDeclaration;
       if (declaration == null || !ts.isVariableDeclaration(declaration) || declaration.initializer == null || (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0) return false;
       node = skipOuterExpressions(declaration.initializer);
     }
