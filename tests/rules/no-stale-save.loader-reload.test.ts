@@ -102,6 +102,25 @@ function renamed(call: string) {
 }
 const UPDATE_ONLY_HANDLE = { name: 'member', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'prefs', advice: 'Update only handle with update().' };
 
+/** `member.handle` set on what `call` loaded, the key loaded: the autofix is an update() keyed on it. */
+function updated(options: { name: string; call: string; loader: string }) {
+  return {
+    name: options.name,
+    code: `${imports}${caseBody(renamed(options.call))}`,
+    output: `${imports}${caseBody({ ...renamed(options.call), save: 'Member.update({ id: member.id }, { handle: member.handle })' })}`,
+    errors: [
+      {
+        messageId: 'staleSave' as const,
+        data: staleSave({ ...UPDATE_ONLY_HANDLE, loader: options.loader }).data,
+        line: L + 7,
+        column: 9,
+        endLine: L + 7,
+        endColumn: 22,
+      },
+    ],
+  };
+}
+
 /** A case where the re-load is suggested: the code without it, the output with it. */
 function offered(options: { name: string; loader: string; call: string; test?: string; change: string; entity?: string; atRisk?: string; loose?: boolean }) {
   const name = options.entity ?? 'member';
@@ -187,42 +206,22 @@ export async function rename(payments: PaymentClient, id: number, handle: string
       change: 'member.rename(handle);',
       loose: true,
     }),
-    {
+    updated({
       name: 'the fields set are known and the loader\'s select includes the primary key: the update() keyed on it (an autofix)',
-      code: `${imports}${caseBody(renamed('findMemberHandle(id)'))}`,
-      output: `${imports}${caseBody({ ...renamed('findMemberHandle(id)'), save: 'Member.update({ id: member.id }, { handle: member.handle })' })}`,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findMemberHandle() → findOne()' }).data,
-          line: L + 7,
-          column: 9,
-          endLine: L + 7,
-          endColumn: 22,
-        },
-      ],
-    },
+      call: 'findMemberHandle(id)',
+      loader: 'findMemberHandle() → findOne()',
+    }),
     {
       name: 'no update(): the loader selects columns without the primary key, so `{ id: member.id }` would hold undefined (TypeORM 0.3 drops it: every row written)',
       code: `${imports}${caseBody(renamed('findMemberPrefs(id)'))}`,
       output: null,
       errors: [staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findMemberPrefs() → findOne()' })],
     },
-    {
+    updated({
       name: 'a loader whose query builder may select a const list of columns that names the primary key: the update() keyed on it',
-      code: `${imports}${caseBody(renamed('findPublicMember(id)'))}`,
-      output: `${imports}${caseBody({ ...renamed('findPublicMember(id)'), save: 'Member.update({ id: member.id }, { handle: member.handle })' })}`,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findPublicMember() → getOne()' }).data,
-          line: L + 7,
-          column: 9,
-          endLine: L + 7,
-          endColumn: 22,
-        },
-      ],
-    },
+      call: 'findPublicMember(id)',
+      loader: 'findPublicMember() → getOne()',
+    }),
     {
       name: 'each member of a list a loader returns (find()): the update() keyed on its primary key',
       code: `${imports}
