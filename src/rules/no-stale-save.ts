@@ -28,6 +28,7 @@ import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
+import { loaderReadsMeet } from '../utils/typeorm/loader-reads.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
 import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isStateColumn } from '../utils/typeorm/state-columns.js';
@@ -393,7 +394,7 @@ export default createRule<Options, MessageIds>({
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
         advice: saverAdvice(write, fieldInfo, metadata),
       };
-      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale) ?? reloadAfterWindowRewriteFor(write, target, metadata, load);
+      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo, load) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale) ?? reloadAfterWindowRewriteFor(write, target, metadata, load);
       const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && canAutofix(metadata, rewrite, target.expression);
       const messageId = load.kind === 'read'
         ? (isRemove ? 'staleRemove' : 'staleSave')
@@ -467,7 +468,7 @@ export default createRule<Options, MessageIds>({
      * A stale entity handed to the project's own saver in this file, its only caller: the update of
      * the fields this code set goes where the saver's `save()` is.
      */
-    function saverRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields): Rewrite | undefined {
+    function saverRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, load: LoadSite): Rewrite | undefined {
       const saveNode = write.saverWrite;
       if (saveNode == null || write.typeorm != null || metadata == null || target.relation != null || target.viaSpread || write.targets.length !== 1) return undefined;
       // A suggestion edits the file being linted only.
@@ -476,7 +477,7 @@ export default createRule<Options, MessageIds>({
       const typeorm = classifyTypeormCall(checker, saveNode);
       if (save?.type !== AST_NODE_TYPES.CallExpression || typeorm?.method !== 'save') return undefined;
       const receiver = writeReceiverOf({ sourceCode, call: save, typeorm, metadata, classNameInScope: isClassInScope(save, metadata) });
-      const rewrite = receiver == null ? undefined : buildSaverRewrite({ sourceCode, call: write.call, save, receiver, metadata, entity: target.expression, fieldInfo });
+      const rewrite = receiver == null || !holdsPrimaryKey(load, metadata) ? undefined : buildSaverRewrite({ sourceCode, call: write.call, save, receiver, metadata, entity: target.expression, fieldInfo });
       return rewrite == null ? undefined : { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToUpdate', data: { fields: listText(fieldInfo.fields), then: ` where ${rewrite.saver} saves it` } };
     }
 
@@ -516,7 +517,8 @@ export default createRule<Options, MessageIds>({
       // `save({ ...order, id: other })` writes another row than the one re-loaded.
       if (target.viaSpread && setsPrimaryKey(target.expression.parent.parent, metadata)) return undefined;
       const typeorm = classifyTypeormCall(checker, tsNode(load.node));
-      if (typeorm?.kind !== 'load') return undefined;
+      if (typeorm == null) return loaderReloadAfterWindowRewriteFor(write, target, metadata, load.node);
+      if (typeorm.kind !== 'load') return undefined;
       const options = reloadableOptionsOf(load.node, typeorm);
       if (options == null) return undefined;
       const relations = options.relations == null ? undefined : sourceCode.getText(options.relations);
@@ -528,10 +530,31 @@ export default createRule<Options, MessageIds>({
       if (reload == null) return undefined;
       // An Active Record object re-loads itself the same way (BaseEntity.reload()).
       const statement = typeorm.api === 'BaseEntity static' && relations == null ? `await ${name}.reload()` : `Object.assign(${name}, await ${reload})`;
+      return reloadAfterWindowWith(write, target, load.node, statement, typeorm.loadShape === 'one' && !typeorm.method.endsWith('OrFail') && !strictNullChecks);
+    }
+
+    /**
+     * Loaded by the project's own loader and saved by itself (`user.save()`): the Active Record
+     * object re-loads itself (`await user.reload()`, TypeORM's `findOneByOrFail()` of its primary
+     * key, eager relations joined) only when every object the loader returns comes from a read
+     * that re-load repeats exactly — no `select`, no joined relation, no `withDeleted` — so the
+     * object holds afterwards what the loader gave it, as the row is now.
+     */
+    function loaderReloadAfterWindowRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata, load: TSESTree.CallExpression): Rewrite | undefined {
+      const saved = write.call.callee;
+      if (target.relation != null || target.viaSpread || write.typeorm?.api !== 'BaseEntity' || write.typeorm.method !== 'save') return undefined;
+      if (saved.type !== AST_NODE_TYPES.MemberExpression || saved.object !== target.expression) return undefined;
+      if (!loaderReadsMeet(classifier, tsNode(load), metadata, 'reload')) return undefined;
+      // The loader may return null: without strictNullChecks the types cannot tell it was tested.
+      return reloadAfterWindowWith(write, target, load, `await ${target.variable.name}.reload()`, !strictNullChecks);
+    }
+
+    /** The re-load statement inserted right after the last slow await before the save, where that is sound. */
+    function reloadAfterWindowWith(write: WriteSite, target: WriteTarget, load: TSESTree.CallExpression, statement: string, mayBeNull: boolean): Rewrite | undefined {
       const rewrite = buildReloadAfterWindowRewrite({
         sourceCode,
         save: write.call,
-        load: load.node,
+        load,
         variable: target.variable,
         aliases: recorder.aliasesOf(target.variable),
         reloadStatement: `${statement};`,
@@ -539,7 +562,7 @@ export default createRule<Options, MessageIds>({
         onlyReads,
         isPrimitive: (node) => isPrimitive(checker.getTypeAtLocation(tsNode(node))),
         isNonNull: (use) => isNonNullable(checker.getTypeAtLocation(tsNode(use))),
-        mayBeNull: typeorm.loadShape === 'one' && !typeorm.method.endsWith('OrFail') && !strictNullChecks,
+        mayBeNull,
       });
       if (rewrite == null) return undefined;
       const awaited = rewrite.window.type === AST_NODE_TYPES.AwaitExpression ? rewrite.window.argument : rewrite.window.right;
@@ -547,7 +570,7 @@ export default createRule<Options, MessageIds>({
         edits: rewrite.edits,
         equivalent: false,
         messageId: 'rewriteToReloadAfterWindow',
-        data: { name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line), reload: statement },
+        data: { name: target.variable.name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line), reload: statement },
       };
     }
 
@@ -607,7 +630,7 @@ export default createRule<Options, MessageIds>({
       // always follows this one never run after it.)
       if (recorder.isWrittenBetween(target.variable, write.call.range[1], endOfExitingBlock(write.call) ?? Number.POSITIVE_INFINITY)) return undefined;
       const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
-      if (receiver == null) return undefined;
+      if (receiver == null || !holdsPrimaryKey(load, metadata)) return undefined;
       if (typeorm.method !== 'save') {
         if (!fieldInfo.exact || fieldInfo.appends.length > 0) return undefined;
         const keyed = buildKeyedDeleteRewrite({ sourceCode, call: write.call, method: typeorm.method, receiver, metadata, entity: target.expression, writtenFields: fieldInfo.fields });
@@ -634,6 +657,21 @@ export default createRule<Options, MessageIds>({
         aliases: recorder.aliasesOf(target.variable),
         listText,
       });
+    }
+
+    /**
+     * Whether criteria built from the entity's primary key select its row: with a `select` that
+     * leaves the key out, `{ id: e.id }` holds `undefined`, which TypeORM 0.3 drops from the
+     * criteria (every row would be written) and 1.x rejects. A TypeORM read here must not select
+     * without the key; a loader the rule followed must be shown to load it; an event's payload and
+     * a loader named by the `loaders` option are taken as whole rows.
+     */
+    function holdsPrimaryKey(load: LoadSite, metadata: EntityMetadata): boolean {
+      const { select } = load.columns;
+      if (select != null && !metadata.primaryColumns.every((column) => select.has(column.propertyName))) return false;
+      if (load.kind !== 'read' || load.loader.byOption === true || load.node.type !== AST_NODE_TYPES.CallExpression) return true;
+      const call = tsNode(load.node);
+      return classifyTypeormCall(checker, call) != null || loaderReadsMeet(classifier, call, metadata, 'keyed');
     }
 
     /** Whether the rewrite may be applied unreviewed: update() would skip no listener, and no comment is lost. */

@@ -701,7 +701,7 @@ export async function answerEach(repo: Repository<Conversation>, llm: LlmClient,
       column: 11,
     },
     {
-      name: 'loaded by a project function: no TypeORM read here to repeat',
+      name: 'loaded by a project function and saved by a repository: no TypeORM read here to repeat (an Active Record object re-loads itself: no-stale-save.loader-reload.test.ts)',
       body: `
 export async function answer(store: ConversationStore, repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await store.getOrThrow(id);

@@ -268,7 +268,7 @@ export class EntityFlowRecorder {
     const tsCall = this.tsNode(call);
     let loader = loadOfCall(this.options.classifier, tsCall, 0, loaderNames(this.options.services.program));
     const name = calleeName(call);
-    if (loader == null && name != null && this.matchesLoaderOption(call, name)) loader = { shape: 'one', chain: [name] };
+    if (loader == null && name != null && this.matchesLoaderOption(call, name)) loader = { shape: 'one', chain: [name], byOption: true };
     if (loader == null) return undefined;
     return {
       kind: 'read',

@@ -27,6 +27,8 @@ export interface LoaderSummary {
   handsOnReturned?: true;
   /** The fields it sets on that object (`d.snippet = …`): a later save writes those that are columns. */
   fieldsSet?: readonly string[];
+  /** Named by the rule's `loaders` option: taken to return a whole row, its body not followed. */
+  byOption?: boolean;
 }
 
 /** A function of the project that hands one of its parameters to a diffing write. */
@@ -135,22 +137,11 @@ function computeLoaderSummary(classifier: AwaitClassifier, declaration: ts.Decla
     }
     return undefined;
   }
-  const returned: { expression: ts.Expression; statement?: ts.ReturnStatement }[] = [];
-  if (ts.isBlock(body)) {
-    const visit = (node: ts.Node): void => {
-      if (ts.isFunctionLike(node)) return;
-      if (ts.isReturnStatement(node) && node.expression != null) returned.push({ expression: node.expression, statement: node });
-      ts.forEachChild(node, visit);
-    };
-    ts.forEachChild(body, visit);
-  } else {
-    returned.push({ expression: body });
-  }
   let found: LoaderSummary | undefined;
   const staleSince = new Map<AwaitKind, readonly string[]>();
   let handsOnReturned = false;
   const fieldsSet = new Set<string>();
-  for (const { expression, statement } of returned) {
+  for (const { expression, statement } of returnsOf(body)) {
     const load = loadOfExpression(classifier, expression, depth + 1, new Set());
     if (load == null) continue;
     found ??= load;
@@ -368,6 +359,24 @@ function exitsBefore(node: ts.Node, point: ts.Node, body: ts.Node): boolean {
     }
   }
   return false;
+}
+
+/** What a function body returns: each `return`'s value (not in functions inside it), or an arrow's expression. */
+export function returnedExpressions(body: ts.ConciseBody): ts.Expression[] {
+  return returnsOf(body).map((returned) => returned.expression);
+}
+
+/** The values a function body returns, each with its `return` statement (none for an expression body). */
+function returnsOf(body: ts.ConciseBody): { expression: ts.Expression; statement?: ts.ReturnStatement }[] {
+  if (!ts.isBlock(body)) return [{ expression: body }];
+  const returned: { expression: ts.Expression; statement: ts.ReturnStatement }[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node) && node.expression != null) returned.push({ expression: node.expression, statement: node });
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return returned;
 }
 
 /** Follows `await`, parentheses and one `const x = <load>` hop to a load. */
