@@ -272,7 +272,7 @@ export async function renameCrew(payments: PaymentClient, crewId: number, handle
  * `reload()` would not bring back what the loader loaded, or the loader may not return a row as read.
  */
 function refusals() {
-  const cases: { name: string; loaderCall: string; loader: string; entity?: 'member' | 'pass'; save?: string }[] = [
+  const cases: { name: string; loaderCall: string; loader: string; entity?: 'member' | 'pass'; save?: string; atRisk?: string }[] = [
     {
       name: 'the loader joins a relation (relations): reload() leaves it out, and the stale related object would be saved through it',
       loaderCall: 'findMemberWithCrew(id)',
@@ -297,6 +297,8 @@ function refusals() {
       name: 'the loader changes the object before it returns it: reload() would undo that change',
       loaderCall: 'findMemberTrimmed(id)',
       loader: 'findMemberTrimmed() → findOneByOrFail()',
+      // The handle the loader set is written by the save, not reverted by it.
+      atRisk: 'prefs',
     },
     {
       name: 'the loader may return a new object it created (?? Member.create()): no row to re-load',
@@ -326,7 +328,7 @@ function refusals() {
       output: null,
       errors: [
         {
-          ...staleSave({ name, loader: refusal.loader, loadLine: 3, awaitLine: 5, line: 7, atRisk: name === 'pass' ? 'label, crew' : 'handle, prefs' }),
+          ...staleSave({ name, loader: refusal.loader, loadLine: 3, awaitLine: 5, line: 7, atRisk: refusal.atRisk ?? (name === 'pass' ? 'label, crew' : 'handle, prefs') }),
           endColumn: 9 + save.length,
         },
       ],
