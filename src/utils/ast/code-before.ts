@@ -44,6 +44,7 @@ function isAlternativeTo(parent: ts.Node, child: ts.Node, point: ts.Node): boole
   return false;
 }
 
-function holds(node: ts.Node, inner: ts.Node): boolean {
+/** Whether `inner` lies within `node`'s text. */
+export function holds(node: ts.Node, inner: ts.Node): boolean {
   return node.pos <= inner.pos && inner.end <= node.end;
 }

@@ -1,7 +1,7 @@
 import ts from 'typescript';
 
 import { SINGLE_ELEMENT_METHODS } from '../ast/array-methods.js';
-import { isOnAnotherBranch } from '../ast/code-before.js';
+import { holds, isOnAnotherBranch } from '../ast/code-before.js';
 import { mergeAwaitSummary, prefixChains, skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
 import { implementationsOf } from '../calls/implementations.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from '../calls/module-origin.js';
@@ -203,8 +203,8 @@ function readToReturn(classifier: AwaitClassifier, body: ts.ConciseBody, stateme
     ts.forEachChild(node, visit);
     if (node.pos < from) return;
     if (ts.isAwaitExpression(node)) {
-      if (!isOnAnotherBranch(node, statement) && !exitsBefore(node, statement, body)) waits.push(node);
-    } else if (ts.isIdentifier(node) && node.text === name && node !== declaration.name && !isOnAnotherBranch(node, statement) && !exitsBefore(node, statement, body)) {
+      if (!isOnAnotherBranch(node, statement) && !isInExitingBranch(node, body, statement)) waits.push(node);
+    } else if (ts.isIdentifier(node) && node.text === name && node !== declaration.name && !isOnAnotherBranch(node, statement) && !isInExitingBranch(node, body, statement)) {
       const use = outermostWrapper(node);
       const handedOn = handsOn(use);
       const field = handedOn ? undefined : fieldWritten(use) ?? fieldChangedInside(use);
@@ -246,10 +246,6 @@ function runsWhenever(node: ts.Node, since: ts.Node, point: ts.Node): boolean {
     if (ts.isTryStatement(statement) && statement.tryBlock === around && statement.catchClause != null && !holds(around, point)) return false;
   }
   return true;
-}
-
-function holds(node: ts.Node, inner: ts.Node): boolean {
-  return node.pos <= inner.pos && inner.end <= node.end;
 }
 
 function isConditionalPart(parent: ts.Node, child: ts.Node): boolean {
@@ -341,24 +337,6 @@ function handsOn(identifier: ts.Expression): boolean {
 function mentions(node: ts.Node, name: string): boolean {
   if (ts.isIdentifier(node)) return node.text === name;
   return ts.forEachChild(node, (child) => mentions(child, name) || undefined) ?? false;
-}
-
-/**
- * An await in a block that always ends in `return` or `throw` and does not hold the point, unless
- * it is in a `try` block whose `catch` the point can follow (an await that throws lands there).
- */
-function exitsBefore(node: ts.Node, point: ts.Node, body: ts.Node): boolean {
-  for (let current = node.parent; current !== body && !ts.isSourceFile(current); current = current.parent) {
-    const statement = current.parent;
-    if (ts.isTryStatement(statement) && statement.tryBlock === current && statement.catchClause != null && !holds(current, point)) return false;
-  }
-  for (let current = node.parent; current !== body && !ts.isSourceFile(current); current = current.parent) {
-    if (ts.isBlock(current) && !(current.pos <= point.pos && point.end <= current.end)) {
-      const last = current.statements.at(-1);
-      if (last != null && (ts.isReturnStatement(last) || ts.isThrowStatement(last))) return true;
-    }
-  }
-  return false;
 }
 
 /** What a function body returns: each `return`'s value (not in functions inside it), or an arrow's expression. */
@@ -552,11 +530,19 @@ function saversOfImplementations(classifier: AwaitClassifier, declaration: ts.Si
 
 /**
  * An await inside a block that always ends in `return` or `throw` (an early exit) cannot precede
- * a write that comes after that block. Source order alone would count it.
+ * code after that block: source order alone would count it. Given the `point` it must precede,
+ * blocks that hold the point do not count, and nothing in a `try` block whose `catch` can lead to
+ * the point is cut off (an await that throws lands there).
  */
-function isInExitingBranch(node: ts.Node, body: ts.Node): boolean {
-  for (let current = node.parent; current !== body; current = current.parent) {
-    if (ts.isBlock(current)) {
+function isInExitingBranch(node: ts.Node, body: ts.Node, point?: ts.Node): boolean {
+  if (point != null) {
+    for (let current = node.parent; current !== body && !ts.isSourceFile(current); current = current.parent) {
+      const statement = current.parent;
+      if (ts.isTryStatement(statement) && statement.tryBlock === current && statement.catchClause != null && !holds(current, point)) return false;
+    }
+  }
+  for (let current = node.parent; current !== body && !ts.isSourceFile(current); current = current.parent) {
+    if (ts.isBlock(current) && (point == null || !holds(current, point))) {
       const last = current.statements.at(-1);
       if (last != null && (ts.isReturnStatement(last) || ts.isThrowStatement(last))) return true;
     }
