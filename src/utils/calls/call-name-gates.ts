@@ -83,21 +83,25 @@ function callEdgesOf(file: ts.SourceFile): readonly (readonly [string, string])[
   const edges: [string, string][] = [];
   /** The named function the walk is in; a nested function's calls count for it too. */
   let owner: string | undefined;
-  // One function for the whole walk (no closure per node): the program's every node passes here.
+  // One function for the whole walk (no closure per node): the program's every node passes here,
+  // so what a node can be is one table lookup (`ROLES`), and most nodes only pass their children on.
   const visit = (node: ts.Node): void => {
-    // Types, interfaces and type aliases hold no calls and give no function a second name; they
-    // are a good part of a typed backend's syntax.
-    if (isTypeOnly(node)) return;
+    const role = ROLES[node.kind] ?? PLAIN;
+    if (role === SKIP) return;
+    if (role === PLAIN) {
+      ts.forEachChild(node, visit);
+      return;
+    }
     const outer = owner;
-    if (ts.isFunctionLike(node)) {
-      owner = functionName(node) ?? outer;
-      const holder = holderName(node);
+    if (role & FUNCTION) {
+      owner = functionName(node as ts.SignatureDeclaration) ?? outer;
+      const holder = holderName(node as ts.SignatureDeclaration);
       if (owner != null && holder != null && holder !== owner) edges.push([owner, holder]);
-    } else if (node.kind === ts.SyntaxKind.CallExpression && owner != null) {
+    } else if (role & CALL && owner != null) {
       const callee = calleeName(node as ts.CallExpression);
       if (callee != null) edges.push([callee, owner]);
     }
-    if (MAY_ALIAS.has(node.kind)) {
+    if (role & ALIAS) {
       const alias = aliasEdge(node);
       if (alias != null) edges.push(alias);
     }
@@ -109,23 +113,45 @@ function callEdgesOf(file: ts.SourceFile): readonly (readonly [string, string])[
   return edges;
 }
 
-/** The kinds `aliasEdge` looks at: a cheap test before its chain of checks. */
-const MAY_ALIAS: ReadonlySet<ts.SyntaxKind> = new Set([
-  ts.SyntaxKind.ImportSpecifier,
-  ts.SyntaxKind.ExportSpecifier,
-  ts.SyntaxKind.ImportClause,
-  ts.SyntaxKind.ExportAssignment,
-  ts.SyntaxKind.FunctionDeclaration,
-  ts.SyntaxKind.BindingElement,
-  ts.SyntaxKind.VariableDeclaration,
-  ts.SyntaxKind.PropertyDeclaration,
-  ts.SyntaxKind.PropertyAssignment,
-]);
+const PLAIN = 0;
+const FUNCTION = 1;
+const CALL = 2;
+/** A kind `aliasEdge` looks at. */
+const ALIAS = 4;
+/**
+ * Nodes the walk does not enter: types, interfaces and type aliases hold no calls and give no
+ * function a second name (they are a good part of a typed backend's syntax), and tokens —
+ * identifiers, literals, keywords — have no children.
+ */
+const SKIP = 8;
 
-function isTypeOnly(node: ts.Node): boolean {
-  return (node.kind >= ts.SyntaxKind.FirstTypeNode && node.kind <= ts.SyntaxKind.LastTypeNode) ||
-    node.kind === ts.SyntaxKind.InterfaceDeclaration || node.kind === ts.SyntaxKind.TypeAliasDeclaration;
+function roleOf(kind: ts.SyntaxKind): number {
+  const isType = (kind >= ts.SyntaxKind.FirstTypeNode && kind <= ts.SyntaxKind.LastTypeNode) ||
+    kind === ts.SyntaxKind.InterfaceDeclaration || kind === ts.SyntaxKind.TypeAliasDeclaration;
+  if (isType || kind <= ts.SyntaxKind.LastToken) return SKIP;
+  if (ts.isFunctionLike({ kind } as ts.Node)) return FUNCTION;
+  return kind === ts.SyntaxKind.CallExpression ? CALL : PLAIN;
 }
+
+/** What each syntax kind can be to the walk: a bit set of the constants above. */
+const ROLES: Uint8Array = (() => {
+  const roles = new Uint8Array(ts.SyntaxKind.Count);
+  for (const kind of Object.values(ts.SyntaxKind)) if (typeof kind === 'number') roles[kind] = roleOf(kind);
+  for (const kind of [
+    ts.SyntaxKind.ImportSpecifier,
+    ts.SyntaxKind.ExportSpecifier,
+    ts.SyntaxKind.ImportClause,
+    ts.SyntaxKind.ExportAssignment,
+    ts.SyntaxKind.FunctionDeclaration,
+    ts.SyntaxKind.BindingElement,
+    ts.SyntaxKind.VariableDeclaration,
+    ts.SyntaxKind.PropertyDeclaration,
+    ts.SyntaxKind.PropertyAssignment,
+  ]) {
+    roles[kind] = (roles[kind] ?? PLAIN) | ALIAS;
+  }
+  return roles;
+})();
 
 function calleeName(call: ts.CallExpression): string | undefined {
   const method = methodNameOfCall(call);
