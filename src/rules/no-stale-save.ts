@@ -360,6 +360,14 @@ export default createRule<Options, MessageIds>({
       return next;
     }
 
+    /** The saved entity's class: the target's own, or for a relation a saver writes through its owner, the relation's. */
+    function savedEntityMetadata(target: WriteTarget): EntityMetadata | undefined {
+      const type = checker.getTypeAtLocation(tsNode(target.expression));
+      if (target.relation == null || target.expression.type === AST_NODE_TYPES.MemberExpression) return entityMetadataOfType(checker, type);
+      const relation = checker.getPropertyOfType(checker.getNonNullableType(type), target.relation);
+      return relation == null ? undefined : entityMetadataOfType(checker, checker.getTypeOfSymbol(relation));
+    }
+
     function report(write: WriteSite, target: WriteTarget, stale: StaleFact): void {
       const { load, window: awaitInfo } = stale;
       const { variable } = target;
@@ -367,7 +375,7 @@ export default createRule<Options, MessageIds>({
       const summary = summaryOfAwait(awaitInfo);
       const kind = windowKindsOf(summary, windowKinds)[0] ?? 'unknown';
       const chain = summary.get(kind) ?? [];
-      const metadata = entityMetadataOfType(checker, checker.getTypeAtLocation(tsNode(target.expression)));
+      const metadata = savedEntityMetadata(target);
       const seenHere = writtenFields(recorder.aliasesOf(variable), load, write, target, onlyReads);
       // Columns the project's loader set are written by the save too, not reverted by it; with
       // them (or with the object handed on in the loader) the save writes more than this code sets.

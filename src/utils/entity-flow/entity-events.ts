@@ -56,7 +56,11 @@ export interface WriteTarget {
   expression: TSESTree.Expression;
   /** Spread into an object literal: `save({ ...conv, snippet })`. */
   viaSpread: boolean;
-  /** A relation loaded with the variable's entity (`save(order.customer)`): as old as its owner. */
+  /**
+   * A relation loaded with the variable's entity (`save(order.customer)`): as old as its owner.
+   * `expression` is then the relation's member expression, or the owner itself when a saver of the
+   * project takes the owner and writes its relation (`updateRole(order)` saving `order.customer`).
+   */
   relation?: string;
 }
 

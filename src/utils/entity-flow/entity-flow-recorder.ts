@@ -9,9 +9,9 @@ import type { FunctionNode } from '../ast/functions.js';
 import { calleeName, isInside, skipWrappers } from '../ast/expressions.js';
 import { joinChain } from '../calls/call-labels.js';
 import { expressionLabel, prefixChains, windowKindsOf, type AwaitClassifier, type AwaitKind } from '../calls/await-classification.js';
-import { loaderNames, loadOfCall, saverNames, saversOfCall } from '../typeorm/entity-flow-summaries.js';
+import { loaderNames, loadOfCall, saverNames, saversOfCall, type LoaderSummary } from '../typeorm/entity-flow-summaries.js';
 import { entityMetadataOfType, type EntityMetadata } from '../typeorm/entity-metadata.js';
-import { loadedColumnsSpecOf } from '../typeorm/loaded-columns.js';
+import { loadedColumnsSpecOf, type LoadedColumnsSpec } from '../typeorm/loaded-columns.js';
 import { classifyIfDiffingWriteName, classifyTypeormCall } from '../typeorm/typeorm-calls.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
 import { eventPayloadsOf, isCarriedEntity } from './event-payloads.js';
@@ -276,7 +276,7 @@ export class EntityFlowRecorder {
       node: call,
       loader,
       line: call.loc.start.line,
-      columns: loadedColumnsSpecOf(tsCall),
+      columns: withLoaderRelations(loadedColumnsSpecOf(tsCall), loader),
     };
   }
 
@@ -347,6 +347,14 @@ export class EntityFlowRecorder {
    * Whether `owner.property` is a relation the owner's load brought along (eager, or named in
    * `relations` / joined and selected): that entity is as old as its owner.
    */
+  /** `updateRole(payment)` whose body saves `payment.contact`: the relation, when it was loaded with the tracked owner. */
+  private relationTargetsOf(argument: TSESTree.Node | undefined, relation: string): WriteTarget[] {
+    if (argument == null || argument.type === AST_NODE_TYPES.SpreadElement || this.tracked.size === 0) return [];
+    const expression = skipWrappers(argument, { awaits: true });
+    if (expression.type !== AST_NODE_TYPES.Identifier) return [];
+    const owner = this.trackedVariable(expression);
+    return owner != null && this.isLoadedRelation(owner, expression, relation) ? [{ variable: owner, expression, viaSpread: false, relation }] : [];
+  }
   private isLoadedRelation(owner: Variable, ownerNode: TSESTree.Identifier, property: string): boolean {
     const load = this.tracked.get(owner);
     if (load == null) return false;
@@ -558,7 +566,8 @@ export class EntityFlowRecorder {
       return targets.length === 0 ? undefined : { call, targets, typeorm, method: `${typeorm.method}()`, diffingMethod: typeorm.method };
     }
     for (const saver of saversOfCall(this.options.classifier, tsCall, 0, saverNames(this.options.services.program))) {
-      const targets = this.targetsOf(call.arguments[saver.parameterIndex]);
+      const argument = call.arguments[saver.parameterIndex];
+      const targets = saver.relation == null ? this.targetsOf(argument) : this.relationTargetsOf(argument, saver.relation);
       if (targets.length === 0) continue;
       const calleeLabel = expressionLabel(tsCall.expression);
       return {
@@ -610,4 +619,10 @@ function promiseAllElements(init: TSESTree.Expression): TSESTree.ArrayExpression
   if (object.type !== AST_NODE_TYPES.Identifier || object.name !== 'Promise' || property.type !== AST_NODE_TYPES.Identifier || property.name !== 'all') return undefined;
   const list = call.arguments[0];
   return list?.type === AST_NODE_TYPES.ArrayExpression ? list.elements : undefined;
+}
+
+/** A project loader's call names no relations: the ones its reads join come with the row all the same. */
+function withLoaderRelations(spec: LoadedColumnsSpec, loader: LoaderSummary): LoadedColumnsSpec {
+  if (loader.relations == null || [...loader.relations].every((relation) => spec.relations.has(relation))) return spec;
+  return { ...spec, relations: new Set([...spec.relations, ...loader.relations]) };
 }

@@ -6,6 +6,7 @@ import { mergeAwaitSummary, prefixChains, skipOuterExpressions, type AwaitClassi
 import { implementationsOf } from '../calls/implementations.js';
 import { declarationDisplayName, moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { methodNameOfCall, namesReaching } from '../calls/call-name-gates.js';
+import { loadedColumnsSpecOf } from './loaded-columns.js';
 import { callMayResolveTo, classifyIfDiffingWriteName, classifyTypeormCall, DIFFING_WRITE_METHODS, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
 
 /** A function of the project that returns an entity it loaded (`retrieve`, `getEntityOrThrow`). */
@@ -29,11 +30,18 @@ export interface LoaderSummary {
   fieldsSet?: readonly string[];
   /** Named by the rule's `loaders` option: taken to return a whole row, its body not followed. */
   byOption?: boolean;
+  /** Relations joined by every read the loader returns (`relations: { contact: true }`): loaded with the row. */
+  relations?: ReadonlySet<string>;
 }
 
-/** A function of the project that hands one of its parameters to a diffing write. */
+/** A function of the project that hands one of its parameters (or a relation of one) to a diffing write. */
 export interface SaverSummary {
   parameterIndex: number;
+  /**
+   * The parameter's property that is written, not the parameter itself: `updateRole(payment)`
+   * whose body saves `payment.contact` (itself, or through another saver).
+   */
+  relation?: string;
   chain: readonly string[];
   /** What the function awaits before that write (a window inside the callee). */
   awaitsBefore: AwaitSummary;
@@ -92,7 +100,8 @@ export function loadOfCall(
   const typeorm = classifyTypeormCall(checker, call);
   if (typeorm != null) {
     if (typeorm.kind !== 'load' || typeorm.loadShape == null || takesPessimisticLock(call)) return undefined;
-    return { shape: typeorm.loadShape, chain: [typeorm.method] };
+    const { relations } = loadedColumnsSpecOf(call);
+    return { shape: typeorm.loadShape, chain: [typeorm.method], ...(relations.size === 0 ? {} : { relations }) };
   }
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null || moduleOriginOfDeclaration(declaration).kind !== 'project') return undefined;
@@ -105,6 +114,7 @@ export function loadOfCall(
     ...(summary.staleSince == null ? {} : { staleSince: prefixChains(summary.staleSince, name) }),
     ...(summary.handsOnReturned === true ? { handsOnReturned: true as const } : {}),
     ...(summary.fieldsSet == null ? {} : { fieldsSet: summary.fieldsSet }),
+    ...(summary.relations == null ? {} : { relations: summary.relations }),
   };
 }
 
@@ -141,10 +151,14 @@ function computeLoaderSummary(classifier: AwaitClassifier, declaration: ts.Decla
   const staleSince = new Map<AwaitKind, readonly string[]>();
   let handsOnReturned = false;
   const fieldsSet = new Set<string>();
+  /** Joined by every read returned (an object the loader builds in memory joins nothing and does not count). */
+  let relations: ReadonlySet<string> | undefined;
   for (const { expression, statement } of returnsOf(body)) {
     const load = loadOfExpression(classifier, expression, depth + 1, new Set());
     if (load == null) continue;
     found ??= load;
+    const joined = load.relations ?? new Set<string>();
+    relations = relations == null ? joined : new Set([...relations].filter((relation) => joined.has(relation)));
     if (load.staleSince != null) mergeAwaitSummary(staleSince, load.staleSince);
     if (load.handsOnReturned === true) handsOnReturned = true;
     for (const field of load.fieldsSet ?? []) fieldsSet.add(field);
@@ -161,6 +175,7 @@ function computeLoaderSummary(classifier: AwaitClassifier, declaration: ts.Decla
     ...(staleSince.size === 0 ? {} : { staleSince }),
     ...(handsOnReturned ? { handsOnReturned: true as const } : {}),
     ...(fieldsSet.size === 0 ? {} : { fieldsSet: [...fieldsSet] }),
+    ...(relations == null || relations.size === 0 ? {} : { relations }),
   };
 }
 
@@ -473,9 +488,20 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     const symbol = classifier.checker.getSymbolAtLocation(node);
     return symbol == null ? -1 : parameterSymbols.indexOf(symbol);
   };
-  const record = (index: number, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression): void => {
-    if (index < 0 || result.some((saver) => saver.parameterIndex === index)) return;
-    result.push({ parameterIndex: index, chain: [name, ...chain], awaitsBefore: new Map(before), writeCall });
+  /** `p` → the parameter `p`; `p.contact` → the parameter's property `contact`. */
+  const writtenPartOf = (expression: ts.Expression, relation?: string): { index: number; relation?: string } => {
+    const node = skipOuterExpressions(expression);
+    if (relation != null) return { index: parameterIndexOf(node), relation };
+    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) {
+      const index = parameterIndexOf(node.expression);
+      return index < 0 ? { index } : { index, relation: node.name.text };
+    }
+    return { index: parameterIndexOf(node) };
+  };
+  const record = (part: { index: number; relation?: string }, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression): void => {
+    const { index, relation } = part;
+    if (index < 0 || result.some((saver) => saver.parameterIndex === index && saver.relation === relation)) return;
+    result.push({ parameterIndex: index, ...(relation == null ? {} : { relation }), chain: [name, ...chain], awaitsBefore: new Map(before), writeCall });
   };
   const visit = (node: ts.Node): void => {
     if (ts.isFunctionLike(node)) return;
@@ -487,14 +513,14 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
         const entityExpressions = typeorm.entityArgumentIndex == null
           ? [receiverOf(node)].filter((receiver) => receiver != null)
           : entityExpressionsOf(node.arguments[typeorm.entityArgumentIndex]);
-        for (const expression of entityExpressions) record(parameterIndexOf(expression), [typeorm.method], awaitsBeforeHere(), node);
+        for (const expression of entityExpressions) record(writtenPartOf(expression), [typeorm.method], awaitsBeforeHere(), node);
       } else if (typeorm == null) {
         for (const saver of saversOfCall(classifier, node, depth + 1, names)) {
           const argument = node.arguments[saver.parameterIndex];
           if (argument == null) continue;
           const before = new Map(awaitsBeforeHere());
           mergeAwaitSummary(before, saver.awaitsBefore);
-          for (const expression of entityExpressionsOf(argument)) record(parameterIndexOf(expression), saver.chain, before, saver.writeCall);
+          for (const expression of entityExpressionsOf(argument)) record(writtenPartOf(expression, saver.relation), saver.chain, before, saver.writeCall);
         }
       }
     } else if (ts.isAwaitExpression(node) && !isInExitingBranch(node, body)) {
@@ -522,7 +548,7 @@ function saversOfImplementations(classifier: AwaitClassifier, declaration: ts.Si
       savers.set(implementation, summaries);
     }
     for (const saver of summaries) {
-      if (!result.some((known) => known.parameterIndex === saver.parameterIndex)) result.push({ ...saver, chain: [name, ...saver.chain] });
+      if (!result.some((known) => known.parameterIndex === saver.parameterIndex && known.relation === saver.relation)) result.push({ ...saver, chain: [name, ...saver.chain] });
     }
   }
   return result;

@@ -1,0 +1,172 @@
+/**
+ * no-stale-save and a relation handed to the project's saver through its owner (issue 14, related
+ * entities): `promote(order)` whose body saves `order.customer` writes the customer loaded with the
+ * order, as old as the order. The relation must have come with the owner — joined by the read, or
+ * by every read a project loader returns — and the window may be in the caller or inside the saver.
+ */
+import rule from '../../src/rules/no-stale-save.js';
+import { createRuleTester } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+const imports = `
+import { Repository } from 'typeorm';
+import { Assistant } from './shared/assistant.js';
+import { Customer, SalesOrder } from './no-stale-save/related-entities.js';
+`;
+
+/** Line numbers in cases count from the first line of `imports`. */
+const L = imports.split('\n').length - 1;
+
+/** Saves the order's customer: a saver of the relation. */
+const promote = `
+async function promote(customers: Repository<Customer>, order: SalesOrder): Promise<void> {
+  order.customer.tier = 'gold';
+  await customers.save(order.customer);
+}`;
+
+/** Asks the assistant, then renames and saves the customer: the window is inside. */
+const renameAfterCheck = `
+async function renameAfterCheck(customers: Repository<Customer>, assistant: Assistant, order: SalesOrder): Promise<void> {
+  order.customer.name = await assistant.reply('Rename');
+  await customers.save(order.customer);
+}`;
+
+const LLM_CHAIN = 'Assistant.reply → LlmClient.complete → openai.chat.completions.create';
+const SAVER_ADVICE = (line: number) => `Make that function write only the fields it changes with update() (its save() is at line ${String(line)}), or re-load the entity after the await.`;
+
+ruleTester.run('no-stale-save (a relation saved by a saver of its owner)', rule, {
+  valid: [
+    {
+      name: 'the relation was not joined: the saver saves nothing the order brought',
+      code: `${imports}${promote}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneByOrFail({ id });
+  await assistant.reply('Promote?');
+  await promote(customers, order);
+}`,
+    },
+    {
+      name: 'the saver saves the relation before the slow call',
+      code: `${imports}${promote}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  await promote(customers, order);
+  await assistant.reply('Promoted');
+}`,
+    },
+    {
+      name: 'only one read of the loader joins the relation: it is not known to come with the order',
+      code: `${imports}${renameAfterCheck}
+async function findOrder(orders: Repository<SalesOrder>, id: string, withCustomer: boolean): Promise<SalesOrder | null> {
+  if (withCustomer) return orders.findOne({ where: { id }, relations: { customer: true } });
+  return orders.findOneBy({ id });
+}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await findOrder(orders, id, true);
+  if (order == null) return;
+  await renameAfterCheck(customers, assistant, order);
+}`,
+    },
+    {
+      name: 'the saver writes a relation of its second parameter, not of the order it is given',
+      code: `${imports}
+async function promoteOther(customers: Repository<Customer>, order: SalesOrder, other: SalesOrder): Promise<void> {
+  await customers.save(other.customer);
+  order.note = 'promoted';
+}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string, other: SalesOrder) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  await assistant.reply('Promote?');
+  await promoteOther(customers, order, other);
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'the customer, joined by the read, reaches the relation saver after the LLM call: the re-load of the order with the relation is suggested',
+      code: `${imports}${promote}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  await assistant.reply('Promote?');
+  await promote(customers, order);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'order.customer',
+            loader: 'findOneOrFail()',
+            loadLine: String(L + 7),
+            method: 'promote() (promote → save())',
+            window: 'after `await assistant.reply(…)`',
+            awaitLine: String(L + 8),
+            reason: `a network call via ${LLM_CHAIN}`,
+            // What the saver sets (tier) is not seen from here: every column of the customer is listed.
+            atRisk: 'name, tier, loyaltyPoints',
+            advice: SAVER_ADVICE(L + 4),
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 34,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: {
+                name: 'order',
+                awaited: 'assistant.reply(…)',
+                awaitLine: String(L + 8),
+                reload: 'Object.assign(order, await orders.findOneOrFail({ where: { id: order.id }, relations: { customer: true } }))',
+              },
+              output: `${imports}${promote}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  await assistant.reply('Promote?');
+  Object.assign(order, await orders.findOneOrFail({ where: { id: order.id }, relations: { customer: true } }));
+  await promote(customers, order);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the saver waits itself, then saves the relation every read of the project loader joined',
+      code: `${imports}${renameAfterCheck}
+async function findOrder(orders: Repository<SalesOrder>, id: string): Promise<SalesOrder | null> {
+  const order = await orders.findOne({ where: { id }, relations: { customer: true } });
+  if (order != null) return order;
+  const byNote = await orders.findOne({ where: { note: id }, relations: { customer: true } });
+  return byNote;
+}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await findOrder(orders, id);
+  if (order == null) return;
+  await renameAfterCheck(customers, assistant, order);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'order.customer',
+            loader: 'findOrder() → findOne()',
+            loadLine: String(L + 13),
+            method: 'renameAfterCheck() (renameAfterCheck → save())',
+            window: 'after `await renameAfterCheck(…)`',
+            awaitLine: String(L + 15),
+            reason: `a network call via renameAfterCheck → ${LLM_CHAIN}`,
+            atRisk: 'name, tier, loyaltyPoints',
+            advice: SAVER_ADVICE(L + 4),
+          },
+          line: L + 15,
+          column: 9,
+          endLine: L + 15,
+          endColumn: 54,
+        },
+      ],
+    },
+  ],
+});
