@@ -13,7 +13,8 @@ export const NETWORK_MODULES: readonly string[] = [
   '@aws-sdk', 'aws-sdk', '@smithy/smithy-client', '@google-cloud', '@azure', 'googleapis', 'firebase-admin',
   '@grpc/grpc-js', 'grpc', 'nodemailer', 'email-templates', '@nestjs-modules/mailer', '@sendgrid',
   'mailgun.js', 'postmark', 'resend',
-  'stripe', '@paypal', 'twilio', '@slack/web-api', '@octokit', 'octokit', 'discord.js', '@discordjs',
+  'stripe', '@paypal', 'gocardless-nodejs', 'braintree', '@mollie/api-client', 'square', '@adyen/api-library', 'razorpay',
+  '@mailchimp/mailchimp_marketing', '@mailchimp/mailchimp_transactional', 'twilio', '@slack/web-api', '@octokit', 'octokit', 'discord.js', '@discordjs',
   '@pinecone-database/pinecone', '@qdrant/js-client-rest', 'chromadb', 'weaviate-client',
 ];
 
