@@ -14,7 +14,7 @@ import { Conversation, ConversationStatus } from './shared/entities.js';
 import { LlmClient } from './shared/llm-client.js';
 import { PaymentClient, sleep } from './shared/payments.js';
 import { MessageCounter, type Notifier } from './shared/services.js';
-import { SnippetArchive, PriorityPolicy, ConversationRepositoryPort } from './no-stale-save/implementations.js';
+import { SnippetArchive, PriorityPolicy, ConversationRepositoryPort, SnippetScorer, SnippetPublisher } from './no-stale-save/implementations.js';
 import { Customer, SalesOrder } from './no-stale-save/related-entities.js';
 import { Operator } from './no-stale-save/loaded-columns.js';
 `;
@@ -101,6 +101,15 @@ export async function link(repo: Repository<Conversation>, id: string, otherId: 
 export async function reprioritise(repo: Repository<Conversation>, policy: PriorityPolicy, id: string) {
   const conversation = await repo.findOneByOrFail({ id });
   conversation.priority = await policy.priorityFor(id);
+  await repo.save(conversation);
+}`,
+    },
+    {
+      name: 'class 6: an interface whose only implementation is an object literal that computes opens no window',
+      code: `${imports}
+export async function rescore(repo: Repository<Conversation>, scorer: SnippetScorer, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority = await scorer.score('text');
   await repo.save(conversation);
 }`,
     },
@@ -525,6 +534,41 @@ export async function archive(repo: Repository<Conversation>, archive: SnippetAr
             window: 'after `await archive.archive(…)`',
             awaitLine: String(L + 4),
             reason: 'a network call via SnippetArchive.archive → HttpSnippetArchive.archive → axios.put',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'class 6: an interface implemented by an object literal that posts over HTTP is a network call, the literal\'s method in the chain',
+      code: `${imports}
+export async function publish(repo: Repository<Conversation>, publisher: SnippetPublisher, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await publisher.publish(id, 'text');
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function publish(repo: Repository<Conversation>, publisher: SnippetPublisher, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await publisher.publish(id, 'text');
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await publisher.publish(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via SnippetPublisher.publish → publisher.publish → axios.post',
             atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
             advice: 'Update only lastMessageSnippet with update().',
           },

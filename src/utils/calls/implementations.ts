@@ -18,6 +18,12 @@ export function implementationsOf(program: ts.Program, declaration: ts.Declarati
   if (ownerSymbol == null) return [];
   const index = subtypeIndexOf(program);
   const found: ts.FunctionLikeDeclaration[] = [];
+  if (ts.isInterfaceDeclaration(owner)) {
+    for (const literal of literalsDeclaredAs(program, ownerSymbol, owner.name.text)) {
+      const body = ownLiteralImplementation(literal, name);
+      if (body != null) found.push(body);
+    }
+  }
   const seen = new Set<ts.Symbol>([ownerSymbol]);
   const queue = [ownerSymbol];
   for (let symbol = queue.pop(); symbol != null; symbol = queue.pop()) {
@@ -70,6 +76,62 @@ function subtypeIndexOf(program: ts.Program): SubtypeIndex {
   }
   indexes.set(program, index);
   return index;
+}
+
+/**
+ * Object literals the program declares as the interface (`const methods: Methods<T> = { async
+ * get(id) {…} }`, often built inside a factory that returns it): an implementation without a class.
+ * Looked for only in files that spell the interface's name, and once per program and interface.
+ */
+function literalsDeclaredAs(program: ts.Program, interfaceSymbol: ts.Symbol, interfaceName: string): readonly ts.ObjectLiteralExpression[] {
+  let perProgram = literalIndexes.get(program);
+  if (perProgram == null) {
+    perProgram = new Map();
+    literalIndexes.set(program, perProgram);
+  }
+  const cached = perProgram.get(interfaceSymbol);
+  if (cached != null) return cached;
+  const checker = program.getTypeChecker();
+  const literals: ts.ObjectLiteralExpression[] = [];
+  const visit = (node: ts.Node): void => {
+    if (ts.isVariableDeclaration(node) && node.type != null && ts.isTypeReferenceNode(node.type) && node.initializer != null) {
+      const initializer = skipParentheses(node.initializer);
+      if (ts.isObjectLiteralExpression(initializer)) {
+        let symbol = checker.getSymbolAtLocation(node.type.typeName);
+        if (symbol != null && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+        if (symbol === interfaceSymbol) literals.push(initializer);
+      }
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const file of program.getSourceFiles()) {
+    if (file.isDeclarationFile || program.isSourceFileFromExternalLibrary(file) || file.fileName.includes('/node_modules/') || isTestFile(file.fileName)) continue;
+    if (!file.text.includes(interfaceName)) continue;
+    visit(file);
+  }
+  perProgram.set(interfaceSymbol, literals);
+  return literals;
+}
+
+const literalIndexes = new WeakMap<ts.Program, Map<ts.Symbol, readonly ts.ObjectLiteralExpression[]>>();
+
+function skipParentheses(expression: ts.Expression): ts.Expression {
+  let node = expression;
+  while (ts.isParenthesizedExpression(node)) node = node.expression;
+  return node;
+}
+
+/** The literal's own method of that name, or a function held in a property of it. */
+function ownLiteralImplementation(literal: ts.ObjectLiteralExpression, name: string): ts.FunctionLikeDeclaration | undefined {
+  for (const property of literal.properties) {
+    if (memberName(property.name) !== name) continue;
+    if (ts.isMethodDeclaration(property) && property.body != null) return property;
+    if (ts.isPropertyAssignment(property)) {
+      const initializer = skipParentheses(property.initializer);
+      if (ts.isArrowFunction(initializer) || ts.isFunctionExpression(initializer)) return initializer;
+    }
+  }
+  return undefined;
 }
 
 /** The class's own method of that name with a body, or an arrow function held in a property of it. */

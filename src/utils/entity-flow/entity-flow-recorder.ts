@@ -15,6 +15,7 @@ import { loadedColumnsSpecOf, type LoadedColumnsSpec } from '../typeorm/loaded-c
 import { classifyIfDiffingWriteName, classifyTypeormCall } from '../typeorm/typeorm-calls.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
 import { eventPayloadsOf, isCarriedEntity } from './event-payloads.js';
+import { requestEntitiesOf } from './request-entities.js';
 import { mayReachWrite } from './entity-uses.js';
 
 /** Promise methods whose callback runs once the receiver settles. */
@@ -379,7 +380,7 @@ export class EntityFlowRecorder {
       const variable = variableOf(identifier);
       return variable != null && this.mayReachWrite(variable);
     };
-    for (const payload of eventPayloadsOf(this.options.services, fn, worthTyping)) {
+    for (const payload of [...eventPayloadsOf(this.options.services, fn, worthTyping), ...requestEntitiesOf(this.options.services, fn, worthTyping)]) {
       const variable = variableOf(payload.identifier);
       if (variable == null) continue;
       // Every column is loaded (no select narrows an event's entity); relations only when eager.
