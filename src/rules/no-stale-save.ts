@@ -8,7 +8,7 @@ import { FactTable } from '../flow/facts.js';
 import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/lattice.js';
 import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, isOnceOnlyChain, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
-import { endOfExitingBlock } from '../utils/ast/exiting-blocks.js';
+import { endOfExitingBlock, onExclusiveBranches } from '../utils/ast/exiting-blocks.js';
 import { enclosingFunction } from '../utils/ast/functions.js';
 import { callLabel, reasonText } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
@@ -636,7 +636,7 @@ export default createRule<Options, MessageIds>({
       // A later save of the same object would write back what the update leaves to others: the
       // save being rewritten is what kept that one harmless. (Saves past a `return`/`throw` that
       // always follows this one never run after it.)
-      if (recorder.isWrittenBetween(target.variable, write.call.range[1], endOfExitingBlock(write.call) ?? Number.POSITIVE_INFINITY)) return undefined;
+      if (recorder.isWrittenBetween(target.variable, write.call.range[1], endOfExitingBlock(write.call) ?? Number.POSITIVE_INFINITY, (later) => onExclusiveBranches(later, write.call))) return undefined;
       const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
       if (receiver == null || !holdsPrimaryKey(load, metadata)) return undefined;
       if (typeorm.method !== 'save') {

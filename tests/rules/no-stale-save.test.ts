@@ -2395,6 +2395,139 @@ export async function twice(repo: Repository<Conversation>, llm: LlmClient, id: 
     },
 
     {
+      name: 'a later save on the other side of an if never runs after this one: it does not block the rewrite',
+      code: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const reply = await llm.complete('ping');
+  if (reply !== '') {
+    conversation.lastMessageSnippet = reply;
+    await repo.save(conversation);
+  } else {
+    conversation.priority = 0;
+    await repo.save(conversation);
+  }
+}`,
+      output: `${imports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const reply = await llm.complete('ping');
+  if (reply !== '') {
+    conversation.lastMessageSnippet = reply;
+    await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  } else {
+    conversation.priority = 0;
+    await repo.update({ id: conversation.id }, { priority: conversation.priority });
+  }
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 3), method: 'save()', window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt', advice: 'Update only lastMessageSnippet with update().' },
+          line: L + 7,
+          column: 11,
+          endLine: L + 7,
+          endColumn: 34,
+        },
+        {
+          messageId: 'staleSave',
+          data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 3), method: 'save()', window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt', advice: 'Update only priority with update().' },
+          line: L + 10,
+          column: 11,
+          endLine: L + 10,
+          endColumn: 34,
+        },
+      ],
+    },
+    {
+      // (`--fix` passes again once the later save is rewritten, and then rewrites this one too.)
+      name: 'in a loop the other side of an if may run in a later turn, after this save: that save still blocks the rewrite',
+      code: `${imports}
+export async function answerAll(repo: Repository<Conversation>, llm: LlmClient, id: string, rounds: string[]) {
+  const conversation = await repo.findOneByOrFail({ id });
+  for (const round of rounds) {
+    const reply = await llm.complete(round);
+    if (reply !== '') {
+      conversation.lastMessageSnippet = reply;
+      await repo.save(conversation);
+    } else {
+      conversation.priority = 0;
+      await repo.save(conversation);
+    }
+  }
+}`,
+      output: [
+        `${imports}
+export async function answerAll(repo: Repository<Conversation>, llm: LlmClient, id: string, rounds: string[]) {
+  const conversation = await repo.findOneByOrFail({ id });
+  for (const round of rounds) {
+    const reply = await llm.complete(round);
+    if (reply !== '') {
+      conversation.lastMessageSnippet = reply;
+      await repo.save(conversation);
+    } else {
+      conversation.priority = 0;
+      await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet, priority: conversation.priority });
+    }
+  }
+}`,
+        `${imports}
+export async function answerAll(repo: Repository<Conversation>, llm: LlmClient, id: string, rounds: string[]) {
+  const conversation = await repo.findOneByOrFail({ id });
+  for (const round of rounds) {
+    const reply = await llm.complete(round);
+    if (reply !== '') {
+      conversation.lastMessageSnippet = reply;
+      await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+    } else {
+      conversation.priority = 0;
+      await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet, priority: conversation.priority });
+    }
+  }
+}`,
+      ],
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 3), method: 'save()', window: 'after `await llm.complete(…)`', awaitLine: String(L + 5), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt', advice: 'Update only lastMessageSnippet with update().' },
+          line: L + 8,
+          column: 13,
+          endLine: L + 8,
+          endColumn: 36,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 5), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${imports}
+export async function answerAll(repo: Repository<Conversation>, llm: LlmClient, id: string, rounds: string[]) {
+  const conversation = await repo.findOneByOrFail({ id });
+  for (const round of rounds) {
+    const reply = await llm.complete(round);
+    Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+    if (reply !== '') {
+      conversation.lastMessageSnippet = reply;
+      await repo.save(conversation);
+    } else {
+      conversation.priority = 0;
+      await repo.save(conversation);
+    }
+  }
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          // In a loop the other side's write may come first, in an earlier turn: it counts here.
+          data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 3), method: 'save()', window: 'after `await llm.complete(…)`', awaitLine: String(L + 5), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, assigneeId, version, updatedAt', advice: 'Update only lastMessageSnippet, priority with update().' },
+          line: L + 11,
+          column: 13,
+          endLine: L + 11,
+          endColumn: 36,
+        },
+      ],
+    },
+    {
       name: "a later save the function never reaches after this one (it throws first) does not block the rewrite",
       code: `${imports}
 export async function probe(repo: Repository<Conversation>, llm: LlmClient, id: string) {

@@ -1,5 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
+import { isInside } from './expressions.js';
 import { isFunctionNode } from './functions.js';
 
 /**
@@ -25,3 +26,33 @@ function isInsideTry(node: TSESTree.Node): boolean {
   }
   return false;
 }
+
+/**
+ * Whether `a` and `b` never both run in one call of their function: they sit on the two sides of an
+ * `if` or a ternary, and no loop of the function around that choice can come back to it. Code later
+ * in the text that runs only when the other did not (`if (user) { save(user) } else { … save(other) }`).
+ */
+export function onExclusiveBranches(a: TSESTree.Node, b: TSESTree.Node): boolean {
+  for (let child: TSESTree.Node = a, parent = a.parent; parent != null && !isFunctionNode(parent); child = parent, parent = parent.parent) {
+    if (!isInside(b, parent)) continue;
+    if (isInside(b, child)) return false;
+    const sides: (TSESTree.Node | null)[] = parent.type === AST_NODE_TYPES.IfStatement || parent.type === AST_NODE_TYPES.ConditionalExpression ? [parent.consequent, parent.alternate] : [];
+    return sides.includes(child) && sides.some((side) => side != null && side !== child && isInside(b, side)) && !isInLoop(parent);
+  }
+  return false;
+}
+
+function isInLoop(node: TSESTree.Node): boolean {
+  for (let current = node.parent; current != null && !isFunctionNode(current); current = current.parent) {
+    if (LOOPS.has(current.type)) return true;
+  }
+  return false;
+}
+
+const LOOPS: ReadonlySet<AST_NODE_TYPES> = new Set([
+  AST_NODE_TYPES.ForStatement,
+  AST_NODE_TYPES.ForInStatement,
+  AST_NODE_TYPES.ForOfStatement,
+  AST_NODE_TYPES.WhileStatement,
+  AST_NODE_TYPES.DoWhileStatement,
+]);

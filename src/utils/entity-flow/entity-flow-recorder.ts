@@ -89,11 +89,16 @@ export class EntityFlowRecorder {
     return group;
   }
 
-  /** Whether a write between `from` and `to` (offsets in the file) carries the object `variable` holds. */
-  isWrittenBetween(variable: Variable, from: number, to: number): boolean {
+  /**
+   * Whether a write between `from` and `to` (offsets in the file) carries the object `variable`
+   * holds, leaving out the writes `excluded` says cannot matter.
+   */
+  isWrittenBetween(variable: Variable, from: number, to: number, excluded: (call: TSESTree.CallExpression) => boolean = () => false): boolean {
     const aliases = new Set(this.aliasesOf(variable));
     for (const writes of this.functionWrites.values()) {
-      for (const write of writes) if (write.call.range[0] >= from && write.call.range[0] < to && write.targets.some((target) => aliases.has(target.variable))) return true;
+      for (const write of writes) {
+        if (write.call.range[0] >= from && write.call.range[0] < to && write.targets.some((target) => aliases.has(target.variable)) && !excluded(write.call)) return true;
+      }
     }
     return false;
   }

@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
-import { endOfExitingBlock } from '../ast/exiting-blocks.js';
+import { endOfExitingBlock, onExclusiveBranches } from '../ast/exiting-blocks.js';
 import { isInside } from '../ast/expressions.js';
 import { enclosingFunction } from '../ast/functions.js';
 import type { LoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
@@ -79,6 +79,8 @@ export function writtenFields(
       // In a block that leaves the function before the write: not on any path to it.
       const exitingEnd = endOfExitingBlock(identifier);
       if (exitingEnd != null && exitingEnd <= write.call.range[0]) continue;
+      // On the other side of an `if` from the write: not on any path to it either.
+      if (onExclusiveBranches(identifier, write.call)) continue;
       const parent = identifier.parent;
       if (enclosingFunction(identifier) !== writeFunction) {
         if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier && isAssignmentTarget(parent)) exact = false;
