@@ -277,6 +277,8 @@ function refusals() {
       name: 'the loader joins a relation (relations): reload() leaves it out, and the stale related object would be saved through it',
       loaderCall: 'findMemberWithCrew(id)',
       loader: 'findMemberWithCrew() → findOne()',
+      // The crew the loader joined comes with the row, and is written back through it.
+      atRisk: 'handle, prefs, crew',
     },
     {
       name: 'the loader selects columns (select): reload() brings back the others, and this code then saves them',
