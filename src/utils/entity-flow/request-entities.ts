@@ -11,7 +11,7 @@ import type { PayloadBinding } from './event-payloads.js';
  * (`@CurrentUser() user: User` in NestJS, `@TargetUser() contact: Contact` with routing-controllers):
  * the decorator, or the guard or middleware it reads from, loaded the row when the request began, so
  * the handler holds it as it was then — a load where the handler receives it, like an event's
- * payload. Only parameters typed by an entity class of the project count. A package's decorators
+ * payload. Only parameters declared with the type of an entity class of the project count. A package's decorators
  * (`@Body()`, `@Param()`, `@Req()`) hand over request data, not rows read, and are not loads.
  */
 export function requestEntitiesOf(
@@ -23,8 +23,10 @@ export function requestEntitiesOf(
   const checker = services.program.getTypeChecker();
   const bindings: PayloadBinding[] = [];
   for (const parameter of fn.params) {
-    // Cheap syntax first: most parameters carry no decorator.
-    if (parameter.type !== AST_NODE_TYPES.Identifier || parameter.decorators.length !== 1 || !worthTyping(parameter)) continue;
+    // Cheap syntax first: most parameters carry no decorator, and a row's parameter names its class
+    // (`@Param('id') id: string` does not).
+    if (parameter.type !== AST_NODE_TYPES.Identifier || parameter.decorators.length !== 1) continue;
+    if (parameter.typeAnnotation?.typeAnnotation.type !== AST_NODE_TYPES.TSTypeReference || !worthTyping(parameter)) continue;
     const [decorator] = parameter.decorators;
     const name = decorator == null ? undefined : projectDecoratorName(checker, services.esTreeNodeToTSNodeMap.get(decorator));
     if (name == null) continue;
