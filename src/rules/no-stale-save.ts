@@ -636,7 +636,7 @@ export default createRule<Options, MessageIds>({
       // A later save of the same object would write back what the update leaves to others: the
       // save being rewritten is what kept that one harmless. (Saves past a `return`/`throw` that
       // always follows this one never run after it.)
-      if (recorder.isWrittenBetween(target.variable, write.call.range[1], endOfExitingBlock(write.call) ?? Number.POSITIVE_INFINITY, (later) => onExclusiveBranches(later, write.call))) return undefined;
+      if (recorder.isWrittenBetween(target.variable, write.call.range[1], endOfExitingBlock(write.call) ?? Number.POSITIVE_INFINITY, (later) => onExclusiveBranches(later, write.call, target.variable.scope.variableScope.block))) return undefined;
       const receiver = writeReceiverOf({ sourceCode, call: write.call, typeorm, metadata, classNameInScope: isClassInScope(write.call, metadata) });
       if (receiver == null || !holdsPrimaryKey(load, metadata)) return undefined;
       if (typeorm.method !== 'save') {
@@ -672,12 +672,14 @@ export default createRule<Options, MessageIds>({
      * leaves the key out, `{ id: e.id }` holds `undefined`, which TypeORM 0.3 drops from the
      * criteria (every row would be written) and 1.x rejects. A TypeORM read here must not select
      * without the key; a loader the rule followed must be shown to load it; an event's payload and
-     * a loader named by the `loaders` option are taken as whole rows.
+     * a loader named by the `loaders` option are taken as whole rows, what a request's parameter
+     * decorator hands over is not.
      */
     function holdsPrimaryKey(load: LoadSite, metadata: EntityMetadata): boolean {
       const { select } = load.columns;
       if (select != null && !metadata.primaryColumns.every((column) => select.has(column.propertyName))) return false;
-      if (load.kind !== 'read' || load.loader.byOption === true || load.node.type !== AST_NODE_TYPES.CallExpression) return true;
+      if (load.kind !== 'read') return load.request !== true;
+      if (load.loader.byOption === true || load.node.type !== AST_NODE_TYPES.CallExpression) return true;
       const call = tsNode(load.node);
       return classifyTypeormCall(checker, call) != null || loaderReadsMeet(classifier, call, metadata, 'keyed');
     }

@@ -105,15 +105,6 @@ export async function reprioritise(repo: Repository<Conversation>, policy: Prior
 }`,
     },
     {
-      name: 'class 6: an interface whose only implementation is an object literal that computes opens no window',
-      code: `${imports}
-export async function rescore(repo: Repository<Conversation>, scorer: SnippetScorer, id: string) {
-  const conversation = await repo.findOneByOrFail({ id });
-  conversation.priority = await scorer.score('text');
-  await repo.save(conversation);
-}`,
-    },
-    {
       name: 'class 7: nothing else loaded (select: false hides the hash): the save reverts nothing',
       code: `${imports}
 export async function rename(repo: Repository<Operator>, llm: LlmClient, id: string) {
@@ -536,6 +527,100 @@ export async function archive(repo: Repository<Conversation>, archive: SnippetAr
             reason: 'a network call via SnippetArchive.archive → HttpSnippetArchive.archive → axios.put',
             atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
             advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 5,
+          column: 9,
+          endLine: L + 5,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'class 6: an object literal a factory returns as the interface (its return type) is an implementation too',
+      code: `${imports}
+import axios from 'axios';
+interface Pinger {
+  ping(url: string): Promise<void>;
+}
+export function createPinger(): Pinger {
+  return {
+    async ping(url) {
+      await axios.head(url);
+    },
+  };
+}
+export async function ping(repo: Repository<Conversation>, pinger: Pinger, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await pinger.ping('http://127.0.0.1:9/health');
+  conversation.priority = 0;
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+import axios from 'axios';
+interface Pinger {
+  ping(url: string): Promise<void>;
+}
+export function createPinger(): Pinger {
+  return {
+    async ping(url) {
+      await axios.head(url);
+    },
+  };
+}
+export async function ping(repo: Repository<Conversation>, pinger: Pinger, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await pinger.ping('http://127.0.0.1:9/health');
+  conversation.priority = 0;
+  await repo.update({ id: conversation.id }, { priority: conversation.priority });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 14),
+            method: 'save()',
+            window: 'after `await pinger.ping(…)`',
+            awaitLine: String(L + 15),
+            reason: 'a network call via Pinger.ping → ping → axios.head',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
+            advice: 'Update only priority with update().',
+          },
+          line: L + 17,
+          column: 9,
+          endLine: L + 17,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
+      name: 'class 6: an interface whose only implementation found is an object literal that computes stays unknown (literals may be built in ways not looked for)',
+      code: `${imports}
+export async function rescore(repo: Repository<Conversation>, scorer: SnippetScorer, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority = await scorer.score('text');
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function rescore(repo: Repository<Conversation>, scorer: SnippetScorer, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority = await scorer.score('text');
+  await repo.update({ id: conversation.id }, { priority: conversation.priority });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await scorer.score(…)`',
+            awaitLine: String(L + 4),
+            reason: 'an unclassified call via SnippetScorer.score that may be slow I/O',
+            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
+            advice: 'Update only priority with update().',
           },
           line: L + 5,
           column: 9,

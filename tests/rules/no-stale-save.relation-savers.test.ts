@@ -81,8 +81,132 @@ export async function caller(orders: Repository<SalesOrder>, customers: Reposito
   await promoteOther(customers, order, other);
 }`,
     },
+    {
+      name: 'the saver re-reads the relation before it saves it: nothing of the caller\'s copy is written',
+      code: `${imports}
+async function refreshAndPromote(customers: Repository<Customer>, order: SalesOrder): Promise<void> {
+  order.customer = await customers.findOneByOrFail({ id: order.customer.id });
+  order.customer.tier = 'gold';
+  await customers.save(order.customer);
+}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  await assistant.reply('Promote?');
+  await refreshAndPromote(customers, order);
+}`,
+    },
+    {
+      name: 'a loader whose ternary joins the relation on one side only: not known to come with the order',
+      code: `${imports}${renameAfterCheck}
+async function findOrder(orders: Repository<SalesOrder>, id: string, withCustomer: boolean): Promise<SalesOrder | null> {
+  return withCustomer ? orders.findOne({ where: { id }, relations: { customer: true } }) : orders.findOneBy({ id });
+}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await findOrder(orders, id, true);
+  if (order == null) return;
+  await renameAfterCheck(customers, assistant, order);
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'a saver that saves the relation and then the order: the order\'s own stale save is what is reported',
+      code: `${imports}
+async function persistBoth(customers: Repository<Customer>, orders: Repository<SalesOrder>, order: SalesOrder): Promise<void> {
+  await customers.save(order.customer);
+  await orders.save(order);
+}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  order.note = await assistant.reply('Note?');
+  await persistBoth(customers, orders, order);
+  order.note = 'done';
+  await orders.save(order);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'order',
+            loader: 'findOneOrFail()',
+            loadLine: String(L + 7),
+            method: 'persistBoth() (persistBoth → save())',
+            window: 'after `await assistant.reply(…)`',
+            awaitLine: String(L + 8),
+            reason: `a network call via ${LLM_CHAIN}`,
+            atRisk: 'customer',
+            advice: `Update only note with update(). The save() to change is at line ${String(L + 4)}.`,
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 46,
+        },
+      ],
+    },
+    {
+      name: 'the order\'s own save, then a saver of its customer: the later relation write does not block the order\'s update()',
+      code: `${imports}${renameAfterCheck}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  order.note = await assistant.reply('Note?');
+  await orders.save(order);
+  await renameAfterCheck(customers, assistant, order);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'order',
+            loader: 'findOneOrFail()',
+            loadLine: String(L + 7),
+            method: 'save()',
+            window: 'after `await assistant.reply(…)`',
+            awaitLine: String(L + 8),
+            reason: `a network call via ${LLM_CHAIN}`,
+            atRisk: 'customer',
+            advice: 'Update only note with update().',
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 27,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: 'note', then: '' },
+              output: `${imports}${renameAfterCheck}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  order.note = await assistant.reply('Note?');
+  await orders.update({ id: order.id }, { note: order.note });
+  await renameAfterCheck(customers, assistant, order);
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'order.customer',
+            loader: 'findOneOrFail()',
+            loadLine: String(L + 7),
+            method: 'renameAfterCheck() (renameAfterCheck → save())',
+            window: 'after `await renameAfterCheck(…)`',
+            awaitLine: String(L + 10),
+            reason: `a network call via renameAfterCheck → ${LLM_CHAIN}`,
+            atRisk: 'name, tier, loyaltyPoints',
+            advice: SAVER_ADVICE(L + 4),
+          },
+          line: L + 10,
+          column: 9,
+          endLine: L + 10,
+          endColumn: 54,
+        },
+      ],
+    },
     {
       name: 'the customer, joined by the read, reaches the relation saver after the LLM call: the re-load of the order with the relation is suggested',
       code: `${imports}${promote}

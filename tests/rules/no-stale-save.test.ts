@@ -2440,6 +2440,45 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
       ],
     },
     {
+      name: 'in a callback the choice is made once per call: a field set on the other side in an earlier call is written by this save',
+      code: `${imports}
+export async function triage(repo: Repository<Conversation>, llm: LlmClient, id: string, texts: string[]) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('triage');
+  await Promise.all(texts.map(async (text) => {
+    if (text === '') {
+      conversation.priority = 5;
+    } else {
+      conversation.lastMessageSnippet = text;
+      await repo.save(conversation);
+    }
+  }));
+}`,
+      output: `${imports}
+export async function triage(repo: Repository<Conversation>, llm: LlmClient, id: string, texts: string[]) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await llm.complete('triage');
+  await Promise.all(texts.map(async (text) => {
+    if (text === '') {
+      conversation.priority = 5;
+    } else {
+      conversation.lastMessageSnippet = text;
+      await repo.update({ id: conversation.id }, { priority: conversation.priority, lastMessageSnippet: conversation.lastMessageSnippet });
+    }
+  }));
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: { name: 'conversation', loader: 'findOneByOrFail()', loadLine: String(L + 3), method: 'save()', window: 'after `await llm.complete(…)`', awaitLine: String(L + 4), reason: 'a network call via LlmClient.complete → openai.chat.completions.create', atRisk: 'status, lastMessageId, assigneeId, version, updatedAt', advice: 'Update only priority, lastMessageSnippet with update().' },
+          line: L + 10,
+          column: 13,
+          endLine: L + 10,
+          endColumn: 36,
+        },
+      ],
+    },
+    {
       // (`--fix` passes again once the later save is rewritten, and then rewrites this one too.)
       name: 'in a loop the other side of an if may run in a later turn, after this save: that save still blocks the rewrite',
       code: `${imports}

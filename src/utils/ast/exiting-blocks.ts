@@ -1,7 +1,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 
 import { isInside } from './expressions.js';
-import { isFunctionNode } from './functions.js';
+import { codePathOwnerOf, isFunctionNode } from './functions.js';
 
 /**
  * Where the code that can run after `node` ends, when `node` sits in a block that always leaves
@@ -28,16 +28,19 @@ function isInsideTry(node: TSESTree.Node): boolean {
 }
 
 /**
- * Whether `a` and `b` never both run in one call of their function: they sit on the two sides of an
- * `if` or a ternary, and no loop of the function around that choice can come back to it. Code later
- * in the text that runs only when the other did not (`if (user) { save(user) } else { … save(other) }`).
+ * Whether `a` and `b` never both run while the variable declared in `home` (its function, whose
+ * every call has a binding of its own) holds one object: they sit on the two sides of an `if` or a
+ * ternary of that function, and no loop of it around that choice can come back to it. Code later in
+ * the text that runs only when the other did not (`if (user) { save(user) } else { … save(other) }`).
+ * In a callback (`list.forEach((item) => { if … })`) the choice is made once per call of the
+ * callback, so both sides may run: not exclusive.
  */
-export function onExclusiveBranches(a: TSESTree.Node, b: TSESTree.Node): boolean {
+export function onExclusiveBranches(a: TSESTree.Node, b: TSESTree.Node, home: TSESTree.Node): boolean {
   for (let child: TSESTree.Node = a, parent = a.parent; parent != null && !isFunctionNode(parent); child = parent, parent = parent.parent) {
     if (!isInside(b, parent)) continue;
     if (isInside(b, child)) return false;
     const sides: (TSESTree.Node | null)[] = parent.type === AST_NODE_TYPES.IfStatement || parent.type === AST_NODE_TYPES.ConditionalExpression ? [parent.consequent, parent.alternate] : [];
-    return sides.includes(child) && sides.some((side) => side != null && side !== child && isInside(b, side)) && !isInLoop(parent);
+    return sides.includes(child) && sides.some((side) => side != null && side !== child && isInside(b, side)) && codePathOwnerOf(parent) === home && !isInLoop(parent);
   }
   return false;
 }

@@ -312,6 +312,11 @@ export class AwaitClassifier {
       if (implementations.length > 0) {
         let summary = EMPTY;
         for (const candidate of implementations) summary = union(summary, prefixChains(this.summarizeFunction(candidate), declarationDisplayName(candidate)));
+        // Object literals can be built in more ways than the ones found: with no class among the
+        // implementations, those found show what the call may do, never that it does nothing slow.
+        if (implementations.every((candidate) => ts.isObjectLiteralExpression(candidate.parent) || ts.isPropertyAssignment(candidate.parent))) {
+          summary = union(summary, new Map([['unknown', []]]));
+        }
         return union(prefixChains(summary, name), fromArguments);
       }
       // None in the program, or a function-typed property: nobody can say.

@@ -80,8 +80,10 @@ function subtypeIndexOf(program: ts.Program): SubtypeIndex {
 
 /**
  * Object literals the program declares as the interface (`const methods: Methods<T> = { async
- * get(id) {…} }`, often built inside a factory that returns it): an implementation without a class.
- * Looked for only in files that spell the interface's name, and once per program and interface.
+ * get(id) {…} }`, `return { … }` from a factory whose return type is the interface, `{ … } satisfies
+ * Methods`): implementations without a class. Looked for only in files that spell the interface's
+ * name, and once per program and interface. Literals can be built in more ways than these (a Nest
+ * provider's `useValue`, an argument), so the ones found are not all there may be.
  */
 function literalsDeclaredAs(program: ts.Program, interfaceSymbol: ts.Symbol, interfaceName: string): readonly ts.ObjectLiteralExpression[] {
   let perProgram = literalIndexes.get(program);
@@ -93,15 +95,24 @@ function literalsDeclaredAs(program: ts.Program, interfaceSymbol: ts.Symbol, int
   if (cached != null) return cached;
   const checker = program.getTypeChecker();
   const literals: ts.ObjectLiteralExpression[] = [];
+  const namesInterface = (type: ts.TypeNode | undefined): boolean => {
+    if (type == null || !ts.isTypeReferenceNode(type)) return false;
+    let symbol = checker.getSymbolAtLocation(type.typeName);
+    if (symbol != null && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    return symbol === interfaceSymbol;
+  };
+  const keep = (expression: ts.Expression | undefined, type: ts.TypeNode | undefined): void => {
+    const literal = expression == null ? undefined : skipParentheses(expression);
+    if (literal != null && ts.isObjectLiteralExpression(literal) && namesInterface(type)) literals.push(literal);
+  };
   const visit = (node: ts.Node): void => {
-    if (ts.isVariableDeclaration(node) && node.type != null && ts.isTypeReferenceNode(node.type) && node.initializer != null) {
-      const initializer = skipParentheses(node.initializer);
-      if (ts.isObjectLiteralExpression(initializer)) {
-        let symbol = checker.getSymbolAtLocation(node.type.typeName);
-        if (symbol != null && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-        if (symbol === interfaceSymbol) literals.push(initializer);
-      }
-    }
+    // `const client: Port = { … }`
+    if (ts.isVariableDeclaration(node)) keep(node.initializer, node.type);
+    // `{ … } satisfies Port`, `{ … } as Port`
+    else if (ts.isSatisfiesExpression(node) || ts.isAsExpression(node)) keep(node.expression, node.type);
+    // `function create(): Port { return { … }; }`, `(): Port => ({ … })`
+    else if (ts.isReturnStatement(node)) keep(node.expression, returnTypeOf(node));
+    else if (ts.isArrowFunction(node) && !ts.isBlock(node.body)) keep(node.body, node.type);
     ts.forEachChild(node, visit);
   };
   for (const file of program.getSourceFiles()) {
@@ -114,6 +125,13 @@ function literalsDeclaredAs(program: ts.Program, interfaceSymbol: ts.Symbol, int
 }
 
 const literalIndexes = new WeakMap<ts.Program, Map<ts.Symbol, readonly ts.ObjectLiteralExpression[]>>();
+
+/** The declared return type of the function a `return` belongs to. */
+function returnTypeOf(statement: ts.ReturnStatement): ts.TypeNode | undefined {
+  let node: ts.Node = statement.parent;
+  while (!ts.isFunctionLike(node) && !ts.isSourceFile(node)) node = node.parent;
+  return ts.isFunctionLike(node) ? node.type : undefined;
+}
 
 function skipParentheses(expression: ts.Expression): ts.Expression {
   let node = expression;

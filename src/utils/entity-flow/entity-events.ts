@@ -32,6 +32,12 @@ export interface PayloadLoadSite extends LoadSiteBase {
   kind: 'event-payload';
   /** The event as a message names it: `the PaymentMethodEvent`, `the 'order.paid' event`. */
   event: string;
+  /**
+   * Handed over by a request's parameter decorator (`@CurrentUser()`): what its factory returns is
+   * not known to be a whole row (an auth strategy may return the token's claims), so no rewrite
+   * keyed on its primary key is offered.
+   */
+  request?: true;
 }
 
 /** Where the code waits: an `await`, a `for await` loop, a `.then()` receiver, a saver's own awaits. */

@@ -97,7 +97,8 @@ export class EntityFlowRecorder {
     const aliases = new Set(this.aliasesOf(variable));
     for (const writes of this.functionWrites.values()) {
       for (const write of writes) {
-        if (write.call.range[0] >= from && write.call.range[0] < to && write.targets.some((target) => aliases.has(target.variable)) && !excluded(write.call)) return true;
+        // A relation saved (`save(order.customer)`) writes the related row, not the owner's.
+        if (write.call.range[0] >= from && write.call.range[0] < to && write.targets.some((target) => target.relation == null && aliases.has(target.variable)) && !excluded(write.call)) return true;
       }
     }
     return false;
@@ -349,10 +350,6 @@ export class EntityFlowRecorder {
     }
   }
 
-  /**
-   * Whether `owner.property` is a relation the owner's load brought along (eager, or named in
-   * `relations` / joined and selected): that entity is as old as its owner.
-   */
   /** `updateRole(payment)` whose body saves `payment.contact`: the relation, when it was loaded with the tracked owner. */
   private relationTargetsOf(argument: TSESTree.Node | undefined, relation: string): WriteTarget[] {
     if (argument == null || argument.type === AST_NODE_TYPES.SpreadElement || this.tracked.size === 0) return [];
@@ -361,6 +358,10 @@ export class EntityFlowRecorder {
     const owner = this.trackedVariable(expression);
     return owner != null && this.isLoadedRelation(owner, expression, relation) ? [{ variable: owner, expression, viaSpread: false, relation }] : [];
   }
+  /**
+   * Whether `owner.property` is a relation the owner's load brought along (eager, or named in
+   * `relations` / joined and selected): that entity is as old as its owner.
+   */
   private isLoadedRelation(owner: Variable, ownerNode: TSESTree.Identifier, property: string): boolean {
     const load = this.tracked.get(owner);
     if (load == null) return false;
@@ -389,7 +390,15 @@ export class EntityFlowRecorder {
       const variable = variableOf(payload.identifier);
       if (variable == null) continue;
       // Every column is loaded (no select narrows an event's entity); relations only when eager.
-      this.recordLoad(variable, { kind: 'event-payload', id: this.nextLoadId++, node: payload.identifier, event: payload.event, line: payload.identifier.loc.start.line, columns: { relations: new Set() } });
+      this.recordLoad(variable, {
+        kind: 'event-payload',
+        id: this.nextLoadId++,
+        node: payload.identifier,
+        event: payload.event,
+        ...(payload.request === true ? { request: true as const } : {}),
+        line: payload.identifier.loc.start.line,
+        columns: { relations: new Set() },
+      });
     }
   }
 
@@ -571,7 +580,9 @@ export class EntityFlowRecorder {
       }
       return targets.length === 0 ? undefined : { call, targets, typeorm, method: `${typeorm.method}()`, diffingMethod: typeorm.method };
     }
-    for (const saver of saversOfCall(this.options.classifier, tsCall, 0, saverNames(this.options.services.program))) {
+    // The object itself before a relation of it: a saver that writes both writes the owner's row.
+    const savers = [...saversOfCall(this.options.classifier, tsCall, 0, saverNames(this.options.services.program))].sort((a, b) => Number(a.relation != null) - Number(b.relation != null));
+    for (const saver of savers) {
       const argument = call.arguments[saver.parameterIndex];
       const targets = saver.relation == null ? this.targetsOf(argument) : this.relationTargetsOf(argument, saver.relation);
       if (targets.length === 0) continue;

@@ -19,6 +19,8 @@ export interface PayloadBinding {
   identifier: TSESTree.Identifier;
   /** The event as a message names it: `the PaymentMethodEvent`, `the 'order.paid' event`, `an event`. */
   event: string;
+  /** Handed over by a request's parameter decorator, not published with an event. */
+  request?: true;
 }
 
 /** Publishing calls whose values reach the subscribers of their receiver. */

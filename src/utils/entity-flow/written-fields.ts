@@ -80,7 +80,7 @@ export function writtenFields(
       const exitingEnd = endOfExitingBlock(identifier);
       if (exitingEnd != null && exitingEnd <= write.call.range[0]) continue;
       // On the other side of an `if` from the write: not on any path to it either.
-      if (onExclusiveBranches(identifier, write.call)) continue;
+      if (onExclusiveBranches(identifier, write.call, member.scope.variableScope.block)) continue;
       const parent = identifier.parent;
       if (enclosingFunction(identifier) !== writeFunction) {
         if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier && isAssignmentTarget(parent)) exact = false;

@@ -260,7 +260,7 @@ function usedLaterAsSaved(declared: TSESTree.Identifier | undefined, aliases: re
     for (const reference of variable.references) {
       const identifier = reference.identifier;
       if (identifier.range[0] < statement.range[1] || identifier.range[0] >= reachableEnd || isInside(identifier, statement)) continue;
-      if (reference.isWriteOnly() || onExclusiveBranches(identifier, call)) continue;
+      if (reference.isWriteOnly() || onExclusiveBranches(identifier, call, variable.scope.variableScope.block)) continue;
       const parent = identifier.parent;
       if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier && !parent.computed && parent.property.type === AST_NODE_TYPES.Identifier) {
         if (refreshed.has(parent.property.name)) return true;

@@ -134,18 +134,21 @@ function loaderSummary(classifier: AwaitClassifier, declaration: ts.Declaration,
 function computeLoaderSummary(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number): LoaderSummary | undefined {
   const body = (declaration as ts.FunctionLikeDeclaration).body;
   if (body == null) {
-    // `users.findByUuid(id)` on a repository interface: what its implementations return.
+    // `users.findByUuid(id)` on a repository interface: what its implementations return, described
+    // by the first that loads, with only the relations every one of them joins.
+    let found: LoaderSummary | undefined;
     for (const implementation of implementationsOf(classifier.program, declaration)) {
       const summary = loaderSummary(classifier, implementation, depth + 1);
       if (summary == null) continue;
       const name = declarationDisplayName(implementation);
-      return {
+      const described = {
         ...summary,
         chain: [name, ...summary.chain],
         ...(summary.staleSince == null ? {} : { staleSince: prefixChains(summary.staleSince, name) }),
       };
+      found = found == null ? described : eitherLoad(found, described);
     }
-    return undefined;
+    return found;
   }
   let found: LoaderSummary | undefined;
   const staleSince = new Map<AwaitKind, readonly string[]>();
@@ -385,10 +388,10 @@ function loadOfExpression(
   visited.add(node);
   // `(await repo.findOne(…)) ?? null`, `found ? found : await repo.findOneBy(…)`.
   if (ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || node.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
-    return loadOfExpression(classifier, node.left, depth, visited) ?? loadOfExpression(classifier, node.right, depth, visited);
+    return eitherLoad(loadOfExpression(classifier, node.left, depth, visited), loadOfExpression(classifier, node.right, depth, visited));
   }
   if (ts.isConditionalExpression(node)) {
-    return loadOfExpression(classifier, node.whenTrue, depth, visited) ?? loadOfExpression(classifier, node.whenFalse, depth, visited);
+    return eitherLoad(loadOfExpression(classifier, node.whenTrue, depth, visited), loadOfExpression(classifier, node.whenFalse, depth, visited));
   }
   if (ts.isCallExpression(node)) {
     const direct = loadOfCall(classifier, node, depth);
@@ -411,6 +414,14 @@ function loadOfExpression(
     }
   }
   return undefined;
+}
+
+/** One of two loads: described by the first, with only the relations both join. */
+function eitherLoad(first: LoaderSummary | undefined, second: LoaderSummary | undefined): LoaderSummary | undefined {
+  if (first == null || second == null) return first ?? second;
+  const { relations, ...rest } = first;
+  const both = new Set([...(relations ?? [])].filter((relation) => second.relations?.has(relation) === true));
+  return both.size === 0 ? rest : { ...rest, relations: both };
 }
 
 /** `findOne({ lock: { mode: 'pessimistic_write' } })` or `.setLock('pessimistic_write')`. */
@@ -498,9 +509,12 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     }
     return { index: parameterIndexOf(node) };
   };
+  /** `p.customer = …` before the write: what is saved then is not the relation the caller passed in. */
+  const replacedRelations = new Set<string>();
   const record = (part: { index: number; relation?: string }, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression): void => {
     const { index, relation } = part;
     if (index < 0 || result.some((saver) => saver.parameterIndex === index && saver.relation === relation)) return;
+    if (relation != null && replacedRelations.has(`${String(index)}.${relation}`)) return;
     result.push({ parameterIndex: index, ...(relation == null ? {} : { relation }), chain: [name, ...chain], awaitsBefore: new Map(before), writeCall });
   };
   const visit = (node: ts.Node): void => {
@@ -525,6 +539,9 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
       }
     } else if (ts.isAwaitExpression(node) && !isInExitingBranch(node, body)) {
       awaitsSeen.push(node);
+    } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)) {
+      const replaced = writtenPartOf(node.left);
+      if (replaced.index >= 0 && replaced.relation != null) replacedRelations.add(`${String(replaced.index)}.${replaced.relation}`);
     }
   };
   ts.forEachChild(body, visit);
