@@ -382,7 +382,9 @@ export default createRule<Options, MessageIds>({
       const setByLoader = load.kind === 'read' && target.relation == null ? (load.loader.fieldsSet ?? []).filter((field) => metadata == null || metadata.byProperty.has(field)) : [];
       const loaderMayWrite = setByLoader.length > 0 || (load.kind === 'read' && target.relation == null && load.loader.handsOnReturned === true);
       const fieldInfo = loaderMayWrite ? { ...seenHere, exact: false } : seenHere;
-      const written = new Set([...fieldInfo.fields, ...setByLoader]);
+      // Fields the project's saver sets before its save are written by it too, not reverted.
+      const setBySaver = (write.saverFieldsSet ?? []).filter((field) => metadata == null || metadata.byProperty.has(field));
+      const written = new Set([...fieldInfo.fields, ...setByLoader, ...setBySaver]);
       const atRiskColumns = metadata == null ? undefined : columnsAtRisk(metadata, target.relation == null ? load.columns : { relations: new Set() }, written);
       const atRisk = atRiskColumns?.map((column) => column.propertyName);
       const isRemove = write.diffingMethod !== 'save';

@@ -197,7 +197,7 @@ export async function caller(orders: Repository<SalesOrder>, customers: Reposito
             window: 'after `await renameAfterCheck(…)`',
             awaitLine: String(L + 10),
             reason: `a network call via renameAfterCheck → ${LLM_CHAIN}`,
-            atRisk: 'name, tier, loyaltyPoints',
+            atRisk: 'tier, loyaltyPoints',
             advice: SAVER_ADVICE(L + 4),
           },
           line: L + 10,
@@ -227,8 +227,8 @@ export async function caller(orders: Repository<SalesOrder>, customers: Reposito
             window: 'after `await assistant.reply(…)`',
             awaitLine: String(L + 8),
             reason: `a network call via ${LLM_CHAIN}`,
-            // What the saver sets (tier) is not seen from here: every column of the customer is listed.
-            atRisk: 'name, tier, loyaltyPoints',
+            // The tier the saver sets is written by it, not reverted.
+            atRisk: 'name, loyaltyPoints',
             advice: SAVER_ADVICE(L + 4),
           },
           line: L + 9,
@@ -282,7 +282,7 @@ export async function caller(orders: Repository<SalesOrder>, customers: Reposito
             window: 'after `await renameAfterCheck(…)`',
             awaitLine: String(L + 15),
             reason: `a network call via renameAfterCheck → ${LLM_CHAIN}`,
-            atRisk: 'name, tier, loyaltyPoints',
+            atRisk: 'tier, loyaltyPoints',
             advice: SAVER_ADVICE(L + 4),
           },
           line: L + 15,

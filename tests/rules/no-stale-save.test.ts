@@ -3247,7 +3247,8 @@ export async function run(repo: Repository<Conversation>, llm: LlmClient, id: st
             window: 'after `await annotateAndSave(…)`',
             awaitLine: String(L + 5),
             reason: 'a network call via annotateAndSave → LlmClient.complete → openai.chat.completions.create',
-            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, priority, version and 1 more',
+            // The snippet the saver sets is written by its save, not reverted.
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
             advice: 'Make that function write only the fields it changes with update() (its save() is at analysis/flows.ts:28), or re-load the entity after the await.',
           },
           line: L + 5,

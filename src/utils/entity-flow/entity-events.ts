@@ -83,6 +83,8 @@ export interface WriteSite {
   innerWindow?: { summary: AwaitSummary; label: string };
   /** For a saver of the project: the TypeORM write inside it that the entity reaches. */
   saverWrite?: ts.CallExpression;
+  /** For a saver of the project: the fields it sets on the entity before that write (written, not reverted). */
+  saverFieldsSet?: readonly string[];
 }
 
 /** What happens to loaded entities, in evaluation order, for the flow over a function's code path. */

@@ -593,6 +593,7 @@ export class EntityFlowRecorder {
         method: `${calleeLabel}() (${joinChain(saver.chain)}())`,
         diffingMethod: saver.chain.at(-1) ?? 'save',
         saverWrite: saver.writeCall,
+        ...(saver.fieldsSet == null ? {} : { saverFieldsSet: saver.fieldsSet }),
         ...(windowKindsOf(saver.awaitsBefore, this.options.windowKinds).length > 0
           ? { innerWindow: { summary: saver.chain[0] == null ? saver.awaitsBefore : prefixChains(saver.awaitsBefore, saver.chain[0]), label: `${calleeLabel}(…)` } }
           : {}),

@@ -43,6 +43,8 @@ export interface SaverSummary {
    */
   relation?: string;
   chain: readonly string[];
+  /** The fields it sets on what it writes before the write (`p.status = …`): that write writes them. */
+  fieldsSet?: readonly string[];
   /** What the function awaits before that write (a window inside the callee). */
   awaitsBefore: AwaitSummary;
   /** The TypeORM write the parameter reaches, in this function or one it calls. */
@@ -511,11 +513,49 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
   };
   /** `p.customer = …` before the write: what is saved then is not the relation the caller passed in. */
   const replacedRelations = new Set<string>();
-  const record = (part: { index: number; relation?: string }, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression): void => {
+  /** Per written part (`0`, `0.customer`), the fields set on it so far (`p.f = …`, `p.customer.f += …`). */
+  const fieldsSetOn = new Map<string, Set<string>>();
+  const partKey = (index: number, relation: string | undefined): string => (relation == null ? String(index) : `${String(index)}.${relation}`);
+  const record = (part: { index: number; relation?: string }, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression, innerFields: readonly string[] = []): void => {
     const { index, relation } = part;
     if (index < 0 || result.some((saver) => saver.parameterIndex === index && saver.relation === relation)) return;
     if (relation != null && replacedRelations.has(`${String(index)}.${relation}`)) return;
-    result.push({ parameterIndex: index, ...(relation == null ? {} : { relation }), chain: [name, ...chain], awaitsBefore: new Map(before), writeCall });
+    const fieldsSet = new Set([...(fieldsSetOn.get(partKey(index, relation)) ?? []), ...innerFields]);
+    result.push({
+      parameterIndex: index,
+      ...(relation == null ? {} : { relation }),
+      chain: [name, ...chain],
+      ...(fieldsSet.size === 0 ? {} : { fieldsSet: [...fieldsSet] }),
+      awaitsBefore: new Map(before),
+      writeCall,
+    });
+  };
+  /** By name alone (a shadowing local counts too, which only keeps a field at risk). */
+  const mentions = (expression: ts.Node, name: string): boolean => {
+    let found = false;
+    const look = (node: ts.Node): void => {
+      if (found) return;
+      if (ts.isIdentifier(node) && node.text === name) found = true;
+      else ts.forEachChild(node, look);
+    };
+    look(expression);
+    return found;
+  };
+  /**
+   * `p.f = v` or `p.rel.f = v`: the field set on that part, when `v` is a value of its own
+   * (`p.status = 'sent'`), not one computed from what the caller loaded (`p.count = p.count + 1`,
+   * or `+=`, which stay at risk: set from the stale value).
+   */
+  const noteFieldSet = (target: ts.Expression, value: ts.Expression): void => {
+    const member = skipOuterExpressions(target);
+    if (!ts.isPropertyAccessExpression(member) || !ts.isIdentifier(member.name)) return;
+    const owner = writtenPartOf(member.expression);
+    const parameter = declaration.parameters[owner.index]?.name;
+    if (owner.index < 0 || parameter == null || !ts.isIdentifier(parameter) || mentions(value, parameter.text)) return;
+    const key = partKey(owner.index, owner.relation);
+    const fields = fieldsSetOn.get(key) ?? new Set<string>();
+    fields.add(member.name.text);
+    fieldsSetOn.set(key, fields);
   };
   const visit = (node: ts.Node): void => {
     if (ts.isFunctionLike(node)) return;
@@ -534,12 +574,13 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
           if (argument == null) continue;
           const before = new Map(awaitsBeforeHere());
           mergeAwaitSummary(before, saver.awaitsBefore);
-          for (const expression of entityExpressionsOf(argument)) record(writtenPartOf(expression, saver.relation), saver.chain, before, saver.writeCall);
+          for (const expression of entityExpressionsOf(argument)) record(writtenPartOf(expression, saver.relation), saver.chain, before, saver.writeCall, saver.fieldsSet);
         }
       }
     } else if (ts.isAwaitExpression(node) && !isInExitingBranch(node, body)) {
       awaitsSeen.push(node);
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)) {
+      noteFieldSet(node.left, node.right);
       const replaced = writtenPartOf(node.left);
       if (replaced.index >= 0 && replaced.relation != null) replacedRelations.add(`${String(replaced.index)}.${replaced.relation}`);
     }
@@ -608,3 +649,4 @@ export function entityExpressionsOf(argument: ts.Expression | undefined): ts.Exp
   }
   return [node];
 }
+
