@@ -3228,6 +3228,40 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
     },
 
     {
+      name: "a saver's own value is written by its save (not at risk); a value it computes from the entity stays at risk",
+      code: `${imports}
+async function bumpAndSave(repo: Repository<Conversation>, conversation: Conversation, llm: LlmClient): Promise<void> {
+  conversation.lastMessageSnippet = await llm.complete('summarize');
+  conversation.priority = conversation.priority + 1;
+  await repo.save(conversation);
+}
+export async function run(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await bumpAndSave(repo, conversation, llm);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 8),
+            method: 'bumpAndSave() (bumpAndSave → save())',
+            window: 'after `await bumpAndSave(…)`',
+            awaitLine: String(L + 9),
+            reason: 'a network call via bumpAndSave → LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: `Make that function write only the fields it changes with update() (its save() is at line ${String(L + 5)}), or re-load the entity after the await.`,
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 45,
+        },
+      ],
+    },
+    {
       name: 'a saver of the project that makes the slow call itself before it saves',
       code: `${imports}
 import { annotateAndSave } from './analysis/flows.js';
