@@ -581,7 +581,8 @@ export class EntityFlowRecorder {
       return targets.length === 0 ? undefined : { call, targets, typeorm, method: `${typeorm.method}()`, diffingMethod: typeorm.method };
     }
     // The object itself before a relation of it: a saver that writes both writes the owner's row.
-    const savers = [...saversOfCall(this.options.classifier, tsCall, 0, saverNames(this.options.services.program))].sort((a, b) => Number(a.relation != null) - Number(b.relation != null));
+    const found = saversOfCall(this.options.classifier, tsCall, 0, saverNames(this.options.services.program));
+    const savers = found.length < 2 ? found : [...found].sort((a, b) => Number(a.relation != null) - Number(b.relation != null));
     for (const saver of savers) {
       const argument = call.arguments[saver.parameterIndex];
       const targets = saver.relation == null ? this.targetsOf(argument) : this.relationTargetsOf(argument, saver.relation);

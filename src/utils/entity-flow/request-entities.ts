@@ -42,9 +42,7 @@ export function requestEntitiesOf(
 function requestDecoratorName(checker: ts.TypeChecker, decorator: ts.Decorator): string | undefined {
   const callee = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
   if (!ts.isIdentifier(callee)) return undefined;
-  let symbol = checker.getSymbolAtLocation(callee);
-  if (symbol != null && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  const declaration = symbol?.declarations?.[0];
+  const declaration = declarationOf(checker, callee);
   if (declaration == null || moduleOriginOfDeclaration(declaration).kind !== 'project') return undefined;
   return builtByCreateParamDecorator(checker, declaration) ? callee.text : undefined;
 }
@@ -80,8 +78,13 @@ function returnsCreateParamDecorator(checker: ts.TypeChecker, fn: ts.FunctionLik
 function isPackageCreateParamDecorator(checker: ts.TypeChecker, call: ts.CallExpression): boolean {
   const callee = skipOuterExpressions(call.expression);
   if (!ts.isIdentifier(callee) || callee.text !== 'createParamDecorator') return false;
-  let symbol = checker.getSymbolAtLocation(callee);
-  if (symbol != null && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-  const declaration = symbol?.declarations?.[0];
+  const declaration = declarationOf(checker, callee);
   return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'package';
+}
+
+/** Where the name is declared, through an import. */
+function declarationOf(checker: ts.TypeChecker, name: ts.Identifier): ts.Declaration | undefined {
+  let symbol = checker.getSymbolAtLocation(name);
+  if (symbol != null && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  return symbol?.declarations?.[0];
 }

@@ -495,9 +495,11 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     }
     return awaitsSoFar;
   };
+  const parameterNames = new Set(declaration.parameters.flatMap((parameter) => (ts.isIdentifier(parameter.name) ? [parameter.name.text] : [])));
   const parameterIndexOf = (expression: ts.Expression): number => {
     const node = skipOuterExpressions(expression);
-    if (!ts.isIdentifier(node)) return -1;
+    // The name first: a symbol query only for identifiers spelled like a parameter.
+    if (!ts.isIdentifier(node) || !parameterNames.has(node.text)) return -1;
     const symbol = classifier.checker.getSymbolAtLocation(node);
     return symbol == null ? -1 : parameterSymbols.indexOf(symbol);
   };
@@ -530,27 +532,15 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
       writeCall,
     });
   };
-  /** By name alone (a shadowing local counts too, which only keeps a field at risk). */
-  const mentions = (expression: ts.Node, name: string): boolean => {
-    let found = false;
-    const look = (node: ts.Node): void => {
-      if (found) return;
-      if (ts.isIdentifier(node) && node.text === name) found = true;
-      else ts.forEachChild(node, look);
-    };
-    look(expression);
-    return found;
-  };
   /**
    * `p.f = v` or `p.rel.f = v`: the field set on that part, when `v` is a value of its own
    * (`p.status = 'sent'`), not one computed from what the caller loaded (`p.count = p.count + 1`,
    * or `+=`, which stay at risk: set from the stale value).
    */
-  const noteFieldSet = (target: ts.Expression, value: ts.Expression): void => {
-    const member = skipOuterExpressions(target);
-    if (!ts.isPropertyAccessExpression(member) || !ts.isIdentifier(member.name)) return;
+  const noteFieldSet = (member: ts.PropertyAccessExpression, value: ts.Expression): void => {
     const owner = writtenPartOf(member.expression);
     const parameter = declaration.parameters[owner.index]?.name;
+    // By name alone: a shadowing local counts too, which only keeps the field at risk.
     if (owner.index < 0 || parameter == null || !ts.isIdentifier(parameter) || mentions(value, parameter.text)) return;
     const key = partKey(owner.index, owner.relation);
     const fields = fieldsSetOn.get(key) ?? new Set<string>();
