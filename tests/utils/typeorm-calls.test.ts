@@ -29,6 +29,34 @@ describe('classifyTypeormCall', () => {
     expect(classify(marker)).toEqual(expected);
   });
 
+  it('classifies a one-argument manager.save() by its argument count, without resolving the call', () => {
+    // Resolving checks the argument against `DeepPartial<Entity>`: the costliest query of a lint run
+    // on a large program. Only the two overloads taking the entity first accept one argument.
+    const resolved: string[] = [];
+    const counting = new Proxy(checker, {
+      get(target, property, receiver) {
+        if (property === 'getResolvedSignature') {
+          return (call: import('typescript').CallLikeExpression) => {
+            resolved.push(call.getText());
+            return target.getResolvedSignature(call);
+          };
+        }
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    expect(classifyTypeormCall(counting, markedCall(file, 'manager-save-entity'))).toEqual({
+      kind: 'diffing-write',
+      api: 'EntityManager',
+      method: 'save',
+      entityArgumentIndex: 0,
+    });
+    expect(resolved).toEqual([]);
+    // With two arguments the target-first overloads apply too: the call must be resolved.
+    expect(classifyTypeormCall(counting, markedCall(file, 'manager-save-target'))?.entityArgumentIndex).toBe(1);
+    expect(resolved).toHaveLength(1);
+  });
+
   it('leaves custom methods added by extend() and non-TypeORM calls alone', () => {
     expect(classify('extend-custom')).toBeUndefined();
     expect(classify('not-typeorm')).toBeUndefined();

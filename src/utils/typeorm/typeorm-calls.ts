@@ -120,6 +120,8 @@ export function resolvedDeclaration(
   // TypeORM's generic find options, the bulk of a rule's cost).
   const declarations = calleeDeclarations(checker, call);
   if (declarations?.length === 1) return declarations[0];
+  const applicable = ts.isCallExpression(call) ? declarations?.filter((declaration) => acceptsArgumentCount(declaration, call)) : undefined;
+  if (applicable?.length === 1) return applicable[0];
   const signature = checker.getResolvedSignature(call);
   return signature?.declaration ?? undefined;
 }
@@ -185,9 +187,13 @@ export function classifyTypeormCall(
   const candidates = calleeDeclarations(checker, call);
   if (candidates != null && !candidates.some(isTypeormDeclaration)) return undefined;
   // `Repository#save` has four overloads that all take the entity first: when every overload
-  // classifies the same way, which one the call resolves to does not matter.
-  if (candidates != null && candidates.every(isTypeormDeclaration)) {
-    const [first, ...others] = candidates.map(classifyTypeormDeclaration);
+  // classifies the same way, which one the call resolves to does not matter. `EntityManager#save`
+  // has six, two of which take the entity first; the others need a target and an entity, so a
+  // one-argument `manager.save(entity)` can only be one of the two. Resolving the call instead
+  // checks the argument against `DeepPartial<Entity>`: about 7 ms a call.
+  const applicable = candidates?.filter((candidate) => acceptsArgumentCount(candidate, call));
+  if (applicable != null && applicable.length > 0 && applicable.every(isTypeormDeclaration)) {
+    const [first, ...others] = applicable.map(classifyTypeormDeclaration);
     if (first != null && others.every((other) => sameClassification(first, other))) return first;
   }
   const declaration = resolvedDeclaration(checker, call);
@@ -242,6 +248,15 @@ export function classifyTypeormDeclaration(declaration: ts.Declaration): Typeorm
   }
   if (ATOMIC_WRITES.has(method)) return { kind: 'atomic-write', api, method };
   return { kind: 'other', api, method };
+}
+
+/** False when the call's argument count rules the signature out (spread arguments rule out nothing). */
+function acceptsArgumentCount(declaration: ts.SignatureDeclaration, call: ts.CallExpression): boolean {
+  if (call.arguments.some(ts.isSpreadElement)) return true;
+  const parameters = declaration.parameters.filter((parameter) => parameterName(parameter) !== 'this');
+  if (parameters.some((parameter) => parameter.dotDotDotToken != null)) return true;
+  const required = parameters.filter((parameter) => parameter.questionToken == null && parameter.initializer == null).length;
+  return call.arguments.length >= required && call.arguments.length <= parameters.length;
 }
 
 function sameClassification(a: TypeormCall, b: TypeormCall): boolean {
