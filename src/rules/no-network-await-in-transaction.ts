@@ -123,7 +123,7 @@ export default createRule<Options, MessageIds>({
       runner: new FactTable((start: TransactionStart): Hold => ({ kind: 'runner-transaction', start })),
       lock: new FactTable((lock: LockInfo, owner: TransactionStart | undefined): Hold => ({ kind: 'row-lock', lock, owner })),
     };
-    const log = new CodePathEventLog<HoldEvent>(analyse);
+    const log = new CodePathEventLog<HoldEvent>(context.sourceCode.ast, analyse);
 
     function analyse(recorded: RecordedCodePath<HoldEvent>): void {
       const events = recorded.allEvents;

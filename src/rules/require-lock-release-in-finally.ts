@@ -123,7 +123,7 @@ export default createRule<Options, MessageIds>({
     });
     /** `if (lock) { … }` statements that confirm acquisitions, for the `confirm-end` at their end. */
     const confirmingIfs = new Map<TSESTree.IfStatement, Acquisition[]>();
-    const log = new CodePathEventLog<FlowEvent>(analyse);
+    const log = new CodePathEventLog<FlowEvent>(context.sourceCode.ast, analyse);
 
     function record(node: TSESTree.Node, event: FlowEvent): void {
       // The log writes to the innermost function being walked: only record what belongs to it.

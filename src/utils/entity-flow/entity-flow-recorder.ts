@@ -63,7 +63,7 @@ export class EntityFlowRecorder {
   private awaitedCombinatorDepth = 0;
 
   constructor(private readonly options: EntityFlowRecorderOptions) {
-    this.log = new CodePathEventLog<EntityEvent>((recorded) => { this.collect(recorded); }, (node) => { this.recordClosure(node); });
+    this.log = new CodePathEventLog<EntityEvent>(options.sourceCode.ast, (recorded) => { this.collect(recorded); }, (node) => { this.recordClosure(node); });
   }
 
   /** The latest load a variable held. */

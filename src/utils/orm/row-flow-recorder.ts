@@ -51,7 +51,7 @@ export class RowFlowRecorder {
   private nextAwaitId = 0;
 
   constructor(private readonly options: RowFlowRecorderOptions) {
-    this.log = new CodePathEventLog<RowEvent>((recorded) => { this.collect(recorded); }, (node) => { this.recordClosure(node); });
+    this.log = new CodePathEventLog<RowEvent>(options.sourceCode.ast, (recorded) => { this.collect(recorded); }, (node) => { this.recordClosure(node); });
   }
 
   /** The latest read a variable held. */

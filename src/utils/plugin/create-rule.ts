@@ -1,5 +1,6 @@
 import { ESLintUtils } from '@typescript-eslint/utils';
 
+import { sharingSegmentTracking } from '../../flow/event-log.js';
 import { toleratingCheckerFailures } from './checker-failures.js';
 import { observedRule } from './report-details.js';
 import { noticingUnresolvedOrmTypes } from './unresolved-orm-types.js';
@@ -25,8 +26,9 @@ const createPlainRule = ESLintUtils.RuleCreator<RaceGuardDocs>(ruleDocsUrl);
 /**
  * `RuleCreator`, plus an observer hook that does nothing unless a tool installs one (see
  * report-details), a guard that turns a failure inside TypeScript's checker into a skipped file
- * (see checker-failures), and a notice, once per file across all rules, when an imported ORM's types
- * do not resolve (see unresolved-orm-types).
+ * (see checker-failures), a notice, once per file across all rules, when an imported ORM's types
+ * do not resolve (see unresolved-orm-types), and the code path segments tracked once per file for
+ * every rule's event log (see flow/event-log).
  */
 export const createRule: typeof createPlainRule = <Options extends readonly unknown[], MessageIds extends string>(
   rule: Readonly<ESLintUtils.RuleWithMetaAndName<Options, MessageIds, RaceGuardDocs>>,
@@ -49,5 +51,5 @@ export const createRule: typeof createPlainRule = <Options extends readonly unkn
       return rule.create(context, options);
     },
   };
-  return observedRule(toleratingCheckerFailures(noticingUnresolvedOrmTypes(mergedOnce)));
+  return sharingSegmentTracking(observedRule(toleratingCheckerFailures(noticingUnresolvedOrmTypes(mergedOnce))));
 };

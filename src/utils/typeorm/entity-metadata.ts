@@ -267,7 +267,32 @@ function isStateLikeColumn(checker: ts.TypeChecker, property: ts.PropertyDeclara
   const declaredType = stringOption(options, 'type');
   if (declaredType === 'enum' || declaredType === 'simple-enum') return true;
   if (option(options, 'enum') != null) return true;
+  if (property.type != null && isPlainValueTypeNode(property.type)) return false;
   return isEnumOrStringLiteralUnion(checker, checker.getTypeAtLocation(property));
+}
+
+const PLAIN_VALUE_KEYWORDS: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.StringKeyword,
+  ts.SyntaxKind.NumberKeyword,
+  ts.SyntaxKind.BooleanKeyword,
+  ts.SyntaxKind.BigIntKeyword,
+  ts.SyntaxKind.ObjectKeyword,
+  ts.SyntaxKind.UnknownKeyword,
+  ts.SyntaxKind.AnyKeyword,
+]);
+
+/**
+ * `string`, `number | null`, `Date`, `string[]`: a type written so that it cannot be an enum or a
+ * union of string literals, settled without asking the checker (most columns of an entity).
+ */
+function isPlainValueTypeNode(node: ts.TypeNode): boolean {
+  if (PLAIN_VALUE_KEYWORDS.has(node.kind) || ts.isArrayTypeNode(node)) return true;
+  if (ts.isTypeReferenceNode(node)) return ts.isIdentifier(node.typeName) && node.typeName.text === 'Date' && node.typeArguments == null;
+  if (ts.isUnionTypeNode(node)) {
+    return node.types.some((member) => PLAIN_VALUE_KEYWORDS.has(member.kind) || ts.isArrayTypeNode(member)) &&
+      node.types.every((member) => isPlainValueTypeNode(member) || (ts.isLiteralTypeNode(member) && (member.literal.kind === ts.SyntaxKind.NullKeyword || member.literal.kind === ts.SyntaxKind.UndefinedKeyword)));
+  }
+  return false;
 }
 
 const CATEGORY_WORDS: readonly string[] = ['type', 'kind', 'category', 'source', 'provider', 'platform', 'role', 'format', 'gender', 'language', 'locale', 'currency', 'country', 'region', 'medium', 'origin', 'flavor', 'flavour', 'variant', 'method', 'theme'];
