@@ -608,6 +608,91 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
       ],
     },
     {
+      name: 'strictNullChecks off: a load read unconditionally before the call (a null would have thrown there) is re-loaded after it',
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (!conversation.assigneeId && conversation.priority > 0) {
+    await llm.complete(id);
+  }
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 5), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+              output: `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (!conversation.assigneeId && conversation.priority > 0) {
+    await llm.complete(id);
+  }
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    ...['id !== \'\' && conversation.priority > 0', 'conversation?.priority > 0'].map((test) => ({
+      name: `no re-load: strictNullChecks off, the load is read only where it may not be (\`${test}\`)`,
+      filename: LOOSE_FILE,
+      code: `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+  if (${test}) {
+    await llm.complete(id);
+  }
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave' as const,
+          data: {
+            name: 'conversation',
+            loader: 'findOneBy()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 32,
+          suggestions: [],
+        },
+      ],
+    })),
+    {
       name: 'no re-load: strictNullChecks off, a load that may give null is never tested (the re-load would throw a TypeError where the code went on)',
       filename: LOOSE_FILE,
       code: `${looseImports}

@@ -92,7 +92,7 @@ export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): Re
   // The inserted line reads the object at that point: it must be there, as the type says.
   const next = variable.references.find((reference) => reference.identifier.range[0] >= insertAfter.range[1]);
   if (next?.identifier.type !== AST_NODE_TYPES.Identifier || !input.isNonNull(next.identifier)) return undefined;
-  if (input.mayBeNull && !isTestedNonNull(variable, load, insertAfter)) return undefined;
+  if (input.mayBeNull && !isTestedNonNull(variable, load, insertAfter) && !isDereferencedBefore(variable, load, insertAfter)) return undefined;
 
   const sameLineComments = sourceCode.getCommentsAfter(insertAfter).filter((comment) => comment.loc.start.line === insertAfter.loc.end.line);
   const at = sameLineComments.at(-1)?.range[1] ?? insertAfter.range[1];
@@ -284,6 +284,76 @@ function isTestedNonNull(variable: Variable, load: TSESTree.Node, statement: TSE
     if (truthy) return isInside(statement, branch.consequent);
     return exits(branch.consequent) && branch.parent.type === AST_NODE_TYPES.BlockStatement && isInside(statement, branch.parent);
   });
+}
+
+/**
+ * Before the re-load the code read a property of the variable on every path to it (`if
+ * (!x.manual && …)`, `const id = x.id;`): had it held `null`, that read would have thrown, and
+ * control could not have gone on to the re-load. The read must be evaluated whenever its
+ * statement is (not behind `&&`, `?:`, `?.` or in a callback), and that statement must come
+ * before the re-load in a block around it — or be the statement the re-load follows, read in a
+ * part of it that runs first (an `if`'s test).
+ */
+function isDereferencedBefore(variable: Variable, load: TSESTree.Node, statement: TSESTree.Node): boolean {
+  return variable.references.some(({ identifier: use }) => {
+    if (use.range[0] < load.range[1] || use.range[0] >= statement.range[1]) return false;
+    let node: TSESTree.Node = use;
+    while (node.parent.type === AST_NODE_TYPES.TSNonNullExpression) node = node.parent;
+    const member = node.parent;
+    if (member.type !== AST_NODE_TYPES.MemberExpression || member.object !== node || member.optional) return false;
+    for (let child: TSESTree.Node = member; child.parent != null; child = child.parent) {
+      const parent: TSESTree.Node = child.parent;
+      if (parent.type === AST_NODE_TYPES.BlockStatement) {
+        return child === statement || (child.range[1] <= statement.range[0] && isInside(statement, parent));
+      }
+      if (!alwaysEvaluates(parent, child)) return false;
+    }
+    return false;
+  });
+}
+
+/** Whether evaluating `parent` always evaluates `child` (one of its parts). */
+function alwaysEvaluates(parent: TSESTree.Node, child: TSESTree.Node): boolean {
+  switch (parent.type) {
+    case AST_NODE_TYPES.LogicalExpression:
+      return parent.left === child;
+    case AST_NODE_TYPES.ConditionalExpression:
+    case AST_NODE_TYPES.IfStatement:
+    case AST_NODE_TYPES.WhileStatement:
+      return parent.test === child;
+    case AST_NODE_TYPES.AssignmentExpression:
+      return parent.operator === '=' || parent.left === child;
+    case AST_NODE_TYPES.ForOfStatement:
+    case AST_NODE_TYPES.ForInStatement:
+      return parent.right === child;
+    case AST_NODE_TYPES.SwitchStatement:
+      return parent.discriminant === child;
+    case AST_NODE_TYPES.MemberExpression:
+      return !parent.optional;
+    case AST_NODE_TYPES.CallExpression:
+      return !parent.optional;
+    case AST_NODE_TYPES.ExpressionStatement:
+    case AST_NODE_TYPES.VariableDeclaration:
+    case AST_NODE_TYPES.VariableDeclarator:
+    case AST_NODE_TYPES.ReturnStatement:
+    case AST_NODE_TYPES.ThrowStatement:
+    case AST_NODE_TYPES.AwaitExpression:
+    case AST_NODE_TYPES.UnaryExpression:
+    case AST_NODE_TYPES.BinaryExpression:
+    case AST_NODE_TYPES.TemplateLiteral:
+    case AST_NODE_TYPES.ArrayExpression:
+    case AST_NODE_TYPES.ObjectExpression:
+    case AST_NODE_TYPES.Property:
+    case AST_NODE_TYPES.SpreadElement:
+    case AST_NODE_TYPES.NewExpression:
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSTypeAssertion:
+      return true;
+    default:
+      return false;
+  }
 }
 
 /** `null`, `undefined`. */
