@@ -152,6 +152,9 @@ export class CodePathEventLog<E extends { type: string }> {
   listeners(): Record<string, Listener> {
     return {
       onCodePathStart: (codePath: CodePath, node: TSESTree.Node) => {
+        // Unclaimed, no listener keeps the segments: every event would belong to none, and the
+        // rule would report nothing, silently. A wrong use, so it must not go unnoticed.
+        if (!this.tracker.claimed) throw new Error('CodePathEventLog: make it in the create() of a rule built with createRule(), which registers the shared segment tracker');
         this.onStart?.(node);
         this.frames.push({ codePath, node, eventsBySegment: new Map(), allEvents: [] });
       },

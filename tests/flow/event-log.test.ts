@@ -107,6 +107,19 @@ describe('CodePathEventLog: code path segments tracked once per traversal for ev
     ].sort());
   });
 
+  it('fails loudly when a log is made in a rule not built with createRule (nothing would track its segments)', () => {
+    const bare: TSESLint.RuleModule<string> = {
+      meta: { type: 'problem', schema: [], messages: {} },
+      create(context) {
+        return new CodePathEventLog(context.sourceCode.ast, () => undefined).listeners();
+      },
+    };
+    const linter = new Linter({ configType: 'flat' });
+    expect(() => linter.verify(CODE, [{ plugins: { plain: { rules: { bare } } as never }, rules: { 'plain/bare': 'error' } }])).toThrow(
+      /make it in the create\(\) of a rule built with createRule/,
+    );
+  });
+
   it('tracks a second traversal of the same SourceCode on its own', () => {
     const linter = new Linter({ configType: 'flat' });
     lint(linter, CODE, ['first']);

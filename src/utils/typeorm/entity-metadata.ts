@@ -289,7 +289,7 @@ function isPlainValueTypeNode(node: ts.TypeNode): boolean {
   if (PLAIN_VALUE_KEYWORDS.has(node.kind) || ts.isArrayTypeNode(node)) return true;
   if (ts.isTypeReferenceNode(node)) return ts.isIdentifier(node.typeName) && node.typeName.text === 'Date' && node.typeArguments == null;
   if (ts.isUnionTypeNode(node)) {
-    return node.types.some((member) => PLAIN_VALUE_KEYWORDS.has(member.kind) || ts.isArrayTypeNode(member)) &&
+    return node.types.some(isPlainValueTypeNode) &&
       node.types.every((member) => isPlainValueTypeNode(member) || (ts.isLiteralTypeNode(member) && (member.literal.kind === ts.SyntaxKind.NullKeyword || member.literal.kind === ts.SyntaxKind.UndefinedKeyword)));
   }
   return false;

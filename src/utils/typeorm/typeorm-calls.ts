@@ -120,7 +120,11 @@ export function resolvedDeclaration(
   // TypeORM's generic find options, the bulk of a rule's cost).
   const declarations = calleeDeclarations(checker, call);
   if (declarations?.length === 1) return declarations[0];
-  const applicable = ts.isCallExpression(call) ? declarations?.filter((declaration) => acceptsArgumentCount(declaration, call)) : undefined;
+  // Only for TypeORM's own declarations: elsewhere TypeScript may also leave out a trailing
+  // parameter typed `void` (or a type parameter instantiated to it), which the count cannot see.
+  const applicable = ts.isCallExpression(call) && declarations?.every(isTypeormDeclaration) === true
+    ? declarations.filter((declaration) => acceptsArgumentCount(declaration, call))
+    : undefined;
   if (applicable?.length === 1) return applicable[0];
   const signature = checker.getResolvedSignature(call);
   return signature?.declaration ?? undefined;
@@ -250,7 +254,10 @@ export function classifyTypeormDeclaration(declaration: ts.Declaration): Typeorm
   return { kind: 'other', api, method };
 }
 
-/** False when the call's argument count rules the signature out (spread arguments rule out nothing). */
+/**
+ * False when the call's argument count rules the signature out (spread arguments rule out
+ * nothing). For TypeORM's declarations, whose optional parameters are all marked `?`.
+ */
 function acceptsArgumentCount(declaration: ts.SignatureDeclaration, call: ts.CallExpression): boolean {
   if (call.arguments.some(ts.isSpreadElement)) return true;
   const parameters = declaration.parameters.filter((parameter) => parameterName(parameter) !== 'this');
