@@ -81,14 +81,14 @@ function staleSave(options: { name: string; loader: string; loadLine: number; aw
  * the suggested line right after the slow call. Lines count as in `staleSave`: the load on 3, the
  * slow call on 4 (5 after a null test), the save 2 lines later (3 with the re-load).
  */
-function caseBody(options: { name: string; call: string; test?: string; change: string; save?: string; reload?: boolean }): string {
+function caseBody(options: { name: string; call: string; test?: string; change: string; save?: string; reload?: boolean; captured?: string }): string {
   const { name } = options;
   return [
     '',
     'export async function change(members: Repository<Member>, payments: PaymentClient, id: number, handle: string) {',
     `  const ${name} = await ${options.call};`,
     ...(options.test == null ? [] : [`  ${options.test}`]),
-    `  await payments.capture(String(${name}.id));`,
+    `  await payments.capture(${options.captured ?? `String(${name}.id)`});`,
     ...(options.reload === true ? [`  await ${name}.reload();`] : []),
     `  ${options.change}`,
     `  await ${options.save ?? `${name}.save()`};`,
@@ -192,12 +192,19 @@ export async function rename(payments: PaymentClient, id: number, handle: string
       atRisk: 'label, crew',
     }),
     {
-      name: 'no re-load: strictNullChecks off, the loader may give null and the code never tests it (reload() of null would throw a TypeError where the code went on)',
+      name: 'no re-load: strictNullChecks off, the loader may give null and the code never tests it nor reads it before (reload() of null would throw a TypeError where the code went on)',
       filename: LOOSE_FILE,
-      code: `${looseImports}${caseBody({ name: 'member', call: 'findMemberById(id)', change: 'member.rename(handle);' })}`,
+      code: `${looseImports}${caseBody({ name: 'member', call: 'findMemberById(id)', change: 'member.rename(handle);', captured: 'String(id)' })}`,
       output: null,
       errors: [staleSave({ name: 'member', loader: 'findMemberById() → findOneBy()', loadLine: 3, awaitLine: 4, line: 6 })],
     },
+    offered({
+      name: 'strictNullChecks off, the loader may give null, but the slow call reads `member.id` (a null would have thrown there): re-loaded after it',
+      loader: 'findMemberById() → findOneBy()',
+      call: 'findMemberById(id)',
+      change: 'member.rename(handle);',
+      loose: true,
+    }),
     offered({
       name: 'strictNullChecks off, the loader may give null and the code left on null before the call: re-loaded',
       loader: 'findMemberById() → findOneBy()',
