@@ -559,175 +559,80 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, pay
         },
       ],
     },
-    {
-      name: 'strictNullChecks off: a load that may give null, left on null before the call, is re-loaded after it',
-      filename: LOOSE_FILE,
-      code: `${looseImports}
-export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
-  const conversation = await repo.findOneBy({ id });
-  if (conversation == null) throw new Error('gone');
-  await llm.complete(id);
-  resetPriority(conversation);
-  await repo.save(conversation);
-}`,
-      output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneBy()',
-            loadLine: String(L + 3),
-            method: 'save()',
-            window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 5),
-            reason: LLM,
-            atRisk: CONVERSATION_AT_RISK,
-            advice: RELOAD_OR_UPDATE,
-          },
-          line: L + 7,
-          column: 9,
-          endLine: L + 7,
-          endColumn: 32,
-          suggestions: [
-            {
-              messageId: 'rewriteToReloadAfterWindow',
-              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 5), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
-              output: `${looseImports}
-export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
-  const conversation = await repo.findOneBy({ id });
-  if (conversation == null) throw new Error('gone');
-  await llm.complete(id);
-  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
-  resetPriority(conversation);
-  await repo.save(conversation);
-}`,
-            },
-          ],
-        },
-      ],
-    },
-    {
-      name: 'strictNullChecks off: a load read unconditionally before the call (a null would have thrown there) is re-loaded after it',
-      filename: LOOSE_FILE,
-      code: `${looseImports}
-export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
-  const conversation = await repo.findOneBy({ id });
-  if (!conversation.assigneeId && conversation.priority > 0) {
-    await llm.complete(id);
-  }
-  resetPriority(conversation);
-  await repo.save(conversation);
-}`,
-      output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneBy()',
-            loadLine: String(L + 3),
-            method: 'save()',
-            window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 5),
-            reason: LLM,
-            atRisk: CONVERSATION_AT_RISK,
-            advice: RELOAD_OR_UPDATE,
-          },
-          line: L + 8,
-          column: 9,
-          endLine: L + 8,
-          endColumn: 32,
-          suggestions: [
-            {
-              messageId: 'rewriteToReloadAfterWindow',
-              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 5), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
-              output: `${looseImports}
-export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
-  const conversation = await repo.findOneBy({ id });
-  if (!conversation.assigneeId && conversation.priority > 0) {
-    await llm.complete(id);
-  }
-  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
-  resetPriority(conversation);
-  await repo.save(conversation);
-}`,
-            },
-          ],
-        },
-      ],
-    },
-    ...['id !== \'\' && conversation.priority > 0', 'conversation?.priority > 0'].map((test) => ({
-      name: `no re-load: strictNullChecks off, the load is read only where it may not be (\`${test}\`)`,
-      filename: LOOSE_FILE,
-      code: `${looseImports}
-export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
-  const conversation = await repo.findOneBy({ id });
-  if (${test}) {
-    await llm.complete(id);
-  }
-  resetPriority(conversation);
-  await repo.save(conversation);
-}`,
-      output: null,
-      errors: [
-        {
-          messageId: 'staleSave' as const,
-          data: {
-            name: 'conversation',
-            loader: 'findOneBy()',
-            loadLine: String(L + 3),
-            method: 'save()',
-            window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 5),
-            reason: LLM,
-            atRisk: CONVERSATION_AT_RISK,
-            advice: RELOAD_OR_UPDATE,
-          },
-          line: L + 8,
-          column: 9,
-          endLine: L + 8,
-          endColumn: 32,
-          suggestions: [],
-        },
-      ],
-    })),
-    {
-      name: 'no re-load: strictNullChecks off, a load that may give null is never tested (the re-load would throw a TypeError where the code went on)',
-      filename: LOOSE_FILE,
-      code: `${looseImports}
-export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
-  const conversation = await repo.findOneBy({ id });
-  await llm.complete(id);
-  resetPriority(conversation);
-  await repo.save(conversation);
-}`,
-      output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneBy()',
-            loadLine: String(L + 3),
-            method: 'save()',
-            window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 4),
-            reason: LLM,
-            atRisk: CONVERSATION_AT_RISK,
-            advice: RELOAD_OR_UPDATE,
-          },
-          line: L + 6,
-          column: 9,
-          endLine: L + 6,
-          endColumn: 32,
-          suggestions: [],
-        },
-      ],
-    },
+    looseCase('strictNullChecks off: a load that may give null, left on null before the call, is re-loaded after it', [
+      "  if (conversation == null) throw new Error('gone');",
+      '  await llm.complete(id);',
+    ], true),
+    looseCase('strictNullChecks off: a load read unconditionally before the call (a null would have thrown there) is re-loaded after it', [
+      '  if (!conversation.assigneeId && conversation.priority > 0) {',
+      '    await llm.complete(id);',
+      '  }',
+    ], true),
+    ...["id !== '' && conversation.priority > 0", 'conversation?.priority > 0'].map((test) =>
+      looseCase(`no re-load: strictNullChecks off, the load is read only where it may not be (\`${test}\`)`, [
+        `  if (${test}) {`,
+        '    await llm.complete(id);',
+        '  }',
+      ], false),
+    ),
+    looseCase('no re-load: strictNullChecks off, a load that may give null is never tested (the re-load would throw a TypeError where the code went on)', [
+      '  await llm.complete(id);',
+    ], false),
     ...refusals(),
   ],
 });
+
+/**
+ * A case in the project compiled with `strictNullChecks: false`: `conversation` loaded by
+ * `findOneBy()` (which may give null), then `lines` (holding `await llm.complete(id)`), then a
+ * change and the save. `reloaded`: the suggestion re-loads it right before the change.
+ */
+function looseCase(name: string, lines: readonly string[], reloaded: boolean) {
+  const source = (reload: boolean) => `${looseImports}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneBy({ id });
+${[...lines, ...(reload ? ['  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));'] : [])].join('\n')}
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`;
+  const awaitLine = L + 4 + lines.findIndex((line) => line.includes('await llm.complete(id)'));
+  const saveLine = L + 4 + lines.length + 1;
+  return {
+    name,
+    filename: LOOSE_FILE,
+    code: source(false),
+    output: null,
+    errors: [
+      {
+        messageId: 'staleSave' as const,
+        data: {
+          name: 'conversation',
+          loader: 'findOneBy()',
+          loadLine: String(L + 3),
+          method: 'save()',
+          window: 'after `await llm.complete(…)`',
+          awaitLine: String(awaitLine),
+          reason: LLM,
+          atRisk: CONVERSATION_AT_RISK,
+          advice: RELOAD_OR_UPDATE,
+        },
+        line: saveLine,
+        column: 9,
+        endLine: saveLine,
+        endColumn: 32,
+        suggestions: reloaded
+          ? [
+              {
+                messageId: 'rewriteToReloadAfterWindow' as const,
+                data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(awaitLine), reload: 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))' },
+                output: source(true),
+              },
+            ]
+          : [],
+      },
+    ],
+  };
+}
 
 /**
  * Stale saves the fallback leaves without a suggestion: each is reported as before, with no
