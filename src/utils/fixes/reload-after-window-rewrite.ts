@@ -1,6 +1,6 @@
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import { isInside } from '../ast/expressions.js';
+import { isInside, isNullish } from '../ast/expressions.js';
 import { enclosingFunction, isFunctionNode } from '../ast/functions.js';
 import type { Variable } from '../entity-flow/entity-events.js';
 import { isAssignmentTarget } from '../entity-flow/entity-uses.js';
@@ -354,11 +354,6 @@ function alwaysEvaluates(parent: TSESTree.Node, child: TSESTree.Node): boolean {
     default:
       return false;
   }
-}
-
-/** `null`, `undefined`. */
-function isNullish(node: TSESTree.Node): boolean {
-  return (node.type === AST_NODE_TYPES.Literal && node.value === null) || (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined');
 }
 
 /** `return …;`, `throw …;`, or a block that ends with one. */

@@ -120,11 +120,7 @@ export function resolvedDeclaration(
   // TypeORM's generic find options, the bulk of a rule's cost).
   const declarations = calleeDeclarations(checker, call);
   if (declarations?.length === 1) return declarations[0];
-  // Only for TypeORM's own declarations: elsewhere TypeScript may also leave out a trailing
-  // parameter typed `void` (or a type parameter instantiated to it), which the count cannot see.
-  const applicable = ts.isCallExpression(call) && declarations?.every(isTypeormDeclaration) === true
-    ? declarations.filter((declaration) => acceptsArgumentCount(declaration, call))
-    : undefined;
+  const applicable = typeormOverloadsFor(call, declarations);
   if (applicable?.length === 1) return applicable[0];
   const signature = checker.getResolvedSignature(call);
   return signature?.declaration ?? undefined;
@@ -195,8 +191,8 @@ export function classifyTypeormCall(
   // has six, two of which take the entity first; the others need a target and an entity, so a
   // one-argument `manager.save(entity)` can only be one of the two. Resolving the call instead
   // checks the argument against `DeepPartial<Entity>`: about 7 ms a call.
-  const applicable = candidates?.filter((candidate) => acceptsArgumentCount(candidate, call));
-  if (applicable != null && applicable.length > 0 && applicable.every(isTypeormDeclaration)) {
+  const applicable = typeormOverloadsFor(call, candidates);
+  if (applicable != null && applicable.length > 0) {
     const [first, ...others] = applicable.map(classifyTypeormDeclaration);
     if (first != null && others.every((other) => sameClassification(first, other))) return first;
   }
@@ -255,9 +251,16 @@ export function classifyTypeormDeclaration(declaration: ts.Declaration): Typeorm
 }
 
 /**
- * False when the call's argument count rules the signature out (spread arguments rule out
- * nothing). For TypeORM's declarations, whose optional parameters are all marked `?`.
+ * The overloads of a TypeORM method that the call's argument count leaves; undefined unless every
+ * declaration is TypeORM's. Only there: elsewhere TypeScript may also leave out a trailing
+ * parameter typed `void` (or a type parameter instantiated to it), which the count cannot see.
  */
+function typeormOverloadsFor(call: ts.CallLikeExpression, declarations: readonly ts.SignatureDeclaration[] | undefined): readonly ts.SignatureDeclaration[] | undefined {
+  if (!ts.isCallExpression(call) || declarations?.every(isTypeormDeclaration) !== true) return undefined;
+  return declarations.filter((declaration) => acceptsArgumentCount(declaration, call));
+}
+
+/** False when the call's argument count rules the signature out (spread arguments rule out nothing). */
 function acceptsArgumentCount(declaration: ts.SignatureDeclaration, call: ts.CallExpression): boolean {
   if (call.arguments.some(ts.isSpreadElement)) return true;
   const parameters = declaration.parameters.filter((parameter) => parameterName(parameter) !== 'this');
