@@ -22,13 +22,14 @@ import { reloadCallText } from '../utils/fixes/reload-call.js';
 import { buildSaverReloadRewrite } from '../utils/fixes/saver-reload-rewrite.js';
 import { buildSaverRewrite } from '../utils/fixes/saver-rewrite.js';
 import { buildStaleSaveRewrite, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
+import { indentationOf, isRepeatableBetween, unusedName } from '../utils/fixes/statement-edits.js';
 import { writeReceiverOf } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
-import { loaderReadsMeet } from '../utils/typeorm/loader-reads.js';
+import { isRecallableLoader, loaderReadsMeet } from '../utils/typeorm/loader-reads.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
 import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isStateColumn } from '../utils/typeorm/state-columns.js';
@@ -45,10 +46,10 @@ export interface NoStaleSaveOptions {
 
 type Options = [NoStaleSaveOptions];
 /** The reports' message ids are the contract's (report-details), and the suggestion's. */
-export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadAfterWindow';
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadAfterWindow' | 'rewriteToLoaderRecallAfterWindow';
 
 /** A rewrite the report offers (as a fix when `equivalent`), with its suggestion's message. */
-type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadAfterWindow' };
+type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadAfterWindow' | 'rewriteToLoaderRecallAfterWindow' };
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -131,6 +132,8 @@ export default createRule<Options, MessageIds>({
         'Hand {{saver}} `{{name}}` re-loaded by its primary key after the wait ({{reload}}): what it changes and saves then starts from the row as it is now, not as it was read before the wait (it throws if the row is gone).',
       rewriteToReloadAfterWindow:
         'Re-load `{{name}}` by its primary key right after `await {{awaited}}` (line {{awaitLine}}) with `{{reload}}`: what the code then changes and saves starts from the row as it is after that call. The read-modify-write is still not atomic (only the database round trips are left between the read and the save; for a guarded write use update()), and it throws EntityNotFoundError if the row was deleted meanwhile, where save() would insert it again.',
+      rewriteToLoaderRecallAfterWindow:
+        "Re-load `{{name}}` right after `await {{awaited}}` (line {{awaitLine}}) by calling {{loader}} again with the same arguments, and copy the row it returns into `{{name}}`: what the code then changes and saves starts from the row as it is after that call. The read-modify-write is still not atomic (only the database round trips are left between the read and the save; for a guarded write use update()), and it throws an Error if {{loader}} then finds no row, or another one (same primary key required), where save() would write the old values back.",
       rewriteToCompareAndSet:
         'Write {{fields}} only while {{guarded}} is unchanged since the load (a compare-and-set update()){{then}}: if another writer changed it first, nothing is written and an Error is thrown.',
     },
@@ -527,7 +530,7 @@ export default createRule<Options, MessageIds>({
       // `save({ ...order, id: other })` writes another row than the one re-loaded.
       if (target.viaSpread && setsPrimaryKey(target.expression.parent.parent, metadata)) return undefined;
       const typeorm = classifyTypeormCall(checker, tsNode(load.node));
-      if (typeorm == null) return loaderReloadAfterWindowRewriteFor(write, target, metadata, load.node);
+      if (typeorm == null) return loaderReloadAfterWindowRewriteFor(write, target, metadata, load.node) ?? loaderRecallAfterWindowRewriteFor(write, target, metadata, load.node);
       if (typeorm.kind !== 'load') return undefined;
       const options = reloadableOptionsOf(load.node, typeorm);
       if (options == null) return undefined;
@@ -560,14 +563,54 @@ export default createRule<Options, MessageIds>({
     }
 
     /** The re-load statement inserted right after the last slow await before the save, where that is sound. */
-    function reloadAfterWindowWith(write: WriteSite, target: WriteTarget, load: TSESTree.CallExpression, statement: string, mayBeNull: boolean): Rewrite | undefined {
+    /**
+     * Loaded by the project's own loader, which only reads (see `isRecallableLoader`), and saved
+     * any way: the loader is called again right after the last slow await, with the same receiver
+     * and arguments, and the row it returns is copied into the object — after a check that it is
+     * the same row (its primary key equal), which throws otherwise, as `findOneByOrFail()` does for
+     * a row that is gone: `const reloadedCollection = await this.collections.get(id);
+     * if (!(reloadedCollection?.id === collection.id)) throw new Error(…);
+     * Object.assign(collection, reloadedCollection);`. The loader may find rows by other columns
+     * than the key (a title), which can name another row by then.
+     */
+    function loaderRecallAfterWindowRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata, load: TSESTree.CallExpression): Rewrite | undefined {
+      if (target.relation != null || metadata.primaryColumns.length === 0 || load.parent.type !== AST_NODE_TYPES.AwaitExpression) return undefined;
+      if (load.callee.type === AST_NODE_TYPES.MemberExpression ? load.callee.computed || load.callee.optional || !isRepeatableBetween(sourceCode, load.callee.object, load, write.call, true) : !isRepeatableBetween(sourceCode, load.callee, load, write.call, false)) return undefined;
+      if (!load.arguments.every((argument) => isRepeatableBetween(sourceCode, argument, load, write.call, false))) return undefined;
+      // The same-row test compares primary keys: the loader must load them.
+      if (!isRecallableLoader(classifier, tsNode(load), metadata) || !loaderReadsMeet(classifier, tsNode(load), metadata, 'keyed')) return undefined;
+      const name = target.variable.name;
+      const reloaded = unusedName(sourceCode, write.call, `reloaded${name.charAt(0).toUpperCase()}${name.slice(1)}`);
+      const [first, ...rest] = metadata.primaryColumns.map((column) => column.propertyName);
+      const sameRow = rest.length === 0
+        ? `${reloaded}?.${String(first)} === ${name}.${String(first)}`
+        : [`${reloaded} != null`, ...metadata.primaryColumns.map((column) => `${reloaded}.${column.propertyName} === ${name}.${column.propertyName}`)].join(' && ');
+      // The call as written, its continuation lines indented relative to its statement.
+      const base = indentationOf(sourceCode, load);
+      const call = sourceCode.getText(load).split(/\r?\n/).map((line, index) => (index > 0 && line.startsWith(base) ? line.slice(base.length) : line)).join('\n');
+      const statements = [
+        `const ${reloaded} = await ${call};`,
+        `if (!(${sameRow})) throw new Error('${metadata.className} was deleted or replaced by another writer during the wait');`,
+        `Object.assign(${name}, ${reloaded});`,
+      ];
+      return reloadAfterWindowWith(write, target, load, statements, !strictNullChecks, { messageId: 'rewriteToLoaderRecallAfterWindow', loader: `${callLabel(load.callee)}()` });
+    }
+
+    function reloadAfterWindowWith(
+      write: WriteSite,
+      target: WriteTarget,
+      load: TSESTree.CallExpression,
+      statement: string | readonly string[],
+      mayBeNull: boolean,
+      recall?: { messageId: 'rewriteToLoaderRecallAfterWindow'; loader: string },
+    ): Rewrite | undefined {
       const rewrite = buildReloadAfterWindowRewrite({
         sourceCode,
         save: write.call,
         load,
         variable: target.variable,
         aliases: recorder.aliasesOf(target.variable),
-        reloadStatement: `${statement};`,
+        reloadStatements: typeof statement === 'string' ? [`${statement};`] : statement,
         opensWindow: (node) => windowKindsOf(classifier.classifyAwaited(tsNode(node.type === AST_NODE_TYPES.AwaitExpression ? node.argument : node.right) as ts.Expression), windowKinds).length > 0,
         onlyReads,
         isPrimitive: (node) => isPrimitive(checker.getTypeAtLocation(tsNode(node))),
@@ -576,12 +619,9 @@ export default createRule<Options, MessageIds>({
       });
       if (rewrite == null) return undefined;
       const awaited = rewrite.window.type === AST_NODE_TYPES.AwaitExpression ? rewrite.window.argument : rewrite.window.right;
-      return {
-        edits: rewrite.edits,
-        equivalent: false,
-        messageId: 'rewriteToReloadAfterWindow',
-        data: { name: target.variable.name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line), reload: statement },
-      };
+      const data = { name: target.variable.name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line) };
+      if (recall != null) return { edits: rewrite.edits, equivalent: false, messageId: recall.messageId, data: { ...data, loader: recall.loader } };
+      return { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToReloadAfterWindow', data: { ...data, reload: String(statement) } };
     }
 
     /** The load's receiver (`repo`, `this.orders`, `dataSource.getRepository(Order)`) names the same thing at `at`. */

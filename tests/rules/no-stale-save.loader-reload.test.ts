@@ -20,7 +20,7 @@ import { PaymentClient } from './shared/payments.js';
 import {
   Member, findMemberById, findMemberByHandle, getMemberOrThrow, findPassById, findMemberWithCrew, findMemberHandle,
   findMemberWithCode, findMemberEvenDeleted, findMemberTrimmed, findOrStartMember, findPassByLabel, findMemberPrefs,
-  findMembersOfCrew, findPublicMember, findHandleOnly,
+  findMembersOfCrew, findPublicMember, findHandleOnly, findMemberAndTouch, findMemberAfterCheck, findMemberCached,
 } from './no-stale-save/loader-reload.js';
 `;
 
@@ -81,7 +81,7 @@ function staleSave(options: { name: string; loader: string; loadLine: number; aw
  * the suggested line right after the slow call. Lines count as in `staleSave`: the load on 3, the
  * slow call on 4 (5 after a null test), the save 2 lines later (3 with the re-load).
  */
-function caseBody(options: { name: string; call: string; test?: string; change: string; save?: string; reload?: boolean; captured?: string }): string {
+function caseBody(options: { name: string; call: string; test?: string; change: string; save?: string; reload?: boolean; recall?: boolean; captured?: string }): string {
   const { name } = options;
   return [
     '',
@@ -90,10 +90,21 @@ function caseBody(options: { name: string; call: string; test?: string; change: 
     ...(options.test == null ? [] : [`  ${options.test}`]),
     `  await payments.capture(${options.captured ?? `String(${name}.id)`});`,
     ...(options.reload === true ? [`  await ${name}.reload();`] : []),
+    ...(options.recall === true ? recallLines(name, options.call) : []),
     `  ${options.change}`,
     `  await ${options.save ?? `${name}.save()`};`,
     '}',
   ].join('\n');
+}
+
+/** The loader called again after the slow call, its row copied in after a check that it is the same row. */
+function recallLines(name: string, call: string): string[] {
+  const reloaded = `reloaded${name.charAt(0).toUpperCase()}${name.slice(1)}`;
+  return [
+    `  const ${reloaded} = await ${call};`,
+    `  if (!(${reloaded}?.id === ${name}.id)) throw new Error('Member was deleted or replaced by another writer during the wait');`,
+    `  Object.assign(${name}, ${reloaded});`,
+  ];
 }
 
 /** `member.handle` set after the slow call: the fields are known, an update() of them is the rewrite where the key is loaded. */
@@ -271,36 +282,63 @@ export async function renameCrew(payments: PaymentClient, crewId: number, handle
       errors: [staleSave({ ...UPDATE_ONLY_HANDLE, loader: 'findOne()' })],
     },
     ...refusals(),
+    {
+      name: 'no re-load: the loader\'s argument is assigned again before the save, so calling it again may read another row',
+      code: `${imports}
+export async function change(members: Repository<Member>, payments: PaymentClient, first: number, handle: string) {
+  let id = first;
+  const member = await findMemberWithCrew(id);
+  if (member == null) return;
+  await payments.capture(String(member.id));
+  id = 0;
+  member.rename(handle);
+  await members.save(member);
+}`,
+      output: null,
+      errors: [
+        {
+          ...staleSave({ name: 'member', loader: 'findMemberWithCrew() → findOne()', loadLine: 4, awaitLine: 6, line: 9, atRisk: 'handle, prefs, crew' }),
+          endColumn: 9 + 'members.save(member)'.length,
+        },
+      ],
+    },
   ],
 });
 
 /**
- * Loader-loaded entities the re-load is refused for: reported as before, with no rewrite, because
- * `reload()` would not bring back what the loader loaded, or the loader may not return a row as read.
+ * Loader-loaded entities `reload()` is refused for, because it would not bring back what the
+ * loader loaded, or the loader may not return a row as read. Where the loader only reads
+ * (`recalled`), it is called again instead, with the same arguments, after the slow call: it
+ * repeats its own relations, `select`, hidden columns and `withDeleted`, and its row is copied in
+ * only when its primary key is the object's. Any save form takes that re-load.
  */
 function refusals() {
-  const cases: { name: string; loaderCall: string; loader: string; entity?: 'member' | 'pass'; save?: string; atRisk?: string }[] = [
+  const cases: { name: string; loaderCall: string; loader: string; entity?: 'member' | 'pass'; save?: string; atRisk?: string; recalled?: true }[] = [
     {
       name: 'the loader joins a relation (relations): reload() leaves it out, and the stale related object would be saved through it',
       loaderCall: 'findMemberWithCrew(id)',
       loader: 'findMemberWithCrew() → findOne()',
       // The crew the loader joined comes with the row, and is written back through it.
       atRisk: 'handle, prefs, crew',
+      recalled: true,
     },
     {
       name: 'the loader selects columns (select): reload() brings back the others, and this code then saves them',
       loaderCall: 'findMemberHandle(id)',
       loader: 'findMemberHandle() → findOne()',
+      recalled: true,
     },
     {
       name: 'the loader adds a hidden column (addSelect()): reload() leaves it out, and the stale value stays in the object',
       loaderCall: 'findMemberWithCode(id)',
       loader: 'findMemberWithCode() → getOne()',
+      recalled: true,
     },
     {
       name: 'the loader reads soft-deleted rows too (withDeleted): reload() would throw for the row the code was given',
       loaderCall: 'findMemberEvenDeleted(id)',
       loader: 'findMemberEvenDeleted() → findOne()',
+      recalled: true,
     },
     {
       name: 'the loader changes the object before it returns it: reload() would undo that change',
@@ -321,24 +359,55 @@ function refusals() {
       entity: 'pass',
     },
     {
+      name: 'the loader writes (an update() of the row it read): calling it again would write again',
+      loaderCall: 'findMemberAndTouch(id)',
+      loader: 'findMemberAndTouch() → findOneBy()',
+      save: 'members.save(member)',
+    },
+    {
+      name: 'the loader awaits a network call before its read: calling it again would make that call again',
+      loaderCall: 'findMemberAfterCheck(id)',
+      loader: 'findMemberAfterCheck() → findOneBy()',
+      save: 'members.save(member)',
+    },
+    {
+      name: 'the loader may return an object it keeps (a cache): called again, it hands back the same stale object',
+      loaderCall: 'findMemberCached(id)',
+      loader: 'findMemberCached() → findOneBy()',
+      save: 'members.save(member)',
+    },
+    {
       name: 'saved by a repository, not by itself: only an Active Record object re-loads itself here',
       loaderCall: 'findMemberById(id)',
       loader: 'findMemberById() → findOneBy()',
       save: 'members.save(member)',
+      recalled: true,
     },
   ];
   return cases.map((refusal) => {
     const name = refusal.entity ?? 'member';
     const save = refusal.save ?? `${name}.save()`;
     const change = name === 'pass' ? 'pass.relabel(handle);' : 'member.rename(handle);';
+    const body = { name, call: refusal.loaderCall, test: `if (${name} == null) return;`, change, save };
+    const loaderName = refusal.loaderCall.slice(0, refusal.loaderCall.indexOf('('));
     return {
-      name: `no re-load: ${refusal.name}`,
-      code: `${imports}${caseBody({ name, call: refusal.loaderCall, test: `if (${name} == null) return;`, change, save })}`,
+      name: `${refusal.recalled === true ? 'the loader called again, not reload()' : 'no re-load'}: ${refusal.name}`,
+      code: `${imports}${caseBody(body)}`,
       output: null,
       errors: [
         {
           ...staleSave({ name, loader: refusal.loader, loadLine: 3, awaitLine: 5, line: 7, atRisk: refusal.atRisk ?? (name === 'pass' ? 'label, crew' : 'handle, prefs') }),
           endColumn: 9 + save.length,
+          suggestions:
+            refusal.recalled === true
+              ? [
+                  {
+                    messageId: 'rewriteToLoaderRecallAfterWindow' as const,
+                    data: { name, awaited: 'payments.capture(…)', awaitLine: String(L + 5), loader: `${loaderName}()` },
+                    output: `${imports}${caseBody({ ...body, recall: true })}`,
+                  },
+                ]
+              : [],
         },
       ],
     };

@@ -42,8 +42,31 @@ const CONVERSATION_AT_RISK = 'status, lastMessageId, lastMessageSnippet, assigne
 const CONVERSATION_AT_RISK_BUT_SNIPPET = 'status, lastMessageId, assigneeId, priority, version, updatedAt';
 const RELOAD_OR_UPDATE = 'Re-load it after the await, or write only the fields this code changes with update().';
 
+/** A project loader's entity saved by a repository; `recalled` puts the suggested re-load after the slow call. */
+const RECALLED_BODY = (recalled: boolean): string =>
+  [
+    '',
+    'export async function answer(store: ConversationStore, repo: Repository<Conversation>, llm: LlmClient, id: string) {',
+    '  const conversation = await store.getOrThrow(id);',
+    '  await llm.complete(conversation.id);',
+    ...(recalled
+      ? [
+          '  const reloadedConversation = await store.getOrThrow(id);',
+          "  if (!(reloadedConversation?.id === conversation.id)) throw new Error('Conversation was deleted or replaced by another writer during the wait');",
+          '  Object.assign(conversation, reloadedConversation);',
+        ]
+      : []),
+    '  resetPriority(conversation);',
+    '  await repo.save(conversation);',
+    '}',
+  ].join('\n');
+
 ruleTester.run('no-stale-save (re-load after the window)', rule, {
   valid: [
+    {
+      name: 'the suggested text of a project loader called again: the checked copy is a re-load, nothing left to report',
+      code: `${imports}${RECALLED_BODY(true)}`,
+    },
     {
       name: 'the suggested text of a helper case: re-loaded after the slow call, nothing left to report',
       code: `${imports}
@@ -579,6 +602,90 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, pay
       '  await llm.complete(id);',
     ], false),
     ...refusals(),
+    {
+      name: 'loaded by a project function that only reads, saved by a repository: the function is called again after the wait, and its row copied in once shown to be the same row',
+      code: `${imports}${RECALLED_BODY(false)}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'ConversationStore.getOrThrow() → findOne()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToLoaderRecallAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), loader: 'store.getOrThrow()' },
+              output: `${imports}${RECALLED_BODY(true)}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the loader\'s row copied in without the same-row check: not a re-load (it could be another row, or none), still reported',
+      code: `${imports}
+export async function answer(store: ConversationStore, repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await store.getOrThrow(id);
+  await llm.complete(conversation.id);
+  const reloadedConversation = await store.getOrThrow(id);
+  if (reloadedConversation.status === conversation.status) Object.assign(conversation, reloadedConversation);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'ConversationStore.getOrThrow() → findOne()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 32,
+          // The checked re-load, right after the slow call, is still offered.
+          suggestions: [
+            {
+              messageId: 'rewriteToLoaderRecallAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), loader: 'store.getOrThrow()' },
+              output: `${imports}
+export async function answer(store: ConversationStore, repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await store.getOrThrow(id);
+  await llm.complete(conversation.id);
+  const reloadedConversation2 = await store.getOrThrow(id);
+  if (!(reloadedConversation2?.id === conversation.id)) throw new Error('Conversation was deleted or replaced by another writer during the wait');
+  Object.assign(conversation, reloadedConversation2);
+  const reloadedConversation = await store.getOrThrow(id);
+  if (reloadedConversation.status === conversation.status) Object.assign(conversation, reloadedConversation);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
+            },
+          ],
+        },
+      ],
+    },
   ],
 });
 
@@ -689,21 +796,6 @@ export async function answerEach(repo: Repository<Conversation>, llm: LlmClient,
       awaitLine: 4,
       line: 7,
       column: 11,
-    },
-    {
-      name: 'loaded by a project function and saved by a repository: no TypeORM read here to repeat (an Active Record object re-loads itself: no-stale-save.loader-reload.test.ts)',
-      body: `
-export async function answer(store: ConversationStore, repo: Repository<Conversation>, llm: LlmClient, id: string) {
-  const conversation = await store.getOrThrow(id);
-  await llm.complete(conversation.id);
-  resetPriority(conversation);
-  await repo.save(conversation);
-}`,
-      loader: 'ConversationStore.getOrThrow() → findOne()',
-      loadLine: 3,
-      awaitLine: 4,
-      line: 6,
-      column: 9,
     },
     {
       name: 'not one identifier bound by the load (destructured from a list): skipped',

@@ -716,6 +716,23 @@ export async function reply(store: ConversationStore, llm: LlmClient, id: string
           column: 9,
           endLine: L + 6,
           endColumn: 36,
+          // The loader only reads: it is called again after the wait, its row copied in once it is shown to be the same one.
+          suggestions: [
+            {
+              messageId: 'rewriteToLoaderRecallAfterWindow',
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), loader: 'store.getOrThrow()' },
+              output: `${imports}
+export async function reply(store: ConversationStore, llm: LlmClient, id: string) {
+  const conversation = await store.getOrThrow(id);
+  const text = await llm.complete('q');
+  const reloadedConversation = await store.getOrThrow(id);
+  if (!(reloadedConversation?.id === conversation.id)) throw new Error('Conversation was deleted or replaced by another writer during the wait');
+  Object.assign(conversation, reloadedConversation);
+  conversation.lastMessageSnippet = text;
+  await store.persist(conversation);
+}`,
+            },
+          ],
         },
       ],
     },

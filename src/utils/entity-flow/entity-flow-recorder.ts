@@ -545,13 +545,35 @@ export class EntityFlowRecorder {
     if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.object.type !== AST_NODE_TYPES.Identifier || callee.object.name !== 'Object') return undefined;
     if (callee.property.type !== AST_NODE_TYPES.Identifier || callee.property.name !== 'assign') return undefined;
     const [target, source, ...more] = call.arguments;
-    if (more.length > 0 || target?.type !== AST_NODE_TYPES.Identifier || source?.type !== AST_NODE_TYPES.AwaitExpression || source.argument.type !== AST_NODE_TYPES.CallExpression) return undefined;
+    if (more.length > 0 || target?.type !== AST_NODE_TYPES.Identifier) return undefined;
     // `Object` is the global one, not a local of that name.
     if ((this.variableOf(callee.object)?.defs.length ?? 0) > 0) return undefined;
     const variable = this.trackedVariable(target);
     if (variable == null) return undefined;
+    if (source?.type === AST_NODE_TYPES.Identifier) return this.isCheckedRecall(call, target, source) ? variable : undefined;
+    if (source?.type !== AST_NODE_TYPES.AwaitExpression || source.argument.type !== AST_NODE_TYPES.CallExpression) return undefined;
     const typeorm = classifyTypeormCall(this.checker, this.tsNode(source.argument));
     return typeorm?.kind === 'load' && typeorm.loadShape === 'one' && typeorm.method.endsWith('OrFail') ? variable : undefined;
+  }
+
+  /**
+   * The loader called again (no-stale-save's re-load through a project loader):
+   * `const r = await load(…); if (!(r?.id === e.id)) throw …; Object.assign(e, r);`, the three
+   * statements in a row. The object holds the row as it is now, or the code has thrown.
+   */
+  private isCheckedRecall(call: TSESTree.CallExpression, target: TSESTree.Identifier, source: TSESTree.Identifier): boolean {
+    const statement = call.parent;
+    if (statement.type !== AST_NODE_TYPES.ExpressionStatement || statement.parent.type !== AST_NODE_TYPES.BlockStatement) return false;
+    const body = statement.parent.body;
+    const index = body.indexOf(statement);
+    const [declaration, test] = [body[index - 2], body[index - 1]];
+    if (declaration?.type !== AST_NODE_TYPES.VariableDeclaration || declaration.kind !== 'const' || declaration.declarations.length !== 1) return false;
+    const [declarator] = declaration.declarations;
+    if (declarator?.id.type !== AST_NODE_TYPES.Identifier || declarator.id.name !== source.name || declarator.init?.type !== AST_NODE_TYPES.AwaitExpression || declarator.init.argument.type !== AST_NODE_TYPES.CallExpression) return false;
+    if (this.variableOf(source)?.identifiers[0] !== declarator.id) return false;
+    if (test?.type !== AST_NODE_TYPES.IfStatement || test.alternate != null || test.consequent.type !== AST_NODE_TYPES.ThrowStatement) return false;
+    if (test.test.type !== AST_NODE_TYPES.UnaryExpression || test.test.operator !== '!') return false;
+    return comparesKeys(test.test.argument, source.name, target.name);
   }
 
   private mentionsTracked(call: TSESTree.CallExpression): boolean {
@@ -644,4 +666,23 @@ function promiseAllElements(init: TSESTree.Expression): TSESTree.ArrayExpression
 function withLoaderRelations(spec: LoadedColumnsSpec, loader: LoaderSummary): LoadedColumnsSpec {
   if (loader.relations == null || [...loader.relations].every((relation) => spec.relations.has(relation))) return spec;
   return { ...spec, relations: new Set([...spec.relations, ...loader.relations]) };
+}
+
+/**
+ * `r?.id === e.id`, or `r != null && r.a === e.a && r.b === e.b`: each comparison reads the same
+ * property of both objects.
+ */
+function comparesKeys(test: TSESTree.Expression, reloaded: string, entity: string): boolean {
+  if (test.type === AST_NODE_TYPES.LogicalExpression && test.operator === '&&') {
+    const isNullTest = (node: TSESTree.Expression): boolean =>
+      node.type === AST_NODE_TYPES.BinaryExpression && node.operator === '!=' && node.left.type === AST_NODE_TYPES.Identifier && node.left.name === reloaded && node.right.type === AST_NODE_TYPES.Literal && node.right.value === null;
+    return (isNullTest(test.left) || comparesKeys(test.left, reloaded, entity)) && comparesKeys(test.right, reloaded, entity);
+  }
+  if (test.type !== AST_NODE_TYPES.BinaryExpression || test.operator !== '===') return false;
+  const property = (node: TSESTree.Node, object: string): string | undefined => {
+    const member = node.type === AST_NODE_TYPES.ChainExpression ? node.expression : node;
+    return member.type === AST_NODE_TYPES.MemberExpression && !member.computed && member.object.type === AST_NODE_TYPES.Identifier && member.object.name === object && member.property.type === AST_NODE_TYPES.Identifier ? member.property.name : undefined;
+  };
+  const key = property(test.left, reloaded);
+  return key != null && property(test.right, entity) === key;
 }

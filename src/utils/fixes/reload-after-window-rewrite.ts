@@ -22,8 +22,11 @@ export interface ReloadAfterWindowInput {
   variable: Variable;
   /** Every name of the same object (the variable among them). */
   aliases: readonly Variable[];
-  /** The statement that re-loads it, `;` included: `Object.assign(order, await …);`. */
-  reloadStatement: string;
+  /**
+   * The statements that re-load it, `;` included: `Object.assign(order, await …);`. Lines after a
+   * statement's first are indented relative to it, and separated by `\n`.
+   */
+  reloadStatements: readonly string[];
   /** Whether this await (or `for await` loop) opens a window. */
   opensWindow: (node: TSESTree.AwaitExpression | TSESTree.ForOfStatement) => boolean;
   /** Whether handing the object on here (an argument, or a method's receiver) leaves it unchanged. */
@@ -96,7 +99,11 @@ export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): Re
 
   const sameLineComments = sourceCode.getCommentsAfter(insertAfter).filter((comment) => comment.loc.start.line === insertAfter.loc.end.line);
   const at = sameLineComments.at(-1)?.range[1] ?? insertAfter.range[1];
-  return { edits: [{ range: [at, at], text: `\n${indentationOf(sourceCode, insertAfter)}${input.reloadStatement}` }], window };
+  const indentation = indentationOf(sourceCode, insertAfter);
+  const eol = sourceCode.text.includes('\r\n') ? '\r\n' : '\n';
+  // A statement over several lines keeps its own indentation under the first line's.
+  const lines = input.reloadStatements.flatMap((statement) => statement.split('\n'));
+  return { edits: [{ range: [at, at], text: lines.map((line) => `${eol}${indentation}${line}`).join('') }], window };
 }
 
 /**
@@ -105,7 +112,9 @@ export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): Re
  * that declares the variable (`const items = await repo.find(…); for (const item of items)`).
  */
 function bindsOnlyTheVariable(sourceCode: Readonly<TSESLint.SourceCode>, load: TSESTree.CallExpression, variable: Variable): boolean {
-  const value = load.parent.type === AST_NODE_TYPES.AwaitExpression ? load.parent : load;
+  let value: TSESTree.Node = load.parent.type === AST_NODE_TYPES.AwaitExpression ? load.parent : load;
+  // `const e = id ? await load(id) : null`: the object, when there is one, is the load's.
+  if (value.parent.type === AST_NODE_TYPES.ConditionalExpression && value.parent.test !== value && isNullish(value.parent.consequent === value ? value.parent.alternate : value.parent.consequent)) value = value.parent;
   const holder = value.parent;
   const declares = (node: TSESTree.Node): boolean => variable.identifiers.some((identifier) => identifier === node);
   if (holder.type === AST_NODE_TYPES.VariableDeclarator && holder.init === value && holder.id.type === AST_NODE_TYPES.Identifier) {

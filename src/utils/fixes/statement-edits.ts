@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { isInside } from '../ast/expressions.js';
 import { enclosingFunction } from '../ast/functions.js';
@@ -88,4 +88,62 @@ export function isSameValueAt(sourceCode: Readonly<TSESLint.SourceCode>, express
   const variable = variableAt(expression);
   if (variable == null || variableAt(at) !== variable) return false;
   return variable.references.every((reference) => !reference.isWrite() || reference.init === true);
+}
+
+/**
+ * Whether evaluating `expression` again at `at` gives what it gave at `from` (a loader's receiver
+ * or argument, `this.collections`, `group.collectionId`, `id`, `{ withDeleted: true, id }`):
+ * literals, `this` (receivers only), variables nothing reassigns, property reads of them whose
+ * object nothing between the two points changes, reassigns a part of or calls a method on, and
+ * array and object literals of these. No calls.
+ */
+export function isRepeatableBetween(sourceCode: Readonly<TSESLint.SourceCode>, expression: TSESTree.Node, from: TSESTree.Node, at: TSESTree.Node, allowThis: boolean): boolean {
+  switch (expression.type) {
+    case AST_NODE_TYPES.Literal:
+      return true;
+    case AST_NODE_TYPES.TemplateLiteral:
+      return expression.expressions.every((part) => isRepeatableBetween(sourceCode, part, from, at, false));
+    case AST_NODE_TYPES.ThisExpression:
+      return allowThis;
+    case AST_NODE_TYPES.ArrayExpression:
+      return expression.elements.every((element) => element != null && isRepeatableBetween(sourceCode, element, from, at, false));
+    case AST_NODE_TYPES.ObjectExpression:
+      return expression.properties.every(
+        (property) => property.type === AST_NODE_TYPES.Property && property.kind === 'init' && !property.computed && !property.method && isRepeatableBetween(sourceCode, property.value, from, at, false),
+      );
+    case AST_NODE_TYPES.UnaryExpression:
+      return expression.operator !== 'delete' && isRepeatableBetween(sourceCode, expression.argument, from, at, false);
+    case AST_NODE_TYPES.ChainExpression:
+      return isRepeatableBetween(sourceCode, expression.expression, from, at, allowThis);
+    case AST_NODE_TYPES.Identifier:
+      return expression.name === 'undefined' || isSameValueAt(sourceCode, expression, at);
+    case AST_NODE_TYPES.MemberExpression: {
+      if (expression.computed && expression.property.type !== AST_NODE_TYPES.Literal) return false;
+      let root: TSESTree.Node = expression;
+      while (root.type === AST_NODE_TYPES.MemberExpression) root = root.object;
+      if (root.type === AST_NODE_TYPES.ThisExpression) return allowThis;
+      if (root.type !== AST_NODE_TYPES.Identifier || !isRepeatableBetween(sourceCode, root, from, at, false)) return false;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(root), root);
+      return variable != null && variable.references.every((reference) => {
+        const use = reference.identifier;
+        return use.range[0] < from.range[1] || use.range[0] > at.range[0] || onlyReadsThrough(use);
+      });
+    }
+    default:
+      return false;
+  }
+}
+
+/** `a.b.c` read as a value: not written, deleted, called as a method, nor the bare object handed on. */
+function onlyReadsThrough(use: TSESTree.Node): boolean {
+  let top: TSESTree.Node = use;
+  while (top.parent?.type === AST_NODE_TYPES.MemberExpression && top.parent.object === top) top = top.parent;
+  if (top === use) return false;
+  const parent = top.parent;
+  if (parent == null) return true;
+  if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === top) return false;
+  if (parent.type === AST_NODE_TYPES.UpdateExpression) return false;
+  if (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'delete') return false;
+  if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === top) return false;
+  return true;
 }

@@ -330,3 +330,106 @@ function usedOnlyWith(checker: ts.TypeChecker, declaration: ts.VariableDeclarati
     return top !== use && ts.isExpressionStatement(top.parent);
   });
 }
+
+/**
+ * Calls in a loader's body that change something when the loader is called again: TypeORM's
+ * writes, raw SQL, and events. Matched by name alone — a false match only refuses a rewrite.
+ */
+const SIDE_EFFECT_METHODS: ReadonlySet<string> = new Set([
+  'save',
+  'insert',
+  'upsert',
+  'update',
+  'delete',
+  'remove',
+  'softRemove',
+  'softDelete',
+  'restore',
+  'recover',
+  'increment',
+  'decrement',
+  'query',
+  'execute',
+  'emit',
+  'emitAsync',
+  'publish',
+  'dispatch',
+  'send',
+  'set',
+]);
+
+/** Per program (through its classifier), per loader declaration, per entity: whether it may be called again. */
+const recallVerdicts = new WeakMap<AwaitClassifier, WeakMap<ts.Declaration, WeakMap<EntityMetadata, boolean>>>();
+
+/**
+ * Whether calling the project's loader again, with the same arguments, only reads: every object it
+ * returns (on paths that return one) is one row of `metadata`'s entity from a TypeORM read of that
+ * class (any options: the same call repeats them) or from another such loader, returned as read;
+ * everything it awaits is such a read; and nothing in its body writes, runs SQL, or emits. Called
+ * again after a slow call, it hands back the row as it is then, the way this code first read it.
+ */
+export function isRecallableLoader(classifier: AwaitClassifier, call: ts.CallExpression, metadata: EntityMetadata): boolean {
+  if (classifyTypeormCall(classifier.checker, call) != null) return false;
+  const declaration = resolvedDeclaration(classifier.checker, call);
+  return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationRecallable(classifier, declaration, metadata, 0);
+}
+
+function declarationRecallable(classifier: AwaitClassifier, declaration: ts.Declaration, metadata: EntityMetadata, depth: number): boolean {
+  const byEntity = entryOf(entryOf(recallVerdicts, classifier, () => new WeakMap()), declaration, () => new WeakMap<EntityMetadata, boolean>());
+  const cached = byEntity.get(metadata);
+  if (cached != null) return cached;
+  if (depth > MAX_DEPTH) return false;
+  byEntity.set(metadata, false); // cycle guard
+  const computed = computeDeclarationRecallable(classifier, declaration, metadata, depth);
+  byEntity.set(metadata, computed);
+  return computed;
+}
+
+function computeDeclarationRecallable(classifier: AwaitClassifier, declaration: ts.Declaration, metadata: EntityMetadata, depth: number): boolean {
+  if (!ts.isFunctionLike(declaration)) return false;
+  const body = (declaration as ts.FunctionLikeDeclaration).body;
+  if (body == null) {
+    const implementations = implementationsOf(classifier.program, declaration);
+    return implementations.length > 0 && implementations.every((implementation) => declarationRecallable(classifier, implementation, metadata, depth + 1));
+  }
+  const objects = returnedExpressions(body).filter((expression) => !isNullish(expression));
+  if (objects.length === 0) return false;
+  let clean = true;
+  const visit = (node: ts.Node): void => {
+    if (!clean || (node !== body && ts.isFunctionLike(node))) return;
+    if (ts.isCallExpression(node)) {
+      const callee = skipOuterExpressions(node.expression);
+      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+      if (name != null && SIDE_EFFECT_METHODS.has(name)) clean = false;
+    }
+    // Each await is a read of the entity (or such a loader): nothing slow, nothing else waited on.
+    if (ts.isAwaitExpression(node) && !rowRead(classifier, node.expression, metadata, depth)) clean = false;
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(body, visit);
+  return clean && objects.every((expression) => returnsRowRead(classifier, expression, metadata, depth));
+}
+
+/** A TypeORM read of one row of the entity, or a call of a loader that may be called again. */
+function rowRead(classifier: AwaitClassifier, expression: ts.Expression, metadata: EntityMetadata, depth: number): boolean {
+  const node = skipOuterExpressions(expression);
+  if (!ts.isCallExpression(node)) return false;
+  const typeorm = classifyTypeormCall(classifier.checker, node);
+  if (typeorm != null) return readsRowsOf(classifier.checker, node, typeorm, metadata, false);
+  const declaration = resolvedDeclaration(classifier.checker, node);
+  return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationRecallable(classifier, declaration, metadata, depth + 1);
+}
+
+/** What a `return` hands back: such a read, awaited or not, or a `const` holding one that is only tested before. */
+function returnsRowRead(classifier: AwaitClassifier, expression: ts.Expression, metadata: EntityMetadata, depth: number): boolean {
+  let node = skipOuterExpressions(expression);
+  if (ts.isAwaitExpression(node)) node = skipOuterExpressions(node.expression);
+  if (ts.isCallExpression(node)) return rowRead(classifier, node, metadata, depth);
+  if (!ts.isIdentifier(node)) return false;
+  const symbol = classifier.checker.getSymbolAtLocation(node);
+  const declaration = symbol?.valueDeclaration;
+  if (symbol == null || declaration == null || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name) || declaration.initializer == null) return false;
+  if ((ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0 || !onlyTestedOrReturned(classifier.checker, declaration, symbol)) return false;
+  const initializer = skipOuterExpressions(declaration.initializer);
+  return ts.isAwaitExpression(initializer) ? rowRead(classifier, initializer.expression, metadata, depth) : rowRead(classifier, initializer, metadata, depth);
+}
