@@ -298,6 +298,9 @@ export async function change(members: Repository<Member>, payments: PaymentClien
       errors: [
         {
           ...staleSave({ name: 'member', loader: 'findMemberWithCrew() → findOne()', loadLine: 4, awaitLine: 6, line: 9, atRisk: 'handle, prefs, crew' }),
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
           endColumn: 9 + 'members.save(member)'.length,
         },
       ],

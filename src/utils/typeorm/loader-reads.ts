@@ -394,20 +394,18 @@ function computeDeclarationRecallable(classifier: AwaitClassifier, declaration: 
   }
   const objects = returnedExpressions(body).filter((expression) => !isNullish(expression));
   if (objects.length === 0) return false;
-  let clean = true;
-  const visit = (node: ts.Node): void => {
-    if (!clean || (node !== body && ts.isFunctionLike(node))) return;
+  const doesMore = (node: ts.Node): boolean => {
+    if (node !== body && ts.isFunctionLike(node)) return false;
     if (ts.isCallExpression(node)) {
       const callee = skipOuterExpressions(node.expression);
       const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-      if (name != null && SIDE_EFFECT_METHODS.has(name)) clean = false;
+      if (name != null && SIDE_EFFECT_METHODS.has(name)) return true;
     }
     // Each await is a read of the entity (or such a loader): nothing slow, nothing else waited on.
-    if (ts.isAwaitExpression(node) && !rowRead(classifier, node.expression, metadata, depth)) clean = false;
-    ts.forEachChild(node, visit);
+    if (ts.isAwaitExpression(node) && !rowRead(classifier, node.expression, metadata, depth)) return true;
+    return ts.forEachChild(node, doesMore) ?? false;
   };
-  ts.forEachChild(body, visit);
-  return clean && objects.every((expression) => returnsRowRead(classifier, expression, metadata, depth));
+  return !doesMore(body) && objects.every((expression) => returnsRowRead(classifier, expression, metadata, depth));
 }
 
 /** A TypeORM read of one row of the entity, or a call of a loader that may be called again. */
