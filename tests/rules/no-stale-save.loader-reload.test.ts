@@ -21,6 +21,7 @@ import {
   Member, findMemberById, findMemberByHandle, getMemberOrThrow, findPassById, findMemberWithCrew, findMemberHandle,
   findMemberWithCode, findMemberEvenDeleted, findMemberTrimmed, findOrStartMember, findPassByLabel, findMemberPrefs,
   findMembersOfCrew, findPublicMember, findHandleOnly, findMemberAndTouch, findMemberAfterCheck, findMemberCached,
+  findMemberWithOptions, findMemberNarrowed,
 } from './no-stale-save/loader-reload.js';
 `;
 
@@ -33,6 +34,7 @@ const looseImports = `
 import { Repository } from 'typeorm';
 import { PaymentClient } from '../shared/payments.js';
 import { Member, findMemberById } from '../no-stale-save/loader-reload.js';
+
 
 
 
@@ -360,6 +362,19 @@ function refusals() {
       loaderCall: 'findPassByLabel(String(id))',
       loader: 'findPassByLabel() → getOne()',
       entity: 'pass',
+    },
+    {
+      name: 'the loader builds its options in a const (withDeleted set on one path): reload() cannot repeat them, calling the loader again does, and the key is loaded',
+      loaderCall: 'findMemberWithOptions(id, true)',
+      loader: 'findMemberWithOptions() → findOne()',
+      save: 'members.save(member)',
+      recalled: true,
+    },
+    {
+      name: 'the loader\'s options in a const select columns without the key on one path: no same-row test possible',
+      loaderCall: 'findMemberNarrowed(id, true)',
+      loader: 'findMemberNarrowed() → findOne()',
+      save: 'members.save(member)',
     },
     {
       name: 'the loader writes (an update() of the row it read): calling it again would write again',

@@ -207,7 +207,7 @@ function readMeets(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: Ty
           options.properties.every((property) => (ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) && ts.isIdentifier(property.name) && ROW_CHOOSING_OPTIONS.has(property.name.text))
         );
       }
-      return args.every((argument) => (ts.isObjectLiteralExpression(skipOuterExpressions(argument)) ? objectKeepsKeys(argument, keys) : isIdLike(checker, argument)));
+      return args.every((argument) => (ts.isObjectLiteralExpression(skipOuterExpressions(argument)) ? objectKeepsKeys(argument, keys) : constOptionsKeepKeys(checker, argument, keys) || isIdLike(checker, argument)));
     }
     case 'getOne':
     case 'getOneOrFail':
@@ -233,6 +233,32 @@ function objectKeepsKeys(expression: ts.Expression, keys: readonly string[]): bo
     if (ts.isSpreadAssignment(property)) return objectKeepsKeys(property.expression, keys);
     if (!(ts.isPropertyAssignment(property) || ts.isShorthandPropertyAssignment(property)) || !(ts.isIdentifier(property.name) || ts.isStringLiteral(property.name))) return false;
     return property.name.text !== 'select' || (ts.isPropertyAssignment(property) && selectsEach(property.initializer, keys));
+  });
+}
+
+/**
+ * Options built in a `const` (`const options: FindOneOptions<Game> = { where: { id } };
+ * options.withDeleted = true; return repo.findOneOrFail(options)`): the literal keeps the keys, and
+ * every other use of the `const` sets an option other than `select` or hands it to a read.
+ */
+function constOptionsKeepKeys(checker: ts.TypeChecker, argument: ts.Expression, keys: readonly string[]): boolean {
+  const node = skipOuterExpressions(argument);
+  if (!ts.isIdentifier(node)) return false;
+  const symbol = checker.getSymbolAtLocation(node);
+  const declaration = symbol?.valueDeclaration;
+  if (symbol == null || declaration == null || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name) || declaration.initializer == null) return false;
+  if ((ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0 || !objectKeepsKeys(declaration.initializer, keys)) return false;
+  return everyUse(checker, declaration, symbol, (use) => {
+    const parent = use.parent;
+    if (ts.isCallExpression(parent) && parent.arguments.includes(use)) return classifyTypeormCall(checker, parent)?.kind === 'load';
+    return (
+      ts.isPropertyAccessExpression(parent) &&
+      parent.expression === use &&
+      parent.name.text !== 'select' &&
+      ts.isBinaryExpression(parent.parent) &&
+      parent.parent.left === parent &&
+      parent.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken
+    );
   });
 }
 
