@@ -575,9 +575,12 @@ export default createRule<Options, MessageIds>({
      */
     function loaderRecallAfterWindowRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata, load: TSESTree.CallExpression): Rewrite | undefined {
       if (target.relation != null || metadata.primaryColumns.length === 0 || load.parent.type !== AST_NODE_TYPES.AwaitExpression) return undefined;
-      if (load.callee.type === AST_NODE_TYPES.MemberExpression ? load.callee.computed || load.callee.optional || !isRepeatableBetween(sourceCode, load.callee.object, load, write.call, true) : !isRepeatableBetween(sourceCode, load.callee, load, write.call, false)) return undefined;
-      if (!load.arguments.every((argument) => isRepeatableBetween(sourceCode, argument, load, write.call, false))) return undefined;
-      // The same-row test compares primary keys: the loader must load them.
+      const primitive = (node: TSESTree.Node): boolean => isPrimitive(checker.getTypeAtLocation(tsNode(node)));
+      if (load.callee.type === AST_NODE_TYPES.MemberExpression ? load.callee.computed || load.callee.optional || !isRepeatableBetween(sourceCode, load.callee.object, load, write.call, 'receiver', primitive) : !isRepeatableBetween(sourceCode, load.callee, load, write.call, 'receiver', primitive)) return undefined;
+      if (!load.arguments.every((argument) => isRepeatableBetween(sourceCode, argument, load, write.call, 'argument', primitive) && !isNarrowedAt(argument) && !spansLinesInTemplate(argument))) return undefined;
+      // The same-row test compares primary keys with `===`: plain values, and named as identifiers.
+      if (!metadata.primaryColumns.every((column) => /^[A-Za-z_$][\w$]*$/.test(column.propertyName) && isComparableKey(target.expression, column.propertyName))) return undefined;
+      // The loader must load them.
       if (!isRecallableLoader(classifier, tsNode(load), metadata) || !loaderReadsMeet(classifier, tsNode(load), metadata, 'keyed')) return undefined;
       const name = target.variable.name;
       const reloaded = unusedName(sourceCode, write.call, `reloaded${name.charAt(0).toUpperCase()}${name.slice(1)}`);
@@ -594,6 +597,31 @@ export default createRule<Options, MessageIds>({
         `Object.assign(${name}, ${reloaded});`,
       ];
       return reloadAfterWindowWith(write, target, load, statements, !strictNullChecks, { messageId: 'rewriteToLoaderRecallAfterWindow', loader: `${callLabel(load.callee)}()` });
+    }
+
+    /**
+     * An argument whose type at the load is narrower than its declaration's (`id` tested before:
+     * `id ? await load(id) : null`): the same text at the insertion point may not type-check.
+     */
+    function isNarrowedAt(argument: TSESTree.Node): boolean {
+      const node = tsNode(argument);
+      const symbol = checker.getSymbolAtLocation(node);
+      if (symbol == null) return !(argument.type === AST_NODE_TYPES.Literal || argument.type === AST_NODE_TYPES.ObjectExpression || argument.type === AST_NODE_TYPES.ArrayExpression || argument.type === AST_NODE_TYPES.TemplateLiteral);
+      return checker.typeToString(checker.getTypeAtLocation(node)) !== checker.typeToString(checker.getTypeOfSymbol(symbol));
+    }
+
+    /** A template literal over several lines: re-indenting the copied call would change its text. */
+    function spansLinesInTemplate(argument: TSESTree.Node): boolean {
+      return argument.loc.start.line !== argument.loc.end.line && /`/.test(sourceCode.getText(argument));
+    }
+
+    /** The entity's key property holds a string, number or bigint, which `===` compares by value. */
+    function isComparableKey(entity: TSESTree.Node, key: string): boolean {
+      const type = checker.getTypeAtLocation(tsNode(entity));
+      const property = checker.getPropertyOfType(checker.getNonNullableType(type), key);
+      if (property == null) return false;
+      const keyType = checker.getNonNullableType(checker.getTypeOfSymbol(property));
+      return (keyType.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike)) !== 0 || (keyType.isUnion() && keyType.types.every((member) => (member.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike)) !== 0));
     }
 
     function reloadAfterWindowWith(

@@ -285,6 +285,27 @@ export async function renameCrew(payments: PaymentClient, crewId: number, handle
     },
     ...refusals(),
     {
+      name: 'no re-load: the loader\'s argument is narrowed at the load (id tested in the conditional): the same call after the wait would not type-check',
+      code: `${imports}
+export async function change(members: Repository<Member>, payments: PaymentClient, id: number | undefined, handle: string) {
+  const member = id ? await findMemberWithCrew(id) : null;
+  if (member == null) return;
+  await payments.capture(String(member.id));
+  member.rename(handle);
+  await members.save(member);
+}`,
+      output: null,
+      errors: [
+        {
+          ...staleSave({ name: 'member', loader: 'findMemberWithCrew() → findOne()', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'handle, prefs, crew' }),
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 9 + 'members.save(member)'.length,
+        },
+      ],
+    },
+    {
       name: 'no re-load: the loader\'s argument is assigned again before the save, so calling it again may read another row',
       code: `${imports}
 export async function change(members: Repository<Member>, payments: PaymentClient, first: number, handle: string) {
@@ -374,6 +395,12 @@ function refusals() {
       name: 'the loader\'s options in a const select columns without the key on one path: no same-row test possible',
       loaderCall: 'findMemberNarrowed(id, true)',
       loader: 'findMemberNarrowed() → findOne()',
+      save: 'members.save(member)',
+    },
+    {
+      name: 'the loader answers from the query-result cache (a query builder with cache()): called again, it may hand back the same stale row',
+      loaderCall: 'findMemberByHandle(handle)',
+      loader: 'findMemberByHandle() → getOne()',
       save: 'members.save(member)',
     },
     {

@@ -42,6 +42,72 @@ const CONVERSATION_AT_RISK = 'status, lastMessageId, lastMessageSnippet, assigne
 const CONVERSATION_AT_RISK_BUT_SNIPPET = 'status, lastMessageId, assigneeId, priority, version, updatedAt';
 const RELOAD_OR_UPDATE = 'Re-load it after the await, or write only the fields this code changes with update().';
 
+/**
+ * Three statements shaped like the checked re-load that are not one: the test compares another
+ * column than the key, or the row comes from a call that is no loader that only reads (a network
+ * call). The report stays, with the real re-load suggested right after the slow call.
+ */
+function notARecall() {
+  const shapes = [
+    { name: 'the check compares status, not the primary key', call: 'store.getOrThrow(id)', test: '!(copy?.status === conversation.status)' },
+    { name: 'the copied object is a copy of the stale one, not a row a loader read again', call: 'Promise.resolve({ ...conversation })', test: '!(copy?.id === conversation.id)' },
+  ];
+  return shapes.map((shape) => {
+    const lines = (recalled: boolean): string =>
+      [
+        '',
+        'export async function answer(store: ConversationStore, repo: Repository<Conversation>, llm: LlmClient, id: string) {',
+        '  const conversation = await store.getOrThrow(id);',
+        '  await llm.complete(conversation.id);',
+        ...(recalled
+          ? [
+              '  const reloadedConversation = await store.getOrThrow(id);',
+              "  if (!(reloadedConversation?.id === conversation.id)) throw new Error('Conversation was deleted or replaced by another writer during the wait');",
+              '  Object.assign(conversation, reloadedConversation);',
+            ]
+          : []),
+        `  const copy = await ${shape.call};`,
+        `  if (${shape.test}) throw new Error('gone');`,
+        '  Object.assign(conversation, copy);',
+        '  resetPriority(conversation);',
+        '  await repo.save(conversation);',
+        '}',
+      ].join('\n');
+    return {
+      name: `not a re-load: ${shape.name}`,
+      code: `${imports}${lines(false)}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave' as const,
+          data: {
+            name: 'conversation',
+            loader: 'ConversationStore.getOrThrow() → findOne()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 4),
+            reason: LLM,
+            atRisk: CONVERSATION_AT_RISK,
+            advice: RELOAD_OR_UPDATE,
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToLoaderRecallAfterWindow' as const,
+              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), loader: 'store.getOrThrow()' },
+              output: `${imports}${lines(true)}`,
+            },
+          ],
+        },
+      ],
+    };
+  });
+}
+
 /** A project loader's entity saved by a repository; `recalled` puts the suggested re-load after the slow call. */
 const RECALLED_BODY = (recalled: boolean): string =>
   [
@@ -66,6 +132,21 @@ ruleTester.run('no-stale-save (re-load after the window)', rule, {
     {
       name: 'the suggested text of a project loader called again: the checked copy is a re-load, nothing left to report',
       code: `${imports}${RECALLED_BODY(true)}`,
+    },
+    {
+      name: 'the checked copy written with !== and the throw in a block (as curly would leave it): still a re-load',
+      code: `${imports}
+export async function answer(store: ConversationStore, repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await store.getOrThrow(id);
+  await llm.complete(conversation.id);
+  const reloadedConversation = await store.getOrThrow(id);
+  if (reloadedConversation?.id !== conversation.id) {
+    throw new Error('gone');
+  }
+  Object.assign(conversation, reloadedConversation);
+  resetPriority(conversation);
+  await repo.save(conversation);
+}`,
     },
     {
       name: 'the suggested text of a helper case: re-loaded after the slow call, nothing left to report',
@@ -634,6 +715,7 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, pay
         },
       ],
     },
+    ...notARecall(),
     {
       name: 'the loader\'s row copied in without the same-row check: not a re-load (it could be another row, or none), still reported',
       code: `${imports}

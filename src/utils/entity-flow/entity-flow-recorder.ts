@@ -11,6 +11,7 @@ import { joinChain } from '../calls/call-labels.js';
 import { expressionLabel, prefixChains, windowKindsOf, type AwaitClassifier, type AwaitKind } from '../calls/await-classification.js';
 import { loaderNames, loadOfCall, saverNames, saversOfCall, type LoaderSummary } from '../typeorm/entity-flow-summaries.js';
 import { entityMetadataOfType, type EntityMetadata } from '../typeorm/entity-metadata.js';
+import { isRecallableLoader } from '../typeorm/loader-reads.js';
 import { loadedColumnsSpecOf, type LoadedColumnsSpec } from '../typeorm/loaded-columns.js';
 import { classifyIfDiffingWriteName, classifyTypeormCall } from '../typeorm/typeorm-calls.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from './entity-events.js';
@@ -559,7 +560,9 @@ export class EntityFlowRecorder {
   /**
    * The loader called again (no-stale-save's re-load through a project loader):
    * `const r = await load(…); if (!(r?.id === e.id)) throw …; Object.assign(e, r);`, the three
-   * statements in a row. The object holds the row as it is now, or the code has thrown.
+   * statements in a row (the `throw` alone or in a block; `r?.id !== e.id` too). The call is a
+   * loader that only reads, and the test compares every primary key: the object holds the row as it
+   * is now, or the code has thrown.
    */
   private isCheckedRecall(call: TSESTree.CallExpression, target: TSESTree.Identifier, source: TSESTree.Identifier): boolean {
     const statement = call.parent;
@@ -571,9 +574,13 @@ export class EntityFlowRecorder {
     const [declarator] = declaration.declarations;
     if (declarator?.id.type !== AST_NODE_TYPES.Identifier || declarator.id.name !== source.name || declarator.init?.type !== AST_NODE_TYPES.AwaitExpression || declarator.init.argument.type !== AST_NODE_TYPES.CallExpression) return false;
     if (this.variableOf(source)?.identifiers[0] !== declarator.id) return false;
-    if (test?.type !== AST_NODE_TYPES.IfStatement || test.alternate != null || test.consequent.type !== AST_NODE_TYPES.ThrowStatement) return false;
-    if (test.test.type !== AST_NODE_TYPES.UnaryExpression || test.test.operator !== '!') return false;
-    return comparesKeys(test.test.argument, source.name, target.name);
+    if (test?.type !== AST_NODE_TYPES.IfStatement || test.alternate != null || !isThrow(test.consequent)) return false;
+    const compared = test.test.type === AST_NODE_TYPES.UnaryExpression && test.test.operator === '!' ? keysCompared(test.test.argument, source.name, target.name, '===') : keysCompared(test.test, source.name, target.name, '!==');
+    if (compared == null) return false;
+    const metadata = entityMetadataOfType(this.checker, this.checker.getTypeAtLocation(this.tsNode(target)));
+    const keys = metadata?.primaryColumns.map((column) => column.propertyName) ?? [];
+    if (metadata == null || keys.length === 0 || keys.length !== compared.length || !keys.every((key) => compared.includes(key))) return false;
+    return isRecallableLoader(this.options.classifier, this.tsNode(declarator.init.argument), metadata);
   }
 
   private mentionsTracked(call: TSESTree.CallExpression): boolean {
@@ -668,21 +675,32 @@ function withLoaderRelations(spec: LoadedColumnsSpec, loader: LoaderSummary): Lo
   return { ...spec, relations: new Set([...spec.relations, ...loader.relations]) };
 }
 
+/** `throw …;`, or a block holding only that. */
+function isThrow(statement: TSESTree.Statement): boolean {
+  if (statement.type === AST_NODE_TYPES.ThrowStatement) return true;
+  return statement.type === AST_NODE_TYPES.BlockStatement && statement.body.length === 1 && statement.body[0]?.type === AST_NODE_TYPES.ThrowStatement;
+}
+
 /**
- * `r?.id === e.id`, or `r != null && r.a === e.a && r.b === e.b`: each comparison reads the same
- * property of both objects.
+ * The properties `r?.id === e.id` (or `r != null && r.a === e.a && r.b === e.b`) compares, each of
+ * both objects; with `!==`, `r?.id !== e.id` (or `r == null || r.a !== e.a || …`). `undefined`
+ * when the test is anything else.
  */
-function comparesKeys(test: TSESTree.Expression, reloaded: string, entity: string): boolean {
-  if (test.type === AST_NODE_TYPES.LogicalExpression && test.operator === '&&') {
+function keysCompared(test: TSESTree.Expression, reloaded: string, entity: string, operator: '===' | '!=='): string[] | undefined {
+  const joiner = operator === '===' ? '&&' : '||';
+  if (test.type === AST_NODE_TYPES.LogicalExpression && test.operator === joiner) {
+    const nullTest = operator === '===' ? '!=' : '==';
     const isNullTest = (node: TSESTree.Expression): boolean =>
-      node.type === AST_NODE_TYPES.BinaryExpression && node.operator === '!=' && node.left.type === AST_NODE_TYPES.Identifier && node.left.name === reloaded && node.right.type === AST_NODE_TYPES.Literal && node.right.value === null;
-    return (isNullTest(test.left) || comparesKeys(test.left, reloaded, entity)) && comparesKeys(test.right, reloaded, entity);
+      node.type === AST_NODE_TYPES.BinaryExpression && node.operator === nullTest && node.left.type === AST_NODE_TYPES.Identifier && node.left.name === reloaded && node.right.type === AST_NODE_TYPES.Literal && node.right.value === null;
+    const left = isNullTest(test.left) ? [] : keysCompared(test.left, reloaded, entity, operator);
+    const right = keysCompared(test.right, reloaded, entity, operator);
+    return left == null || right == null ? undefined : [...left, ...right];
   }
-  if (test.type !== AST_NODE_TYPES.BinaryExpression || test.operator !== '===') return false;
+  if (test.type !== AST_NODE_TYPES.BinaryExpression || test.operator !== operator) return undefined;
   const property = (node: TSESTree.Node, object: string): string | undefined => {
     const member = node.type === AST_NODE_TYPES.ChainExpression ? node.expression : node;
     return member.type === AST_NODE_TYPES.MemberExpression && !member.computed && member.object.type === AST_NODE_TYPES.Identifier && member.object.name === object && member.property.type === AST_NODE_TYPES.Identifier ? member.property.name : undefined;
   };
   const key = property(test.left, reloaded);
-  return key != null && property(test.right, entity) === key;
+  return key != null && property(test.right, entity) === key ? [key] : undefined;
 }

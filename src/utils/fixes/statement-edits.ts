@@ -93,49 +93,72 @@ export function isSameValueAt(sourceCode: Readonly<TSESLint.SourceCode>, express
 /**
  * Whether evaluating `expression` again at `at` gives what it gave at `from` (a loader's receiver
  * or argument, `this.collections`, `group.collectionId`, `id`, `{ withDeleted: true, id }`):
- * literals, `this` (receivers only), variables nothing reassigns, property reads of them whose
- * object nothing between the two points changes, reassigns a part of or calls a method on, and
- * array and object literals of these. No calls.
+ * literals, `this` (receivers only), variables nothing reassigns, property reads of them (no
+ * computed key but a literal), and array and object literals of these. No calls. For an argument,
+ * an object named by a variable is also not changed between the two points through that name (no
+ * property written, deleted or called, not handed on); a receiver is a service whose methods the
+ * code calls in between.
  */
-export function isRepeatableBetween(sourceCode: Readonly<TSESLint.SourceCode>, expression: TSESTree.Node, from: TSESTree.Node, at: TSESTree.Node, allowThis: boolean): boolean {
+export function isRepeatableBetween(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  expression: TSESTree.Node,
+  from: TSESTree.Node,
+  at: TSESTree.Node,
+  role: 'receiver' | 'argument',
+  isPrimitive: (node: TSESTree.Node) => boolean,
+): boolean {
+  const repeatable = (node: TSESTree.Node, as: 'receiver' | 'argument'): boolean => isRepeatableBetween(sourceCode, node, from, at, as, isPrimitive);
+  // A receiver (`this.games`, `store`) is a service: calling its methods in between is its use.
+  const unchanged = (root: TSESTree.Identifier): boolean => role === 'receiver' || isPrimitive(root) || unchangedBetween(sourceCode, root, from, at, isPrimitive);
   switch (expression.type) {
     case AST_NODE_TYPES.Literal:
       return true;
     case AST_NODE_TYPES.TemplateLiteral:
-      return expression.expressions.every((part) => isRepeatableBetween(sourceCode, part, from, at, false));
+      return expression.expressions.every((part) => repeatable(part, 'argument'));
     case AST_NODE_TYPES.ThisExpression:
-      return allowThis;
+      return role === 'receiver';
     case AST_NODE_TYPES.ArrayExpression:
-      return expression.elements.every((element) => element != null && isRepeatableBetween(sourceCode, element, from, at, false));
+      return expression.elements.every((element) => element != null && repeatable(element, 'argument'));
     case AST_NODE_TYPES.ObjectExpression:
       return expression.properties.every(
-        (property) => property.type === AST_NODE_TYPES.Property && property.kind === 'init' && !property.computed && !property.method && isRepeatableBetween(sourceCode, property.value, from, at, false),
+        (property) => property.type === AST_NODE_TYPES.Property && property.kind === 'init' && !property.computed && !property.method && repeatable(property.value, 'argument'),
       );
     case AST_NODE_TYPES.UnaryExpression:
-      return expression.operator !== 'delete' && isRepeatableBetween(sourceCode, expression.argument, from, at, false);
+      return expression.operator !== 'delete' && repeatable(expression.argument, 'argument');
     case AST_NODE_TYPES.ChainExpression:
-      return isRepeatableBetween(sourceCode, expression.expression, from, at, allowThis);
+      return repeatable(expression.expression, role);
     case AST_NODE_TYPES.Identifier:
-      return expression.name === 'undefined' || isSameValueAt(sourceCode, expression, at);
+      if (expression.name === 'undefined') return true;
+      // An object may be changed through the name without reassigning it (`options.withDeleted = true`).
+      return isSameValueAt(sourceCode, expression, at) && unchanged(expression);
     case AST_NODE_TYPES.MemberExpression: {
-      if (expression.computed && expression.property.type !== AST_NODE_TYPES.Literal) return false;
       let root: TSESTree.Node = expression;
-      while (root.type === AST_NODE_TYPES.MemberExpression) root = root.object;
-      if (root.type === AST_NODE_TYPES.ThisExpression) return allowThis;
-      if (root.type !== AST_NODE_TYPES.Identifier || !isRepeatableBetween(sourceCode, root, from, at, false)) return false;
-      const variable = ASTUtils.findVariable(sourceCode.getScope(root), root);
-      return variable != null && variable.references.every((reference) => {
-        const use = reference.identifier;
-        return use.range[0] < from.range[1] || use.range[0] > at.range[0] || onlyReadsThrough(use);
-      });
+      while (root.type === AST_NODE_TYPES.MemberExpression) {
+        if (root.computed && root.property.type !== AST_NODE_TYPES.Literal) return false;
+        root = root.object;
+      }
+      if (root.type === AST_NODE_TYPES.ThisExpression) return role === 'receiver';
+      return root.type === AST_NODE_TYPES.Identifier && root.name !== 'undefined' && isSameValueAt(sourceCode, root, at) && unchanged(root);
     }
     default:
       return false;
   }
 }
 
-/** `a.b.c` read as a value: not written, deleted, called as a method, nor the bare object handed on. */
-function onlyReadsThrough(use: TSESTree.Node): boolean {
+/** Between the two points, the object `identifier` names is only read through: no property written, deleted or called, not handed on. */
+function unchangedBetween(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier, from: TSESTree.Node, at: TSESTree.Node, isPrimitive: (node: TSESTree.Node) => boolean): boolean {
+  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+  return (
+    variable != null &&
+    variable.references.every((reference) => {
+      const use = reference.identifier;
+      return use.range[0] < from.range[1] || use.range[0] > at.range[0] || onlyReadsThrough(use, isPrimitive);
+    })
+  );
+}
+
+/** `a.b.c` read as a value: not written, deleted, called as a method, handed on (unless a primitive) or destructured into. */
+function onlyReadsThrough(use: TSESTree.Node, isPrimitive: (node: TSESTree.Node) => boolean): boolean {
   let top: TSESTree.Node = use;
   while (top.parent?.type === AST_NODE_TYPES.MemberExpression && top.parent.object === top) top = top.parent;
   if (top === use) return false;
@@ -144,6 +167,10 @@ function onlyReadsThrough(use: TSESTree.Node): boolean {
   if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.left === top) return false;
   if (parent.type === AST_NODE_TYPES.UpdateExpression) return false;
   if (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === 'delete') return false;
-  if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === top) return false;
+  if (parent.type === AST_NODE_TYPES.CallExpression || parent.type === AST_NODE_TYPES.NewExpression) return parent.callee !== top && isPrimitive(top);
+  if (parent.type === AST_NODE_TYPES.ArrayPattern || parent.type === AST_NODE_TYPES.ForOfStatement || parent.type === AST_NODE_TYPES.ForInStatement) return false;
+  // `{ id: dto.id }`: handed on inside a literal, as for a call; `({ a: dto.a } = …)`: written.
+  if (parent.type === AST_NODE_TYPES.Property) return parent.parent.type === AST_NODE_TYPES.ObjectExpression && parent.value === top && isPrimitive(top);
+  if (parent.type === AST_NODE_TYPES.ArrayExpression || parent.type === AST_NODE_TYPES.SpreadElement || parent.type === AST_NODE_TYPES.VariableDeclarator || parent.type === AST_NODE_TYPES.AssignmentExpression || parent.type === AST_NODE_TYPES.ReturnStatement) return isPrimitive(top);
   return true;
 }

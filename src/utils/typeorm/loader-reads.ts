@@ -421,25 +421,115 @@ function computeDeclarationRecallable(classifier: AwaitClassifier, declaration: 
   const objects = returnedExpressions(body).filter((expression) => !isNullish(expression));
   if (objects.length === 0) return false;
   const doesMore = (node: ts.Node): boolean => {
-    if (node !== body && ts.isFunctionLike(node)) return false;
-    if (ts.isCallExpression(node)) {
-      const callee = skipOuterExpressions(node.expression);
-      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-      if (name != null && SIDE_EFFECT_METHODS.has(name)) return true;
-    }
-    // Each await is a read of the entity (or such a loader): nothing slow, nothing else waited on.
-    if (ts.isAwaitExpression(node) && !rowRead(classifier, node.expression, metadata, depth)) return true;
+    // An await is a read of the entity (or such a loader), and the calls inside it are that read.
+    if (ts.isAwaitExpression(node)) return !rowRead(classifier, node.expression, metadata, depth);
+    if (ts.isReturnStatement(node) && node.expression != null && returnsRowRead(classifier, node.expression, metadata, depth)) return false;
+    if (node !== body && ts.isFunctionLike(node)) return true;
+    if (writesOutside(node, declaration)) return true;
+    if (ts.isCallExpression(node) && !isHarmlessCall(classifier, node, depth)) return true;
     return ts.forEachChild(node, doesMore) ?? false;
   };
   return !doesMore(body) && objects.every((expression) => returnsRowRead(classifier, expression, metadata, depth));
 }
 
-/** A TypeORM read of one row of the entity, or a call of a loader that may be called again. */
+/** Methods that change the array, map or set they are called on. */
+const MUTATING_METHODS: ReadonlySet<string> = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'add', 'clear', 'assign', 'defineProperty', 'freeze']);
+
+/** Methods of loggers: writing a line changes nothing a caller reads. */
+const LOG_METHODS: ReadonlySet<string> = new Set(['log', 'debug', 'info', 'warn', 'error', 'verbose', 'trace', 'fatal']);
+
+/** Per program (through its classifier), per function: whether calling it changes nothing (`validateId(id)`). */
+const harmlessVerdicts = new WeakMap<AwaitClassifier, WeakMap<ts.Declaration, boolean>>();
+
+/**
+ * A call a loader may make besides its reads, and still only read: TypeORM's own non-writing
+ * methods (a query builder's `where()`), the standard library's non-mutating ones, a logger's, and
+ * the project's functions that await nothing, write nothing outside themselves and make only such
+ * calls. Anything else may write, send or keep state: refused.
+ */
+function isHarmlessCall(classifier: AwaitClassifier, call: ts.CallExpression, depth: number): boolean {
+  const callee = skipOuterExpressions(call.expression);
+  const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+  if (name == null || SIDE_EFFECT_METHODS.has(name) || MUTATING_METHODS.has(name)) return false;
+  // `this.logger.warn(…)`, `console.log(…)`: the project's own logger class too.
+  if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(name) && isLoggerLike(skipOuterExpressions(callee.expression))) return true;
+  const declaration = resolvedDeclaration(classifier.checker, call);
+  if (declaration == null) return false;
+  const origin = moduleOriginOfDeclaration(declaration);
+  if (origin.kind === 'typescript-lib') return true;
+  if (origin.kind === 'package') return origin.name === 'typeorm';
+  if (depth > MAX_DEPTH || !ts.isFunctionLike(declaration)) return false;
+  const verdicts = entryOf(harmlessVerdicts, classifier, () => new WeakMap<ts.Declaration, boolean>());
+  const cached = verdicts.get(declaration);
+  if (cached != null) return cached;
+  verdicts.set(declaration, false); // cycle guard
+  const body = (declaration as ts.FunctionLikeDeclaration).body;
+  const changesNothing = (node: ts.Node): boolean => {
+    if (ts.isAwaitExpression(node) || (node !== body && ts.isFunctionLike(node)) || writesOutside(node, declaration)) return false;
+    if (ts.isCallExpression(node) && !isHarmlessCall(classifier, node, depth + 1)) return false;
+    return !(ts.forEachChild(node, (child) => !changesNothing(child)) ?? false);
+  };
+  const verdict = body != null && changesNothing(body);
+  verdicts.set(declaration, verdict);
+  return verdict;
+}
+
+/** `console`, `logger`, `this.logger`, `this.log`: what a logging call is made on. */
+function isLoggerLike(receiver: ts.Expression): boolean {
+  const name = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined;
+  return name != null && (name === 'console' || /^(log|logger|.*Logger)$/i.test(name));
+}
+
+/** An assignment, `++`/`--` or `delete` of something not declared in `owner` (`this.last = id`, a module variable). */
+function writesOutside(node: ts.Node, owner: ts.Node): boolean {
+  let target: ts.Expression | undefined;
+  if (ts.isBinaryExpression(node) && node.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && node.operatorToken.kind <= ts.SyntaxKind.LastAssignment) target = node.left;
+  else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) target = node.operand;
+  else if (ts.isDeleteExpression(node)) target = node.expression;
+  if (target == null) return false;
+  let root: ts.Expression = skipOuterExpressions(target);
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = skipOuterExpressions(root.expression);
+  if (!ts.isIdentifier(root)) return true;
+  // A local of the function (its parameters' objects included: `options.withDeleted = true` on a literal it built).
+  for (let scope: ts.Node = root; !ts.isSourceFile(scope); scope = scope.parent) {
+    if (scope === owner) return !declaredIn(root, owner);
+  }
+  return true;
+}
+
+/** Whether `identifier` names a variable or parameter declared inside `owner`. */
+function declaredIn(identifier: ts.Identifier, owner: ts.Node): boolean {
+  const find = (node: ts.Node): boolean => {
+    if ((ts.isVariableDeclaration(node) || ts.isParameter(node)) && ts.isIdentifier(node.name) && node.name.text === identifier.text) return true;
+    return ts.forEachChild(node, find) ?? false;
+  };
+  return find(owner);
+}
+
+/** Whether a read may answer from TypeORM's query-result cache: `cache` in its options, or `.cache()` in its builder. */
+function mayReadCache(checker: ts.TypeChecker, call: ts.CallExpression, typeorm: TypeormCall): boolean {
+  if (typeorm.method === 'getOne' || typeorm.method === 'getOneOrFail' || typeorm.method === 'getMany') return !builderChainMeets(checker, call, (method) => method !== 'cache', new Set());
+  return call.arguments.some((argument) => {
+    let node = skipOuterExpressions(argument);
+    if (ts.isIdentifier(node)) {
+      const symbol = checker.getSymbolAtLocation(node);
+      const declaration = symbol?.valueDeclaration;
+      if (symbol == null || declaration == null || !ts.isVariableDeclaration(declaration) || declaration.initializer == null || (ts.getCombinedNodeFlags(declaration) & ts.NodeFlags.Const) === 0) return !isIdLike(checker, argument);
+      // Options built in a const: no `cache` set on them later either.
+      if (!everyUse(checker, declaration, symbol, (use) => !(ts.isPropertyAccessExpression(use.parent) && use.parent.name.text === 'cache'))) return true;
+      node = skipOuterExpressions(declaration.initializer);
+    }
+    if (!ts.isObjectLiteralExpression(node)) return !isIdLike(checker, argument) && !ts.isArrayLiteralExpression(node);
+    return node.properties.some((property) => ts.isSpreadAssignment(property) || (ts.isIdentifier(property.name) && property.name.text === 'cache' && !(ts.isPropertyAssignment(property) && property.initializer.kind === ts.SyntaxKind.FalseKeyword)));
+  });
+}
+
+/** A TypeORM read of one row of the entity, not from the query-result cache, or a call of a loader that may be called again. */
 function rowRead(classifier: AwaitClassifier, expression: ts.Expression, metadata: EntityMetadata, depth: number): boolean {
   const node = skipOuterExpressions(expression);
   if (!ts.isCallExpression(node)) return false;
   const typeorm = classifyTypeormCall(classifier.checker, node);
-  if (typeorm != null) return readsRowsOf(classifier.checker, node, typeorm, metadata, false);
+  if (typeorm != null) return readsRowsOf(classifier.checker, node, typeorm, metadata, false) && !mayReadCache(classifier.checker, node, typeorm);
   const declaration = resolvedDeclaration(classifier.checker, node);
   return declaration != null && moduleOriginOfDeclaration(declaration).kind === 'project' && declarationRecallable(classifier, declaration, metadata, depth + 1);
 }
