@@ -584,10 +584,10 @@ export default createRule<Options, MessageIds>({
       if (!isRecallableLoader(classifier, tsNode(load), metadata) || !loaderReadsMeet(classifier, tsNode(load), metadata, 'keyed')) return undefined;
       const name = target.variable.name;
       const reloaded = unusedName(sourceCode, write.call, `reloaded${name.charAt(0).toUpperCase()}${name.slice(1)}`);
-      const [first, ...rest] = metadata.primaryColumns.map((column) => column.propertyName);
-      const sameRow = rest.length === 0
-        ? `${reloaded}?.${String(first)} === ${name}.${String(first)}`
-        : [`${reloaded} != null`, ...metadata.primaryColumns.map((column) => `${reloaded}.${column.propertyName} === ${name}.${column.propertyName}`)].join(' && ');
+      const keys = metadata.primaryColumns.map((column) => column.propertyName);
+      const sameRow = keys.length === 1
+        ? `${reloaded}?.${keys.join('')} === ${name}.${keys.join('')}`
+        : [`${reloaded} != null`, ...keys.map((key) => `${reloaded}.${key} === ${name}.${key}`)].join(' && ');
       // The call as written, its continuation lines indented relative to its statement.
       const base = indentationOf(sourceCode, load);
       const call = sourceCode.getText(load).split(/\r?\n/).map((line, index) => (index > 0 && line.startsWith(base) ? line.slice(base.length) : line)).join('\n');
@@ -615,13 +615,10 @@ export default createRule<Options, MessageIds>({
       return argument.loc.start.line !== argument.loc.end.line && /`/.test(sourceCode.getText(argument));
     }
 
-    /** The entity's key property holds a string, number or bigint, which `===` compares by value. */
+    /** The entity's key property holds a primitive (a string, a number…), which `===` compares by value. */
     function isComparableKey(entity: TSESTree.Node, key: string): boolean {
-      const type = checker.getTypeAtLocation(tsNode(entity));
-      const property = checker.getPropertyOfType(checker.getNonNullableType(type), key);
-      if (property == null) return false;
-      const keyType = checker.getNonNullableType(checker.getTypeOfSymbol(property));
-      return (keyType.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike)) !== 0 || (keyType.isUnion() && keyType.types.every((member) => (member.flags & (ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFlags.BigIntLike)) !== 0));
+      const property = checker.getPropertyOfType(checker.getNonNullableType(checker.getTypeAtLocation(tsNode(entity))), key);
+      return property != null && isPrimitive(checker.getNonNullableType(checker.getTypeOfSymbol(property)));
     }
 
     function reloadAfterWindowWith(

@@ -295,15 +295,7 @@ export async function change(members: Repository<Member>, payments: PaymentClien
   await members.save(member);
 }`,
       output: null,
-      errors: [
-        {
-          ...staleSave({ name: 'member', loader: 'findMemberWithCrew() → findOne()', loadLine: 3, awaitLine: 5, line: 7, atRisk: 'handle, prefs, crew' }),
-          line: L + 7,
-          column: 9,
-          endLine: L + 7,
-          endColumn: 9 + 'members.save(member)'.length,
-        },
-      ],
+      errors: [crewMemberSavedByRepository({ loadLine: 3, awaitLine: 5, line: 7 })],
     },
     {
       name: 'no re-load: the loader\'s argument is assigned again before the save, so calling it again may read another row',
@@ -318,18 +310,15 @@ export async function change(members: Repository<Member>, payments: PaymentClien
   await members.save(member);
 }`,
       output: null,
-      errors: [
-        {
-          ...staleSave({ name: 'member', loader: 'findMemberWithCrew() → findOne()', loadLine: 4, awaitLine: 6, line: 9, atRisk: 'handle, prefs, crew' }),
-          line: L + 9,
-          column: 9,
-          endLine: L + 9,
-          endColumn: 9 + 'members.save(member)'.length,
-        },
-      ],
+      errors: [crewMemberSavedByRepository({ loadLine: 4, awaitLine: 6, line: 9 })],
     },
   ],
 });
+
+/** The report, with no rewrite, on `members.save(member)` of a member `findMemberWithCrew()` loaded (lines as in `staleSave`). */
+function crewMemberSavedByRepository(lines: { loadLine: number; awaitLine: number; line: number }) {
+  return { ...staleSave({ name: 'member', loader: 'findMemberWithCrew() → findOne()', ...lines, atRisk: 'handle, prefs, crew' }), endColumn: 9 + 'members.save(member)'.length };
+}
 
 /**
  * Loader-loaded entities `reload()` is refused for, because it would not bring back what the

@@ -77,35 +77,42 @@ function notARecall() {
       name: `not a re-load: ${shape.name}`,
       code: `${imports}${lines(false)}`,
       output: null,
-      errors: [
-        {
-          messageId: 'staleSave' as const,
-          data: {
-            name: 'conversation',
-            loader: 'ConversationStore.getOrThrow() → findOne()',
-            loadLine: String(L + 3),
-            method: 'save()',
-            window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 4),
-            reason: LLM,
-            atRisk: CONVERSATION_AT_RISK,
-            advice: RELOAD_OR_UPDATE,
-          },
-          line: L + 9,
-          column: 9,
-          endLine: L + 9,
-          endColumn: 32,
-          suggestions: [
-            {
-              messageId: 'rewriteToLoaderRecallAfterWindow' as const,
-              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), loader: 'store.getOrThrow()' },
-              output: `${imports}${lines(true)}`,
-            },
-          ],
-        },
-      ],
+      errors: [recalledConversation(L + 9, `${imports}${lines(true)}`)],
     };
   });
+}
+
+/**
+ * The report on `repo.save(conversation)` at `line` of a conversation `store.getOrThrow(id)`
+ * loaded before `llm.complete(…)`, with the loader called again after that call as the suggestion
+ * (`output`).
+ */
+function recalledConversation(line: number, output: string) {
+  return {
+    messageId: 'staleSave' as const,
+    data: {
+      name: 'conversation',
+      loader: 'ConversationStore.getOrThrow() → findOne()',
+      loadLine: String(L + 3),
+      method: 'save()',
+      window: 'after `await llm.complete(…)`',
+      awaitLine: String(L + 4),
+      reason: LLM,
+      atRisk: CONVERSATION_AT_RISK,
+      advice: RELOAD_OR_UPDATE,
+    },
+    line,
+    column: 9,
+    endLine: line,
+    endColumn: 32,
+    suggestions: [
+      {
+        messageId: 'rewriteToLoaderRecallAfterWindow' as const,
+        data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), loader: 'store.getOrThrow()' },
+        output,
+      },
+    ],
+  };
 }
 
 /** A project loader's entity saved by a repository; `recalled` puts the suggested re-load after the slow call. */
@@ -687,33 +694,7 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, pay
       name: 'loaded by a project function that only reads, saved by a repository: the function is called again after the wait, and its row copied in once shown to be the same row',
       code: `${imports}${RECALLED_BODY(false)}`,
       output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'ConversationStore.getOrThrow() → findOne()',
-            loadLine: String(L + 3),
-            method: 'save()',
-            window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 4),
-            reason: LLM,
-            atRisk: CONVERSATION_AT_RISK,
-            advice: RELOAD_OR_UPDATE,
-          },
-          line: L + 6,
-          column: 9,
-          endLine: L + 6,
-          endColumn: 32,
-          suggestions: [
-            {
-              messageId: 'rewriteToLoaderRecallAfterWindow',
-              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), loader: 'store.getOrThrow()' },
-              output: `${imports}${RECALLED_BODY(true)}`,
-            },
-          ],
-        },
-      ],
+      errors: [recalledConversation(L + 6, `${imports}${RECALLED_BODY(true)}`)],
     },
     ...notARecall(),
     {
@@ -728,30 +709,8 @@ export async function answer(store: ConversationStore, repo: Repository<Conversa
   await repo.save(conversation);
 }`,
       output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'ConversationStore.getOrThrow() → findOne()',
-            loadLine: String(L + 3),
-            method: 'save()',
-            window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 4),
-            reason: LLM,
-            atRisk: CONVERSATION_AT_RISK,
-            advice: RELOAD_OR_UPDATE,
-          },
-          line: L + 8,
-          column: 9,
-          endLine: L + 8,
-          endColumn: 32,
-          // The checked re-load, right after the slow call, is still offered.
-          suggestions: [
-            {
-              messageId: 'rewriteToLoaderRecallAfterWindow',
-              data: { name: 'conversation', awaited: 'llm.complete(…)', awaitLine: String(L + 4), loader: 'store.getOrThrow()' },
-              output: `${imports}
+      // Still reported; the checked re-load, right after the slow call, is still offered.
+      errors: [recalledConversation(L + 8, `${imports}
 export async function answer(store: ConversationStore, repo: Repository<Conversation>, llm: LlmClient, id: string) {
   const conversation = await store.getOrThrow(id);
   await llm.complete(conversation.id);
@@ -762,11 +721,7 @@ export async function answer(store: ConversationStore, repo: Repository<Conversa
   if (reloadedConversation.status === conversation.status) Object.assign(conversation, reloadedConversation);
   resetPriority(conversation);
   await repo.save(conversation);
-}`,
-            },
-          ],
-        },
-      ],
+}`)],
     },
   ],
 });

@@ -45,13 +45,27 @@ const verdicts = new WeakMap<AwaitClassifier, WeakMap<ts.Declaration, WeakMap<En
 
 function declarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, need: Need, depth: number): boolean {
   const byNeed = entryOf(entryOf(entryOf(verdicts, classifier, () => new WeakMap()), declaration, () => new WeakMap()), need.metadata, () => new Map<LoaderReadNeed, boolean>());
-  const cached = byNeed.get(need.need);
+  return guardedVerdict(byNeed, need.need, depth, () => computeDeclarationReads(classifier, declaration, need, depth));
+}
+
+/**
+ * A verdict computed once per key, `false` past the depth limit; while it is being computed it
+ * reads `false`, so a recursive chain of functions is refused.
+ */
+function guardedVerdict<K>(cache: { get(key: K): boolean | undefined; set(key: K, value: boolean): unknown }, key: K, depth: number, compute: () => boolean): boolean {
+  const cached = cache.get(key);
   if (cached != null) return cached;
   if (depth > MAX_DEPTH) return false;
-  byNeed.set(need.need, false); // cycle guard: a recursive loader is refused
-  const computed = computeDeclarationReads(classifier, declaration, need, depth);
-  byNeed.set(need.need, computed);
+  cache.set(key, false);
+  const computed = compute();
+  cache.set(key, computed);
   return computed;
+}
+
+/** A method of an interface (no body): `meets` holds for every implementation the program has, and there is one. */
+function everyImplementation(classifier: AwaitClassifier, declaration: ts.SignatureDeclaration, meets: (implementation: ts.Declaration) => boolean): boolean {
+  const implementations = implementationsOf(classifier.program, declaration);
+  return implementations.length > 0 && implementations.every(meets);
 }
 
 function entryOf<K extends object, V>(map: WeakMap<K, V>, key: K, create: () => V): V {
@@ -66,11 +80,7 @@ function entryOf<K extends object, V>(map: WeakMap<K, V>, key: K, create: () => 
 function computeDeclarationReads(classifier: AwaitClassifier, declaration: ts.Declaration, need: Need, depth: number): boolean {
   if (!ts.isFunctionLike(declaration)) return false;
   const body = (declaration as ts.FunctionLikeDeclaration).body;
-  if (body == null) {
-    // A method of an interface: every implementation the program has.
-    const implementations = implementationsOf(classifier.program, declaration);
-    return implementations.length > 0 && implementations.every((implementation) => declarationReads(classifier, implementation, need, depth + 1));
-  }
+  if (body == null) return everyImplementation(classifier, declaration, (implementation) => declarationReads(classifier, implementation, need, depth + 1));
   const objects = returnedExpressions(body).filter((expression) => !isNullish(expression));
   return objects.length > 0 && objects.every((expression) => expressionReads(classifier, expression, need, depth, new Set()));
 }
@@ -402,22 +412,13 @@ export function isRecallableLoader(classifier: AwaitClassifier, call: ts.CallExp
 
 function declarationRecallable(classifier: AwaitClassifier, declaration: ts.Declaration, metadata: EntityMetadata, depth: number): boolean {
   const byEntity = entryOf(entryOf(recallVerdicts, classifier, () => new WeakMap()), declaration, () => new WeakMap<EntityMetadata, boolean>());
-  const cached = byEntity.get(metadata);
-  if (cached != null) return cached;
-  if (depth > MAX_DEPTH) return false;
-  byEntity.set(metadata, false); // cycle guard
-  const computed = computeDeclarationRecallable(classifier, declaration, metadata, depth);
-  byEntity.set(metadata, computed);
-  return computed;
+  return guardedVerdict(byEntity, metadata, depth, () => computeDeclarationRecallable(classifier, declaration, metadata, depth));
 }
 
 function computeDeclarationRecallable(classifier: AwaitClassifier, declaration: ts.Declaration, metadata: EntityMetadata, depth: number): boolean {
   if (!ts.isFunctionLike(declaration)) return false;
   const body = (declaration as ts.FunctionLikeDeclaration).body;
-  if (body == null) {
-    const implementations = implementationsOf(classifier.program, declaration);
-    return implementations.length > 0 && implementations.every((implementation) => declarationRecallable(classifier, implementation, metadata, depth + 1));
-  }
+  if (body == null) return everyImplementation(classifier, declaration, (implementation) => declarationRecallable(classifier, implementation, metadata, depth + 1));
   const objects = returnedExpressions(body).filter((expression) => !isNullish(expression));
   if (objects.length === 0) return false;
   const doesMore = (node: ts.Node): boolean => {
@@ -458,20 +459,14 @@ function isHarmlessCall(classifier: AwaitClassifier, call: ts.CallExpression, de
   const origin = moduleOriginOfDeclaration(declaration);
   if (origin.kind === 'typescript-lib') return true;
   if (origin.kind === 'package') return origin.name === 'typeorm';
-  if (depth > MAX_DEPTH || !ts.isFunctionLike(declaration)) return false;
-  const verdicts = entryOf(harmlessVerdicts, classifier, () => new WeakMap<ts.Declaration, boolean>());
-  const cached = verdicts.get(declaration);
-  if (cached != null) return cached;
-  verdicts.set(declaration, false); // cycle guard
+  if (!ts.isFunctionLike(declaration)) return false;
   const body = (declaration as ts.FunctionLikeDeclaration).body;
   const changesNothing = (node: ts.Node): boolean => {
     if (ts.isAwaitExpression(node) || (node !== body && ts.isFunctionLike(node)) || writesOutside(node, declaration)) return false;
     if (ts.isCallExpression(node) && !isHarmlessCall(classifier, node, depth + 1)) return false;
     return !(ts.forEachChild(node, (child) => !changesNothing(child)) ?? false);
   };
-  const verdict = body != null && changesNothing(body);
-  verdicts.set(declaration, verdict);
-  return verdict;
+  return guardedVerdict(entryOf(harmlessVerdicts, classifier, () => new WeakMap<ts.Declaration, boolean>()), declaration, depth, () => body != null && changesNothing(body));
 }
 
 /** `console`, `logger`, `this.logger`, `this.log`: what a logging call is made on. */
