@@ -13,6 +13,7 @@ import { enclosingFunction } from '../utils/ast/functions.js';
 import { callLabel, reasonText } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
+import { persistsArgument } from '../utils/entity-flow/persisting-callees.js';
 import { isPrimitive, onlyReadsArgument, onlyReadsReceiver } from '../utils/entity-flow/read-only-callees.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
@@ -668,7 +669,9 @@ export default createRule<Options, MessageIds>({
      * Whether a call leaves the entity's fields as they are: `log(order)`, `toDto(order)`,
      * `order.isPaid()` (a body the checker resolves that only reads it), or an earlier TypeORM
      * `save()` of it, which changes in memory only what it generates (ids, version, dates) —
-     * never a field the code sets, which is all a rewrite writes.
+     * never a field the code sets, which is all a rewrite writes. The project's function that
+     * saves every field it sets right after setting it (`this.checkLink(order)`) leaves no
+     * unsaved change either: what it set is in the row already.
      */
     function onlyReads(use: TSESTree.Identifier): boolean {
       const parent = use.parent;
@@ -684,7 +687,7 @@ export default createRule<Options, MessageIds>({
         const typeorm = classifyTypeormCall(checker, tsNode(parent));
         if (typeorm?.method === 'save' && typeorm.entityArgumentIndex === index) return true;
       }
-      return onlyReadsArgument(checker, tsNode(parent), index);
+      return onlyReadsArgument(checker, tsNode(parent), index) || persistsArgument(checker, tsNode(parent), index);
     }
 
     /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */

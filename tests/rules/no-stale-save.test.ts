@@ -658,6 +658,174 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
       ],
     },
     {
+      name: "a callee of the project that saves every field it sets right after setting it leaves no unsaved change: the fields are known, the spread save becomes an update()",
+      code: `${imports}
+export class Conversations {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+
+  async persist(conversation: Conversation): Promise<Conversation> {
+    if (conversation.id) {
+      const previous = await this.repo.findOneBy({ id: conversation.id });
+      const saved = await this.repo.save(conversation);
+      console.log(previous?.status);
+      return saved;
+    } else {
+      const saved = await this.repo.save(conversation);
+      return saved;
+    }
+  }
+
+  async unassign(conversation: Conversation): Promise<Conversation> {
+    if (conversation.assigneeId == null) return conversation;
+    conversation.assigneeId = null;
+    conversation.priority = 0;
+    conversation = await this.persist(conversation);
+    return conversation;
+  }
+
+  async reply(id: string): Promise<Conversation> {
+    let conversation = await this.repo.findOneByOrFail({ id });
+    conversation = await this.unassign(conversation);
+    const text = await this.llm.complete('q');
+    conversation = await this.repo.save({ ...conversation, lastMessageSnippet: text });
+    return conversation;
+  }
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 26),
+            method: 'save()',
+            window: 'after `await this.llm.complete(…)`',
+            awaitLine: String(L + 28),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 29,
+          column: 26,
+          endLine: L + 29,
+          endColumn: 87,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: 'lastMessageSnippet', then: ', then re-load the row for the value the code uses' },
+              output: `${imports}
+export class Conversations {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+
+  async persist(conversation: Conversation): Promise<Conversation> {
+    if (conversation.id) {
+      const previous = await this.repo.findOneBy({ id: conversation.id });
+      const saved = await this.repo.save(conversation);
+      console.log(previous?.status);
+      return saved;
+    } else {
+      const saved = await this.repo.save(conversation);
+      return saved;
+    }
+  }
+
+  async unassign(conversation: Conversation): Promise<Conversation> {
+    if (conversation.assigneeId == null) return conversation;
+    conversation.assigneeId = null;
+    conversation.priority = 0;
+    conversation = await this.persist(conversation);
+    return conversation;
+  }
+
+  async reply(id: string): Promise<Conversation> {
+    let conversation = await this.repo.findOneByOrFail({ id });
+    conversation = await this.unassign(conversation);
+    const text = await this.llm.complete('q');
+    await this.repo.update({ id: conversation.id }, { lastMessageSnippet: text });
+    conversation = await this.repo.findOneByOrFail({ id: conversation.id });
+    return conversation;
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "callees that may leave a change unsaved keep the written fields unknown: a field set and returned, a save a catch may swallow, a saver that saves on one path only",
+      code: `${imports}
+export class Conversations {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+
+  async bump(conversation: Conversation): Promise<Conversation> {
+    conversation.priority = 1;
+    return conversation;
+  }
+
+  async unassignQuietly(conversation: Conversation): Promise<void> {
+    try {
+      conversation.assigneeId = null;
+      await this.repo.save(conversation);
+    } catch (error) {
+      console.error(error);
+    }
+  }
+
+  async persistIfAssigned(conversation: Conversation): Promise<Conversation> {
+    if (conversation.assigneeId != null) {
+      const saved = await this.repo.save(conversation);
+      return saved;
+    }
+    return conversation;
+  }
+
+  async unassignSometimes(conversation: Conversation): Promise<Conversation> {
+    conversation.assigneeId = null;
+    conversation = await this.persistIfAssigned(conversation);
+    return conversation;
+  }
+
+  async replyAfterBump(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    await this.bump(conversation);
+    const text = await this.llm.complete('q');
+    await this.repo.save({ ...conversation, lastMessageSnippet: text });
+  }
+
+  async replyAfterQuietUnassign(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    await this.unassignQuietly(conversation);
+    const text = await this.llm.complete('q');
+    await this.repo.save({ ...conversation, lastMessageSnippet: text });
+  }
+
+  async replyAfterUnassign(id: string): Promise<void> {
+    let conversation = await this.repo.findOneByOrFail({ id });
+    conversation = await this.unassignSometimes(conversation);
+    const text = await this.llm.complete('q');
+    await this.repo.save({ ...conversation, lastMessageSnippet: text });
+  }
+}`,
+      errors: [37, 44, 51].map((line) => ({
+        messageId: 'staleSave' as const,
+        data: {
+          name: 'conversation',
+          loader: 'findOneByOrFail()',
+          loadLine: String(L + line - 3),
+          method: 'save()',
+          window: 'after `await this.llm.complete(…)`',
+          awaitLine: String(L + line - 1),
+          reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+          atRisk: CONVERSATION_AT_RISK,
+          advice: 'Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await.',
+        },
+        line: L + line,
+        column: 11,
+        endLine: L + line,
+        endColumn: 72,
+      })),
+    },
+    {
       name: 're-read, then the stale object spread over the fresh one: still a stale save',
       code: `${imports}
 export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {

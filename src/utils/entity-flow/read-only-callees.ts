@@ -114,7 +114,7 @@ function bodyOnlyReads(checker: ts.TypeChecker, body: ts.Node, name: ts.Identifi
 }
 
 /** A use of the object itself (`order`): a property read, a test, a print, or a reading call. */
-function isReadOfObject(checker: ts.TypeChecker, use: ts.Expression, depth: number): boolean {
+export function isReadOfObject(checker: ts.TypeChecker, use: ts.Expression, depth: number): boolean {
   const parent = use.parent;
   if (ts.isPropertyAccessExpression(parent) && parent.expression === use) return isReadOfProperty(checker, parent, depth);
   if (isTestOrPrint(use)) return true;
