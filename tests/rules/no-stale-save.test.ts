@@ -826,6 +826,54 @@ export class Conversations {
       })),
     },
     {
+      name: "a save awaited among others in Promise.all, its result dropped: the update() takes its place in the list (not when the result is destructured at its place)",
+      code: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await Promise.all([repo.save(conversation), notifier.notify(conversation.id)]);
+}
+export async function replyKept(repo: Repository<Conversation>, llm: LlmClient, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const [saved] = await Promise.all([repo.save(conversation), notifier.notify(conversation.id)]);
+  return saved;
+}`,
+      output: `${imports}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  await Promise.all([repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet }), notifier.notify(conversation.id)]);
+}
+export async function replyKept(repo: Repository<Conversation>, llm: LlmClient, notifier: Notifier, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const [saved] = await Promise.all([repo.save(conversation), notifier.notify(conversation.id)]);
+  return saved;
+}`,
+      errors: [
+        [5, 22, 45],
+        [10, 38, 61],
+      ].map(([line, column, endColumn]) => ({
+        messageId: 'staleSave' as const,
+        data: {
+          name: 'conversation',
+          loader: 'findOneByOrFail()',
+          loadLine: String(L + line - 2),
+          method: 'save()',
+          window: 'after `await llm.complete(…)`',
+          awaitLine: String(L + line - 1),
+          reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+          atRisk: CONVERSATION_AT_RISK,
+          advice: 'Update only lastMessageSnippet with update().',
+        },
+        line: L + line,
+        column,
+        endLine: L + line,
+        endColumn,
+      })),
+    },
+    {
       name: 're-read, then the stale object spread over the fresh one: still a stale save',
       code: `${imports}
 export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {

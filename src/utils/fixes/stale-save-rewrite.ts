@@ -1,4 +1,4 @@
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import { endOfExitingBlock, onExclusiveBranches } from '../ast/exiting-blocks.js';
 import { isInside } from '../ast/expressions.js';
@@ -78,7 +78,7 @@ export function buildStaleSaveRewrite(input: StaleSaveRewriteInput): StaleSaveRe
   const { sourceCode, call, receiver, metadata, entity, fieldInfo } = input;
   if (!fieldInfo.exact || fieldInfo.fields.length === 0) return undefined;
   const entityText = sourceCode.getText(entity);
-  const use = savedValueUse(call, input.aliases);
+  const use = savedValueUse(sourceCode, call, input.aliases);
   if (use == null) return undefined;
 
   const taken = new Set<string>();
@@ -219,9 +219,9 @@ function isLiteralWrite(write: FieldWrite): boolean {
  * What the code does with the save's result: nothing, return it, keep it in a new variable, or
  * put it back into the entity's variable (`e = await repo.save(e)`). Anything else: undefined.
  */
-function savedValueUse(call: TSESTree.CallExpression, aliases: readonly Variable[]): SavedValueUse | undefined {
+function savedValueUse(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression, aliases: readonly Variable[]): SavedValueUse | undefined {
   const statement = statementOf(call);
-  if (statement == null) return undefined;
+  if (statement == null) return isUnusedCombinedPromise(sourceCode, call) ? { kind: 'unused' } : undefined;
   switch (statement.type) {
     case AST_NODE_TYPES.ExpressionStatement: {
       const expression = statement.expression;
@@ -242,6 +242,30 @@ function savedValueUse(call: TSESTree.CallExpression, aliases: readonly Variable
     default:
       return undefined;
   }
+}
+
+/**
+ * `await Promise.all([message.save(), channel.save(), emit(…)])` with the results dropped (or not
+ * destructured at this one's place): an `update()` in the same element is awaited the same way.
+ */
+function isUnusedCombinedPromise(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression): boolean {
+  const list = call.parent;
+  if (list.type !== AST_NODE_TYPES.ArrayExpression) return false;
+  const combinator = list.parent;
+  if (combinator.type !== AST_NODE_TYPES.CallExpression || combinator.arguments[0] !== list) return false;
+  const callee = combinator.callee;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.object.type !== AST_NODE_TYPES.Identifier || callee.object.name !== 'Promise') return false;
+  if (callee.property.type !== AST_NODE_TYPES.Identifier || !['all', 'allSettled'].includes(callee.property.name)) return false;
+  // The global `Promise`, not a local of that name.
+  if ((ASTUtils.findVariable(sourceCode.getScope(combinator), 'Promise')?.defs.length ?? 0) > 0) return false;
+  const result = combinator.parent.type === AST_NODE_TYPES.AwaitExpression ? combinator.parent : combinator;
+  const holder = result.parent;
+  if (holder?.type === AST_NODE_TYPES.ExpressionStatement) return true;
+  if (holder?.type !== AST_NODE_TYPES.VariableDeclarator || holder.init !== result || holder.id.type !== AST_NODE_TYPES.ArrayPattern) return false;
+  const index = list.elements.indexOf(call);
+  const pattern = holder.id.elements;
+  // A rest element before or at this place would gather it.
+  return pattern.slice(0, index + 1).every((element) => element?.type !== AST_NODE_TYPES.RestElement) && pattern[index] == null;
 }
 
 /**
