@@ -851,10 +851,12 @@ export async function replyKept(repo: Repository<Conversation>, llm: LlmClient, 
   const [saved] = await Promise.all([repo.save(conversation), notifier.notify(conversation.id)]);
   return saved;
 }`,
-      errors: [
-        [5, 22, 45],
-        [10, 38, 61],
-      ].map(([line, column, endColumn]) => ({
+      errors: (
+        [
+          [5, 22, 45],
+          [10, 38, 61],
+        ] as const
+      ).map(([line, column, endColumn]) => ({
         messageId: 'staleSave' as const,
         data: {
           name: 'conversation',

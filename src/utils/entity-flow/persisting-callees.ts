@@ -67,7 +67,7 @@ function bodyPersists(checker: ts.TypeChecker, declaration: ProjectParameter['de
       return;
     }
     if (node !== parameter.name && isParameter(node)) {
-      if (!isPersistingUse(checker, node, isParameter, depth)) persists = false;
+      if (!isPersistingUse(checker, node, isParameter, declaration, depth)) persists = false;
       return;
     }
     ts.forEachChild(node, visit);
@@ -76,10 +76,11 @@ function bodyPersists(checker: ts.TypeChecker, declaration: ProjectParameter['de
   return persists;
 }
 
-function isPersistingUse(checker: ts.TypeChecker, use: ts.Identifier, isParameter: (node: ts.Node) => node is ts.Identifier, depth: number): boolean {
+function isPersistingUse(checker: ts.TypeChecker, use: ts.Identifier, isParameter: (node: ts.Node) => node is ts.Identifier, owner: ts.SignatureDeclaration, depth: number): boolean {
   if (isReadOfObject(checker, use, depth)) return true;
   const parent = use.parent;
-  if (ts.isReturnStatement(parent)) return true;
+  // `return p` from the function itself (not from a callback that would hand it to other code).
+  if (ts.isReturnStatement(parent)) return enclosingFunctionOf(parent) === owner;
   // `p = await this.save(p)`: the name now holds what the save hands back, itself saved.
   if (ts.isBinaryExpression(parent) && parent.left === use && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     const call = awaitedCall(parent.right);
@@ -99,6 +100,11 @@ function isPersistingUse(checker: ts.TypeChecker, use: ts.Identifier, isParamete
     return statement != null && isSavedRightAfter(checker, statement, isParameter, depth);
   }
   return false;
+}
+
+function enclosingFunctionOf(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) if (ts.isFunctionLike(current)) return current;
+  return undefined;
 }
 
 /** `p.field = value;` as a statement of its own. */
@@ -147,7 +153,7 @@ function awaitedCall(expression: ts.Expression): ts.CallExpression | undefined {
 
 /** A `try` block around the statement (up to its function) could catch the save's failure and go on. */
 function insideTryBlock(statement: ts.Node): boolean {
-  for (let current: ts.Node = statement; current.parent != null && !ts.isFunctionLike(current); current = current.parent) {
+  for (let current: ts.Node = statement; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
     const parent = current.parent;
     if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause != null) return true;
   }

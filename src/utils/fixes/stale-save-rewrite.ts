@@ -260,8 +260,8 @@ function isUnusedCombinedPromise(sourceCode: Readonly<TSESLint.SourceCode>, call
   if ((ASTUtils.findVariable(sourceCode.getScope(combinator), 'Promise')?.defs.length ?? 0) > 0) return false;
   const result = combinator.parent.type === AST_NODE_TYPES.AwaitExpression ? combinator.parent : combinator;
   const holder = result.parent;
-  if (holder?.type === AST_NODE_TYPES.ExpressionStatement) return true;
-  if (holder?.type !== AST_NODE_TYPES.VariableDeclarator || holder.init !== result || holder.id.type !== AST_NODE_TYPES.ArrayPattern) return false;
+  if (holder.type === AST_NODE_TYPES.ExpressionStatement) return true;
+  if (holder.type !== AST_NODE_TYPES.VariableDeclarator || holder.init !== result || holder.id.type !== AST_NODE_TYPES.ArrayPattern) return false;
   const index = list.elements.indexOf(call);
   const pattern = holder.id.elements;
   // A rest element before or at this place would gather it.
