@@ -409,7 +409,9 @@ export default createRule<Options, MessageIds>({
         advice: saverAdvice(write, fieldInfo, metadata),
       };
       const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo, load) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale) ?? reloadAfterWindowRewriteFor(write, target, metadata, load);
-      const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && canAutofix(metadata, rewrite, target.expression);
+      // A save through the project's override of `save()` also runs that override's own code, which
+      // an update() would skip: a suggestion then, never a silent fix.
+      const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && write.typeorm?.override == null && canAutofix(metadata, rewrite, target.expression);
       const messageId = load.kind === 'read'
         ? (isRemove ? 'staleRemove' : 'staleSave')
         : (isRemove ? 'staleRemoveOfEventPayload' : 'staleSaveOfEventPayload');

@@ -876,6 +876,61 @@ export async function replyKept(repo: Repository<Conversation>, llm: LlmClient, 
       })),
     },
     {
+      name: "an entity of the project's base class whose save() override calls super.save(): TypeORM's save, the update() only a suggestion (it would skip the override); an override that writes its own way is no save",
+      code: `${imports}import { PlayEvent, Playlist } from './no-stale-save/base-entity-overrides.js';
+export async function rename(payments: PaymentClient, id: number, title: string) {
+  const playlist = await Playlist.findOneByOrFail({ id });
+  await payments.capture('p1');
+  playlist.title = title;
+  await playlist.save();
+}
+export async function replay(payments: PaymentClient, id: number) {
+  const event = await PlayEvent.findOneByOrFail({ id });
+  await payments.capture('p1');
+  event.playlistId = id;
+  await event.save();
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'playlist',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await payments.capture(…)`',
+            awaitLine: String(L + 4),
+            reason: 'a network call via PaymentClient.capture → axios.post',
+            atRisk: 'plays, tracks',
+            advice: 'Update only title with update().',
+          },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 24,
+          suggestions: [
+            {
+              messageId: 'rewriteToUpdate',
+              data: { fields: 'title', then: '' },
+              output: `${imports}import { PlayEvent, Playlist } from './no-stale-save/base-entity-overrides.js';
+export async function rename(payments: PaymentClient, id: number, title: string) {
+  const playlist = await Playlist.findOneByOrFail({ id });
+  await payments.capture('p1');
+  playlist.title = title;
+  await Playlist.update({ id: playlist.id }, { title: playlist.title });
+}
+export async function replay(payments: PaymentClient, id: number) {
+  const event = await PlayEvent.findOneByOrFail({ id });
+  await payments.capture('p1');
+  event.playlistId = id;
+  await event.save();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 're-read, then the stale object spread over the fresh one: still a stale save',
       code: `${imports}
 export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {

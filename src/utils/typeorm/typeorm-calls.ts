@@ -43,6 +43,11 @@ export interface TypeormCall {
   entityArgumentIndex?: number;
   /** For EntityManager writes that name the target: the argument holding the entity class. */
   targetArgumentIndex?: number;
+  /**
+   * The project's override the call resolves to (`BotEntity.save`), when it calls TypeORM's method
+   * of the same name through `super`: it does what that method does, and more of its own.
+   */
+  override?: string;
 }
 
 const LOADS: Readonly<Record<string, LoadShape>> = {
@@ -185,7 +190,10 @@ export function classifyTypeormCall(
   call: ts.CallExpression,
 ): TypeormCall | undefined {
   const candidates = calleeDeclarations(checker, call);
-  if (candidates != null && !candidates.some(isTypeormDeclaration)) return undefined;
+  if (candidates != null && !candidates.some(isTypeormDeclaration)) {
+    const [only, ...others] = candidates;
+    return only != null && others.length === 0 ? classifyBaseEntityOverride(checker, only) : undefined;
+  }
   // `Repository#save` has four overloads that all take the entity first: when every overload
   // classifies the same way, which one the call resolves to does not matter. `EntityManager#save`
   // has six, two of which take the entity first; the others need a target and an entity, so a
@@ -199,6 +207,41 @@ export function classifyTypeormCall(
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null || !isTypeormFile(declaration.getSourceFile().fileName)) return undefined;
   return classifyTypeormDeclaration(declaration);
+}
+
+const overrides = new WeakMap<ts.Declaration, TypeormCall | null>();
+
+/**
+ * `entity.save()` on an entity whose class extends the project's own base class, which overrides
+ * `save()` (to validate, to log) and calls `super.save()`: a diffing write like TypeORM's own.
+ * `super` is followed into arrow functions (`new Promise((resolve) => … super.save() …)`), which
+ * keep the method's.
+ */
+function classifyBaseEntityOverride(checker: ts.TypeChecker, declaration: ts.SignatureDeclaration): TypeormCall | undefined {
+  if (!ts.isMethodDeclaration(declaration) || declaration.body == null || !ts.isIdentifier(declaration.name)) return undefined;
+  const name = declaration.name.text;
+  if (!DIFFING_WRITES.has(name) || (ts.getModifiers(declaration) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword)) return undefined;
+  const cached = overrides.get(declaration);
+  if (cached !== undefined) return cached ?? undefined;
+  let found: TypeormCall | undefined;
+  const visit = (node: ts.Node): void => {
+    if (found != null || (ts.isFunctionLike(node) && !ts.isArrowFunction(node)) || ts.isClassLike(node)) return;
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.expression.kind === ts.SyntaxKind.SuperKeyword && node.expression.name.text === name) {
+      const inherited = resolvedDeclaration(checker, node);
+      if (inherited != null && isTypeormDeclaration(inherited)) {
+        const classified = classifyTypeormDeclaration(inherited);
+        if (classified.kind === 'diffing-write' && classified.api === 'BaseEntity') {
+          const owner = declaration.parent;
+          found = { ...classified, override: `${ts.isClassLike(owner) && owner.name != null ? owner.name.text : 'BaseEntity'}.${name}` };
+        }
+      }
+      return;
+    }
+    ts.forEachChild(node, visit);
+  };
+  ts.forEachChild(declaration.body, visit);
+  overrides.set(declaration, found ?? null);
+  return found;
 }
 
 /**
@@ -271,7 +314,7 @@ function acceptsArgumentCount(declaration: ts.SignatureDeclaration, call: ts.Cal
 
 function sameClassification(a: TypeormCall, b: TypeormCall): boolean {
   return a.kind === b.kind && a.api === b.api && a.method === b.method && a.loadShape === b.loadShape &&
-    a.entityArgumentIndex === b.entityArgumentIndex && a.targetArgumentIndex === b.targetArgumentIndex;
+    a.entityArgumentIndex === b.entityArgumentIndex && a.targetArgumentIndex === b.targetArgumentIndex && a.override === b.override;
 }
 
 function declarationName(declaration: ts.Declaration): string {
