@@ -931,6 +931,106 @@ export async function replay(payments: PaymentClient, id: number) {
       ],
     },
     {
+      name: "a field set from its own value before the wait and set again plainly after it, on every path to the save: written as set, not as derived from the stale value (a set only in a branch leaves it derived)",
+      code: `${imports}
+export async function touch(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageId = conversation.lastMessageId ?? 'none';
+  const text = await llm.complete(conversation.lastMessageId);
+  conversation.lastMessageId = text;
+  await repo.save(conversation);
+}
+export async function touchSometimes(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority = conversation.priority + 1;
+  const text = await llm.complete('q');
+  if (text.length > 3) {
+    conversation.priority = 0;
+  }
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function touch(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageId = conversation.lastMessageId ?? 'none';
+  const text = await llm.complete(conversation.lastMessageId);
+  conversation.lastMessageId = text;
+  await repo.update({ id: conversation.id }, { lastMessageId: conversation.lastMessageId });
+}
+export async function touchSometimes(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.priority = conversation.priority + 1;
+  const text = await llm.complete('q');
+  if (text.length > 3) {
+    conversation.priority = 0;
+  }
+  await repo.save(conversation);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'status, lastMessageSnippet, assigneeId, priority, version, updatedAt',
+            advice: 'Update only lastMessageId with update().',
+          },
+          line: L + 7,
+          column: 9,
+          endLine: L + 7,
+          endColumn: 32,
+        },
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 10),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 12),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'priority (set from its stale value), status, lastMessageId, lastMessageSnippet, assigneeId, version and 1 more',
+            advice: 'Change priority in the database (increment()/decrement(), or an update() that computes the new value in SQL) instead of from the object loaded before the await.',
+          },
+          line: L + 16,
+          column: 9,
+          endLine: L + 16,
+          endColumn: 32,
+          suggestions: [
+            {
+              messageId: 'rewriteToCompareAndSet',
+              data: { fields: 'priority', guarded: 'priority', then: '' },
+              output: `${imports}
+export async function touch(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageId = conversation.lastMessageId ?? 'none';
+  const text = await llm.complete(conversation.lastMessageId);
+  conversation.lastMessageId = text;
+  await repo.save(conversation);
+}
+export async function touchSometimes(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const previousPriority = conversation.priority;
+  conversation.priority = conversation.priority + 1;
+  const text = await llm.complete('q');
+  if (text.length > 3) {
+    conversation.priority = 0;
+  }
+  const result = await repo.update({ id: conversation.id, priority: previousPriority }, { priority: conversation.priority });
+  if (!result.affected) throw new Error('Conversation was changed by another writer since it was loaded: priority not written');
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 're-read, then the stale object spread over the fresh one: still a stale save',
       code: `${imports}
 export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {

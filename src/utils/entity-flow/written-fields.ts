@@ -144,7 +144,29 @@ export function writtenFields(
       }
     }
   }
+  // A plain set that every path to the write passes overwrites what earlier writes of that field
+  // did: `x.runAt = x.runAt ?? now` before the wait, `x.runAt = now` after it, writes `now`.
+  for (const [field, list] of writes) {
+    const lastSet = list.findLastIndex((fieldWrite) => fieldWrite.kind === 'set' && (target.viaSpread && isInside(fieldWrite.node, write.call) ? true : precedesOnEveryPath(fieldWrite.node, write.call)));
+    if (lastSet <= 0) continue;
+    writes.set(field, list.slice(lastSet));
+    if (derived.includes(field) && list.slice(lastSet).every((fieldWrite) => fieldWrite.kind === 'set')) derived.splice(derived.indexOf(field), 1);
+  }
   return { fields, exact, derived, writes, appends };
+}
+
+/**
+ * `x.f = v;` as a statement of a block that holds, later, the statement with the write: whatever
+ * path reaches the write ran it first.
+ */
+function precedesOnEveryPath(node: TSESTree.Node, write: TSESTree.Node): boolean {
+  const assignment = node.parent;
+  const statement = assignment?.parent;
+  if (assignment?.type !== AST_NODE_TYPES.AssignmentExpression || statement?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+  const block = statement.parent;
+  if (block.type !== AST_NODE_TYPES.BlockStatement && block.type !== AST_NODE_TYPES.Program) return false;
+  const later = block.body.slice(block.body.indexOf(statement) + 1);
+  return later.some((candidate) => isInside(write, candidate) && enclosingFunction(candidate) === enclosingFunction(write));
 }
 
 /**
