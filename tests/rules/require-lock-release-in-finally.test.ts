@@ -831,6 +831,84 @@ export async function change(mutex: Mutex, apply: boolean): Promise<void> {
       ],
     },
     {
+      name: "released after a catch that only logs (a logger's method, console, the project's log module): logging does not throw; a catch that calls other code may",
+      code: `${imports}import { error as logError } from './shared/log.js';
+interface AppLogger {
+  error(message: unknown): void;
+}
+export async function poll(mutex: Mutex, logger: AppLogger, uid: string): Promise<void> {
+  const release = await mutex.acquire();
+  try {
+    await doWork(uid);
+  } catch (error) {
+    logger.error(error);
+    console.warn('poll failed');
+    logError(error);
+  }
+  release();
+}
+export async function pollAndReport(mutex: Mutex, uid: string): Promise<void> {
+  const release = await mutex.acquire();
+  try {
+    await doWork(uid);
+  } catch (error) {
+    validate(String(error));
+  }
+  release();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'notReleasedOnEveryPath',
+          data: {
+            lock: 'mutex.acquire()',
+            line: String(L + 17),
+            path: `an exception from \`validate(…)\` at line ${String(L + 21)}`,
+            expiry: '',
+            release: 'release()',
+            releaseLine: String(L + 23),
+          },
+          line: L + 17,
+          column: 25,
+          endLine: L + 17,
+          endColumn: 40,
+          suggestions: [
+            {
+              messageId: 'wrapInTryFinally',
+              data: { release: 'release()' },
+              output: `${imports}import { error as logError } from './shared/log.js';
+interface AppLogger {
+  error(message: unknown): void;
+}
+export async function poll(mutex: Mutex, logger: AppLogger, uid: string): Promise<void> {
+  const release = await mutex.acquire();
+  try {
+    await doWork(uid);
+  } catch (error) {
+    logger.error(error);
+    console.warn('poll failed');
+    logError(error);
+  }
+  release();
+}
+export async function pollAndReport(mutex: Mutex, uid: string): Promise<void> {
+  const release = await mutex.acquire();
+  try {
+    try {
+      await doWork(uid);
+    } catch (error) {
+      validate(String(error));
+    }
+  } finally {
+    release();
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: "released only in the try body",
       code: `${imports}
 export async function respond(locks: VisitorLockService, uid: string, log: (e: unknown) => void): Promise<void> {

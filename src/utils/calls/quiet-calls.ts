@@ -1,5 +1,6 @@
 import ts from 'typescript';
 
+import { isLoggingCall } from './logging-calls.js';
 import { moduleOriginOfDeclaration } from './module-origin.js';
 import { resolvedDeclaration } from '../typeorm/typeorm-calls.js';
 
@@ -9,8 +10,9 @@ import { resolvedDeclaration } from '../typeorm/typeorm-calls.js';
  * methods, `JSON.stringify`, `new Map()`, `new Date()`, `new Error(…)`; anything that runs code of
  * the caller's (a callback argument: `items.forEach(send)`, `new Promise(run)`) may throw, and so
  * may `JSON.parse` or `new URL(…)`. Of the project: only accessors whose whole body returns a
- * field of `this`, a parameter or a literal (`getPlatformType = () => this.platform`). Any other
- * function of the project or of a package may throw.
+ * field of `this`, a parameter or a literal (`getPlatformType = () => this.platform`). Logging
+ * calls (`this.logger.error(e)`, `console.warn(…)`, the project's own `error(e)` from its log
+ * module) do not throw either. Any other function of the project or of a package may throw.
  */
 
 /** The standard library's interfaces whose methods (or constructors) do not throw on ordinary input. */
@@ -50,6 +52,8 @@ const QUIET_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
 
 /** Whether `call` (a call or `new`, not awaited) does not throw in practice. */
 export function isQuietCall(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression): boolean {
+  // A message handed to a logger; a callback (a lazily built message) runs code that may throw.
+  if (ts.isCallExpression(call) && isLoggingCall(checker, call)) return call.arguments.every((argument) => checker.getTypeAtLocation(argument).getCallSignatures().length === 0);
   const declaration = resolvedDeclaration(checker, call);
   if (declaration == null) return false;
   const origin = moduleOriginOfDeclaration(declaration).kind;

@@ -2,6 +2,7 @@ import ts from 'typescript';
 
 import { skipOuterExpressions, type AwaitClassifier } from '../calls/await-classification.js';
 import { implementationsOf } from '../calls/implementations.js';
+import { isLoggingCall } from '../calls/logging-calls.js';
 import { moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { entityMetadataOfType, type EntityMetadata } from './entity-metadata.js';
 import { returnedExpressions } from './entity-flow-summaries.js';
@@ -437,8 +438,6 @@ function computeDeclarationRecallable(classifier: AwaitClassifier, declaration: 
 const MUTATING_METHODS: ReadonlySet<string> = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'add', 'clear', 'assign', 'defineProperty', 'freeze']);
 
 /** Methods of loggers: writing a line changes nothing a caller reads. */
-const LOG_METHODS: ReadonlySet<string> = new Set(['log', 'debug', 'info', 'warn', 'error', 'verbose', 'trace', 'fatal']);
-
 /** Per program (through its classifier), per function: whether calling it changes nothing (`validateId(id)`). */
 const harmlessVerdicts = new WeakMap<AwaitClassifier, WeakMap<ts.Declaration, boolean>>();
 
@@ -453,7 +452,7 @@ function isHarmlessCall(classifier: AwaitClassifier, call: ts.CallExpression, de
   const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
   if (name == null || SIDE_EFFECT_METHODS.has(name) || MUTATING_METHODS.has(name)) return false;
   // `this.logger.warn(…)`, `console.log(…)`: the project's own logger class too.
-  if (ts.isPropertyAccessExpression(callee) && LOG_METHODS.has(name) && isLoggerLike(skipOuterExpressions(callee.expression))) return true;
+  if (isLoggingCall(classifier.checker, call)) return true;
   const declaration = resolvedDeclaration(classifier.checker, call);
   if (declaration == null) return false;
   const origin = moduleOriginOfDeclaration(declaration);
@@ -467,12 +466,6 @@ function isHarmlessCall(classifier: AwaitClassifier, call: ts.CallExpression, de
     return !(ts.forEachChild(node, (child) => !changesNothing(child)) ?? false);
   };
   return guardedVerdict(entryOf(harmlessVerdicts, classifier, () => new WeakMap<ts.Declaration, boolean>()), declaration, depth, () => body != null && changesNothing(body));
-}
-
-/** `console`, `logger`, `this.logger`, `this.log`: what a logging call is made on. */
-function isLoggerLike(receiver: ts.Expression): boolean {
-  const name = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : undefined;
-  return name != null && (name === 'console' || /^(log|logger|.*Logger)$/i.test(name));
 }
 
 /** An assignment, `++`/`--` or `delete` of something not declared in `owner` (`this.last = id`, a module variable). */
