@@ -157,6 +157,74 @@ export async function apply(repo: Repository<Conversation>, id: string, status: 
   ],
   invalid: [
     {
+      name: "a state chosen between named states through a const, and a check of the state destructured from the loaded row: still a transition after a check",
+      code: `${imports}
+export async function settle(repo: Repository<Conversation>, id: string, paid: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.status !== ConversationStatus.OPEN) return;
+  const status = paid ? ConversationStatus.RESOLVED : ConversationStatus.PENDING;
+  await repo.update({ id }, { status });
+}
+export async function redeem(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const { status, assigneeId } = conversation;
+  if (status === ConversationStatus.RESOLVED) throw new Error(\`already redeemed by \${String(assigneeId)}\`);
+  await repo.update({ id }, { status: ConversationStatus.RESOLVED });
+}
+export async function relabel(repo: Repository<Conversation>, id: string, label: ConversationStatus) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.status !== ConversationStatus.OPEN) return;
+  for (const status of [label]) {
+    await repo.update({ id }, { status });
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          data: { outcome: AFFECTED, method: 'update()', column: 'status', value: 'a new value', checkLine: String(L + 4), check: 'conversation.status !== ConversationStatus.OPEN' },
+          line: L + 6,
+          column: 9,
+          endLine: L + 6,
+          endColumn: 40,
+          suggestions: [
+            {
+              messageId: 'addGuard',
+              data: { column: 'status', expected: '`ConversationStatus.OPEN`' },
+              output: `${imports}
+export async function settle(repo: Repository<Conversation>, id: string, paid: boolean) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.status !== ConversationStatus.OPEN) return;
+  const status = paid ? ConversationStatus.RESOLVED : ConversationStatus.PENDING;
+  await repo.update({ id, status: ConversationStatus.OPEN }, { status });
+}
+export async function redeem(repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  const { status, assigneeId } = conversation;
+  if (status === ConversationStatus.RESOLVED) throw new Error(\`already redeemed by \${String(assigneeId)}\`);
+  await repo.update({ id }, { status: ConversationStatus.RESOLVED });
+}
+export async function relabel(repo: Repository<Conversation>, id: string, label: ConversationStatus) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.status !== ConversationStatus.OPEN) return;
+  for (const status of [label]) {
+    await repo.update({ id }, { status });
+  }
+}`,
+            },
+          ],
+        },
+        {
+          messageId: 'checkThenAct',
+          data: { outcome: AFFECTED, method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`', checkLine: String(L + 11), check: 'status === ConversationStatus.RESOLVED' },
+          line: L + 12,
+          column: 9,
+          endLine: L + 12,
+          endColumn: 69,
+        },
+      ],
+    },
+    {
       name: "a transition through the project's generic updateOne(criteria, data), which hands both to update()",
       options: [{ blindTransitions: true }],
       code: `${imports}import { FindOptionsWhere, ObjectLiteral, QueryDeepPartialEntity, UpdateResult } from 'typeorm';

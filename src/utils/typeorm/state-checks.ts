@@ -75,9 +75,12 @@ export function loadedState(checker: ts.TypeChecker, call: ts.CallExpression, wr
   return `${holder.getText()}.${written.column.propertyName}`;
 }
 
-/** The first read of the state column (`x.status`) of a row of the entity in a test. */
-function stateReadIn(checker: ts.TypeChecker, test: ts.Node, column: ColumnMetadata, metadata: EntityMetadata): ts.PropertyAccessExpression | undefined {
-  let read: ts.PropertyAccessExpression | undefined;
+/**
+ * The first read of the state column of a row of the entity in a test: `x.status`, or a name
+ * destructured from the row (`const { status } = x; if (status === USED) …`).
+ */
+function stateReadIn(checker: ts.TypeChecker, test: ts.Node, column: ColumnMetadata, metadata: EntityMetadata): ts.Expression | undefined {
+  let read: ts.Expression | undefined;
   const visit = (node: ts.Node): void => {
     if (read != null) return;
     if (ts.isPropertyAccessExpression(node) && node.name.text === column.propertyName) {
@@ -86,17 +89,34 @@ function stateReadIn(checker: ts.TypeChecker, test: ts.Node, column: ColumnMetad
         return;
       }
     }
+    if (ts.isIdentifier(node) && isDestructuredState(checker, node, column, metadata)) {
+      read = node;
+      return;
+    }
     ts.forEachChild(node, visit);
   };
   visit(test);
   return read;
 }
 
+/** `status` bound by `const { status } = x` (or `{ status: s }`) from a row of the entity. */
+function isDestructuredState(checker: ts.TypeChecker, name: ts.Identifier, column: ColumnMetadata, metadata: EntityMetadata): boolean {
+  const declaration = checker.getSymbolAtLocation(name)?.valueDeclaration;
+  if (declaration == null || !ts.isBindingElement(declaration) || declaration.dotDotDotToken != null) return false;
+  const property = declaration.propertyName ?? declaration.name;
+  if (!ts.isIdentifier(property) || property.text !== column.propertyName) return false;
+  const pattern = declaration.parent;
+  const variable = pattern.parent;
+  if (!ts.isObjectBindingPattern(pattern) || !ts.isVariableDeclaration(variable) || variable.initializer == null) return false;
+  if ((variable.parent.flags & ts.NodeFlags.Const) === 0) return false;
+  return isRowOfEntity(checker, checker.getTypeAtLocation(variable.initializer), metadata);
+}
+
 /**
  * What the code expected the state to be: `x.status === A` (or the `case A:` holding the write),
  * or `x.status !== A` guarding an early exit.
  */
-function expectedState(statement: ts.Node, test: ts.Expression, read: ts.PropertyAccessExpression, write: ts.Node): { expected?: string } {
+function expectedState(statement: ts.Node, test: ts.Expression, read: ts.Expression, write: ts.Node): { expected?: string } {
   if (ts.isSwitchStatement(statement)) {
     const clause = statement.caseBlock.clauses.find((candidate) => candidate.pos <= write.pos && write.end <= candidate.end);
     return clause != null && ts.isCaseClause(clause) ? { expected: clause.expression.getText() } : {};

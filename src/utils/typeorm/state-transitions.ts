@@ -38,11 +38,15 @@ export function stateTransitions(
 
 /**
  * A literal, a member access that resolves to an enum member, or an entity's property the same
- * function set to one (`order.status = Status.SHIPPED; … { status: order.status }`).
+ * function set to one (`order.status = Status.SHIPPED; … { status: order.status }`); for a choice
+ * between states (`paid ? PAID : FAILED`, directly or through a `const`), each of them.
  */
 function isKnownState(checker: ts.TypeChecker, property: ts.ObjectLiteralElementLike): boolean {
-  const value = knownStateCandidate(property);
-  if (value == null) return false;
+  const candidate = knownStateCandidate(property);
+  return candidate != null && stateChoices(candidate)?.every((value) => isKnownValue(checker, value)) === true;
+}
+
+function isKnownValue(checker: ts.TypeChecker, value: ts.Expression): boolean {
   if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) {
     const symbol = checker.getSymbolAtLocation(value);
     if (symbol != null && (symbol.flags & ts.SymbolFlags.EnumMember) !== 0) return true;
@@ -51,13 +55,70 @@ function isKnownState(checker: ts.TypeChecker, property: ts.ObjectLiteralElement
   return true;
 }
 
-/** The value of `status: <value>` when it is a literal or may be an enum member (`Status.DONE`). */
+/**
+ * The value of `status: <value>` (or of a shorthand `status` bound by a `const` of the function)
+ * when it is, or chooses between, literals and member accesses that may be enum members.
+ */
 function knownStateCandidate(property: ts.ObjectLiteralElementLike): ts.Expression | undefined {
-  if (!ts.isPropertyAssignment(property)) return undefined;
-  let value = property.initializer;
-  while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value) || ts.isSatisfiesExpression(value)) value = value.expression;
-  if (ts.isStringLiteralLike(value) || ts.isNumericLiteral(value)) return value;
-  if (value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword) return value;
-  if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) return value;
+  let value: ts.Expression;
+  if (ts.isPropertyAssignment(property)) value = property.initializer;
+  else if (ts.isShorthandPropertyAssignment(property)) value = property.name;
+  else return undefined;
+  value = skipTypeWrappers(value);
+  if (ts.isIdentifier(value)) {
+    const initializer = constInitializer(value);
+    if (initializer == null) return undefined;
+    value = skipTypeWrappers(initializer);
+  }
+  return stateChoices(value) == null ? undefined : value;
+}
+
+/** `A`, `ok ? A : B`, `ok ? A : retry ? B : C`: the values it may be, when each is a state candidate. */
+function stateChoices(expression: ts.Expression): ts.Expression[] | undefined {
+  const value = skipTypeWrappers(expression);
+  if (ts.isConditionalExpression(value)) {
+    const whenTrue = stateChoices(value.whenTrue);
+    const whenFalse = stateChoices(value.whenFalse);
+    return whenTrue == null || whenFalse == null ? undefined : [...whenTrue, ...whenFalse];
+  }
+  if (ts.isStringLiteralLike(value) || ts.isNumericLiteral(value)) return [value];
+  if (value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword) return [value];
+  if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) return [value];
   return undefined;
+}
+
+/**
+ * The initializer of the `const` a name refers to, found by syntax alone (this test runs before
+ * any type query): the nearest earlier `const name = …` statement of an enclosing block, up to the
+ * function.
+ */
+function constInitializer(name: ts.Identifier): ts.Expression | undefined {
+  let child: ts.Node = name;
+  for (let current = name.parent; !ts.isSourceFile(current); child = current, current = current.parent) {
+    if (ts.isBlock(current)) {
+      for (const statement of current.statements) {
+        if (statement.pos >= child.pos) break;
+        if (!ts.isVariableStatement(statement)) continue;
+        const declaration = statement.declarationList.declarations.find((candidate) => declaresName(candidate.name, name.text));
+        // A `let` (or a destructured name) may hold anything by now.
+        if (declaration != null) return (statement.declarationList.flags & ts.NodeFlags.Const) !== 0 && ts.isIdentifier(declaration.name) ? declaration.initializer : undefined;
+      }
+    }
+    // A loop variable or a caught error of that name hides any outer one.
+    if ((ts.isForOfStatement(current) || ts.isForInStatement(current) || ts.isForStatement(current)) && current.initializer != null && ts.isVariableDeclarationList(current.initializer) && current.initializer.declarations.some((declaration) => declaresName(declaration.name, name.text))) return undefined;
+    if (ts.isCatchClause(current) && current.variableDeclaration != null && declaresName(current.variableDeclaration.name, name.text)) return undefined;
+    if (ts.isFunctionLike(current)) return undefined;
+  }
+  return undefined;
+}
+
+function declaresName(binding: ts.BindingName, name: string): boolean {
+  if (ts.isIdentifier(binding)) return binding.text === name;
+  return binding.elements.some((element) => !ts.isOmittedExpression(element) && declaresName(element.name, name));
+}
+
+function skipTypeWrappers(expression: ts.Expression): ts.Expression {
+  let value = expression;
+  while (ts.isParenthesizedExpression(value) || ts.isAsExpression(value) || ts.isSatisfiesExpression(value)) value = value.expression;
+  return value;
 }
