@@ -1,3 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 import { AwaitClassifier, getAwaitClassifier } from '../../src/utils/calls/await-classification.js';
@@ -107,6 +112,46 @@ describe('AwaitClassifier', () => {
     expect(entries(asNetwork.classifyAwaited(markedExpression(file, 'typeorm')))).toEqual({
       network: ['repo.count (typeorm)'],
     });
+  });
+
+  it("an unlisted package that depends on an HTTP or socket client (or a scope's fork of one) is network; one that does not stays unknown", () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'race-guard-sdk-'));
+    try {
+      const sdk = (name: string, dependencies: Record<string, string>): void => {
+        const dir = path.join(root, 'node_modules', name);
+        fs.mkdirSync(dir, { recursive: true });
+        fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', types: 'index.d.ts', dependencies }));
+        fs.writeFileSync(path.join(dir, 'index.d.ts'), 'export declare class Client { lookup(name: string): Promise<string>; }\n');
+      };
+      sdk('stream-api', { '@vendor/cross-fetch': '^1.0.0', tslib: '^2.0.0' });
+      sdk('@games/scraper', { axios: '^1.0.0' });
+      sdk('plain-kit', { tslib: '^2.0.0' });
+      const app = path.join(root, 'app.ts');
+      fs.writeFileSync(
+        app,
+        [
+          "import { Client as Stream } from 'stream-api';",
+          "import { Client as Scraper } from '@games/scraper';",
+          "import { Client as Plain } from 'plain-kit';",
+          'export async function run(stream: Stream, scraper: Scraper, plain: Plain): Promise<void> {',
+          "  await /*@stream*/ stream.lookup('a');",
+          "  await /*@scraper*/ scraper.lookup('b');",
+          "  await /*@plain*/ plain.lookup('c');",
+          '}',
+          '',
+        ].join('\n'),
+      );
+      const sdkProgram = ts.createProgram({ rootNames: [app], options: { strict: true, module: ts.ModuleKind.Node16, moduleResolution: ts.ModuleResolutionKind.Node16, noEmit: true } });
+      const appFile = sdkProgram.getSourceFile(app);
+      if (appFile == null) throw new Error('app.ts is not in its program');
+      const sdkClassifier = new AwaitClassifier(sdkProgram, {});
+      const classifyMarked = (marker: string) => entries(sdkClassifier.classifyAwaited(markedExpression(appFile, marker)));
+      expect(classifyMarked('stream')).toEqual({ network: ['stream.lookup (stream-api)'] });
+      expect(classifyMarked('scraper')).toEqual({ network: ['scraper.lookup'] });
+      expect(classifyMarked('plain')).toEqual({ unknown: ['plain.lookup (plain-kit)'] });
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it('works with strictNullChecks off', () => {

@@ -18,6 +18,7 @@ import { calleeDeclarations } from '../typeorm/typeorm-calls.js';
 import { implementationsOf } from './implementations.js';
 import { dispatchedHandlers } from './in-process-dispatch.js';
 import { onlyBeforeThrow, onlyBetweenRetries, onlyWhenNotReady } from './normal-paths.js';
+import { dependsOnNetworkClient } from './package-dependencies.js';
 import { requiredModuleOf } from './required-modules.js';
 
 /**
@@ -364,7 +365,10 @@ export class AwaitClassifier {
     const known = this.classifyByModule(packageName, display);
     // `dataSource.transaction(async (manager) => …)`: the callback runs inside the await.
     if (known?.has('database') === true) return union(known, this.classifyInlineCallbacks(call));
-    return known ?? union(new Map([['unknown', [display]]]), this.classifyArguments(call, visited));
+    if (known != null) return known;
+    // An unlisted SDK built on an HTTP client: a web API's.
+    if (dependsOnNetworkClient(declaration.getSourceFile().fileName, packageName)) return union(new Map([['network', [display]]]), this.classifyArguments(call, visited));
+    return union(new Map([['unknown', [display]]]), this.classifyArguments(call, visited));
   }
 
   /** What a call into a package costs, by the module lists; undefined for unlisted packages. */
