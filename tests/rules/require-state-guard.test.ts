@@ -18,6 +18,26 @@ const AFFECTED_EXAMPLE = 'if (!result.affected) return;';
 ruleTester.run('require-state-guard', rule, {
   valid: [
     {
+      name: "a check of a row read under a pessimistic lock in the write's transaction: nothing can change it before the write",
+      code: `${imports}import { DataSource } from 'typeorm';
+export async function redeem(dataSource: DataSource, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const conversation = await manager.findOne(Conversation, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!conversation) throw new Error('missing');
+    if (conversation.status === ConversationStatus.RESOLVED) throw new Error('already resolved');
+    await manager.update(Conversation, { id }, { status: ConversationStatus.RESOLVED });
+  });
+}
+export async function close(dataSource: DataSource, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const conversation = await manager.getRepository(Conversation).createQueryBuilder('c').where('c.id = :id', { id }).setLock('pessimistic_write').getOneOrFail();
+    const { status } = conversation;
+    if (status !== ConversationStatus.OPEN) return;
+    await manager.update(Conversation, { id }, { status: ConversationStatus.RESOLVED });
+  });
+}`,
+    },
+    {
       name: "the audit's WorkflowConsumer: guarded on status and last_message_id, affected checked",
       code: `${imports}
 export async function markPending(repo: Repository<Conversation>, conversationId: string, triggerMessageId: string) {
@@ -156,6 +176,28 @@ export async function apply(repo: Repository<Conversation>, id: string, status: 
     },
   ],
   invalid: [
+    {
+      name: "a row read under FOR KEY SHARE (which does not keep others from updating it) is checked, then written: still check-then-act",
+      code: `${imports}import { DataSource } from 'typeorm';
+export async function redeem(dataSource: DataSource, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const conversation = await manager.findOneOrFail(Conversation, { where: { id }, lock: { mode: 'for_key_share' } });
+    if (conversation.status === ConversationStatus.RESOLVED) throw new Error('already resolved');
+    await manager.update(Conversation, { id }, { status: ConversationStatus.RESOLVED });
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          data: { outcome: AFFECTED, method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`', checkLine: String(L + 5), check: 'conversation.status === ConversationStatus.RESOLVED' },
+          line: L + 6,
+          column: 11,
+          endLine: L + 6,
+          endColumn: 88,
+        },
+      ],
+    },
     {
       name: "a state chosen between named states through a const, and a check of the state destructured from the loaded row: still a transition after a check",
       code: `${imports}

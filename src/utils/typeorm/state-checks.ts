@@ -43,8 +43,64 @@ export function stateCheckBefore(
           ? node.condition
           : undefined;
     const read = test == null ? undefined : stateReadIn(checker, test, column, metadata);
-    return test == null || read == null || isOnAnotherBranch(node, call) ? undefined : { node: test, ...expectedState(node, test, read, call) };
+    if (test == null || read == null || isOnAnotherBranch(node, call)) return undefined;
+    // A row read under a pessimistic lock in the write's function stays locked until its
+    // transaction ends: nothing can change its state between the check and the write.
+    if (isReadUnderRowLock(checker, read, call)) return undefined;
+    return { node: test, ...expectedState(node, test, read, call) };
   });
+}
+
+/**
+ * The row the test reads (`cdk.status`, or `status` destructured from `cdk`) was loaded in the
+ * write's function by a read that locks it: `findOne({ …, lock: { mode: 'pessimistic_write' } })`,
+ * a query builder's `.setLock('pessimistic_write')`.
+ */
+function isReadUnderRowLock(checker: ts.TypeChecker, read: ts.Expression, write: ts.CallExpression): boolean {
+  let row: ts.Expression | undefined;
+  if (ts.isPropertyAccessExpression(read)) row = read.expression;
+  else {
+    const binding = checker.getSymbolAtLocation(read)?.valueDeclaration;
+    const declaration = binding != null && ts.isBindingElement(binding) ? binding.parent.parent : undefined;
+    row = declaration != null && ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+  }
+  while (row != null && (ts.isParenthesizedExpression(row) || ts.isNonNullExpression(row) || ts.isAwaitExpression(row))) row = row.expression;
+  if (row != null && ts.isIdentifier(row)) {
+    const declaration = checker.getSymbolAtLocation(row)?.valueDeclaration;
+    row = declaration != null && ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+    while (row != null && (ts.isParenthesizedExpression(row) || ts.isNonNullExpression(row) || ts.isAwaitExpression(row))) row = row.expression;
+  }
+  if (row == null || !ts.isCallExpression(row) || functionOf(row) !== functionOf(write)) return false;
+  return optionsTakePessimisticLock(row) || chainSetsPessimisticLock(row);
+}
+
+/** `{ where, lock: { mode: 'pessimistic_write' } }` among the read's arguments. */
+function optionsTakePessimisticLock(call: ts.CallExpression): boolean {
+  return call.arguments.some(
+    (argument) =>
+      ts.isObjectLiteralExpression(argument) &&
+      argument.properties.some((property) => ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'lock' && PESSIMISTIC.test(property.initializer.getText())),
+  );
+}
+
+/** `qb.where(…).setLock('pessimistic_write').getOne()`. */
+function chainSetsPessimisticLock(call: ts.CallExpression): boolean {
+  for (let current: ts.Expression = call.expression; ; ) {
+    if (ts.isPropertyAccessExpression(current)) current = current.expression;
+    else if (ts.isCallExpression(current)) {
+      const callee = current.expression;
+      if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'setLock' && current.arguments.some((argument) => PESSIMISTIC.test(argument.getText()))) return true;
+      current = callee;
+    } else return false;
+  }
+}
+
+/** Locks that keep other transactions from updating the row (not `for_key_share`, which does not). */
+const PESSIMISTIC = /pessimistic|for_no_key_update/;
+
+function functionOf(node: ts.Node): ts.Node | undefined {
+  for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) if (ts.isFunctionLike(current)) return current;
+  return undefined;
 }
 
 /**
