@@ -3,7 +3,7 @@ import ts from 'typescript';
 import { firstBefore, isOnAnotherBranch } from '../ast/code-before.js';
 import { skipOuterExpressions } from '../calls/await-classification.js';
 import { isCategoryName, isEnumOrStringLiteralUnion } from '../typeorm/entity-metadata.js';
-import { DEFAULT_STATE_NAMES, normalizeColumnName, type StateColumnOptions } from '../typeorm/state-columns.js';
+import { namesState, normalizeColumnName, type StateColumnOptions } from '../typeorm/state-columns.js';
 import type { RowWrite, StateSupport, WrittenValue } from './row-model.js';
 import { rowReadOf, stateWriteOf } from './rows.js';
 
@@ -55,8 +55,7 @@ export function conditionNamesOneRow(transition: StateTransition): boolean {
 }
 
 function isStateField(checker: ts.TypeChecker, field: string, type: ts.Type, options: StateColumnOptions): boolean {
-  const names = [...DEFAULT_STATE_NAMES, ...options.stateColumns].map(normalizeColumnName);
-  if (names.includes(normalizeColumnName(field))) return isEnumOrStringLiteralUnion(checker, type) || (checker.getNonNullableType(type).flags & ts.TypeFlags.String) !== 0;
+  if (namesState(field, options.stateColumns)) return isEnumOrStringLiteralUnion(checker, type) || (checker.getNonNullableType(type).flags & ts.TypeFlags.String) !== 0;
   // An enum names a category or a setting as often as a state (`accessType`, `defaultLocale`), as for TypeORM's columns.
   return isEnumOrStringLiteralUnion(checker, type) && !isCategoryName(field);
 }

@@ -61,8 +61,15 @@ function isReadUnderRowLock(checker: ts.TypeChecker, read: ts.Expression, write:
   if (ts.isPropertyAccessExpression(read)) row = read.expression;
   else {
     const binding = checker.getSymbolAtLocation(read)?.valueDeclaration;
-    const declaration = binding != null && ts.isBindingElement(binding) ? binding.parent.parent : undefined;
-    row = declaration != null && ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+    if (binding != null && ts.isBindingElement(binding)) {
+      const declaration = binding.parent.parent;
+      row = ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+    } else if (binding != null && ts.isVariableDeclaration(binding) && binding.initializer != null) {
+      // `const status = x.status ?? NONE`: the row is `x`.
+      let value = binding.initializer;
+      if (ts.isBinaryExpression(value)) value = value.left;
+      row = ts.isPropertyAccessExpression(value) ? value.expression : undefined;
+    }
   }
   while (row != null && (ts.isParenthesizedExpression(row) || ts.isNonNullExpression(row) || ts.isAwaitExpression(row))) row = row.expression;
   if (row != null && ts.isIdentifier(row)) {
@@ -145,7 +152,7 @@ function stateReadIn(checker: ts.TypeChecker, test: ts.Node, column: ColumnMetad
         return;
       }
     }
-    if (ts.isIdentifier(node) && isDestructuredState(checker, node, column, metadata)) {
+    if (ts.isIdentifier(node) && isCopiedState(checker, node, column, metadata)) {
       read = node;
       return;
     }
@@ -155,9 +162,19 @@ function stateReadIn(checker: ts.TypeChecker, test: ts.Node, column: ColumnMetad
   return read;
 }
 
-/** `status` bound by `const { status } = x` (or `{ status: s }`) from a row of the entity. */
-function isDestructuredState(checker: ts.TypeChecker, name: ts.Identifier, column: ColumnMetadata, metadata: EntityMetadata): boolean {
+/**
+ * A `const` holding the state of a row of the entity: `const { status } = x` (or `{ status: s }`),
+ * `const status = x.status`, `const status = x.status ?? NONE`.
+ */
+function isCopiedState(checker: ts.TypeChecker, name: ts.Identifier, column: ColumnMetadata, metadata: EntityMetadata): boolean {
   const declaration = checker.getSymbolAtLocation(name)?.valueDeclaration;
+  if (declaration != null && ts.isVariableDeclaration(declaration) && ts.isIdentifier(declaration.name)) {
+    if (declaration.initializer == null || (declaration.parent.flags & ts.NodeFlags.Const) === 0) return false;
+    let value = declaration.initializer;
+    while (ts.isParenthesizedExpression(value) || ts.isNonNullExpression(value) || ts.isAsExpression(value)) value = value.expression;
+    if (ts.isBinaryExpression(value) && (value.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || value.operatorToken.kind === ts.SyntaxKind.BarBarToken)) value = value.left;
+    return ts.isPropertyAccessExpression(value) && value.name.text === column.propertyName && isRowOfEntity(checker, checker.getTypeAtLocation(value.expression), metadata);
+  }
   if (declaration == null || !ts.isBindingElement(declaration) || declaration.dotDotDotToken != null) return false;
   const property = declaration.propertyName ?? declaration.name;
   if (!ts.isIdentifier(property) || property.text !== column.propertyName) return false;

@@ -106,14 +106,26 @@ export function propertyName(property: ts.ObjectLiteralElementLike): string | un
 }
 
 /** Column names that hold a state machine's state even when the column is a plain string. */
-export const DEFAULT_STATE_NAMES: readonly string[] = ['status', 'state', 'stage', 'phase'];
+const DEFAULT_STATE_NAMES: readonly string[] = ['status', 'state', 'stage', 'phase'];
 
 export function isStateColumn(column: ColumnMetadata, options: StateColumnOptions): boolean {
   if (column.kind !== 'column') return false;
   if (column.isStateLike) return true;
-  const names = [...DEFAULT_STATE_NAMES, ...options.stateColumns].map(normalizeColumnName);
-  return names.includes(normalizeColumnName(column.propertyName)) || names.includes(normalizeColumnName(column.databaseName));
+  return namesState(column.propertyName, options.stateColumns) || namesState(column.databaseName, options.stateColumns);
 }
+
+/**
+ * A name that holds a state: `status`, `state`, `stage`, `phase`, one the options add, or one that
+ * ends in `Status`/`State` (`payStatus`, `refund_status`, `orderState`) — not a place's state
+ * (`shippingState`, `billing_state`).
+ */
+export function namesState(name: string, extra: readonly string[]): boolean {
+  const normalized = normalizeColumnName(name);
+  if ([...DEFAULT_STATE_NAMES, ...extra].some((candidate) => normalizeColumnName(candidate) === normalized)) return true;
+  return /.(status|state)$/.test(normalized) && !PLACE_STATE.test(normalized);
+}
+
+const PLACE_STATE = /(address|billing|shipping|mailing|home|residence|birth|country|province|region)state$/;
 
 /** `last_message_id`, `lastMessageId`, `"LastMessageId"` → `lastmessageid`. */
 export function normalizeColumnName(name: string): string {

@@ -47,6 +47,8 @@ function isKnownState(checker: ts.TypeChecker, property: ts.ObjectLiteralElement
 }
 
 function isKnownValue(checker: ts.TypeChecker, value: ts.Expression): boolean {
+  // `PAID`, a constant of the program: named when its type is one literal.
+  if (ts.isIdentifier(value)) return (checker.getTypeAtLocation(value).flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.EnumLiteral)) !== 0;
   if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) {
     const symbol = checker.getSymbolAtLocation(value);
     if (symbol != null && (symbol.flags & ts.SymbolFlags.EnumMember) !== 0) return true;
@@ -65,7 +67,7 @@ function knownStateCandidate(property: ts.ObjectLiteralElementLike): ts.Expressi
   else if (ts.isShorthandPropertyAssignment(property)) value = property.name;
   else return undefined;
   value = skipTypeWrappers(value);
-  if (ts.isIdentifier(value)) {
+  if (ts.isIdentifier(value) && !isConstantName(value)) {
     const initializer = constInitializer(value);
     if (initializer == null) return undefined;
     value = skipTypeWrappers(initializer);
@@ -84,7 +86,13 @@ function stateChoices(expression: ts.Expression): ts.Expression[] | undefined {
   if (ts.isStringLiteralLike(value) || ts.isNumericLiteral(value)) return [value];
   if (value.kind === ts.SyntaxKind.TrueKeyword || value.kind === ts.SyntaxKind.FalseKeyword || value.kind === ts.SyntaxKind.NullKeyword) return [value];
   if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) return [value];
+  if (ts.isIdentifier(value) && isConstantName(value)) return [value];
   return undefined;
+}
+
+/** `PAID`, `ORDER_PAID`: named like a constant, which a state value of the program often is. */
+function isConstantName(name: ts.Identifier): boolean {
+  return /^[A-Z][A-Z0-9_]*$/.test(name.text);
 }
 
 /**
