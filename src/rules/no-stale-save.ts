@@ -13,7 +13,7 @@ import { enclosingFunction } from '../utils/ast/functions.js';
 import { callLabel, reasonText } from '../utils/calls/call-labels.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
-import { persistsArgument } from '../utils/entity-flow/persisting-callees.js';
+import { mayBeSwallowed, persistsArgument } from '../utils/entity-flow/persisting-callees.js';
 import { isPrimitive, onlyReadsArgument, onlyReadsReceiver } from '../utils/entity-flow/read-only-callees.js';
 import { writtenFields, type WrittenFields } from '../utils/entity-flow/written-fields.js';
 import { buildKeyedDeleteRewrite } from '../utils/fixes/keyed-delete-rewrite.js';
@@ -680,7 +680,7 @@ export default createRule<Options, MessageIds>({
       if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === use && parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
         const call = tsNode(parent.parent);
         const typeorm = classifyTypeormCall(checker, call);
-        return typeorm == null ? onlyReadsReceiver(checker, call) : typeorm.method === 'save' && typeorm.entityArgumentIndex == null;
+        return typeorm == null ? onlyReadsReceiver(checker, call) : typeorm.method === 'save' && typeorm.entityArgumentIndex == null && typeorm.override == null;
       }
       if (parent.type !== AST_NODE_TYPES.CallExpression && parent.type !== AST_NODE_TYPES.NewExpression) return false;
       const index = parent.arguments.indexOf(use);
@@ -689,7 +689,9 @@ export default createRule<Options, MessageIds>({
         const typeorm = classifyTypeormCall(checker, tsNode(parent));
         if (typeorm?.method === 'save' && typeorm.entityArgumentIndex === index) return true;
       }
-      return onlyReadsArgument(checker, tsNode(parent), index) || persistsArgument(checker, tsNode(parent), index);
+      if (onlyReadsArgument(checker, tsNode(parent), index)) return true;
+      // A failure of the callee's save caught here would leave its change for this save to write.
+      return parent.type === AST_NODE_TYPES.CallExpression && persistsArgument(checker, tsNode(parent), index) && !mayBeSwallowed(tsNode(parent));
     }
 
     /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */

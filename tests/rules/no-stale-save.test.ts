@@ -752,6 +752,49 @@ export class Conversations {
       ],
     },
     {
+      name: "a callee that saves what it sets, called inside a try whose catch goes on: its save may fail and leave the change for this save, so the fields stay unknown",
+      code: `${imports}
+export class Conversations {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+
+  async unassign(conversation: Conversation): Promise<void> {
+    conversation.assigneeId = null;
+    await this.repo.save(conversation);
+  }
+
+  async reply(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    try {
+      await this.unassign(conversation);
+    } catch (error) {
+      console.error(error);
+    }
+    const text = await this.llm.complete('q');
+    await this.repo.save({ ...conversation, lastMessageSnippet: text });
+  }
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 11),
+            method: 'save()',
+            window: 'after `await this.llm.complete(…)`',
+            awaitLine: String(L + 17),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Write only the fields this code changes (lastMessageSnippet, …) with update(), or re-load it after the await.',
+          },
+          line: L + 18,
+          column: 11,
+          endLine: L + 18,
+          endColumn: 72,
+        },
+      ],
+    },
+    {
       name: "callees that may leave a change unsaved keep the written fields unknown: a field set and returned, a save a catch may swallow, a saver that saves on one path only",
       code: `${imports}
 export class Conversations {
@@ -838,6 +881,12 @@ export async function replyKept(repo: Repository<Conversation>, llm: LlmClient, 
   conversation.lastMessageSnippet = await llm.complete('q');
   const [saved] = await Promise.all([repo.save(conversation), notifier.notify(conversation.id)]);
   return saved;
+}
+export async function replyAfterOthers(repo: Repository<Conversation>, llm: LlmClient, others: Promise<Conversation>[], id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const [, second] = await Promise.all([...others, repo.save(conversation)]);
+  return second;
 }`,
       output: `${imports}
 export async function reply(repo: Repository<Conversation>, llm: LlmClient, notifier: Notifier, id: string) {
@@ -850,11 +899,18 @@ export async function replyKept(repo: Repository<Conversation>, llm: LlmClient, 
   conversation.lastMessageSnippet = await llm.complete('q');
   const [saved] = await Promise.all([repo.save(conversation), notifier.notify(conversation.id)]);
   return saved;
+}
+export async function replyAfterOthers(repo: Repository<Conversation>, llm: LlmClient, others: Promise<Conversation>[], id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  conversation.lastMessageSnippet = await llm.complete('q');
+  const [, second] = await Promise.all([...others, repo.save(conversation)]);
+  return second;
 }`,
       errors: (
         [
           [5, 22, 45],
           [10, 38, 61],
+          [16, 52, 75],
         ] as const
       ).map(([line, column, endColumn]) => ({
         messageId: 'staleSave' as const,

@@ -18,6 +18,16 @@ const AFFECTED_EXAMPLE = 'if (!result.affected) return;';
 ruleTester.run('require-state-guard', rule, {
   valid: [
     {
+      name: "a constant named like one but typed as the whole enum is a value the caller supplies, not a named state",
+      code: `${imports}
+export async function apply(repo: Repository<Conversation>, id: string, requested: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  if (conversation.status !== ConversationStatus.OPEN) return;
+  const NEXT_STATUS = requested as ConversationStatus;
+  await repo.update({ id }, { status: NEXT_STATUS });
+}`,
+    },
+    {
       name: "a check of a row read under a pessimistic lock in the write's transaction: nothing can change it before the write",
       code: `${imports}import { DataSource } from 'typeorm';
 export async function redeem(dataSource: DataSource, id: string) {
@@ -176,6 +186,28 @@ export async function apply(repo: Repository<Conversation>, id: string, status: 
     },
   ],
   invalid: [
+    {
+      name: "a row locked by one manager, written through another repository: the lock says nothing about that write, still check-then-act",
+      code: `${imports}import { DataSource } from 'typeorm';
+export async function redeem(dataSource: DataSource, repo: Repository<Conversation>, id: string) {
+  await dataSource.transaction(async (manager) => {
+    const conversation = await manager.findOneOrFail(Conversation, { where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (conversation.status === ConversationStatus.RESOLVED) throw new Error('already resolved');
+    await repo.update({ id }, { status: ConversationStatus.RESOLVED });
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'checkThenAct',
+          data: { outcome: AFFECTED, method: 'update()', column: 'status', value: '`ConversationStatus.RESOLVED`', checkLine: String(L + 5), check: 'conversation.status === ConversationStatus.RESOLVED' },
+          line: L + 6,
+          column: 11,
+          endLine: L + 6,
+          endColumn: 71,
+        },
+      ],
+    },
     {
       name: "a row read under FOR KEY SHARE (which does not keep others from updating it) is checked, then written: still check-then-act",
       code: `${imports}import { DataSource } from 'typeorm';

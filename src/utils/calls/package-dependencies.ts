@@ -40,7 +40,7 @@ export function dependsOnNetworkClient(fileName: string, packageName: string): b
   const manifest = path.join(normalized.slice(0, at + NODE_MODULES.length), packageName, 'package.json');
   let verdict = verdicts.get(manifest);
   if (verdict == null) {
-    verdict = readDependencies(manifest).some((name) => NETWORK_CLIENTS.has(name) || NETWORK_CLIENTS.has(name.slice(name.lastIndexOf('/') + 1)));
+    verdict = readDependencies(manifest).some((name) => !name.startsWith('@types/') && (NETWORK_CLIENTS.has(name) || NETWORK_CLIENTS.has(name.slice(name.lastIndexOf('/') + 1))));
     verdicts.set(manifest, verdict);
   }
   return verdict;

@@ -2,7 +2,7 @@ import ts from 'typescript';
 
 import { moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { classifyIfDiffingWriteName } from '../typeorm/typeorm-calls.js';
-import { isReadOfObject } from './read-only-callees.js';
+import { isPrimitive, isReadOfObject } from './read-only-callees.js';
 
 /**
  * Whether a call leaves no unsaved change on the object it is handed. The project's own link
@@ -88,16 +88,20 @@ function isPersistingUse(checker: ts.TypeChecker, use: ts.Identifier, isParamete
   }
   if (ts.isCallExpression(parent) && parent.expression !== use) {
     const index = parent.arguments.indexOf(use);
-    return index >= 0 && (isTypeormSaveOf(checker, parent, isParameter) || persistsArgument(checker, parent, index, depth + 1));
+    if (index < 0) return false;
+    // A save or a hand-off whose failure is caught here leaves what was set before it unsaved.
+    if (isTypeormSaveOf(checker, parent, isParameter) || persistsArgument(checker, parent, index, depth + 1)) return !mayBeSwallowed(parent);
+    return false;
   }
   // `p.save()`.
   if (ts.isPropertyAccessExpression(parent) && parent.expression === use && ts.isCallExpression(parent.parent) && parent.parent.expression === parent) {
-    return isTypeormSaveOf(checker, parent.parent, isParameter);
+    return isTypeormSaveOf(checker, parent.parent, isParameter) && !mayBeSwallowed(parent.parent);
   }
-  // `p.field = value;` in a run of such statements the next one saves.
+  // `p.field = value;` in a run of such statements the next one saves; a plain value, since an
+  // object set on the field could still be changed through another name after the save.
   if (ts.isPropertyAccessExpression(parent) && parent.expression === use) {
     const statement = fieldSetStatement(parent, isParameter);
-    return statement != null && isSavedRightAfter(checker, statement, isParameter, depth);
+    return statement != null && setsPlainValue(checker, statement) && isSavedRightAfter(checker, statement, isParameter, depth);
   }
   return false;
 }
@@ -123,7 +127,7 @@ function isSavedRightAfter(checker: ts.TypeChecker, statement: ts.ExpressionStat
   for (let index = statements.indexOf(statement) + 1; index < statements.length; index++) {
     const next = statements[index];
     if (next == null) return false;
-    if (ts.isExpressionStatement(next) && ts.isBinaryExpression(next.expression) && ts.isPropertyAccessExpression(next.expression.left) && fieldSetStatement(next.expression.left, isParameter) === next) continue;
+    if (ts.isExpressionStatement(next) && ts.isBinaryExpression(next.expression) && ts.isPropertyAccessExpression(next.expression.left) && fieldSetStatement(next.expression.left, isParameter) === next && setsPlainValue(checker, next)) continue;
     const call = savingCall(next);
     return call != null && savesOnEveryPath(checker, call, isParameter, depth);
   }
@@ -151,18 +155,47 @@ function awaitedCall(expression: ts.Expression): ts.CallExpression | undefined {
   return ts.isCallExpression(call) ? call : undefined;
 }
 
-/** A `try` block around the statement (up to its function) could catch the save's failure and go on. */
-function insideTryBlock(statement: ts.Node): boolean {
+/**
+ * A `try` block around the statement (up to its function) could catch the save's failure and go
+ * on: one with a `catch`, or a `finally` that returns.
+ */
+export function insideTryBlock(statement: ts.Node): boolean {
   for (let current: ts.Node = statement; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
     const parent = current.parent;
-    if (ts.isTryStatement(parent) && parent.tryBlock === current && parent.catchClause != null) return true;
+    if (ts.isTryStatement(parent) && parent.tryBlock === current && (parent.catchClause != null || (parent.finallyBlock != null && containsReturn(parent.finallyBlock)))) return true;
   }
   return false;
 }
 
+function containsReturn(block: ts.Node): boolean {
+  let found = false;
+  const visit = (node: ts.Node): void => {
+    if (found || ts.isFunctionLike(node)) return;
+    if (ts.isReturnStatement(node)) found = true;
+    else ts.forEachChild(node, visit);
+  };
+  visit(block);
+  return found;
+}
+
+/** A call whose rejection is caught where it is made: inside such a `try`, or given a `.catch()`. */
+export function mayBeSwallowed(call: ts.CallExpression): boolean {
+  let outer: ts.Node = call;
+  while (ts.isParenthesizedExpression(outer.parent) || ts.isAwaitExpression(outer.parent)) outer = outer.parent;
+  const access = outer.parent;
+  if (ts.isPropertyAccessExpression(access) && access.expression === outer && (access.name.text === 'catch' || access.name.text === 'then')) return true;
+  return insideTryBlock(call);
+}
+
+function setsPlainValue(checker: ts.TypeChecker, statement: ts.ExpressionStatement): boolean {
+  const assignment = statement.expression;
+  return ts.isBinaryExpression(assignment) && isPrimitive(checker.getTypeAtLocation(assignment.right));
+}
+
 function isTypeormSaveOf(checker: ts.TypeChecker, call: ts.CallExpression, isParameter: (node: ts.Node) => node is ts.Identifier): boolean {
   const typeorm = classifyIfDiffingWriteName(checker, call);
-  if (typeorm?.method !== 'save') return false;
+  // The project's override may not save on every path (or swallow the failure): not counted.
+  if (typeorm?.method !== 'save' || typeorm.override != null) return false;
   if (typeorm.entityArgumentIndex == null) return ts.isPropertyAccessExpression(call.expression) && isParameter(call.expression.expression);
   const saved = call.arguments[typeorm.entityArgumentIndex];
   return saved != null && isParameter(saved);
@@ -174,7 +207,7 @@ function isTypeormSaveOf(checker: ts.TypeChecker, call: ts.CallExpression, isPar
  * no other change on it.
  */
 function savesOnEveryPath(checker: ts.TypeChecker, call: ts.CallExpression, isParameter: (node: ts.Node) => node is ts.Identifier, depth: number): boolean {
-  if (isTypeormSaveOf(checker, call, isParameter)) return true;
+  if (isTypeormSaveOf(checker, call, isParameter)) return !mayBeSwallowed(call);
   const index = call.arguments.findIndex((argument) => isParameter(argument));
   if (index < 0) return false;
   const found = projectParameter(checker, call, index, depth + 1);

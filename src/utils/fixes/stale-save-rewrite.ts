@@ -263,6 +263,8 @@ function isUnusedCombinedPromise(sourceCode: Readonly<TSESLint.SourceCode>, call
   if (holder.type === AST_NODE_TYPES.ExpressionStatement) return true;
   if (holder.type !== AST_NODE_TYPES.VariableDeclarator || holder.init !== result || holder.id.type !== AST_NODE_TYPES.ArrayPattern) return false;
   const index = list.elements.indexOf(call);
+  // A spread before it makes its place in the result unknown.
+  if (list.elements.slice(0, index).some((element) => element?.type === AST_NODE_TYPES.SpreadElement)) return false;
   const pattern = holder.id.elements;
   // A rest element before or at this place would gather it.
   return pattern.slice(0, index + 1).every((element) => element?.type !== AST_NODE_TYPES.RestElement) && pattern[index] == null;

@@ -2,7 +2,7 @@ import ts from 'typescript';
 
 import { skipOuterExpressions, type AwaitClassifier } from '../calls/await-classification.js';
 import { implementationsOf } from '../calls/implementations.js';
-import { isLoggingCall } from '../calls/logging-calls.js';
+import { isLoggerMethodCall } from '../calls/logging-calls.js';
 import { moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { entityMetadataOfType, type EntityMetadata } from './entity-metadata.js';
 import { returnedExpressions } from './entity-flow-summaries.js';
@@ -437,7 +437,6 @@ function computeDeclarationRecallable(classifier: AwaitClassifier, declaration: 
 /** Methods that change the array, map or set they are called on. */
 const MUTATING_METHODS: ReadonlySet<string> = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'add', 'clear', 'assign', 'defineProperty', 'freeze']);
 
-/** Methods of loggers: writing a line changes nothing a caller reads. */
 /** Per program (through its classifier), per function: whether calling it changes nothing (`validateId(id)`). */
 const harmlessVerdicts = new WeakMap<AwaitClassifier, WeakMap<ts.Declaration, boolean>>();
 
@@ -452,7 +451,7 @@ function isHarmlessCall(classifier: AwaitClassifier, call: ts.CallExpression, de
   const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
   if (name == null || SIDE_EFFECT_METHODS.has(name) || MUTATING_METHODS.has(name)) return false;
   // `this.logger.warn(…)`, `console.log(…)`: the project's own logger class too.
-  if (isLoggingCall(classifier.checker, call)) return true;
+  if (isLoggerMethodCall(call)) return true;
   const declaration = resolvedDeclaration(classifier.checker, call);
   if (declaration == null) return false;
   const origin = moduleOriginOfDeclaration(declaration);

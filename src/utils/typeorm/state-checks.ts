@@ -74,10 +74,13 @@ function isReadUnderRowLock(checker: ts.TypeChecker, read: ts.Expression, write:
   while (row != null && (ts.isParenthesizedExpression(row) || ts.isNonNullExpression(row) || ts.isAwaitExpression(row))) row = row.expression;
   if (row != null && ts.isIdentifier(row)) {
     const declaration = checker.getSymbolAtLocation(row)?.valueDeclaration;
-    row = declaration != null && ts.isVariableDeclaration(declaration) ? declaration.initializer : undefined;
+    // A `let` may hold another read by the time of the test.
+    row = declaration != null && ts.isVariableDeclaration(declaration) && (declaration.parent.flags & ts.NodeFlags.Const) !== 0 ? declaration.initializer : undefined;
     while (row != null && (ts.isParenthesizedExpression(row) || ts.isNonNullExpression(row) || ts.isAwaitExpression(row))) row = row.expression;
   }
   if (row == null || !ts.isCallExpression(row) || functionOf(row) !== functionOf(write)) return false;
+  // The write goes through the manager that read (and so holds the lock): `manager.findOne(…, { lock })`, `manager.update(…)`.
+  if (receiverRoot(row) == null || receiverRoot(row) !== receiverRoot(write)) return false;
   return optionsTakePessimisticLock(row) || chainSetsPessimisticLock(row);
 }
 
@@ -104,6 +107,17 @@ function chainSetsPessimisticLock(call: ts.CallExpression): boolean {
 
 /** Locks that keep other transactions from updating the row (not `for_key_share`, which does not). */
 const PESSIMISTIC = /pessimistic|for_no_key_update/;
+
+/** `manager` of `manager.getRepository(E).createQueryBuilder()…getOne()`, `qr.manager` of `qr.manager.update(…)`: the text of what the call chain starts from. */
+function receiverRoot(call: ts.CallExpression): string | undefined {
+  let current: ts.Expression = call.expression;
+  for (;;) {
+    if (ts.isCallExpression(current)) current = current.expression;
+    else if (ts.isPropertyAccessExpression(current) && (ts.isCallExpression(current.expression) || ts.isPropertyAccessExpression(current.expression))) current = current.expression;
+    else break;
+  }
+  return ts.isPropertyAccessExpression(current) ? current.expression.getText() : undefined;
+}
 
 function functionOf(node: ts.Node): ts.Node | undefined {
   for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) if (ts.isFunctionLike(current)) return current;

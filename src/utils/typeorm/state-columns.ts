@@ -116,16 +116,17 @@ export function isStateColumn(column: ColumnMetadata, options: StateColumnOption
 
 /**
  * A name that holds a state: `status`, `state`, `stage`, `phase`, one the options add, or one that
- * ends in `Status`/`State` (`payStatus`, `refund_status`, `orderState`) — not a place's state
- * (`shippingState`, `billing_state`).
+ * ends in `Status` (`payStatus`, `refund_status`) — not a reply's (`httpStatus`,
+ * `responseStatus`). A name ending in `State` is as often a place or a blob (`shippingState`,
+ * `editorState`): list it in the options.
  */
 export function namesState(name: string, extra: readonly string[]): boolean {
   const normalized = normalizeColumnName(name);
   if ([...DEFAULT_STATE_NAMES, ...extra].some((candidate) => normalizeColumnName(candidate) === normalized)) return true;
-  return /.(status|state)$/.test(normalized) && !PLACE_STATE.test(normalized);
+  return /.status$/.test(normalized) && !REPLY_STATUS.test(normalized);
 }
 
-const PLACE_STATE = /(address|billing|shipping|mailing|home|residence|birth|country|province|region)state$/;
+const REPLY_STATUS = /(http|response|exit|error|return)status$/;
 
 /** `last_message_id`, `lastMessageId`, `"LastMessageId"` → `lastmessageid`. */
 export function normalizeColumnName(name: string): string {

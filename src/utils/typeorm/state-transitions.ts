@@ -48,7 +48,11 @@ function isKnownState(checker: ts.TypeChecker, property: ts.ObjectLiteralElement
 
 function isKnownValue(checker: ts.TypeChecker, value: ts.Expression): boolean {
   // `PAID`, a constant of the program: named when its type is one literal.
-  if (ts.isIdentifier(value)) return (checker.getTypeAtLocation(value).flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.EnumLiteral)) !== 0;
+  if (ts.isIdentifier(value)) {
+    // One literal, not a union of them (an enum type as a whole is `EnumLiteral | Union`).
+    const flags = checker.getTypeAtLocation(value).flags;
+    return (flags & ts.TypeFlags.Union) === 0 && (flags & (ts.TypeFlags.StringLiteral | ts.TypeFlags.NumberLiteral | ts.TypeFlags.EnumLiteral)) !== 0;
+  }
   if (ts.isPropertyAccessExpression(value) || ts.isElementAccessExpression(value)) {
     const symbol = checker.getSymbolAtLocation(value);
     if (symbol != null && (symbol.flags & ts.SymbolFlags.EnumMember) !== 0) return true;
@@ -103,7 +107,7 @@ function isConstantName(name: ts.Identifier): boolean {
 function constInitializer(name: ts.Identifier): ts.Expression | undefined {
   let child: ts.Node = name;
   for (let current = name.parent; !ts.isSourceFile(current); child = current, current = current.parent) {
-    if (ts.isBlock(current)) {
+    if (ts.isBlock(current) || ts.isCaseClause(current) || ts.isDefaultClause(current)) {
       for (const statement of current.statements) {
         if (statement.pos >= child.pos) break;
         if (!ts.isVariableStatement(statement)) continue;
