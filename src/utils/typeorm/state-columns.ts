@@ -111,7 +111,16 @@ const DEFAULT_STATE_NAMES: readonly string[] = ['status', 'state', 'stage', 'pha
 export function isStateColumn(column: ColumnMetadata, options: StateColumnOptions): boolean {
   if (column.kind !== 'column') return false;
   if (column.isStateLike) return true;
-  return namesState(column.propertyName, options.stateColumns) || namesState(column.databaseName, options.stateColumns);
+  if (namesState(column.propertyName, options.stateColumns) || namesState(column.databaseName, options.stateColumns)) return true;
+  // `payState: number`: a state code. A `*State` of another type is as often a place or a blob.
+  return /.state$/.test(normalizeColumnName(column.propertyName)) && declaresNumber(column.declaration.type);
+}
+
+/** `number`, `number | null`. */
+function declaresNumber(type: ts.TypeNode | undefined): boolean {
+  if (type == null) return false;
+  if (type.kind === ts.SyntaxKind.NumberKeyword) return true;
+  return ts.isUnionTypeNode(type) && type.types.some((member) => member.kind === ts.SyntaxKind.NumberKeyword) && type.types.every((member) => member.kind === ts.SyntaxKind.NumberKeyword || (ts.isLiteralTypeNode(member) && member.literal.kind === ts.SyntaxKind.NullKeyword) || member.kind === ts.SyntaxKind.UndefinedKeyword);
 }
 
 /**
