@@ -691,7 +691,7 @@ export default createRule<Options, MessageIds>({
       }
       if (onlyReadsArgument(checker, tsNode(parent), index)) return true;
       // A failure of the callee's save caught here would leave its change for this save to write.
-      return parent.type === AST_NODE_TYPES.CallExpression && persistsArgument(checker, tsNode(parent), index) && !mayBeSwallowed(tsNode(parent));
+      return parent.type === AST_NODE_TYPES.CallExpression && persistsArgument(checker, tsNode(parent), index) && !mayBeSwallowed(tsNode(parent), 'throw-or-return');
     }
 
     /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */

@@ -157,12 +157,16 @@ function awaitedCall(expression: ts.Expression): ts.CallExpression | undefined {
 
 /**
  * A `try` block around the statement (up to its function) could catch the save's failure and go
- * on: one with a `catch`, or a `finally` that returns.
+ * on: a `catch` that does not end by throwing (or, where `returning` says a return leaves the code
+ * that matters, by returning), or a `finally` that returns.
  */
-export function insideTryBlock(statement: ts.Node): boolean {
+function insideTryBlock(statement: ts.Node, leaves: 'throw' | 'throw-or-return' = 'throw'): boolean {
   for (let current: ts.Node = statement; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
     const parent = current.parent;
-    if (ts.isTryStatement(parent) && parent.tryBlock === current && (parent.catchClause != null || (parent.finallyBlock != null && containsReturn(parent.finallyBlock)))) return true;
+    if (!ts.isTryStatement(parent) || parent.tryBlock !== current) continue;
+    if (parent.finallyBlock != null && containsReturn(parent.finallyBlock)) return true;
+    const last = parent.catchClause?.block.statements.at(-1);
+    if (parent.catchClause != null && !(last != null && (ts.isThrowStatement(last) || (leaves === 'throw-or-return' && ts.isReturnStatement(last))))) return true;
   }
   return false;
 }
@@ -178,13 +182,17 @@ function containsReturn(block: ts.Node): boolean {
   return found;
 }
 
-/** A call whose rejection is caught where it is made: inside such a `try`, or given a `.catch()`. */
-export function mayBeSwallowed(call: ts.CallExpression): boolean {
+/**
+ * A call whose rejection is caught where it is made and the code goes on: inside such a `try`, or
+ * given a `.catch()`. `leaves` as for `insideTryBlock`: in a callee, a `catch` that returns still
+ * hands control back to its caller; in the caller, it leaves before the caller's later save.
+ */
+export function mayBeSwallowed(call: ts.CallExpression, leaves: 'throw' | 'throw-or-return' = 'throw'): boolean {
   let outer: ts.Node = call;
   while (ts.isParenthesizedExpression(outer.parent) || ts.isAwaitExpression(outer.parent)) outer = outer.parent;
   const access = outer.parent;
   if (ts.isPropertyAccessExpression(access) && access.expression === outer && (access.name.text === 'catch' || access.name.text === 'then')) return true;
-  return insideTryBlock(call);
+  return insideTryBlock(call, leaves);
 }
 
 function setsPlainValue(checker: ts.TypeChecker, statement: ts.ExpressionStatement): boolean {
