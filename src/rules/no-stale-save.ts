@@ -675,7 +675,7 @@ export default createRule<Options, MessageIds>({
      * saves every field it sets right after setting it (`this.checkLink(order)`) leaves no
      * unsaved change either: what it set is in the row already.
      */
-    function onlyReads(use: TSESTree.Identifier): boolean {
+    function onlyReads(use: TSESTree.Identifier, write?: TSESTree.CallExpression): boolean {
       const parent = use.parent;
       if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === use && parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
         const call = tsNode(parent.parent);
@@ -691,7 +691,7 @@ export default createRule<Options, MessageIds>({
       }
       if (onlyReadsArgument(checker, tsNode(parent), index)) return true;
       // A failure of the callee's save caught here would leave its change for this save to write.
-      return parent.type === AST_NODE_TYPES.CallExpression && persistsArgument(checker, tsNode(parent), index) && !mayBeSwallowed(tsNode(parent), 'throw-or-return');
+      return parent.type === AST_NODE_TYPES.CallExpression && persistsArgument(checker, tsNode(parent), index) && !mayBeSwallowed(tsNode(parent), 'throw-or-return', write == null ? undefined : tsNode(write));
     }
 
     /** The rewrite of a stale `save()` of one entity, passed as itself or spread into a literal. */

@@ -752,7 +752,7 @@ export class Conversations {
       ],
     },
     {
-      name: "a callee that saves what it sets, called inside a try whose catch goes on: its save may fail and leave the change for this save, so the fields stay unknown",
+      name: "a callee that saves what it sets, called inside a try whose catch goes on past the try: its save may fail and leave the change for the save after it, so the fields stay unknown; with the save inside the same try, a failure skips it too, and the fields are known",
       code: `${imports}
 export class Conversations {
   constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
@@ -771,6 +771,46 @@ export class Conversations {
     }
     const text = await this.llm.complete('q');
     await this.repo.save({ ...conversation, lastMessageSnippet: text });
+  }
+  async replyInside(id: string): Promise<void> {
+    try {
+      const conversation = await this.repo.findOneByOrFail({ id });
+      await this.unassign(conversation);
+      const text = await this.llm.complete('q');
+      await this.repo.save({ ...conversation, lastMessageSnippet: text });
+    } catch (error) {
+      console.error(error);
+    }
+  }
+}`,
+      output: `${imports}
+export class Conversations {
+  constructor(private readonly repo: Repository<Conversation>, private readonly llm: LlmClient) {}
+
+  async unassign(conversation: Conversation): Promise<void> {
+    conversation.assigneeId = null;
+    await this.repo.save(conversation);
+  }
+
+  async reply(id: string): Promise<void> {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    try {
+      await this.unassign(conversation);
+    } catch (error) {
+      console.error(error);
+    }
+    const text = await this.llm.complete('q');
+    await this.repo.save({ ...conversation, lastMessageSnippet: text });
+  }
+  async replyInside(id: string): Promise<void> {
+    try {
+      const conversation = await this.repo.findOneByOrFail({ id });
+      await this.unassign(conversation);
+      const text = await this.llm.complete('q');
+      await this.repo.update({ id: conversation.id }, { lastMessageSnippet: text });
+    } catch (error) {
+      console.error(error);
+    }
   }
 }`,
       errors: [
@@ -791,6 +831,24 @@ export class Conversations {
           column: 11,
           endLine: L + 18,
           endColumn: 72,
+        },
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 22),
+            method: 'save()',
+            window: 'after `await this.llm.complete(…)`',
+            awaitLine: String(L + 24),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 25,
+          column: 13,
+          endLine: L + 25,
+          endColumn: 74,
         },
       ],
     },

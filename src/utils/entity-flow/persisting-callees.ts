@@ -157,13 +157,16 @@ function awaitedCall(expression: ts.Expression): ts.CallExpression | undefined {
 
 /**
  * A `try` block around the statement (up to its function) could catch the save's failure and go
- * on: a `catch` that does not end by throwing (or, where `returning` says a return leaves the code
- * that matters, by returning), or a `finally` that returns.
+ * on: a `catch` that does not end by throwing (or, where `leaves` says a return leaves the code
+ * that matters, by returning), or a `finally` that returns; not one whose block also holds `write`,
+ * the later write the caught failure would skip too.
  */
-function insideTryBlock(statement: ts.Node, leaves: 'throw' | 'throw-or-return' = 'throw'): boolean {
+function insideTryBlock(statement: ts.Node, leaves: 'throw' | 'throw-or-return' = 'throw', write?: ts.Node): boolean {
   for (let current: ts.Node = statement; !ts.isSourceFile(current) && !ts.isFunctionLike(current); current = current.parent) {
     const parent = current.parent;
     if (!ts.isTryStatement(parent) || parent.tryBlock !== current) continue;
+    // The later write in the same `try` block is skipped as well when the failure is caught.
+    if (write != null && write.pos >= current.pos && write.end <= current.end) continue;
     if (parent.finallyBlock != null && containsReturn(parent.finallyBlock)) return true;
     const last = parent.catchClause?.block.statements.at(-1);
     if (parent.catchClause != null && !(last != null && (ts.isThrowStatement(last) || (leaves === 'throw-or-return' && ts.isReturnStatement(last))))) return true;
@@ -187,12 +190,12 @@ function containsReturn(block: ts.Node): boolean {
  * given a `.catch()`. `leaves` as for `insideTryBlock`: in a callee, a `catch` that returns still
  * hands control back to its caller; in the caller, it leaves before the caller's later save.
  */
-export function mayBeSwallowed(call: ts.CallExpression, leaves: 'throw' | 'throw-or-return' = 'throw'): boolean {
+export function mayBeSwallowed(call: ts.CallExpression, leaves: 'throw' | 'throw-or-return' = 'throw', write?: ts.Node): boolean {
   let outer: ts.Node = call;
   while (ts.isParenthesizedExpression(outer.parent) || ts.isAwaitExpression(outer.parent)) outer = outer.parent;
   const access = outer.parent;
   if (ts.isPropertyAccessExpression(access) && access.expression === outer && (access.name.text === 'catch' || access.name.text === 'then')) return true;
-  return insideTryBlock(call, leaves);
+  return insideTryBlock(call, leaves, write);
 }
 
 function setsPlainValue(checker: ts.TypeChecker, statement: ts.ExpressionStatement): boolean {

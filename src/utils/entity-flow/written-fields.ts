@@ -46,7 +46,7 @@ export function writtenFields(
    * Whether this use of the object in a call — an argument, or the receiver of a method call — is
    * shown to leave its fields unchanged.
    */
-  onlyReads: (argument: TSESTree.Identifier) => boolean = () => false,
+  onlyReads: (argument: TSESTree.Identifier, write: TSESTree.CallExpression) => boolean = () => false,
 ): WrittenFields {
   const from = load.node.range[1];
   const to = write.call.range[0];
@@ -106,7 +106,7 @@ export function writtenFields(
         } else if (parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
           // `conv.assign(body)`, `conv.touch()`: a method that may set anything, unless it is shown
           // to only read the object (`conv.isClosed()`).
-          if (!onlyReads(identifier)) exact = false;
+          if (!onlyReads(identifier, write.call)) exact = false;
         } else if (identifier.range[0] < to) {
           const change = nestedChange(parent);
           if (change === 'append' && !parent.computed && parent.property.type === AST_NODE_TYPES.Identifier) {
@@ -121,7 +121,7 @@ export function writtenFields(
       if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier && aliases.some((alias) => alias.name === (parent.id as { name: string }).name)) continue;
       // `order = loaded`: the same, into a variable declared before.
       if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.operator === '=' && parent.right === identifier && isAliasWrite(parent.left, aliases)) continue;
-      if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier) && !onlyReads(identifier)) exact = false;
+      if (identifier.type === AST_NODE_TYPES.Identifier && isHandOff(identifier) && !onlyReads(identifier, write.call)) exact = false;
     }
   }
   // `save({ ...conversation, snippet })`: the literal's own keys after the spread are written too
