@@ -1,4 +1,5 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import ts from 'typescript';
 
 export type FunctionNode = TSESTree.ArrowFunctionExpression | TSESTree.FunctionDeclaration | TSESTree.FunctionExpression;
 
@@ -21,4 +22,10 @@ export function codePathOwnerOf(node: TSESTree.Node): FunctionNode | TSESTree.Pr
     if (isFunctionNode(parent)) return parent;
   }
   return current as TSESTree.Program;
+}
+
+/** The innermost function around a TypeScript node (the checker's tree, not ESTree), or `undefined` at the top level. */
+export function enclosingTsFunction(node: ts.Node): ts.SignatureDeclaration | undefined {
+  for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) if (ts.isFunctionLike(current)) return current;
+  return undefined;
 }

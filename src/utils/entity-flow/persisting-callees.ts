@@ -1,8 +1,8 @@
 import ts from 'typescript';
 
-import { moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { classifyIfDiffingWriteName } from '../typeorm/typeorm-calls.js';
-import { isPrimitive, isReadOfObject } from './read-only-callees.js';
+import { enclosingTsFunction } from '../ast/functions.js';
+import { isPrimitive, isReadOfObject, projectParameterOf, provisionalVerdict, type ProjectParameter } from './read-only-callees.js';
 
 /**
  * Whether a call leaves no unsaved change on the object it is handed. The project's own link
@@ -24,35 +24,12 @@ const cache = new WeakMap<ts.TypeChecker, Map<ts.ParameterDeclaration, boolean>>
 export function persistsArgument(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression, argumentIndex: number, depth = 0): boolean {
   const found = projectParameter(checker, call, argumentIndex, depth);
   if (found == null) return false;
-  const { declaration, parameter } = found;
-  let perChecker = cache.get(checker);
-  if (perChecker == null) {
-    perChecker = new Map();
-    cache.set(checker, perChecker);
-  }
-  const cached = perChecker.get(parameter);
-  if (cached != null) return cached;
   // A recursive function persists what it is given if nothing else in it leaves a change.
-  perChecker.set(parameter, true);
-  const result = bodyPersists(checker, declaration, parameter, depth);
-  perChecker.set(parameter, result);
-  return result;
-}
-
-interface ProjectParameter {
-  declaration: ts.SignatureDeclaration & { body: ts.Block | ts.ConciseBody };
-  parameter: ts.ParameterDeclaration & { name: ts.Identifier };
+  return provisionalVerdict(cache, checker, found.parameter, () => bodyPersists(checker, found.declaration, found.parameter, depth));
 }
 
 function projectParameter(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression, argumentIndex: number, depth: number): ProjectParameter | undefined {
-  if (depth > MAX_DEPTH) return undefined;
-  if ((call.arguments ?? []).slice(0, argumentIndex + 1).some(ts.isSpreadElement)) return undefined;
-  const declaration = checker.getResolvedSignature(call)?.declaration;
-  if (declaration == null || ts.isJSDocSignature(declaration) || !('body' in declaration) || declaration.body == null) return undefined;
-  if (declaration.getSourceFile().isDeclarationFile || moduleOriginOfDeclaration(declaration).kind !== 'project') return undefined;
-  const parameter = declaration.parameters[argumentIndex];
-  if (parameter == null || parameter.dotDotDotToken != null || !ts.isIdentifier(parameter.name)) return undefined;
-  return { declaration: declaration as ProjectParameter['declaration'], parameter: parameter as ProjectParameter['parameter'] };
+  return depth > MAX_DEPTH ? undefined : projectParameterOf(checker, call, argumentIndex);
 }
 
 function bodyPersists(checker: ts.TypeChecker, declaration: ProjectParameter['declaration'], parameter: ProjectParameter['parameter'], depth: number): boolean {
@@ -80,7 +57,7 @@ function isPersistingUse(checker: ts.TypeChecker, use: ts.Identifier, isParamete
   if (isReadOfObject(checker, use, depth)) return true;
   const parent = use.parent;
   // `return p` from the function itself (not from a callback that would hand it to other code).
-  if (ts.isReturnStatement(parent)) return enclosingFunctionOf(parent) === owner;
+  if (ts.isReturnStatement(parent)) return enclosingTsFunction(parent) === owner;
   // `p = await this.save(p)`: the name now holds what the save hands back, itself saved.
   if (ts.isBinaryExpression(parent) && parent.left === use && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
     const call = awaitedCall(parent.right);
@@ -106,10 +83,6 @@ function isPersistingUse(checker: ts.TypeChecker, use: ts.Identifier, isParamete
   return false;
 }
 
-function enclosingFunctionOf(node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) if (ts.isFunctionLike(current)) return current;
-  return undefined;
-}
 
 /** `p.field = value;` as a statement of its own. */
 function fieldSetStatement(access: ts.PropertyAccessExpression, isParameter: (node: ts.Node) => node is ts.Identifier): ts.ExpressionStatement | undefined {

@@ -27,31 +27,50 @@ const READING_GLOBALS: ReadonlySet<string> = new Set([
 
 const MAX_DEPTH = 4;
 
-const cache = new WeakMap<ts.TypeChecker, Map<ts.ParameterDeclaration, boolean>>();
+const cache = new WeakMap<ts.TypeChecker, Map<ts.Node, boolean>>();
 
 /** Whether `call` only reads its argument at `argumentIndex`. */
 export function onlyReadsArgument(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression, argumentIndex: number, depth = 0): boolean {
   if (depth > MAX_DEPTH) return false;
-  const argumentsList = call.arguments ?? [];
-  // A spread before the argument shifts which parameter receives it.
-  if (argumentsList.slice(0, argumentIndex + 1).some(ts.isSpreadElement)) return false;
   if (ts.isCallExpression(call) && READING_GLOBALS.has(call.expression.getText())) return isGlobal(checker, call.expression);
+  const found = projectParameterOf(checker, call, argumentIndex);
+  if (found == null) return false;
+  // A recursive function reads its parameter if nothing else in it writes: assume so while looking.
+  return provisionalVerdict(cache, checker, found.parameter, () => bodyOnlyReads(checker, found.declaration.body, found.parameter.name, depth));
+}
+
+export interface ProjectParameter {
+  declaration: ts.SignatureDeclaration & { body: ts.Block | ts.ConciseBody };
+  parameter: ts.ParameterDeclaration & { name: ts.Identifier };
+}
+
+/** The parameter of the project's function (with a body) that receives the argument at `argumentIndex`. */
+export function projectParameterOf(checker: ts.TypeChecker, call: ts.CallExpression | ts.NewExpression, argumentIndex: number): ProjectParameter | undefined {
+  // A spread before the argument shifts which parameter receives it.
+  if ((call.arguments ?? []).slice(0, argumentIndex + 1).some(ts.isSpreadElement)) return undefined;
   const declaration = checker.getResolvedSignature(call)?.declaration;
-  if (declaration == null || ts.isJSDocSignature(declaration) || !('body' in declaration) || declaration.body == null) return false;
-  if (declaration.getSourceFile().isDeclarationFile || moduleOriginOfDeclaration(declaration).kind !== 'project') return false;
+  if (declaration == null || ts.isJSDocSignature(declaration) || !('body' in declaration) || declaration.body == null) return undefined;
+  if (declaration.getSourceFile().isDeclarationFile || moduleOriginOfDeclaration(declaration).kind !== 'project') return undefined;
   const parameter = declaration.parameters[argumentIndex];
-  if (parameter == null || parameter.dotDotDotToken != null || !ts.isIdentifier(parameter.name)) return false;
-  let perChecker = cache.get(checker);
+  if (parameter == null || parameter.dotDotDotToken != null || !ts.isIdentifier(parameter.name)) return undefined;
+  return { declaration: declaration as ProjectParameter['declaration'], parameter: parameter as ProjectParameter['parameter'] };
+}
+
+/**
+ * A verdict about a function, kept per checker: `true` while it is being worked out, so a
+ * function that reaches itself again assumes the answer it is looking for.
+ */
+export function provisionalVerdict<K extends object>(verdicts: WeakMap<ts.TypeChecker, Map<K, boolean>>, checker: ts.TypeChecker, key: K, compute: () => boolean): boolean {
+  let perChecker = verdicts.get(checker);
   if (perChecker == null) {
     perChecker = new Map();
-    cache.set(checker, perChecker);
+    verdicts.set(checker, perChecker);
   }
-  const cached = perChecker.get(parameter);
+  const cached = perChecker.get(key);
   if (cached != null) return cached;
-  // A recursive function reads its parameter if nothing else in it writes: assume so while looking.
-  perChecker.set(parameter, true);
-  const result = bodyOnlyReads(checker, declaration.body, parameter.name, depth);
-  perChecker.set(parameter, result);
+  perChecker.set(key, true);
+  const result = compute();
+  perChecker.set(key, result);
   return result;
 }
 
@@ -69,27 +88,21 @@ export function onlyReadsReceiver(checker: ts.TypeChecker, call: ts.CallExpressi
   if (declaration == null || !ts.isMethodDeclaration(declaration) || declaration.body == null) return false;
   if (declaration.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword) === true) return false;
   if (declaration.getSourceFile().isDeclarationFile || moduleOriginOfDeclaration(declaration).kind !== 'project') return false;
-  let perChecker = receiverCache.get(checker);
-  if (perChecker == null) {
-    perChecker = new Map();
-    receiverCache.set(checker, perChecker);
-  }
-  const cached = perChecker.get(declaration);
-  if (cached != null) return cached;
+  const body = declaration.body;
   // A method that calls itself reads `this` if nothing else in it writes: assume so while looking.
-  perChecker.set(declaration, true);
-  let readsOnly = true;
-  const visit = (node: ts.Node): void => {
-    if (!readsOnly || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isClassLike(node)) return;
-    if (node.kind === ts.SyntaxKind.ThisKeyword) {
-      if (!isReadOfObject(checker, node as ts.Expression, 0)) readsOnly = false;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(declaration.body);
-  perChecker.set(declaration, readsOnly);
-  return readsOnly;
+  return provisionalVerdict(receiverCache, checker, declaration, () => {
+    let readsOnly = true;
+    const visit = (node: ts.Node): void => {
+      if (!readsOnly || ts.isFunctionExpression(node) || ts.isFunctionDeclaration(node) || ts.isClassLike(node)) return;
+      if (node.kind === ts.SyntaxKind.ThisKeyword) {
+        if (!isReadOfObject(checker, node as ts.Expression, 0)) readsOnly = false;
+        return;
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(body);
+    return readsOnly;
+  });
 }
 
 function bodyOnlyReads(checker: ts.TypeChecker, body: ts.Node, name: ts.Identifier, depth: number): boolean {

@@ -1,6 +1,7 @@
 import ts from 'typescript';
 
 import { firstBefore, isOnAnotherBranch } from '../ast/code-before.js';
+import { enclosingTsFunction } from '../ast/functions.js';
 import { lastAssignmentBefore } from './assigned-states.js';
 import { isRowOfEntity, type ColumnMetadata, type EntityMetadata } from './entity-metadata.js';
 import type { WrittenColumn } from './state-columns.js';
@@ -78,7 +79,7 @@ function isReadUnderRowLock(checker: ts.TypeChecker, read: ts.Expression, write:
     row = declaration != null && ts.isVariableDeclaration(declaration) && (declaration.parent.flags & ts.NodeFlags.Const) !== 0 ? declaration.initializer : undefined;
     while (row != null && (ts.isParenthesizedExpression(row) || ts.isNonNullExpression(row) || ts.isAwaitExpression(row))) row = row.expression;
   }
-  if (row == null || !ts.isCallExpression(row) || functionOf(row) !== functionOf(write)) return false;
+  if (row == null || !ts.isCallExpression(row) || enclosingTsFunction(row) !== enclosingTsFunction(write)) return false;
   // The write goes through the manager that read (and so holds the lock): `manager.findOne(…, { lock })`, `manager.update(…)`.
   if (receiverRoot(row) == null || receiverRoot(row) !== receiverRoot(write)) return false;
   return optionsTakePessimisticLock(row) || chainSetsPessimisticLock(row);
@@ -117,11 +118,6 @@ function receiverRoot(call: ts.CallExpression): string | undefined {
     else break;
   }
   return ts.isPropertyAccessExpression(current) ? current.expression.getText() : undefined;
-}
-
-function functionOf(node: ts.Node): ts.Node | undefined {
-  for (let current = node.parent; !ts.isSourceFile(current); current = current.parent) if (ts.isFunctionLike(current)) return current;
-  return undefined;
 }
 
 /**
