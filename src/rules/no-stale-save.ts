@@ -31,6 +31,7 @@ import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from 
 import { getTypeServices } from '../utils/plugin/type-information.js';
 import { entityMetadataOfType, type EntityMetadata } from '../utils/typeorm/entity-metadata.js';
 import { isRecallableLoader, loaderReadsMeet } from '../utils/typeorm/loader-reads.js';
+import { othersMayChangeAtRisk } from '../utils/typeorm/column-writers.js';
 import { columnsAtRisk } from '../utils/typeorm/loaded-columns.js';
 import { classifyTypeormCall, type TypeormCall } from '../utils/typeorm/typeorm-calls.js';
 import { isStateColumn } from '../utils/typeorm/state-columns.js';
@@ -397,6 +398,9 @@ export default createRule<Options, MessageIds>({
       // what an update() of them would, and reverts nothing that carries data. A stale
       // `@UpdateDateColumn` or `@VersionColumn` alone is bookkeeping the next write moves on.
       if (!isRemove && derived.length === 0 && atRiskColumns?.every((column) => column.kind === 'update-date' || column.kind === 'version') === true) return;
+      // Nor does it when nothing in the program changes the other columns once the row is stored
+      // (an event log hidden by every writer, a record whose payload is written once).
+      if (!isRemove && derived.length === 0 && target.relation == null && !othersMayChangeAtRisk(services.program, checker.getTypeAtLocation(tsNode(target.expression)), metadata, atRiskColumns, written)) return;
       const data = {
         name,
         ...(load.kind === 'read' ? { loader: loaderText(load) } : { event: load.event }),

@@ -15,6 +15,35 @@ import { ConversationStore, MessageCounter, fingerprint, type Notifier } from '.
 import { ConversationPresenter, audit, describeConversation, remember, resetPriority } from './shared/conversation-views.js';
 `;
 
+/** Rows nothing changes after their insert but what a case adds (tests/fixtures/shared/activity.ts). */
+const activityImports = `${imports}import { ActivityEvent, Notice } from './shared/activity.js';
+`;
+
+/** Hides the events whose actor the LLM cannot name: the save writes hidden, and loses the rest only if other code changes it. */
+const hideUnknownActors = `
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.save(event);
+    }
+  }
+}`;
+
+/** Dismisses the notices the LLM calls stale; a `Notice` is a plain row of an `EntitySchema`. */
+const dismissStaleNotices = `
+export async function dismissStale(dataSource: DataSource, llm: LlmClient) {
+  const notices = await dataSource.getRepository(Notice).find();
+  for (const notice of notices) {
+    if ((await llm.complete(notice.text)) === 'stale') {
+      notice.dismissed = true;
+      await dataSource.getRepository(Notice).save(notice);
+    }
+  }
+}`;
+
 /** Line numbers in cases count from the first line of `imports`. */
 const L = imports.split('\n').length - 1;
 
@@ -198,6 +227,40 @@ export async function close(repo: Repository<Conversation>, llm: LlmClient, id: 
   const conversation = await repo.findOneByOrFail({ id });
   const verdict = await llm.complete('spam?');
   if (verdict === 'yes') await repo.remove(conversation);
+}`,
+    },
+    {
+      name: 'a row nothing else changes once stored (an event log only ever hidden; a generic saver handed the row itself): the save after the wait reverts nothing',
+      code: `${activityImports}${hideUnknownActors}
+export async function record(repo: Repository<ActivityEvent>, kind: string, actorId: string) {
+  const event = repo.create({ kind, actorId, payload: '{}' });
+  event.payload = JSON.stringify({ kind, actorId });
+  await repo.save(event);
+}
+export async function hide(repo: Repository<ActivityEvent>, id: string) {
+  await repo.update({ id }, { hidden: true });
+}
+export async function post(dataSource: DataSource, text: string, authorId: string) {
+  await dataSource.getRepository(Notice).save({ text, authorId, dismissed: false });
+}
+export function keyed(values: Record<string, string>, key: string) {
+  values[key] = 'set';
+}
+class Store<T extends { id: string }> {
+  constructor(private readonly repo: Repository<T>) {}
+  async put(row: T): Promise<T> {
+    return this.repo.save(row);
+  }
+}
+export async function archive(store: Store<ActivityEvent>, event: ActivityEvent) {
+  await store.put(event);
+}`,
+    },
+    {
+      name: 'a plain row of an EntitySchema that nothing else changes once stored',
+      code: `${activityImports}${dismissStaleNotices}
+export async function post(dataSource: DataSource, text: string, authorId: string) {
+  await dataSource.getRepository(Notice).insert({ text, authorId, dismissed: false });
 }`,
     },
   ],
@@ -3793,6 +3856,213 @@ export async function run(repo: Repository<Conversation>, llm: LlmClient, id: st
           column: 9,
           endLine: L + 5,
           endColumn: 49,
+        },
+      ],
+    },
+    {
+      name: 'another function changes a column of a stored row: the stale save of the event log may revert it',
+      code: `${activityImports}${hideUnknownActors}
+export async function redact(repo: Repository<ActivityEvent>, id: string) {
+  const event = await repo.findOneByOrFail({ id });
+  event.payload = '{}';
+  await repo.save(event);
+}`,
+      output: `${activityImports}
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.update({ id: event.id }, { hidden: event.hidden });
+    }
+  }
+}
+export async function redact(repo: Repository<ActivityEvent>, id: string) {
+  const event = await repo.findOneByOrFail({ id });
+  event.payload = '{}';
+  await repo.save(event);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'event',
+            loader: 'find()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 6),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'kind, actorId, payload',
+            advice: 'Update only hidden with update().',
+          },
+          line: L + 9,
+          column: 13,
+          endLine: L + 9,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'an update() of one of its columns elsewhere may change the stored row',
+      code: `${activityImports}${hideUnknownActors}
+export async function reassign(repo: Repository<ActivityEvent>, id: string, actorId: string) {
+  await repo.update({ id }, { actorId });
+}`,
+      output: `${activityImports}
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.update({ id: event.id }, { hidden: event.hidden });
+    }
+  }
+}
+export async function reassign(repo: Repository<ActivityEvent>, id: string, actorId: string) {
+  await repo.update({ id }, { actorId });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'event',
+            loader: 'find()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 6),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'kind, actorId, payload',
+            advice: 'Update only hidden with update().',
+          },
+          line: L + 9,
+          column: 13,
+          endLine: L + 9,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'a field set through an untyped value may be set on the stored row',
+      code: `${activityImports}${hideUnknownActors}
+export function touch(row: any) {
+  row.kind = 'touched';
+}`,
+      output: `${activityImports}
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.update({ id: event.id }, { hidden: event.hidden });
+    }
+  }
+}
+export function touch(row: any) {
+  row.kind = 'touched';
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'event',
+            loader: 'find()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 6),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'kind, actorId, payload',
+            advice: 'Update only hidden with update().',
+          },
+          line: L + 9,
+          column: 13,
+          endLine: L + 9,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'a generic saver of the project writes what its callers hand it: a spread with a changed field may change the stored row',
+      code: `${activityImports}${hideUnknownActors}
+class Store<T extends { id: string }> {
+  constructor(private readonly repo: Repository<T>) {}
+  async put(row: T): Promise<T> {
+    return this.repo.save(row);
+  }
+}
+export async function rewrite(store: Store<ActivityEvent>, event: ActivityEvent) {
+  await store.put({ ...event, payload: '{}' });
+}`,
+      output: `${activityImports}
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.update({ id: event.id }, { hidden: event.hidden });
+    }
+  }
+}
+class Store<T extends { id: string }> {
+  constructor(private readonly repo: Repository<T>) {}
+  async put(row: T): Promise<T> {
+    return this.repo.save(row);
+  }
+}
+export async function rewrite(store: Store<ActivityEvent>, event: ActivityEvent) {
+  await store.put({ ...event, payload: '{}' });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'event',
+            loader: 'find()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 6),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'kind, actorId, payload',
+            advice: 'Update only hidden with update().',
+          },
+          line: L + 9,
+          column: 13,
+          endLine: L + 9,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'raw SQL updates the table of a plain EntitySchema row',
+      code: `${activityImports}${dismissStaleNotices}
+export async function retitle(dataSource: DataSource, id: string, text: string) {
+  await dataSource.query('UPDATE notice SET text = $1 WHERE id = $2', [text, id]);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'notice',
+            loader: 'find()',
+            loadLine: String(L + 4),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(L + 6),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'every loaded column',
+            advice: 'Update only dismissed with update().',
+          },
+          line: L + 8,
+          column: 13,
+          endLine: L + 8,
+          endColumn: 58,
         },
       ],
     },
