@@ -15,9 +15,18 @@ import { ConversationStore, MessageCounter, fingerprint, type Notifier } from '.
 import { ConversationPresenter, audit, describeConversation, remember, resetPriority } from './shared/conversation-views.js';
 `;
 
-/** Rows nothing changes after their insert but what a case adds (tests/fixtures/shared/activity.ts). */
-const activityImports = `${imports}import { ActivityEvent, Notice } from './shared/activity.js';
+/**
+ * Rows nothing changes after their insert but what a case adds (tests/fixtures/shared/activity.ts),
+ * linted as a file of a program of its own: the rest of the fixtures write rows of every kind.
+ */
+const ALONE_FILE = path.join(fixturesDir, 'alone', 'file.ts');
+const activityImports = `
+import { DataSource, Repository } from 'typeorm';
+import { LlmClient } from '../shared/llm-client.js';
+import { ActivityEvent, Notice } from '../shared/activity.js';
 `;
+/** Line numbers in the activity cases count from the first line of `activityImports`. */
+const A = activityImports.split('\n').length - 1;
 
 /** Hides the events whose actor the LLM cannot name: the save writes hidden, and loses the rest only if other code changes it. */
 const hideUnknownActors = `
@@ -231,6 +240,7 @@ export async function close(repo: Repository<Conversation>, llm: LlmClient, id: 
     },
     {
       name: 'a row nothing else changes once stored (an event log only ever hidden; a generic saver handed the row itself): the save after the wait reverts nothing',
+      filename: ALONE_FILE,
       code: `${activityImports}${hideUnknownActors}
 export async function record(repo: Repository<ActivityEvent>, kind: string, actorId: string) {
   const event = repo.create({ kind, actorId, payload: '{}' });
@@ -252,12 +262,14 @@ class Store<T extends { id: string }> {
     return this.repo.save(row);
   }
 }
-export async function archive(store: Store<ActivityEvent>, event: ActivityEvent) {
+export async function archive(store: Store<ActivityEvent>, repo: Repository<ActivityEvent>, id: string) {
+  const event = await repo.findOneByOrFail({ id });
   await store.put(event);
 }`,
     },
     {
       name: 'a plain row of an EntitySchema that nothing else changes once stored',
+      filename: ALONE_FILE,
       code: `${activityImports}${dismissStaleNotices}
 export async function post(dataSource: DataSource, text: string, authorId: string) {
   await dataSource.getRepository(Notice).insert({ text, authorId, dismissed: false });
@@ -3861,6 +3873,7 @@ export async function run(repo: Repository<Conversation>, llm: LlmClient, id: st
     },
     {
       name: 'another function changes a column of a stored row: the stale save of the event log may revert it',
+      filename: ALONE_FILE,
       code: `${activityImports}${hideUnknownActors}
 export async function redact(repo: Repository<ActivityEvent>, id: string) {
   const event = await repo.findOneByOrFail({ id });
@@ -3889,23 +3902,24 @@ export async function redact(repo: Repository<ActivityEvent>, id: string) {
           data: {
             name: 'event',
             loader: 'find()',
-            loadLine: String(L + 4),
+            loadLine: String(A + 3),
             method: 'save()',
             window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 6),
+            awaitLine: String(A + 5),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: 'kind, actorId, payload',
             advice: 'Update only hidden with update().',
           },
-          line: L + 9,
+          line: A + 8,
           column: 13,
-          endLine: L + 9,
+          endLine: A + 8,
           endColumn: 29,
         },
       ],
     },
     {
       name: 'an update() of one of its columns elsewhere may change the stored row',
+      filename: ALONE_FILE,
       code: `${activityImports}${hideUnknownActors}
 export async function reassign(repo: Repository<ActivityEvent>, id: string, actorId: string) {
   await repo.update({ id }, { actorId });
@@ -3930,23 +3944,24 @@ export async function reassign(repo: Repository<ActivityEvent>, id: string, acto
           data: {
             name: 'event',
             loader: 'find()',
-            loadLine: String(L + 4),
+            loadLine: String(A + 3),
             method: 'save()',
             window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 6),
+            awaitLine: String(A + 5),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: 'kind, actorId, payload',
             advice: 'Update only hidden with update().',
           },
-          line: L + 9,
+          line: A + 8,
           column: 13,
-          endLine: L + 9,
+          endLine: A + 8,
           endColumn: 29,
         },
       ],
     },
     {
       name: 'a field set through an untyped value may be set on the stored row',
+      filename: ALONE_FILE,
       code: `${activityImports}${hideUnknownActors}
 export function touch(row: any) {
   row.kind = 'touched';
@@ -3971,23 +3986,24 @@ export function touch(row: any) {
           data: {
             name: 'event',
             loader: 'find()',
-            loadLine: String(L + 4),
+            loadLine: String(A + 3),
             method: 'save()',
             window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 6),
+            awaitLine: String(A + 5),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: 'kind, actorId, payload',
             advice: 'Update only hidden with update().',
           },
-          line: L + 9,
+          line: A + 8,
           column: 13,
-          endLine: L + 9,
+          endLine: A + 8,
           endColumn: 29,
         },
       ],
     },
     {
       name: 'a generic saver of the project writes what its callers hand it: a spread with a changed field may change the stored row',
+      filename: ALONE_FILE,
       code: `${activityImports}${hideUnknownActors}
 class Store<T extends { id: string }> {
   constructor(private readonly repo: Repository<T>) {}
@@ -4024,23 +4040,114 @@ export async function rewrite(store: Store<ActivityEvent>, event: ActivityEvent)
           data: {
             name: 'event',
             loader: 'find()',
-            loadLine: String(L + 4),
+            loadLine: String(A + 3),
             method: 'save()',
             window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 6),
+            awaitLine: String(A + 5),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: 'kind, actorId, payload',
             advice: 'Update only hidden with update().',
           },
-          line: L + 9,
+          line: A + 8,
           column: 13,
-          endLine: L + 9,
+          endLine: A + 8,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'a payload typed as the entity (a controller\'s body) saved as it comes may set any column of the stored row',
+      filename: ALONE_FILE,
+      code: `${activityImports}${hideUnknownActors}
+export async function replace(repo: Repository<ActivityEvent>, body: ActivityEvent) {
+  return repo.save(body);
+}`,
+      output: `${activityImports}
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.update({ id: event.id }, { hidden: event.hidden });
+    }
+  }
+}
+export async function replace(repo: Repository<ActivityEvent>, body: ActivityEvent) {
+  return repo.save(body);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'event',
+            loader: 'find()',
+            loadLine: String(A + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(A + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'kind, actorId, payload',
+            advice: 'Update only hidden with update().',
+          },
+          line: A + 8,
+          column: 13,
+          endLine: A + 8,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'an object built here but given a key is saved over the stored row with that key',
+      filename: ALONE_FILE,
+      code: `${activityImports}${hideUnknownActors}
+export async function overwrite(repo: Repository<ActivityEvent>, id: string, payload: string) {
+  const event = new ActivityEvent();
+  event.id = id;
+  event.payload = payload;
+  await repo.save(event);
+}`,
+      output: `${activityImports}
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.update({ id: event.id }, { hidden: event.hidden });
+    }
+  }
+}
+export async function overwrite(repo: Repository<ActivityEvent>, id: string, payload: string) {
+  const event = new ActivityEvent();
+  event.id = id;
+  event.payload = payload;
+  await repo.save(event);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'event',
+            loader: 'find()',
+            loadLine: String(A + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(A + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'kind, actorId, payload',
+            advice: 'Update only hidden with update().',
+          },
+          line: A + 8,
+          column: 13,
+          endLine: A + 8,
           endColumn: 29,
         },
       ],
     },
     {
       name: 'raw SQL updates the table of a plain EntitySchema row',
+      filename: ALONE_FILE,
       code: `${activityImports}${dismissStaleNotices}
 export async function retitle(dataSource: DataSource, id: string, text: string) {
   await dataSource.query('UPDATE notice SET text = $1 WHERE id = $2', [text, id]);
@@ -4051,17 +4158,17 @@ export async function retitle(dataSource: DataSource, id: string, text: string) 
           data: {
             name: 'notice',
             loader: 'find()',
-            loadLine: String(L + 4),
+            loadLine: String(A + 3),
             method: 'save()',
             window: 'after `await llm.complete(…)`',
-            awaitLine: String(L + 6),
+            awaitLine: String(A + 5),
             reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
             atRisk: 'every loaded column',
             advice: 'Update only dismissed with update().',
           },
-          line: L + 8,
+          line: A + 7,
           column: 13,
-          endLine: L + 8,
+          endLine: A + 7,
           endColumn: 58,
         },
       ],

@@ -41,6 +41,11 @@ interface SourceWrite {
   entity?: ts.Type;
   /** Undefined: every property (a computed key that may name any). */
   source?: ts.Expression;
+  /**
+   * The source is an object this function loaded or built (rooted at a local variable, not a
+   * parameter or a payload): as a row of the entity it sets nothing its own field writes do not.
+   */
+  local?: boolean;
 }
 
 interface WriterIndex {
@@ -60,7 +65,17 @@ const PRIMITIVE = ts.TypeFlags.StringLike | ts.TypeFlags.NumberLike | ts.TypeFla
   ts.TypeFlags.EnumLike | ts.TypeFlags.ESSymbolLike | ts.TypeFlags.VoidLike | ts.TypeFlags.Null | ts.TypeFlags.Never;
 
 const indexes = new WeakMap<ts.Program, WriterIndex>();
-const verdicts = new WeakMap<ts.Program, Map<ts.Type, Map<string, boolean>>>();
+
+/** What the whole-program writes say about one row type, worked out once. */
+interface RowVerdicts {
+  /** The properties DTOs and payloads may set on it; `all` when some may set any. */
+  fromSources?: ReadonlySet<string> | 'all';
+  /** Some computed-key write may set any of its properties. */
+  anyKey?: boolean;
+  byProperty: Map<string, boolean>;
+}
+
+const verdicts = new WeakMap<ts.Program, Map<ts.Type, RowVerdicts>>();
 
 /**
  * Whether the program may change `property` on a row of `rowType` (the class of a TypeORM entity,
@@ -68,45 +83,110 @@ const verdicts = new WeakMap<ts.Program, Map<ts.Type, Map<string, boolean>>>();
  * table, when known: raw SQL is matched against it (without it, any `UPDATE` counts).
  */
 export function mayChangeAfterInsert(program: ts.Program, rowType: ts.Type, property: string, tableName: string | undefined): boolean {
+  const index = writerIndexOf(program);
+  if (index.everything) return true;
+  if (tableName == null ? index.updatedTables.size > 0 : index.updatedTables.has(tableName.toLowerCase())) return true;
   let perRow = verdicts.get(program);
   if (perRow == null) {
     perRow = new Map();
     verdicts.set(program, perRow);
   }
-  let perProperty = perRow.get(rowType);
-  if (perProperty == null) {
-    perProperty = new Map();
-    perRow.set(rowType, perProperty);
+  let row = perRow.get(rowType);
+  if (row == null) {
+    row = { byProperty: new Map() };
+    perRow.set(rowType, row);
   }
-  const cached = perProperty.get(property);
+  const checker = program.getTypeChecker();
+  row.fromSources ??= propertiesFromSources(checker, index, rowType);
+  if (row.fromSources === 'all' || row.fromSources.has(property)) return true;
+  // A computed key on an untyped value or a dictionary is code keeping its own map (`t[key] = v`);
+  // on an object of another shape (`set(patch, path, v)` on a `Partial<User>`), that object's.
+  row.anyKey ??= index.anyProperty.some((target) => {
+    const type = checker.getNonNullableType(checker.getTypeAtLocation(withoutCasts(target)));
+    return !(type.flags & ts.TypeFlags.Any) && !isDictionary(checker, type) && isViewOfRow(checker, type, rowType) && changesStoredRow(checker, target, rowType);
+  });
+  if (row.anyKey) return true;
+  const cached = row.byProperty.get(property);
   if (cached != null) return cached;
-  const verdict = decide(program, rowType, property, tableName);
-  perProperty.set(property, verdict);
+  const verdict = (index.byProperty.get(property) ?? []).some((write) => {
+    if (write.kind === 'row-of') return write.entity == null || mayHoldRow(checker, write.entity, rowType);
+    if (write.nested === true && checker.getTypeAtLocation(withoutCasts(write.target)).flags & ts.TypeFlags.Any) return false;
+    return changesStoredRow(checker, write.target, rowType);
+  });
+  row.byProperty.set(property, verdict);
   return verdict;
 }
 
-function decide(program: ts.Program, rowType: ts.Type, property: string, tableName: string | undefined): boolean {
-  const index = writerIndexOf(program);
-  if (index.everything) return true;
-  if (tableName == null ? index.updatedTables.size > 0 : index.updatedTables.has(tableName.toLowerCase())) return true;
-  const checker = program.getTypeChecker();
-  // `(self as any)[key] = v`: what the object is, the cast does not change.
-  const holdsRow = (expression: ts.Expression): boolean => mayHoldRow(checker, checker.getTypeAtLocation(withoutCasts(expression)), rowType);
-  const changesStoredRow = (target: ts.Expression): boolean => holdsRow(target) && !isFreshObject(checker, target) && !isPayloadOfOtherEntity(checker, target, rowType);
-  for (const write of index.byProperty.get(property) ?? []) {
-    if (write.kind === 'member' && write.nested === true && checker.getTypeAtLocation(withoutCasts(write.target)).flags & ts.TypeFlags.Any) continue;
-    if (write.kind === 'row-of' ? write.entity == null || mayHoldRow(checker, write.entity, rowType) : changesStoredRow(write.target)) return true;
-  }
-  // A computed key on an untyped value is code keeping its own dictionary (`t[key] = v`).
-  if (index.anyProperty.some((target) => !(checker.getTypeAtLocation(withoutCasts(target)).flags & ts.TypeFlags.Any) && changesStoredRow(target))) return true;
+function propertiesFromSources(checker: ts.TypeChecker, index: WriterIndex, rowType: ts.Type): ReadonlySet<string> | 'all' {
+  const all = new Set<string>();
   for (const write of index.sourceWrites) {
-    if (write.target != null && !changesStoredRow(write.target)) continue;
+    if (write.target != null && !changesStoredRow(checker, write.target, rowType)) continue;
     if (write.entity != null && !mayHoldRow(checker, write.entity, rowType)) continue;
-    if (write.source == null) return true;
-    const written = propertiesWritten(checker, checker.getTypeAtLocation(write.source), rowType);
-    if (written == null || written.has(property)) return true;
+    if (write.source == null) return 'all';
+    const sourceType = checker.getTypeAtLocation(write.source);
+    // A row of this entity this function holds: its own field writes say what it changes. Any
+    // other (a payload typed as the entity, `@Body() post: Post`) may carry any value.
+    if (isSameRow(checker, sourceType, rowType)) {
+      if (write.local === true) continue;
+      return 'all';
+    }
+    const written = propertiesWritten(checker, sourceType, rowType);
+    if (written == null) return 'all';
+    for (const name of written) all.add(name);
   }
-  return false;
+  return all;
+}
+
+const freshness = new WeakMap<ts.Node, boolean>();
+const holders = new WeakMap<ts.Type, WeakMap<ts.Node, boolean>>();
+
+/** A write to `target` changes a stored row of `rowType`: it may hold one, and it is no object being built. */
+function changesStoredRow(checker: ts.TypeChecker, target: ts.Expression, rowType: ts.Type): boolean {
+  let perRow = holders.get(rowType);
+  if (perRow == null) {
+    perRow = new WeakMap();
+    holders.set(rowType, perRow);
+  }
+  let verdict = perRow.get(target);
+  if (verdict == null) {
+    // `(self as any)[key] = v`: what the object is, the cast does not change.
+    verdict = mayHoldRow(checker, checker.getTypeAtLocation(withoutCasts(target)), rowType) && !isPayloadOfOtherEntity(checker, target, rowType);
+    if (verdict) {
+      let fresh = freshness.get(target);
+      if (fresh == null) {
+        fresh = isFreshObject(checker, target);
+        freshness.set(target, fresh);
+      }
+      verdict = !fresh;
+    }
+    perRow.set(target, verdict);
+  }
+  return verdict;
+}
+
+function isSameRow(checker: ts.TypeChecker, type: ts.Type, rowType: ts.Type): boolean {
+  let source = checker.getNonNullableType(type);
+  if (checker.isArrayType(source)) source = checker.getTypeArguments(source as ts.TypeReference)[0] ?? source;
+  if (source === rowType) return true;
+  const sourceClass = classOf(source);
+  const rowClass = classOf(rowType);
+  return sourceClass != null && rowClass != null && (sourceClass === rowClass || inChain(checker, source, rowClass) || inChain(checker, rowType, sourceClass));
+}
+
+/**
+ * A type a row may be seen through whole: not an object type that only shares some of the row's
+ * properties (a `Partial<Other>` the row satisfies because one name matches), but one whose every
+ * property the row has.
+ */
+function isViewOfRow(checker: ts.TypeChecker, type: ts.Type, rowType: ts.Type): boolean {
+  if (type.isUnion()) return type.types.some((member) => isViewOfRow(checker, member, rowType));
+  if (!(type.flags & ts.TypeFlags.Object) || classOf(type) != null) return true;
+  const rowProperties = new Set(checker.getPropertiesOfType(rowType).map((property) => property.name));
+  return checker.getPropertiesOfType(type).every((property) => rowProperties.has(property.name));
+}
+
+function isDictionary(checker: ts.TypeChecker, type: ts.Type): boolean {
+  return checker.getPropertiesOfType(type).length === 0 && checker.getIndexInfosOfType(type).length > 0;
 }
 
 /**
@@ -135,9 +215,6 @@ function mayHoldRow(checker: ts.TypeChecker, type: ts.Type, rowType: ts.Type): b
   // An instance of a class holds a row of that class or of one in its chain, either way; never a
   // plain object an `EntitySchema` without a class loads.
   if (holderClass != null) return rowClass != null && (holderClass === rowClass || inChain(checker, holder, rowClass) || inChain(checker, rowType, holderClass));
-  // A dictionary (`Record<string, unknown>`, `{ [key: string]: any }`) is where code keeps its own
-  // keyed values: a row comes typed as its entity.
-  if (checker.getPropertiesOfType(holder).length === 0 && checker.getIndexInfosOfType(holder).length > 0) return false;
   // Without the (public since TypeScript 5.x) relation check, any object may hold the row.
   const assignable = (checker as Partial<Pick<ts.TypeChecker, 'isTypeAssignableTo'>>).isTypeAssignableTo;
   if (assignable == null) return true;
@@ -162,12 +239,11 @@ function inChain(checker: ts.TypeChecker, type: ts.Type, declaration: ts.ClassLi
 
 /**
  * The properties a write of a value of `type` sets, or undefined when they cannot be told (an
- * `any`, a generic `Partial<T>`, an index signature). A row of the same entity writes none of its
- * own (its assignments are counted where they are made), nor does a row of another entity.
+ * `any`, a generic `Partial<T>`, an index signature). A row of another entity sets none of these.
  */
 function propertiesWritten(checker: ts.TypeChecker, type: ts.Type, rowType: ts.Type): ReadonlySet<string> | undefined {
   const source = checker.getNonNullableType(type);
-  if (source.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter | ts.TypeFlags.IndexedAccess | ts.TypeFlags.Conditional | ts.TypeFlags.Substitution)) return undefined;
+  if (isOpaque(checker, source)) return undefined;
   if (source.flags & PRIMITIVE) return new Set();
   if (source.isUnion()) {
     const all = new Set<string>();
@@ -182,13 +258,10 @@ function propertiesWritten(checker: ts.TypeChecker, type: ts.Type, rowType: ts.T
     const element = checker.getTypeArguments(source as ts.TypeReference)[0];
     return element == null ? undefined : propertiesWritten(checker, element, rowType);
   }
-  if (source === rowType || classOf(source) === classOf(rowType) && classOf(source) != null) return new Set();
+  // A row of another entity writes that entity's rows.
   if (classOf(source) != null && entityMetadataOfType(checker, source) != null) return new Set();
   if (checker.getIndexInfosOfType(source).length > 0) return undefined;
-  const properties = checker.getPropertiesOfType(source);
-  // A mapped type over a type parameter (`Partial<T>`) lists none: its properties are not known.
-  if (properties.length === 0 && source.flags & ts.TypeFlags.Object && ((source as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped) !== 0) return undefined;
-  return new Set(properties.map((symbol) => symbol.name));
+  return new Set(checker.getPropertiesOfType(source).map((symbol) => symbol.name));
 }
 
 /** Packages that edit any column of any entity they are given: an admin panel, a generic CRUD layer. */
@@ -196,6 +269,9 @@ const GENERIC_WRITERS = /^(?:adminjs|admin-bro|@adminjs\/|@admin-bro\/|@nestjsx\
 
 /** TypeORM methods whose object arguments set columns of stored rows (`insert` and `create` make new ones). */
 const UPDATING_METHODS: ReadonlySet<string> = new Set(['update', 'updateAll', 'upsert', 'save', 'merge', 'preload', 'set', 'increment', 'decrement']);
+
+/** lodash's (and similar helpers') functions that set fields of their first argument. */
+const SETTING_HELPERS: ReadonlySet<string> = new Set(['set', 'setWith', 'merge', 'mergeWith', 'assign', 'assignIn', 'assignWith', 'extend', 'defaults', 'defaultsDeep', 'update', 'updateWith', 'unset']);
 
 const MUTATING_METHODS: ReadonlySet<string> = new Set(['push', 'pop', 'shift', 'unshift', 'splice', 'sort', 'reverse', 'fill', 'copyWithin', 'set', 'add', 'delete', 'clear']);
 
@@ -264,15 +340,21 @@ function writerIndexOf(program: ts.Program): WriterIndex {
     }
     if (ts.isObjectLiteralExpression(expression)) {
       // `save({ event, userId })` inserts a row; with a key (or a spread that may hold one) it may update one.
-      if (insertsUnlessKeyed && !expression.properties.some((property) => ts.isSpreadAssignment(property) || (!ts.isComputedPropertyName(property.name) && /^(?:id|_id|uuid)$/.test(property.name.getText())))) return;
+      if (insertsUnlessKeyed && !expression.properties.some((property) => ts.isSpreadAssignment(property) || ts.isComputedPropertyName(property.name) || keyNamesOf(checker, entity).has(property.name.getText().replace(/^['"`]|['"`]$/g, '')))) return;
       addObjectLiteral(expression, entity);
       return;
     }
+    // `save(repo.create(dto))`: what the new object is made from.
+    if (ts.isCallExpression(expression) && isCallNamed(expression, 'create')) {
+      for (const argument of expression.arguments) addWrittenValue(argument, insertsUnlessKeyed, entity);
+      return;
+    }
     if (ts.isStringLiteralLike(expression) || ts.isNumericLiteral(expression) || ts.isArrowFunction(expression) || ts.isFunctionExpression(expression)) return;
-    index.sourceWrites.push({ source: expression, ...(entity == null ? {} : { entity }) });
+    index.sourceWrites.push({ source: expression, ...(entity == null ? {} : { entity }), ...(isLocalObject(checker, expression) ? { local: true } : {}) });
   };
   const visitCall = (call: ts.CallExpression): void => {
     const callee = skipOuter(call.expression);
+    visitSettingHelper(call, callee);
     if (!ts.isPropertyAccessExpression(callee)) return;
     const method = callee.name.text;
     if (method === 'assign' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object') {
@@ -298,9 +380,16 @@ function writerIndexOf(program: ts.Program): WriterIndex {
       addMemberChain(callee.expression, 1);
     }
     if (method === 'query' || method === 'execute' || method === 'raw') visitRawSql(call);
+    // `insert().values(…).orUpdate(['title'], ['id'])`: an upsert sets the columns named.
+    if (method === 'orUpdate' && chainHasCall(callee.expression, 'insert')) {
+      const [columns] = call.arguments;
+      const names = columns != null && ts.isArrayLiteralExpression(columns) ? columns.elements.map((element) => (ts.isStringLiteralLike(element) ? element.text : undefined)) : [undefined];
+      if (names.some((name) => name == null)) index.sourceWrites.push({});
+      else for (const name of names) if (name != null) addProperty(name, { kind: 'row-of' });
+    }
     if (!UPDATING_METHODS.has(method)) return;
-    // A query builder's `set()` follows its `update()`; any other `set()` (a Map's, a header's) is no write of a row.
-    if (method === 'set' && !isCallNamed(skipOuter(callee.expression), 'update')) return;
+    // A query builder's `set()` comes after its `update()`; any other `set()` (a Map's, a header's) is no write of a row.
+    if (method === 'set' && !chainHasCall(callee.expression, 'update')) return;
     const classified = classifyTypeormCall(checker, call);
     if (classified == null) return;
     const insertsUnlessKeyed = method === 'save';
@@ -308,8 +397,8 @@ function writerIndexOf(program: ts.Program): WriterIndex {
     const ofEntity = entity == null ? {} : { entity };
     for (const argument of call.arguments) {
       const value = skipOuter(argument);
-      // `increment(criteria, 'points', 1)`: the property is named by a string.
-      if ((method === 'increment' || method === 'decrement') && argument === call.arguments[1]) {
+      // `increment(criteria, 'points', 1)`: the property is named by a string (after the class, for a manager).
+      if ((method === 'increment' || method === 'decrement') && argument === call.arguments[call.arguments.length - 2]) {
         const names = literalNamesOf(checker, value);
         if (names == null) index.sourceWrites.push(ofEntity);
         else for (const name of names) addProperty(name, { kind: 'row-of', ...ofEntity });
@@ -322,6 +411,23 @@ function writerIndexOf(program: ts.Program): WriterIndex {
       if (handOnParameter(value, insertsUnlessKeyed, entity)) continue;
       addWrittenValue(value, insertsUnlessKeyed, entity);
     }
+  };
+  /** `_.set(row, 'status', v)`, `merge(row, patch)`: a helper from a package sets fields of its first argument. */
+  const visitSettingHelper = (call: ts.CallExpression, callee: ts.Expression): void => {
+    const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) && ts.isIdentifier(callee.expression) && /^(?:_|lodash|R)$/.test(callee.expression.text) ? callee.name.text : undefined;
+    if (name == null || !SETTING_HELPERS.has(name)) return;
+    const [target, ...rest] = call.arguments;
+    if (target == null || ts.isObjectLiteralExpression(skipOuter(target)) || ts.isArrayLiteralExpression(skipOuter(target))) return;
+    const declaration = checker.getResolvedSignature(call)?.declaration;
+    if (declaration == null || !declaration.getSourceFile().fileName.includes('/node_modules/')) return;
+    const [path] = rest;
+    if (/^(?:set|setWith|update|updateWith|unset)$/.test(name)) {
+      const first = path != null && ts.isStringLiteralLike(path) ? path.text.split(/[.[]/)[0] : undefined;
+      if (first == null || first === '') index.anyProperty.push(target);
+      else addProperty(first, { kind: 'member', target });
+      return;
+    }
+    for (const source of rest) index.sourceWrites.push({ target, source });
   };
   /** Wrappers that hand a parameter to a TypeORM write, by the name they are called with. */
   const wrappers = new Map<string, { declaration: ts.SignatureDeclaration; parameterIndex: number; insertsUnlessKeyed: boolean; entity: ts.Type | undefined }[]>();
@@ -338,8 +444,10 @@ function writerIndexOf(program: ts.Program): WriterIndex {
       handedOn.set(owner, (handedOn.get(owner) ?? new Set()).add(parameterIndex));
       wrappers.set(name, [...(wrappers.get(name) ?? []), { declaration: owner, parameterIndex, insertsUnlessKeyed, entity }]);
     }
-    // Its own type says what it may hold, unless it says nothing (generic, `any`): then only its callers do.
-    return isOpaque(checker, checker.getTypeAtLocation(value));
+    // Its own type says what it may hold, unless it says nothing (generic, `any`) or is the entity
+    // itself (a payload typed as a row, or a row its caller loaded): then only its callers do.
+    const type = checker.getTypeAtLocation(value);
+    return isOpaque(checker, type) || (classOf(checker.getNonNullableType(type)) != null && entityMetadataOfType(checker, type) != null);
   };
   /** Each call of a wrapper writes what it passes; a wrapper's parameter passed on makes its own callers count too. */
   const visitWrapperCalls = (): void => {
@@ -347,7 +455,17 @@ function writerIndexOf(program: ts.Program): WriterIndex {
     for (let round = 0; round < 3 && wrappers.size > 0; round++) {
       const current = new Map(wrappers);
       wrappers.clear();
+      const called = new Set<ts.SignatureDeclaration>();
+      /** Named other than as the callee of a call (a callback, a route table): it may be called with anything. */
+      const escaping = new Set<string>();
       const visitCalls = (node: ts.Node): void => {
+        if (ts.isIdentifier(node) && current.has(node.text)) {
+          const parent = node.parent;
+          const isCallee = (ts.isCallExpression(parent) && parent.expression === node) ||
+            (ts.isPropertyAccessExpression(parent) && parent.name === node && ts.isCallExpression(parent.parent) && parent.parent.expression === parent);
+          const isDeclaration = (ts.isMethodDeclaration(parent) || ts.isFunctionDeclaration(parent) || ts.isVariableDeclaration(parent) || ts.isPropertyAssignment(parent) || ts.isPropertyDeclaration(parent) || ts.isMethodSignature(parent)) && parent.name === node;
+          if (!isCallee && !isDeclaration) escaping.add(node.text);
+        }
         if (ts.isCallExpression(node) && !seen.has(node)) {
           const callee = skipOuter(node.expression);
           const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
@@ -357,6 +475,7 @@ function writerIndexOf(program: ts.Program): WriterIndex {
             for (const wrapper of candidates) {
               if (declaration !== wrapper.declaration) continue;
               seen.add(node);
+              called.add(wrapper.declaration);
               const argument = node.arguments[wrapper.parameterIndex];
               if (argument == null || ts.isSpreadElement(argument)) continue;
               const value = skipOuter(argument);
@@ -367,6 +486,13 @@ function writerIndexOf(program: ts.Program): WriterIndex {
         ts.forEachChild(node, visitCalls);
       };
       for (const file of indexedFiles) visitCalls(file);
+      // Called from nowhere the program shows (a controller the framework calls), or passed around:
+      // what it is given is not known, so it may set any column of its entity.
+      for (const [name, list] of current) {
+        for (const wrapper of list) {
+          if (!called.has(wrapper.declaration) || escaping.has(name)) index.sourceWrites.push(wrapper.entity == null ? {} : { entity: wrapper.entity });
+        }
+      }
     }
     // Wrappers of wrappers deeper than that: what they are given is not followed.
     if (wrappers.size > 0) index.everything = true;
@@ -381,11 +507,30 @@ function writerIndexOf(program: ts.Program): WriterIndex {
       return;
     }
     for (const source of texts) {
-      for (const match of source.matchAll(/\bupdate\s+(?:only\s+)?[`"[]?(?:\w+[`"\]]?\.[`"[]?)?(\w+)/gi)) index.updatedTables.add((match[1] ?? '').toLowerCase());
+      for (const match of source.matchAll(/\b(?:on\s+duplicate\s+key\s+|do\s+)?update\s+(?:(?:only|low_priority|ignore)\s+)*(\$\{|[`"[]?(?:\w+[`"\]]?\.[`"[]?)?(\w+))/gi)) {
+        // `DO UPDATE SET`, `ON DUPLICATE KEY UPDATE col`: the upsert's table is its INSERT's.
+        if (/^(?:on|do)\b/i.test(match[0])) continue;
+        if (match[1] === '${') index.everything = true;
+        else index.updatedTables.add((match[2] ?? '').toLowerCase());
+      }
+      if (/\bon\s+conflict\b[\s\S]*\bdo\s+update\b|\bon\s+duplicate\s+key\s+update\b/i.test(source)) {
+        for (const match of source.matchAll(/\binsert\s+(?:\w+\s+)*?into\s+(\$\{|[`"[]?(?:\w+[`"\]]?\.[`"[]?)?(\w+))/gi)) {
+          if (match[1] === '${') index.everything = true;
+          else index.updatedTables.add((match[2] ?? '').toLowerCase());
+        }
+      }
     }
   };
   const visit = (node: ts.Node): void => {
-    if (ts.isConstructorDeclaration(node)) return;
+    // A constructor's own `this.f = v` builds the object; what else it does (a write, a listener) counts.
+    if (ts.isBinaryExpression(node) && ASSIGNMENTS.has(node.operatorToken.kind) && isConstructorFieldInit(node.left)) {
+      ts.forEachChild(node.right, visit);
+      return;
+    }
+    if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && (ts.isObjectLiteralExpression(node.left) || ts.isArrayLiteralExpression(node.left))) {
+      // `({ status: row.status } = patch)`: each target in the pattern is set.
+      for (const target of assignmentTargetsOf(node.left)) addMemberChain(target);
+    }
     if (ts.isBinaryExpression(node) && ASSIGNMENTS.has(node.operatorToken.kind)) addMemberChain(node.left);
     else if ((ts.isPrefixUnaryExpression(node) || ts.isPostfixUnaryExpression(node)) && (node.operator === ts.SyntaxKind.PlusPlusToken || node.operator === ts.SyntaxKind.MinusMinusToken)) addMemberChain(node.operand);
     else if (ts.isDeleteExpression(node)) addMemberChain(node.expression);
@@ -403,8 +548,6 @@ function writerIndexOf(program: ts.Program): WriterIndex {
     visit(file);
   }
   visitWrapperCalls();
-  // `ON CONFLICT … DO UPDATE SET`: the word after UPDATE is no table.
-  index.updatedTables.delete('set');
   indexes.set(program, index);
   return index;
 }
@@ -426,11 +569,30 @@ function isFreshObject(checker: ts.TypeChecker, expression: ts.Expression): bool
   const creates = ts.isNewExpression(initializer) || ts.isObjectLiteralExpression(initializer) || isCallNamed(initializer, 'create');
   if (!creates) return false;
   const name = declaration.name;
+  // Given a key (`p.id = id`, `create({ id, … })`), its save updates that stored row.
+  const keyedLiteral = (node: ts.Node): boolean =>
+    (ts.isObjectLiteralExpression(node) && node.properties.some((property) => ts.isSpreadAssignment(property) || /^['"]?(?:id|_id|uuid)['"]?$/.test(property.name.getText()))) ||
+    (ts.forEachChild(node, keyedLiteral) ?? false);
+  const keySet = (node: ts.Node): boolean =>
+    (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === name.text && /^(?:id|_id|uuid)$/.test(node.name.text) &&
+      ts.isBinaryExpression(node.parent) && node.parent.left === node) ||
+    (ts.forEachChild(node, keySet) ?? false);
+  if (keyedLiteral(initializer) || keySet(scope)) return false;
+  // In a loop that also hands it on, a later turn's write follows an earlier turn's save.
+  for (let node: ts.Node = write.parent; node !== scope; node = node.parent) {
+    if (ts.isIterationStatement(node, false) && node.getStart() > declaration.getStart() && handsOn(checker, node, name, Number.POSITIVE_INFINITY)) return false;
+  }
   // Any use before this write other than reading or setting one of its fields may have stored it.
+  return !handsOn(checker, scope, name, write.getStart());
+}
+
+/** Whether `within` uses the variable before `before` other than to read or set one of its fields. */
+function handsOn(checker: ts.TypeChecker, within: ts.Node, name: ts.Identifier, before: number): boolean {
+  const symbol = checker.getSymbolAtLocation(name);
   let handedOn = false;
   const check = (node: ts.Node): void => {
-    if (handedOn || node.getStart() >= write.getStart() || node.getEnd() <= name.getEnd()) return;
-    if (ts.isIdentifier(node) && node !== name && node.text === name.text) {
+    if (handedOn || node.getStart() >= before) return;
+    if (ts.isIdentifier(node) && node !== name && node.text === name.text && checker.getSymbolAtLocation(node) === symbol) {
       const parent = node.parent;
       const fieldOf = (ts.isPropertyAccessExpression(parent) || ts.isElementAccessExpression(parent)) && parent.expression === node;
       const methodCalled = fieldOf && ts.isCallExpression(parent.parent) && parent.parent.expression === parent;
@@ -438,8 +600,8 @@ function isFreshObject(checker: ts.TypeChecker, expression: ts.Expression): bool
     }
     ts.forEachChild(node, check);
   };
-  ts.forEachChild(scope, check);
-  return !handedOn;
+  ts.forEachChild(within, check);
+  return handedOn;
 }
 
 function isCallNamed(expression: ts.Expression, name: string): boolean {
@@ -476,10 +638,17 @@ export function othersMayChangeAtRisk(
   const checker = program.getTypeChecker();
   let rowType = checker.getNonNullableType(savedType);
   if (checker.isArrayType(rowType)) rowType = checker.getTypeArguments(rowType as ts.TypeReference)[0] ?? rowType;
-  if (rowType.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter) || rowType.isUnion()) return true;
+  // `post as Post & Audited`: the entity's class is the row.
+  if (rowType.isIntersection()) rowType = rowType.types.find((member) => classOf(member) != null) ?? rowType;
+  if (rowType.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter) || rowType.isUnionOrIntersection()) return true;
   if (metadata != null && atRisk != null) {
-    if (atRisk.some((column) => column.kind === 'relation' || column.kind === 'delete-date')) return true;
-    return atRisk.some((column) => column.kind !== 'update-date' && column.kind !== 'version' && mayChangeAfterInsert(program, rowType, column.propertyName, metadata.tableName));
+    if (atRisk.some((column) => column.kind === 'relation' || column.kind === 'delete-date' || !holdsPlainValue(checker, column))) return true;
+    return atRisk.some((column) => {
+      if (column.kind === 'update-date' || column.kind === 'version') return false;
+      // A join column is also set through its relation (`post.author = a`, `update(id, { author: { id } })`).
+      const names = [column.propertyName, ...metadata.columns.filter((other) => other.kind === 'relation' && other.databaseName === column.databaseName).map((other) => other.propertyName)];
+      return names.some((name) => mayChangeAfterInsert(program, rowType, name, metadata.tableName));
+    });
   }
   if (metadata != null) return true;
   const tableName = schemaTableOf(program, rowType);
@@ -491,6 +660,16 @@ export function othersMayChangeAtRisk(
     if (mayChangeAfterInsert(program, rowType, property.name, tableName)) return true;
   }
   return false;
+}
+
+/**
+ * A column whose value is a string, a number, a boolean or a date: changed only by being set. A
+ * JSON or array column may be changed in place through any alias (`const m = post.meta; m.n = 1`).
+ */
+function holdsPlainValue(checker: ts.TypeChecker, column: ColumnMetadata): boolean {
+  const type = checker.getNonNullableType(checker.getTypeAtLocation(column.declaration.name));
+  const members = type.isUnion() ? type.types : [type];
+  return members.every((member) => member.flags & PRIMITIVE || isDate(member));
 }
 
 function isDate(type: ts.Type): boolean {
@@ -658,5 +837,94 @@ function calledNameOf(declaration: ts.SignatureDeclaration): string | undefined 
 function isOpaque(checker: ts.TypeChecker, type: ts.Type): boolean {
   const value = checker.getNonNullableType(type);
   if (value.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter | ts.TypeFlags.IndexedAccess | ts.TypeFlags.Conditional | ts.TypeFlags.Substitution)) return true;
-  return value.flags & ts.TypeFlags.Object ? checker.getPropertiesOfType(value).length === 0 && ((value as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped) !== 0 : false;
+  // `Partial<T>` of a constrained T lists T's constraint's properties, not what T will hold.
+  if ((value.aliasTypeArguments ?? []).some((argument) => mentionsTypeParameter(checker, argument, 0))) return true;
+  if (value.flags & ts.TypeFlags.Object && ((value as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped) !== 0) {
+    return checker.getPropertiesOfType(value).length === 0 || mentionsTypeParameter(checker, value, 0);
+  }
+  return false;
+}
+
+function mentionsTypeParameter(checker: ts.TypeChecker, type: ts.Type, depth: number): boolean {
+  if (type.flags & ts.TypeFlags.TypeParameter) return true;
+  if (depth > 3) return false;
+  if (type.isUnionOrIntersection()) return type.types.some((member) => mentionsTypeParameter(checker, member, depth + 1));
+  const mapped = type.flags & ts.TypeFlags.Object && ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Mapped) !== 0;
+  if (mapped) {
+    // A mapped type over `keyof T`: its constraint mentions T.
+    const constraint = (type as { constraintType?: ts.Type }).constraintType;
+    if (constraint != null && mentionsTypeParameter(checker, constraint, depth + 1)) return true;
+  }
+  if (type.flags & ts.TypeFlags.Index) return mentionsTypeParameter(checker, (type as ts.IndexType).type, depth + 1);
+  const references = type.flags & ts.TypeFlags.Object && ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) !== 0 ? checker.getTypeArguments(type as ts.TypeReference) : [];
+  return [...references, ...(type.aliasTypeArguments ?? [])].some((argument) => mentionsTypeParameter(checker, argument, depth + 1));
+}
+
+/** `this.f = v` directly in a constructor's body: the object being built. */
+function isConstructorFieldInit(left: ts.Expression): boolean {
+  const target = skipOuter(left);
+  if (!(ts.isPropertyAccessExpression(target) || ts.isElementAccessExpression(target)) || target.expression.kind !== ts.SyntaxKind.ThisKeyword) return false;
+  let current: ts.Node = target;
+  while (!ts.isFunctionLike(current) && !ts.isSourceFile(current)) current = current.parent;
+  return ts.isConstructorDeclaration(current);
+}
+
+/** The targets a destructuring assignment sets: `({ a: x.f, b: [y.g] } = v)` → `x.f`, `y.g`. */
+function assignmentTargetsOf(pattern: ts.Expression): ts.Expression[] {
+  const targets: ts.Expression[] = [];
+  const add = (element: ts.Expression): void => {
+    const target = ts.isBinaryExpression(element) && element.operatorToken.kind === ts.SyntaxKind.EqualsToken ? element.left : element;
+    if (ts.isObjectLiteralExpression(target) || ts.isArrayLiteralExpression(target)) targets.push(...assignmentTargetsOf(target));
+    else targets.push(target);
+  };
+  if (ts.isArrayLiteralExpression(pattern)) {
+    for (const element of pattern.elements) add(ts.isSpreadElement(element) ? element.expression : element);
+  } else if (ts.isObjectLiteralExpression(pattern)) {
+    for (const property of pattern.properties) {
+      if (ts.isPropertyAssignment(property)) add(property.initializer);
+      else if (ts.isSpreadAssignment(property)) add(property.expression);
+    }
+  }
+  return targets;
+}
+
+/** Whether a call in the chain before this expression has the name (`update(E).where(…)` before `set()`). */
+function chainHasCall(expression: ts.Expression, name: string): boolean {
+  let current = skipOuter(expression);
+  for (let depth = 0; depth < 20; depth++) {
+    if (!ts.isCallExpression(current) || !ts.isPropertyAccessExpression(current.expression)) return false;
+    if (current.expression.name.text === name) return true;
+    current = skipOuter(current.expression.expression);
+  }
+  return false;
+}
+
+/** The property names that key a row of the entity: `id`, `_id`, `uuid`, and its primary columns. */
+function keyNamesOf(checker: ts.TypeChecker, entity: ts.Type | undefined): ReadonlySet<string> {
+  const names = new Set(['id', '_id', 'uuid']);
+  const metadata = entity == null ? undefined : entityMetadataOfType(checker, entity);
+  for (const column of metadata?.primaryColumns ?? []) names.add(column.propertyName);
+  return names;
+}
+
+/**
+ * An object this function holds in a local variable it loaded or built (`const row = await
+ * repo.findOneBy(…)`, `for (const row of rows)`, `rows[0]`), not a parameter or a copy of one
+ * (`const post = body`).
+ */
+function isLocalObject(checker: ts.TypeChecker, expression: ts.Expression): boolean {
+  let root = withoutCasts(expression);
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = withoutCasts(root.expression);
+  if (!ts.isIdentifier(root)) return false;
+  const declaration = checker.getSymbolAtLocation(root)?.valueDeclaration;
+  if (declaration == null || !ts.isVariableDeclaration(declaration)) return false;
+  if (declaration.initializer == null) {
+    const loop = declaration.parent.parent;
+    if (!ts.isForOfStatement(loop)) return false;
+    const iterated = skipOuter(loop.expression);
+    return ts.isCallExpression(iterated) || isLocalObject(checker, iterated);
+  }
+  const initializer = skipOuter(declaration.initializer);
+  if (ts.isCallExpression(initializer) || ts.isNewExpression(initializer)) return true;
+  return (ts.isIdentifier(initializer) || ts.isElementAccessExpression(initializer) || ts.isPropertyAccessExpression(initializer)) && isLocalObject(checker, initializer);
 }
