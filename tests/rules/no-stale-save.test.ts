@@ -239,7 +239,7 @@ export async function close(repo: Repository<Conversation>, llm: LlmClient, id: 
 }`,
     },
     {
-      name: 'a row nothing else changes once stored (an event log only ever hidden; a generic saver handed the row itself): the save after the wait reverts nothing',
+      name: 'a row nothing else changes once stored (an event log only ever hidden; a generic saver handed the row itself; the imported class a manager is given): the save after the wait reverts nothing',
       filename: ALONE_FILE,
       code: `${activityImports}${hideUnknownActors}
 export async function record(repo: Repository<ActivityEvent>, kind: string, actorId: string) {
@@ -265,6 +265,10 @@ class Store<T extends { id: string }> {
 export async function archive(store: Store<ActivityEvent>, repo: Repository<ActivityEvent>, id: string) {
   const event = await repo.findOneByOrFail({ id });
   await store.put(event);
+}
+export async function copy(dataSource: DataSource, id: string) {
+  const event = await dataSource.manager.findOneByOrFail(ActivityEvent, { id });
+  await dataSource.manager.save(ActivityEvent, event);
 }`,
     },
     {

@@ -404,8 +404,9 @@ function writerIndexOf(program: ts.Program): WriterIndex {
         else for (const name of names) addProperty(name, { kind: 'row-of', ...ofEntity });
         continue;
       }
-      // The entity class of `manager.save(User, …)` and the criteria of `update(criteria, …)` set nothing.
-      if (ts.isIdentifier(value) && (checker.getSymbolAtLocation(value)?.flags ?? 0) & ts.SymbolFlags.Class) continue;
+      // The entity target of `manager.save(User, …)` (a class, imported or not, or an `EntitySchema`)
+      // and the criteria of `update(criteria, …)` set nothing.
+      if (isEntityTarget(checker, value)) continue;
       if ((method === 'update' || method === 'increment' || method === 'decrement') && argument !== call.arguments.at(-1)) continue;
       // A wrapper's parameter (`save(entity: T) { return this.repo.save(entity) }`): what its callers pass is written.
       if (handOnParameter(value, insertsUnlessKeyed, entity)) continue;
@@ -445,9 +446,10 @@ function writerIndexOf(program: ts.Program): WriterIndex {
       wrappers.set(name, [...(wrappers.get(name) ?? []), { declaration: owner, parameterIndex, insertsUnlessKeyed, entity }]);
     }
     // Its own type says what it may hold, unless it says nothing (generic, `any`) or is the entity
-    // itself (a payload typed as a row, or a row its caller loaded): then only its callers do.
-    const type = checker.getTypeAtLocation(value);
-    return isOpaque(checker, type) || (classOf(checker.getNonNullableType(type)) != null && entityMetadataOfType(checker, type) != null);
+    // itself or a partial of it (a payload typed as a row, or a row its caller loaded): then only
+    // its callers do.
+    const type = checker.getNonNullableType(checker.getTypeAtLocation(value));
+    return isOpaque(checker, type) || isEntityOrPartial(checker, type);
   };
   /** Each call of a wrapper writes what it passes; a wrapper's parameter passed on makes its own callers count too. */
   const visitWrapperCalls = (): void => {
@@ -831,6 +833,19 @@ function calledNameOf(declaration: ts.SignatureDeclaration): string | undefined 
     if ((ts.isVariableDeclaration(holder) || ts.isPropertyAssignment(holder) || ts.isPropertyDeclaration(holder)) && ts.isIdentifier(holder.name)) return holder.name.text;
   }
   return undefined;
+}
+
+/** An entity target: a class (its constructor) or an `EntitySchema` object. */
+function isEntityTarget(checker: ts.TypeChecker, expression: ts.Expression): boolean {
+  if (ts.isObjectLiteralExpression(expression) || ts.isArrayLiteralExpression(expression)) return false;
+  const type = checker.getTypeAtLocation(expression);
+  return type.getConstructSignatures().length > 0 || type.getSymbol()?.name === 'EntitySchema';
+}
+
+/** An entity's class, or a mapped type of one (`Partial<Post>`, `DeepPartial<Post>`). */
+function isEntityOrPartial(checker: ts.TypeChecker, type: ts.Type): boolean {
+  const isEntity = (candidate: ts.Type): boolean => classOf(candidate) != null && entityMetadataOfType(checker, candidate) != null;
+  return isEntity(type) || (type.aliasTypeArguments ?? []).some(isEntity);
 }
 
 /** A type that tells nothing of the properties a value has: `any`, a type parameter, `Partial<T>`, `QueryDeepPartialEntity<T>`. */
