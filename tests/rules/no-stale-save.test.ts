@@ -23,7 +23,7 @@ const ALONE_FILE = path.join(fixturesDir, 'alone', 'file.ts');
 const activityImports = `
 import { DataSource, Repository } from 'typeorm';
 import { LlmClient } from '../shared/llm-client.js';
-import { ActivityEvent, Notice } from '../shared/activity.js';
+import { ActivityEvent, Badge, Notice, Poster } from '../shared/activity.js';
 `;
 /** Line numbers in the activity cases count from the first line of `activityImports`. */
 const A = activityImports.split('\n').length - 1;
@@ -277,6 +277,20 @@ export async function copy(dataSource: DataSource, id: string) {
       code: `${activityImports}${dismissStaleNotices}
 export async function post(dataSource: DataSource, text: string, authorId: string) {
   await dataSource.getRepository(Notice).insert({ text, authorId, dismissed: false });
+}`,
+    },
+    {
+      name: 'a join column nothing sets, through itself or through its relation: not at risk',
+      filename: ALONE_FILE,
+      code: `${activityImports}
+export async function retireBadges(repo: Repository<Badge>, llm: LlmClient) {
+  const badges = await repo.find();
+  for (const badge of badges) {
+    if ((await llm.complete(badge.label)) === 'retire') {
+      badge.retired = true;
+      await repo.save(badge);
+    }
+  }
 }`,
     },
   ],
@@ -4146,6 +4160,104 @@ export async function overwrite(repo: Repository<ActivityEvent>, id: string, pay
           column: 13,
           endLine: A + 8,
           endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'a join column set through its relation elsewhere (badge.holder = event) may change the stored row',
+      filename: ALONE_FILE,
+      code: `${activityImports}
+export async function retireBadges(repo: Repository<Badge>, llm: LlmClient) {
+  const badges = await repo.find();
+  for (const badge of badges) {
+    if ((await llm.complete(badge.label)) === 'retire') {
+      badge.retired = true;
+      await repo.save(badge);
+    }
+  }
+}
+export async function handOver(repo: Repository<Badge>, id: string, event: ActivityEvent) {
+  const badge = await repo.findOneByOrFail({ id });
+  badge.holder = event;
+  await repo.save(badge);
+}`,
+      output: `${activityImports}
+export async function retireBadges(repo: Repository<Badge>, llm: LlmClient) {
+  const badges = await repo.find();
+  for (const badge of badges) {
+    if ((await llm.complete(badge.label)) === 'retire') {
+      badge.retired = true;
+      await repo.update({ id: badge.id }, { retired: badge.retired });
+    }
+  }
+}
+export async function handOver(repo: Repository<Badge>, id: string, event: ActivityEvent) {
+  const badge = await repo.findOneByOrFail({ id });
+  badge.holder = event;
+  await repo.save(badge);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'badge',
+            loader: 'find()',
+            loadLine: String(A + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(A + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'label, holderId',
+            advice: 'Update only retired with update().',
+          },
+          line: A + 7,
+          column: 13,
+          endLine: A + 7,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'a JSON column may be changed in place through any alias: the stale save may revert it though no code sets it',
+      filename: ALONE_FILE,
+      code: `${activityImports}
+export async function archiveStale(repo: Repository<Poster>, llm: LlmClient) {
+  const posters = await repo.find();
+  for (const poster of posters) {
+    if ((await llm.complete(poster.title)) === 'stale') {
+      poster.archived = true;
+      await repo.save(poster);
+    }
+  }
+}`,
+      output: `${activityImports}
+export async function archiveStale(repo: Repository<Poster>, llm: LlmClient) {
+  const posters = await repo.find();
+  for (const poster of posters) {
+    if ((await llm.complete(poster.title)) === 'stale') {
+      poster.archived = true;
+      await repo.update({ id: poster.id }, { archived: poster.archived });
+    }
+  }
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'poster',
+            loader: 'find()',
+            loadLine: String(A + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(A + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'title, layout',
+            advice: 'Update only archived with update().',
+          },
+          line: A + 7,
+          column: 13,
+          endLine: A + 7,
+          endColumn: 30,
         },
       ],
     },
