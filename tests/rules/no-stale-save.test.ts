@@ -293,6 +293,18 @@ export async function retireBadges(repo: Repository<Badge>, llm: LlmClient) {
   }
 }`,
     },
+    {
+      name: 'a helper that saves through an untyped parameter, handed something other than a TypeORM repository: no TypeORM write',
+      code: `${imports}
+async function refreshSnippet(conversation: any, store: any, llm: LlmClient) {
+  conversation.lastMessageSnippet = await llm.complete('Summarise');
+  await store.save(conversation);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await refreshSnippet(conversation, { save: async (value: unknown) => value }, llm);
+}`,
+    },
   ],
   invalid: [
     {
@@ -4258,6 +4270,38 @@ export async function archiveStale(repo: Repository<Poster>, llm: LlmClient) {
           column: 13,
           endLine: A + 7,
           endColumn: 30,
+        },
+      ],
+    },
+    {
+      name: 'a helper whose repository parameter is typed any saves the entity after its own wait: a write where the caller passes a repository',
+      code: `${imports}
+async function refreshSnippet(conversation: any, store: any, llm: LlmClient) {
+  conversation.lastMessageSnippet = await llm.complete('Summarise');
+  await store.save(conversation);
+}
+export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await refreshSnippet(conversation, repo, llm);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 7),
+            method: 'refreshSnippet() (refreshSnippet → save())',
+            window: 'after `await refreshSnippet(…)`',
+            awaitLine: String(L + 8),
+            reason: 'a network call via refreshSnippet → LlmClient.complete → openai.chat.completions.create',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: `Make that function write only the fields it changes with update() (its save() is at line ${String(L + 4)}), or re-load the entity after the await.`,
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 48,
         },
       ],
     },

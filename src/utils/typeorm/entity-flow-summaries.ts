@@ -4,7 +4,7 @@ import { SINGLE_ELEMENT_METHODS } from '../ast/array-methods.js';
 import { holds, isOnAnotherBranch } from '../ast/code-before.js';
 import { mergeAwaitSummary, prefixChains, skipOuterExpressions, type AwaitClassifier, type AwaitKind, type AwaitSummary } from '../calls/await-classification.js';
 import { implementationsOf } from '../calls/implementations.js';
-import { declarationDisplayName, moduleOriginOfDeclaration } from '../calls/module-origin.js';
+import { declarationDisplayName, isTypeormFile, moduleOriginOfDeclaration } from '../calls/module-origin.js';
 import { methodNameOfCall, namesReaching } from '../calls/call-name-gates.js';
 import { loadedColumnsSpecOf } from './loaded-columns.js';
 import { callMayResolveTo, classifyIfDiffingWriteName, classifyTypeormCall, DIFFING_WRITE_METHODS, isTypeormOrProjectDeclaration, LOAD_METHODS, resolvedDeclaration, type LoadShape } from './typeorm-calls.js';
@@ -49,6 +49,11 @@ export interface SaverSummary {
   awaitsBefore: AwaitSummary;
   /** The TypeORM write the parameter reaches, in this function or one it calls. */
   writeCall: ts.CallExpression;
+  /**
+   * The write goes through this other parameter, typed `any` (`save(podcast: any, repo: any)`
+   * calling `repo.save(podcast)`): it is TypeORM's only where the caller passes a repository there.
+   */
+  receiverParameterIndex?: number;
 }
 
 const MAX_DEPTH = 8;
@@ -466,13 +471,28 @@ export function saversOfCall(
   const declaration = resolvedDeclaration(classifier.checker, call);
   if (declaration == null || moduleOriginOfDeclaration(declaration).kind !== 'project') return [];
   const { savers } = cachesOf(classifier);
-  const cached = savers.get(declaration);
-  if (cached != null) return cached;
-  if (depth > MAX_DEPTH) return [];
-  savers.set(declaration, []);
-  const computed = computeSavers(classifier, declaration, depth, names);
-  savers.set(declaration, computed);
-  return computed;
+  let summaries = savers.get(declaration);
+  if (summaries == null) {
+    if (depth > MAX_DEPTH) return [];
+    savers.set(declaration, []);
+    summaries = computeSavers(classifier, declaration, depth, names);
+    savers.set(declaration, summaries);
+  }
+  return summaries.every((saver) => saver.receiverParameterIndex == null)
+    ? summaries
+    : summaries.filter((saver) => saver.receiverParameterIndex == null || isRepositoryValue(classifier.checker, call.arguments[saver.receiverParameterIndex]));
+}
+
+/** A TypeORM repository (`Repository<E>`, a tree or Mongo one, a custom one extending them): its `save(entity)` takes the entity first. */
+function isRepositoryValue(checker: ts.TypeChecker, argument: ts.Expression | undefined): boolean {
+  if (argument == null) return false;
+  const type = checker.getNonNullableType(checker.getTypeAtLocation(argument));
+  if (type.flags & ts.TypeFlags.Any) return false;
+  const save = checker.getPropertyOfType(type, 'save');
+  return save?.declarations?.some((declaration) => {
+    const owner = declaration.parent;
+    return isTypeormFile(declaration.getSourceFile().fileName) && ts.isClassDeclaration(owner) && /^(?:Repository|TreeRepository|MongoRepository)$/.test(owner.name?.text ?? '');
+  }) === true;
 }
 
 function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration, depth: number, names: ReadonlySet<string> | undefined): readonly SaverSummary[] {
@@ -518,7 +538,16 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
   /** Per written part (`0`, `0.customer`), the fields set on it so far (`p.f = …`, `p.customer.f += …`). */
   const fieldsSetOn = new Map<string, Set<string>>();
   const partKey = (index: number, relation: string | undefined): string => (relation == null ? String(index) : `${String(index)}.${relation}`);
-  const record = (part: { index: number; relation?: string }, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression, innerFields: readonly string[] = []): void => {
+  /** `p.save(x)` where `p` is a parameter typed `any`: that parameter's index. */
+  const untypedRepositoryWrite = (call: ts.CallExpression): number | undefined => {
+    const method = methodNameOfCall(call);
+    if (method == null || !DIFFING_WRITE_METHODS.includes(method) || call.arguments.length === 0 || call.arguments.length > 2) return undefined;
+    const receiver = receiverOf(call);
+    const index = receiver == null ? -1 : parameterIndexOf(receiver);
+    if (index < 0 || receiver == null) return undefined;
+    return classifier.checker.getTypeAtLocation(receiver).flags & ts.TypeFlags.Any ? index : undefined;
+  };
+  const record = (part: { index: number; relation?: string }, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression, innerFields: readonly string[] = [], receiverParameterIndex?: number): void => {
     const { index, relation } = part;
     if (index < 0 || result.some((saver) => saver.parameterIndex === index && saver.relation === relation)) return;
     if (relation != null && replacedRelations.has(`${String(index)}.${relation}`)) return;
@@ -530,6 +559,7 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
       ...(fieldsSet.size === 0 ? {} : { fieldsSet: [...fieldsSet] }),
       awaitsBefore: new Map(before),
       writeCall,
+      ...(receiverParameterIndex == null ? {} : { receiverParameterIndex }),
     });
   };
   /**
@@ -558,8 +588,14 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
           ? [receiverOf(node)].filter((receiver) => receiver != null)
           : entityExpressionsOf(node.arguments[typeorm.entityArgumentIndex]);
         for (const expression of entityExpressions) record(writtenPartOf(expression), [typeorm.method], awaitsBeforeHere(), node);
+      } else if (typeorm == null && untypedRepositoryWrite(node) != null) {
+        // `repo.save(entity)` on a parameter typed `any`: a write where the caller passes a repository.
+        const receiverIndex = untypedRepositoryWrite(node) ?? -1;
+        for (const expression of entityExpressionsOf(node.arguments[0])) record(writtenPartOf(expression), [methodNameOfCall(node) ?? 'save'], awaitsBeforeHere(), node, [], receiverIndex);
       } else if (typeorm == null) {
         for (const saver of saversOfCall(classifier, node, depth + 1, names)) {
+          // A write through an untyped parameter of the callee is followed one call deep only.
+          if (saver.receiverParameterIndex != null) continue;
           const argument = node.arguments[saver.parameterIndex];
           if (argument == null) continue;
           const before = new Map(awaitsBeforeHere());
