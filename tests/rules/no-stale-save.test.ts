@@ -4306,6 +4306,144 @@ export async function reply(repo: Repository<Conversation>, llm: LlmClient, id: 
       ],
     },
     {
+      name: 'raw SQL that upserts into the table (ON CONFLICT … DO UPDATE) may change the stored row',
+      filename: ALONE_FILE,
+      code: `${activityImports}${hideUnknownActors}
+export async function merge(dataSource: DataSource, id: string, payload: string) {
+  await dataSource.query('INSERT INTO activity_event (id, payload) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET payload = $2', [id, payload]);
+}`,
+      output: `${activityImports}
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.update({ id: event.id }, { hidden: event.hidden });
+    }
+  }
+}
+export async function merge(dataSource: DataSource, id: string, payload: string) {
+  await dataSource.query('INSERT INTO activity_event (id, payload) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET payload = $2', [id, payload]);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'event',
+            loader: 'find()',
+            loadLine: String(A + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(A + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'kind, actorId, payload',
+            advice: 'Update only hidden with update().',
+          },
+          line: A + 8,
+          column: 13,
+          endLine: A + 8,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'a field set by a destructuring assignment may change the stored row',
+      filename: ALONE_FILE,
+      code: `${activityImports}${hideUnknownActors}
+export async function relabel(repo: Repository<ActivityEvent>, id: string, patch: { kind: string }) {
+  const event = await repo.findOneByOrFail({ id });
+  ({ kind: event.kind } = patch);
+  await repo.save(event);
+}`,
+      output: `${activityImports}
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.update({ id: event.id }, { hidden: event.hidden });
+    }
+  }
+}
+export async function relabel(repo: Repository<ActivityEvent>, id: string, patch: { kind: string }) {
+  const event = await repo.findOneByOrFail({ id });
+  ({ kind: event.kind } = patch);
+  await repo.save(event);
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'event',
+            loader: 'find()',
+            loadLine: String(A + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(A + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'kind, actorId, payload',
+            advice: 'Update only hidden with update().',
+          },
+          line: A + 8,
+          column: 13,
+          endLine: A + 8,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
+      name: 'an update() in a callback a constructor registers counts (only the constructor\'s own this.f = v builds the object)',
+      filename: ALONE_FILE,
+      code: `${activityImports}${hideUnknownActors}
+export class Relabeller {
+  constructor(repo: Repository<ActivityEvent>, bus: { on(name: string, listener: (id: string) => Promise<void>): void }) {
+    bus.on('relabel', async (id) => {
+      await repo.update({ id }, { kind: 'relabelled' });
+    });
+  }
+}`,
+      output: `${activityImports}
+export async function hideUnknownActors(repo: Repository<ActivityEvent>, llm: LlmClient) {
+  const events = await repo.find();
+  for (const event of events) {
+    const name = await llm.complete(event.actorId);
+    if (name === '') {
+      event.hidden = true;
+      await repo.update({ id: event.id }, { hidden: event.hidden });
+    }
+  }
+}
+export class Relabeller {
+  constructor(repo: Repository<ActivityEvent>, bus: { on(name: string, listener: (id: string) => Promise<void>): void }) {
+    bus.on('relabel', async (id) => {
+      await repo.update({ id }, { kind: 'relabelled' });
+    });
+  }
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'event',
+            loader: 'find()',
+            loadLine: String(A + 3),
+            method: 'save()',
+            window: 'after `await llm.complete(…)`',
+            awaitLine: String(A + 5),
+            reason: 'a network call via LlmClient.complete → openai.chat.completions.create',
+            atRisk: 'kind, actorId, payload',
+            advice: 'Update only hidden with update().',
+          },
+          line: A + 8,
+          column: 13,
+          endLine: A + 8,
+          endColumn: 29,
+        },
+      ],
+    },
+    {
       name: 'raw SQL updates the table of a plain EntitySchema row',
       filename: ALONE_FILE,
       code: `${activityImports}${dismissStaleNotices}
