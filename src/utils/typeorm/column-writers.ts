@@ -1,5 +1,8 @@
 import ts from 'typescript';
 
+import { enclosingTsFunction } from '../ast/functions.js';
+import { skipOuterExpressions } from '../calls/await-classification.js';
+import { methodNameOfCall } from '../calls/call-name-gates.js';
 import { isTestFile } from '../calls/module-origin.js';
 import { entityMetadataOfType, type ColumnMetadata, type EntityMetadata } from './entity-metadata.js';
 import { classifyTypeormCall, type TypeormApi } from './typeorm-calls.js';
@@ -86,23 +89,14 @@ export function mayChangeAfterInsert(program: ts.Program, rowType: ts.Type, prop
   const index = writerIndexOf(program);
   if (index.everything) return true;
   if (tableName == null ? index.updatedTables.size > 0 : index.updatedTables.has(tableName.toLowerCase())) return true;
-  let perRow = verdicts.get(program);
-  if (perRow == null) {
-    perRow = new Map();
-    verdicts.set(program, perRow);
-  }
-  let row = perRow.get(rowType);
-  if (row == null) {
-    row = { byProperty: new Map() };
-    perRow.set(rowType, row);
-  }
+  const row = entryOf(entryOf(verdicts, program, () => new Map<ts.Type, RowVerdicts>()), rowType, (): RowVerdicts => ({ byProperty: new Map() }));
   const checker = program.getTypeChecker();
   row.fromSources ??= propertiesFromSources(checker, index, rowType);
   if (row.fromSources === 'all' || row.fromSources.has(property)) return true;
   // A computed key on an untyped value or a dictionary is code keeping its own map (`t[key] = v`);
   // on an object of another shape (`set(patch, path, v)` on a `Partial<User>`), that object's.
   row.anyKey ??= index.anyProperty.some((target) => {
-    const type = checker.getNonNullableType(checker.getTypeAtLocation(withoutCasts(target)));
+    const type = checker.getNonNullableType(checker.getTypeAtLocation(skipOuterExpressions(target)));
     return !(type.flags & ts.TypeFlags.Any) && !isDictionary(checker, type) && isViewOfRow(checker, type, rowType) && changesStoredRow(checker, target, rowType);
   });
   if (row.anyKey) return true;
@@ -110,7 +104,7 @@ export function mayChangeAfterInsert(program: ts.Program, rowType: ts.Type, prop
   if (cached != null) return cached;
   const verdict = (index.byProperty.get(property) ?? []).some((write) => {
     if (write.kind === 'row-of') return write.entity == null || mayHoldRow(checker, write.entity, rowType);
-    if (write.nested === true && checker.getTypeAtLocation(withoutCasts(write.target)).flags & ts.TypeFlags.Any) return false;
+    if (write.nested === true && checker.getTypeAtLocation(skipOuterExpressions(write.target)).flags & ts.TypeFlags.Any) return false;
     return changesStoredRow(checker, write.target, rowType);
   });
   row.byProperty.set(property, verdict);
@@ -142,22 +136,13 @@ const holders = new WeakMap<ts.Type, WeakMap<ts.Node, boolean>>();
 
 /** A write to `target` changes a stored row of `rowType`: it may hold one, and it is no object being built. */
 function changesStoredRow(checker: ts.TypeChecker, target: ts.Expression, rowType: ts.Type): boolean {
-  let perRow = holders.get(rowType);
-  if (perRow == null) {
-    perRow = new WeakMap();
-    holders.set(rowType, perRow);
-  }
+  const perRow = entryOf(holders, rowType, () => new WeakMap<ts.Node, boolean>());
   let verdict = perRow.get(target);
   if (verdict == null) {
     // `(self as any)[key] = v`: what the object is, the cast does not change.
-    verdict = mayHoldRow(checker, checker.getTypeAtLocation(withoutCasts(target)), rowType) && !isPayloadOfOtherEntity(checker, target, rowType);
+    verdict = mayHoldRow(checker, checker.getTypeAtLocation(skipOuterExpressions(target)), rowType) && !isPayloadOfOtherEntity(checker, target, rowType);
     if (verdict) {
-      let fresh = freshness.get(target);
-      if (fresh == null) {
-        fresh = isFreshObject(checker, target);
-        freshness.set(target, fresh);
-      }
-      verdict = !fresh;
+      verdict = !entryOf(freshness, target, () => isFreshObject(checker, target));
     }
     perRow.set(target, verdict);
   }
@@ -607,20 +592,17 @@ function handsOn(checker: ts.TypeChecker, within: ts.Node, name: ts.Identifier, 
 }
 
 function isCallNamed(expression: ts.Expression, name: string): boolean {
-  return ts.isCallExpression(expression) && ts.isPropertyAccessExpression(expression.expression) && expression.expression.name.text === name;
+  return ts.isCallExpression(expression) && methodNameOfCall(expression) === name;
 }
 
 function enclosingFunction(node: ts.Node): ts.Node {
-  let current = node.parent;
-  while (!ts.isFunctionLike(current) && !ts.isSourceFile(current)) current = current.parent;
-  return current;
+  return enclosingTsFunction(node) ?? node.getSourceFile();
 }
 
+/** `skipOuterExpressions`, and through `await` too: what is written is what is awaited. */
 function skipOuter(expression: ts.Expression): ts.Expression {
-  let current = expression;
-  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current) || ts.isAwaitExpression(current)) {
-    current = current.expression;
-  }
+  let current = skipOuterExpressions(expression);
+  while (ts.isAwaitExpression(current)) current = skipOuterExpressions(current.expression);
   return current;
 }
 
@@ -751,14 +733,6 @@ function schemaTableOf(program: ts.Program, rowType: ts.Type): string | undefine
   return undefined;
 }
 
-function withoutCasts(expression: ts.Expression): ts.Expression {
-  let current = expression;
-  while (ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isNonNullExpression(current) || ts.isTypeAssertionExpression(current) || ts.isSatisfiesExpression(current)) {
-    current = current.expression;
-  }
-  return current;
-}
-
 /**
  * The entity whose rows a TypeORM write changes, when the call says: a repository's (`Repository<E>`,
  * and custom repositories extending it), the class of a static `E.update(…)`, the class an entity
@@ -806,16 +780,16 @@ function instanceTypeOf(checker: ts.TypeChecker, target: ts.Expression): ts.Type
  * `Repository<WidgetCustom>`): setting its fields changes that entity's rows, not these.
  */
 function isPayloadOfOtherEntity(checker: ts.TypeChecker, expression: ts.Expression, rowType: ts.Type): boolean {
-  const target = withoutCasts(expression);
+  const target = skipOuterExpressions(expression);
   if (!ts.isIdentifier(target) || !(checker.getTypeAtLocation(target).flags & ts.TypeFlags.Any)) return false;
   const symbol = checker.getSymbolAtLocation(target);
   const declaration = symbol?.valueDeclaration;
   if (declaration == null || !ts.isVariableDeclaration(declaration) || declaration.initializer == null) return false;
-  const initializer = withoutCasts(declaration.initializer);
+  const initializer = skipOuterExpressions(declaration.initializer);
   if (!ts.isPropertyAccessExpression(initializer) && !ts.isElementAccessExpression(initializer) && !ts.isObjectLiteralExpression(initializer)) return false;
   const entities: (ts.Type | undefined)[] = [];
   const visit = (node: ts.Node): void => {
-    if (ts.isCallExpression(node) && node.arguments.some((argument) => ts.isIdentifier(withoutCasts(argument)) && checker.getSymbolAtLocation(withoutCasts(argument)) === symbol)) {
+    if (ts.isCallExpression(node) && node.arguments.some((argument) => ts.isIdentifier(skipOuterExpressions(argument)) && checker.getSymbolAtLocation(skipOuterExpressions(argument)) === symbol)) {
       const classified = classifyTypeormCall(checker, node);
       entities.push(classified == null ? undefined : writtenEntityOf(checker, node, classified.api));
     }
@@ -928,8 +902,8 @@ function keyNamesOf(checker: ts.TypeChecker, entity: ts.Type | undefined): Reado
  * (`const post = body`).
  */
 function isLocalObject(checker: ts.TypeChecker, expression: ts.Expression): boolean {
-  let root = withoutCasts(expression);
-  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = withoutCasts(root.expression);
+  let root = skipOuterExpressions(expression);
+  while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) root = skipOuterExpressions(root.expression);
   if (!ts.isIdentifier(root)) return false;
   const declaration = checker.getSymbolAtLocation(root)?.valueDeclaration;
   if (declaration == null || !ts.isVariableDeclaration(declaration)) return false;
@@ -942,4 +916,14 @@ function isLocalObject(checker: ts.TypeChecker, expression: ts.Expression): bool
   const initializer = skipOuter(declaration.initializer);
   if (ts.isCallExpression(initializer) || ts.isNewExpression(initializer)) return true;
   return (ts.isIdentifier(initializer) || ts.isElementAccessExpression(initializer) || ts.isPropertyAccessExpression(initializer)) && isLocalObject(checker, initializer);
+}
+
+/** The entry of `key`, made and stored on first use. */
+function entryOf<K extends object, V>(map: { get(key: K): V | undefined; set(key: K, value: V): unknown }, key: K, make: () => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = make();
+    map.set(key, value);
+  }
+  return value;
 }

@@ -583,14 +583,14 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     // Post-order: an await is complete once its operand (and any write inside it) has run.
     if (ts.isCallExpression(node)) {
       const typeorm = classifyIfDiffingWriteName(classifier.checker, node);
+      const receiverIndex = typeorm == null ? untypedRepositoryWrite(node) : undefined;
       if (typeorm?.kind === 'diffing-write') {
         const entityExpressions = typeorm.entityArgumentIndex == null
           ? [receiverOf(node)].filter((receiver) => receiver != null)
           : entityExpressionsOf(node.arguments[typeorm.entityArgumentIndex]);
         for (const expression of entityExpressions) record(writtenPartOf(expression), [typeorm.method], awaitsBeforeHere(), node);
-      } else if (typeorm == null && untypedRepositoryWrite(node) != null) {
+      } else if (receiverIndex != null) {
         // `repo.save(entity)` on a parameter typed `any`: a write where the caller passes a repository.
-        const receiverIndex = untypedRepositoryWrite(node) ?? -1;
         for (const expression of entityExpressionsOf(node.arguments[0])) record(writtenPartOf(expression), [methodNameOfCall(node) ?? 'save'], awaitsBeforeHere(), node, [], receiverIndex);
       } else if (typeorm == null) {
         for (const saver of saversOfCall(classifier, node, depth + 1, names)) {
