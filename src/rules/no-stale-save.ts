@@ -11,6 +11,8 @@ import { AWAIT_KINDS, getAwaitClassifier, isOnceOnlyChain, windowKindsOf, type A
 import { endOfExitingBlock, onExclusiveBranches } from '../utils/ast/exiting-blocks.js';
 import { enclosingFunction } from '../utils/ast/functions.js';
 import { callLabel, reasonText } from '../utils/calls/call-labels.js';
+import { isLoggingCall } from '../utils/calls/logging-calls.js';
+import { isUncalledMethod } from '../utils/calls/uncalled-methods.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
 import { mayBeSwallowed, persistsArgument } from '../utils/entity-flow/persisting-callees.js';
@@ -23,8 +25,8 @@ import { reloadCallText } from '../utils/fixes/reload-call.js';
 import { buildSaverReloadRewrite } from '../utils/fixes/saver-reload-rewrite.js';
 import { buildSaverRewrite } from '../utils/fixes/saver-rewrite.js';
 import { buildStaleSaveRewrite, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
-import { indentationOf, isRepeatableBetween, unusedName } from '../utils/fixes/statement-edits.js';
-import { writeReceiverOf } from '../utils/fixes/update-rewrite.js';
+import { indentationOf, isRepeatableBetween, isSameValueAt, unusedName } from '../utils/fixes/statement-edits.js';
+import { primaryKeyCriteria, writeReceiverOf } from '../utils/fixes/update-rewrite.js';
 import { createRule } from '../utils/plugin/create-rule.js';
 import { awaitClassificationSchema } from '../utils/plugin/option-schemas.js';
 import { columnRefOf, entityRefOf, recordReportDetails, type RuleDetails } from '../utils/plugin/report-details.js';
@@ -48,10 +50,10 @@ export interface NoStaleSaveOptions {
 
 type Options = [NoStaleSaveOptions];
 /** The reports' message ids are the contract's (report-details), and the suggestion's. */
-export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadAfterWindow' | 'rewriteToLoaderRecallAfterWindow';
+export type MessageIds = RuleDetails<'no-stale-save'>['messageId'] | StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadInSaver' | 'rewriteToReloadAfterWindow' | 'rewriteToLoaderRecallAfterWindow';
 
 /** A rewrite the report offers (as a fix when `equivalent`), with its suggestion's message. */
-type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadAfterWindow' | 'rewriteToLoaderRecallAfterWindow' };
+type Rewrite = Omit<StaleSaveRewrite, 'messageId'> & { messageId: StaleSaveRewriteMessage | 'rewriteToRelationAdd' | 'rewriteToKeyedDelete' | 'rewriteToSaverReload' | 'rewriteToReloadInSaver' | 'rewriteToReloadAfterWindow' | 'rewriteToLoaderRecallAfterWindow' };
 
 /** A variable holds the entity as loaded, or as loaded before a window opened. */
 type EntityFact = FreshFact | StaleFact;
@@ -132,6 +134,8 @@ export default createRule<Options, MessageIds>({
         'Insert {{added}} into the join table of {{relation}} with RelationQueryBuilder.add(): rows others added meanwhile stay (it throws if that row is already there).',
       rewriteToSaverReload:
         'Hand {{saver}} `{{name}}` re-loaded by its primary key after the wait ({{reload}}): what it changes and saves then starts from the row as it is now, not as it was read before the wait (it throws if the row is gone).',
+      rewriteToReloadInSaver:
+        "In {{saver}}, which makes the slow call itself, re-load `{{name}}` by its primary key right after `await {{awaited}}` (line {{awaitLine}}) with `{{reload}}`: what {{saver}} then changes and saves starts from the row as it is after that call. This holds for every caller of {{saver}}: a change a caller made to the object and left for {{saver}} to save is no longer saved, and it throws EntityNotFoundError if the row was deleted meanwhile, where save() would insert it again.",
       rewriteToReloadAfterWindow:
         'Re-load `{{name}}` by its primary key right after `await {{awaited}}` (line {{awaitLine}}) with `{{reload}}`: what the code then changes and saves starts from the row as it is after that call. The read-modify-write is still not atomic (only the database round trips are left between the read and the save; for a guarded write use update()), and it throws EntityNotFoundError if the row was deleted meanwhile, where save() would insert it again.',
       rewriteToLoaderRecallAfterWindow:
@@ -401,6 +405,8 @@ export default createRule<Options, MessageIds>({
       // Nor does it when nothing in the program changes the other columns once the row is stored
       // (an event log hidden by every writer, a record whose payload is written once).
       if (!isRemove && derived.length === 0 && target.relation == null && !othersMayChangeAtRisk(services.program, checker.getTypeAtLocation(tsNode(target.expression)), metadata, atRiskColumns, written)) return;
+      // Nor in a method nothing in the program calls (a retired feature's code).
+      if (isInUncalledMethod(write.call)) return;
       const data = {
         name,
         ...(load.kind === 'read' ? { loader: loaderText(load) } : { event: load.event }),
@@ -410,9 +416,9 @@ export default createRule<Options, MessageIds>({
         awaitLine: String(awaitInfo.node.loc.start.line),
         reason: reasonText(kind, chain),
         atRisk: atRisk == null ? 'every loaded column' : listText([...derived.map((field) => `${field} (set from its stale value)`), ...atRisk]),
-        advice: saverAdvice(write, fieldInfo, metadata),
+        advice: saverAdvice(write, fieldInfo, metadata, setBySaver),
       };
-      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo, load) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale) ?? reloadAfterWindowRewriteFor(write, target, metadata, load);
+      const rewrite = rewriteFor(write, target, metadata, fieldInfo, load) ?? saverRewriteFor(write, target, metadata, fieldInfo, load) ?? saverReloadRewriteFor(write, target, metadata, fieldInfo, stale) ?? saverWindowReloadRewriteFor(write, target, metadata, fieldInfo, load) ?? reloadAfterWindowRewriteFor(write, target, metadata, load);
       // A save through the project's override of `save()` also runs that override's own code, which
       // an update() would skip: a suggestion then, never a silent fix.
       const autofix = rewrite != null && rewrite.equivalent && options.autofix !== false && write.typeorm?.override == null && canAutofix(metadata, rewrite, target.expression);
@@ -466,12 +472,14 @@ export default createRule<Options, MessageIds>({
      * The advice: what to write instead, and for a save inside the project's own saver, where
      * that save is (the change is made there).
      */
-    function saverAdvice(write: WriteSite, fieldInfo: WrittenFields, metadata: EntityMetadata | undefined): string {
+    function saverAdvice(write: WriteSite, fieldInfo: WrittenFields, metadata: EntityMetadata | undefined, setBySaver: readonly string[]): string {
       const where = write.saverWrite == null ? undefined : placeText(write.saverWrite, write.call);
       if (write.typeorm == null && fieldInfo.fields.length === 0) {
         return `Make that function write only the fields it changes with update()${where == null ? '' : ` (its ${write.diffingMethod}() is at ${where})`}, or re-load the entity after the await.`;
       }
-      const advice = adviceText(fieldInfo, metadata);
+      // What the saver sets is written at that save too: an update() of this code's fields alone would drop it.
+      const advised = setBySaver.every((field) => fieldInfo.fields.includes(field)) ? fieldInfo : { ...fieldInfo, fields: [...new Set([...fieldInfo.fields, ...setBySaver])] };
+      const advice = adviceText(advised, metadata);
       return where == null ? advice : `${advice} The ${write.diffingMethod}() to change is at ${where}.`;
     }
 
@@ -636,24 +644,106 @@ export default createRule<Options, MessageIds>({
       mayBeNull: boolean,
       recall?: { messageId: 'rewriteToLoaderRecallAfterWindow'; loader: string },
     ): Rewrite | undefined {
-      const rewrite = buildReloadAfterWindowRewrite({
-        sourceCode,
-        save: write.call,
-        load,
-        variable: target.variable,
-        aliases: recorder.aliasesOf(target.variable),
-        reloadStatements: typeof statement === 'string' ? [`${statement};`] : statement,
-        opensWindow: (node) => windowKindsOf(classifier.classifyAwaited(tsNode(node.type === AST_NODE_TYPES.AwaitExpression ? node.argument : node.right) as ts.Expression), windowKinds).length > 0,
-        onlyReads,
-        isPrimitive: (node) => isPrimitive(checker.getTypeAtLocation(tsNode(node))),
-        isNonNull: (use) => isNonNullable(checker.getTypeAtLocation(tsNode(use))),
-        mayBeNull,
-      });
+      const rewrite = reloadInsertedAfterWindow({ save: write.call, load, variable: target.variable, aliases: recorder.aliasesOf(target.variable) }, statement, mayBeNull);
       if (rewrite == null) return undefined;
       const awaited = rewrite.window.type === AST_NODE_TYPES.AwaitExpression ? rewrite.window.argument : rewrite.window.right;
       const data = { name: target.variable.name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line) };
       if (recall != null) return { edits: rewrite.edits, equivalent: false, messageId: recall.messageId, data: { ...data, loader: recall.loader } };
       return { edits: rewrite.edits, equivalent: false, messageId: 'rewriteToReloadAfterWindow', data: { ...data, reload: String(statement) } };
+    }
+
+    /** The re-load statements inserted right after the last slow await before `save`, where that is sound. */
+    function reloadInsertedAfterWindow(
+      place: { save: TSESTree.CallExpression; load: TSESTree.CallExpression | TSESTree.Identifier; variable: Variable; aliases: readonly Variable[] },
+      statement: string | readonly string[],
+      mayBeNull: boolean,
+    ): ReturnType<typeof buildReloadAfterWindowRewrite> {
+      return buildReloadAfterWindowRewrite({
+        sourceCode,
+        ...place,
+        reloadStatements: typeof statement === 'string' ? [`${statement};`] : statement,
+        opensWindow: (node) => windowKindsOf(classifier.classifyAwaited(tsNode(node.type === AST_NODE_TYPES.AwaitExpression ? node.argument : node.right) as ts.Expression), windowKinds).length > 0,
+        onlyReads,
+        isLogging: (call) => isLoggingCall(checker, tsNode(call)),
+        isPrimitive: (node) => isPrimitive(checker.getTypeAtLocation(tsNode(node))),
+        isNonNull: (use) => isNonNullable(checker.getTypeAtLocation(tsNode(use))),
+        mayBeNull,
+      });
+    }
+
+    /**
+     * The project's saver in this file opens the window itself: it awaits the slow call, then
+     * changes and saves the object this code hands it. A re-load here, before the call, would
+     * come too early; it goes inside the saver, right after its last slow await before its
+     * `save()`, so the saver changes and saves the row as it is after that call. That holds for
+     * every caller of the saver, so the suggestion says what a caller would lose: a change it made
+     * to the object and left for the saver to save. Offered only where this caller leaves none
+     * (it changes nothing before the call) and its load joined no relation and selected no
+     * columns (a re-load by the key would not bring back the same, and a stale relation would be
+     * saved).
+     */
+    function saverWindowReloadRewriteFor(write: WriteSite, target: WriteTarget, metadata: EntityMetadata | undefined, fieldInfo: WrittenFields, load: LoadSite): Rewrite | undefined {
+      const saveNode = write.saverWrite;
+      if (saveNode == null || write.innerWindow == null || write.typeorm != null || write.diffingMethod !== 'save' || metadata == null) return undefined;
+      if (target.relation != null || target.viaSpread || write.targets.length !== 1) return undefined;
+      if (!fieldInfo.exact || fieldInfo.fields.length > 0 || fieldInfo.appends.length > 0) return undefined;
+      if (load.kind !== 'read' || load.columns.relations.size > 0 || load.columns.select != null || load.columns.added != null || load.columns.queryBuilder === true) return undefined;
+      // A suggestion edits the file being linted only.
+      if (saveNode.getSourceFile() !== tsNode(write.call).getSourceFile()) return undefined;
+      const save = services.tsNodeToESTreeNodeMap.get(saveNode) as TSESTree.Node | undefined;
+      const saveCall = classifyTypeormCall(checker, saveNode);
+      if (save?.type !== AST_NODE_TYPES.CallExpression || saveCall?.method !== 'save' || saveCall.override != null) return undefined;
+      // The function this code calls saves the object itself, not through a saver of its own.
+      const saver = enclosingFunction(save);
+      const called = checker.getResolvedSignature(tsNode(write.call))?.declaration;
+      if (saver == null || called == null || (called !== tsNode(saver) && called !== tsNode(saver.parent))) return undefined;
+      const saved = saveCall.entityArgumentIndex == null ? (save.callee.type === AST_NODE_TYPES.MemberExpression ? save.callee.object : undefined) : save.arguments[saveCall.entityArgumentIndex];
+      const parameter = saver.params[write.call.arguments.findIndex((argument) => argument === target.expression)];
+      if (saved?.type !== AST_NODE_TYPES.Identifier || parameter?.type !== AST_NODE_TYPES.Identifier || saved.name !== parameter.name) return undefined;
+      const variable = sourceCode.getDeclaredVariables(saver).find((candidate) => candidate.identifiers.includes(parameter));
+      if (variable == null || !variable.references.some((reference) => reference.identifier === saved)) return undefined;
+      const name = parameter.name;
+      let statement: string;
+      if (saveCall.api === 'BaseEntity' && saveCall.entityArgumentIndex == null) {
+        statement = `await ${name}.reload()`;
+      } else {
+        const receiver = writeReceiverOf({ sourceCode, call: save, typeorm: saveCall, metadata, classNameInScope: isClassInScope(save, metadata) });
+        const criteria = primaryKeyCriteria(metadata, name);
+        // The receiver is evaluated again earlier in the saver: it must name the same thing there.
+        if (receiver?.repeatable !== true || criteria == null || save.callee.type !== AST_NODE_TYPES.MemberExpression || !namesSameAt(save.callee.object, saver.body)) return undefined;
+        statement = `Object.assign(${name}, await ${receiver.repositoryCall('findOneByOrFail', [criteria])})`;
+      }
+      const rewrite = reloadInsertedAfterWindow({ save, load: parameter, variable, aliases: [variable] }, statement, !strictNullChecks);
+      if (rewrite == null) return undefined;
+      const awaited = rewrite.window.type === AST_NODE_TYPES.AwaitExpression ? rewrite.window.argument : rewrite.window.right;
+      return {
+        edits: rewrite.edits,
+        equivalent: false,
+        messageId: 'rewriteToReloadInSaver',
+        data: { saver: `${callLabel(write.call.callee)}()`, name, awaited: callLabel(awaited), awaitLine: String(rewrite.window.loc.start.line), reload: statement },
+      };
+    }
+
+    /** Every variable `expression` reads names the same value at `at` (a receiver: `this.repo`, `getRepository(Order)`). */
+    function namesSameAt(expression: TSESTree.Node, at: TSESTree.Node): boolean {
+      switch (expression.type) {
+        case AST_NODE_TYPES.ThisExpression:
+        case AST_NODE_TYPES.Literal:
+          return true;
+        case AST_NODE_TYPES.Identifier:
+          return isSameValueAt(sourceCode, expression, at);
+        case AST_NODE_TYPES.MemberExpression:
+          return namesSameAt(expression.object, at) && (!expression.computed || namesSameAt(expression.property, at));
+        case AST_NODE_TYPES.CallExpression:
+          return namesSameAt(expression.callee, at) && expression.arguments.every((argument) => namesSameAt(argument, at));
+        default:
+          return false;
+      }
+    }
+
+    function isInUncalledMethod(node: TSESTree.Node): boolean {
+      const fn = enclosingFunction(node);
+      return fn?.parent.type === AST_NODE_TYPES.MethodDefinition && isUncalledMethod(services.program, checker, tsNode(fn.parent));
     }
 
     /** The load's receiver (`repo`, `this.orders`, `dataSource.getRepository(Order)`) names the same thing at `at`. */

@@ -51,6 +51,9 @@ export interface ClassificationOptions {
 }
 
 /** How deep the classifier follows the project's own calls before it gives up (`unknown`). */
+/** `=` and the logical assignments: each gives the target the right side's value. */
+const ASSIGNING_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.EqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken]);
+
 const MAX_DEPTH = 32;
 
 const EMPTY: AwaitSummary = new Map();
@@ -210,11 +213,40 @@ export class AwaitClassifier {
       if (!this.isDeclaredThenable(node)) return EMPTY;
       // `await user.roles`: a lazy relation of a TypeORM entity loads itself with one query.
       if (ts.isPropertyAccessExpression(node) && this.isEntityRelation(node)) return new Map([['database', [`${expressionLabel(node)} (lazy relation)`]]]);
+      // `await this.settings`, a promise the class itself keeps: what its assignments started.
+      const assigned = ts.isPropertyAccessExpression(node) ? this.valuesAssignedToOwnProperty(node) : undefined;
+      if (assigned != null) return assigned.reduce<AwaitSummary>((summary, value) => union(summary, this.classifyExpression(value, visited)), EMPTY);
       // `await this.pending` or `await job.finished`: a promise made elsewhere. A value typed
       // `any` (`ctx.user`, an enum member of an unresolved import) is no evidence of a wait.
       return new Map([['unknown', [expressionLabel(node)]]]);
     }
     return EMPTY;
+  }
+
+  /**
+   * Every value the program gives a property that only its class can assign — a `private`,
+   * `#private` or `readonly` property of a class of the program: its initializer and each
+   * `this.p = …` (or `??=`, `||=`, `&&=`) in the class. Undefined when there is none, or the property may be set
+   * elsewhere.
+   */
+  private valuesAssignedToOwnProperty(access: ts.PropertyAccessExpression): ts.Expression[] | undefined {
+    const symbol = this.checker.getSymbolAtLocation(access.name);
+    const [declaration, ...others] = symbol?.declarations ?? [];
+    if (declaration == null || others.length > 0 || !ts.isPropertyDeclaration(declaration) || !ts.isClassLike(declaration.parent)) return undefined;
+    if (declaration.getSourceFile().isDeclarationFile) return undefined;
+    const modifiers = ts.getCombinedModifierFlags(declaration);
+    const ownOnly = ts.isPrivateIdentifier(declaration.name) || (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Readonly)) !== 0;
+    if (!ownOnly) return undefined;
+    const values: ts.Expression[] = declaration.initializer == null ? [] : [declaration.initializer];
+    const visit = (node: ts.Node): void => {
+      if (ts.isBinaryExpression(node) && ASSIGNING_OPERATORS.has(node.operatorToken.kind)) {
+        const target = skipOuterExpressions(node.left);
+        if (ts.isPropertyAccessExpression(target) && target.name.text === access.name.text && this.checker.getSymbolAtLocation(target.name) === symbol) values.push(node.right);
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(declaration.parent);
+    return values.length === 0 ? undefined : values;
   }
 
   /** A `const` holding a promise: classify what made it. */
@@ -388,11 +420,47 @@ export class AwaitClassifier {
   private importedModuleOf(callee: ts.Expression): string | undefined {
     let root = skipOuterExpressions(callee);
     while (ts.isPropertyAccessExpression(root) || ts.isElementAccessExpression(root)) {
-      const fromDeclaredType = this.moduleOfDeclaredType(root.expression);
+      const fromDeclaredType = this.moduleOfDeclaredType(root.expression) ?? this.moduleOfAssignedValues(root.expression);
       if (fromDeclaredType != null) return fromDeclaredType;
       root = skipOuterExpressions(root.expression);
     }
     return ts.isIdentifier(root) ? this.moduleOfImportedSymbol(this.checker.getSymbolAtLocation(root)) : undefined;
+  }
+
+  /**
+   * `let query: any = model.countDocuments(…)`, then `await query.exec()`: a local whose type says
+   * nothing, given only what calls into one package return (`query = await model.find(…)` as
+   * well). Its methods are that package's.
+   */
+  private moduleOfAssignedValues(receiver: ts.Expression): string | undefined {
+    const node = skipOuterExpressions(receiver);
+    if (!ts.isIdentifier(node)) return undefined;
+    const symbol = this.checker.getSymbolAtLocation(node);
+    const declaration = symbol?.valueDeclaration;
+    if (declaration == null || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
+    if (!(this.checker.getTypeAtLocation(declaration.name).flags & ts.TypeFlags.Any)) return undefined;
+    const values: ts.Expression[] = declaration.initializer == null ? [] : [declaration.initializer];
+    let scope: ts.Node = declaration;
+    while (!ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
+    const visit = (current: ts.Node): void => {
+      if (ts.isBinaryExpression(current) && ASSIGNING_OPERATORS.has(current.operatorToken.kind)) {
+        const target = skipOuterExpressions(current.left);
+        if (ts.isIdentifier(target) && target.text === node.text && this.checker.getSymbolAtLocation(target) === symbol) values.push(current.right);
+      }
+      ts.forEachChild(current, visit);
+    };
+    visit(scope);
+    let module: string | undefined;
+    for (const value of values) {
+      let made = skipOuterExpressions(value);
+      if (ts.isAwaitExpression(made)) made = skipOuterExpressions(made.expression);
+      if (!ts.isCallExpression(made) && !ts.isNewExpression(made)) return undefined;
+      const callee = ts.isCallExpression(made) ? calleeDeclarations(this.checker, made)?.[0] ?? this.checker.getResolvedSignature(made)?.declaration : this.checker.getResolvedSignature(made)?.declaration;
+      const origin = callee == null ? undefined : moduleOriginOfDeclaration(callee);
+      if (origin?.kind !== 'package' || (module != null && origin.name !== module)) return undefined;
+      module = origin.name;
+    }
+    return module;
   }
 
   private moduleOfDeclaredType(receiver: ts.Expression): string | undefined {

@@ -24,7 +24,9 @@ export const DATABASE_MODULES: readonly string[] = [
   'better-sqlite3', 'sqlite3', 'sqlite', 'ioredis', 'redis', '@redis', 'mongodb', 'mongoose',
   '@prisma/client', 'sequelize', 'sequelize-typescript', '@mikro-orm', 'knex', 'kysely', 'drizzle-orm',
   '@nestjs/typeorm', 'bull', 'bullmq', '@nestjs/bull', '@nestjs/bullmq', 'cache-manager',
-  '@nestjs/cache-manager',
+  '@nestjs/cache-manager', 'postgres', '@neondatabase/serverless', '@planetscale/database', '@libsql/client',
+  '@clickhouse/client', 'clickhouse', 'cassandra-driver', 'neo4j-driver', '@elastic/elasticsearch',
+  '@opensearch-project/opensearch', 'memjs',
 ];
 
 /** CPU or local-disk work: slow perhaps, but it changes no shared row. */
@@ -38,6 +40,7 @@ export const LOCAL_MODULES: readonly string[] = [
   '@simplewebauthn/server', 'otplib', 'speakeasy', 'qrcode', 'handlebars', 'ejs', 'pug', 'marked',
   'sanitize-html', 'dompurify', 'xlsx', 'pdfkit', 'archiver', 'csv-parse', 'csv-stringify',
   'file-type', 'ms', 'zxcvbn', '@zxcvbn-ts/core', 'zxcvbn-typescript', 'crypto-js', 'nanoid', 'slugify',
+  'cacache', 'lru-cache', 'quick-lru', 'node-cache', 'flat-cache',
 ];
 
 /**

@@ -17,8 +17,11 @@ export interface ReloadAfterWindowInput {
   sourceCode: Readonly<TSESLint.SourceCode>;
   /** The write of the stale entity. */
   save: TSESTree.CallExpression;
-  /** The TypeORM read that loaded it, in the same function. */
-  load: TSESTree.CallExpression;
+  /**
+   * The TypeORM read that loaded it, in the same function; or the function's parameter it arrives
+   * in, for a re-load inside the project's saver.
+   */
+  load: TSESTree.CallExpression | TSESTree.Identifier;
   variable: Variable;
   /** Every name of the same object (the variable among them). */
   aliases: readonly Variable[];
@@ -31,6 +34,8 @@ export interface ReloadAfterWindowInput {
   opensWindow: (node: TSESTree.AwaitExpression | TSESTree.ForOfStatement) => boolean;
   /** Whether handing the object on here (an argument, or a method's receiver) leaves it unchanged. */
   onlyReads: (use: TSESTree.Identifier) => boolean;
+  /** Whether a call only writes its arguments to a log (a spread copy handed to it is read once and dropped). */
+  isLogging: (call: TSESTree.CallExpression) => boolean;
   /** Whether the value is a primitive (a copy: no way back to the object). */
   isPrimitive: (node: TSESTree.Expression) => boolean;
   /** Whether the identifier's type at that point excludes `null` and `undefined`. */
@@ -111,7 +116,8 @@ export function buildReloadAfterWindowRewrite(input: ReloadAfterWindowInput): Re
  * `order = await …`, `for (const item of await repo.find(…))`, or a list only iterated by a loop
  * that declares the variable (`const items = await repo.find(…); for (const item of items)`).
  */
-function bindsOnlyTheVariable(sourceCode: Readonly<TSESLint.SourceCode>, load: TSESTree.CallExpression, variable: Variable): boolean {
+function bindsOnlyTheVariable(sourceCode: Readonly<TSESLint.SourceCode>, load: TSESTree.CallExpression | TSESTree.Identifier, variable: Variable): boolean {
+  if (load.type === AST_NODE_TYPES.Identifier) return variable.identifiers.includes(load) && isFunctionNode(load.parent) && load.parent.params.includes(load);
   let value: TSESTree.Node = load.parent.type === AST_NODE_TYPES.AwaitExpression ? load.parent : load;
   // `const e = id ? await load(id) : null`: the object, when there is one, is the load's.
   if (value.parent.type === AST_NODE_TYPES.ConditionalExpression && value.parent.test !== value && isNullish(value.parent.consequent === value ? value.parent.alternate : value.parent.consequent)) value = value.parent;
@@ -222,11 +228,20 @@ function leavesUnchanged(use: TSESTree.Identifier, aliases: readonly Variable[],
     return input.isPrimitive(outer) || isTest(outer);
   }
   if (isTest(node)) return true;
+  if (parent.type === AST_NODE_TYPES.SpreadElement && parent.parent.type === AST_NODE_TYPES.ObjectExpression) return isLoggedLiteral(parent.parent, input);
   if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node && parent.id.type === AST_NODE_TYPES.Identifier) {
     const name = parent.id.name;
     return aliases.some((alias) => alias.name === name && alias.identifiers.includes(parent.id as TSESTree.Identifier));
   }
   return node === use && (parent.type === AST_NODE_TYPES.CallExpression || parent.type === AST_NODE_TYPES.NewExpression) && input.onlyReads(use);
+}
+
+/** `log.info('…', { order: { ...order, secret: undefined } })`: a literal (nested in literals) handed straight to a logger. */
+function isLoggedLiteral(literal: TSESTree.ObjectExpression, input: ReloadAfterWindowInput): boolean {
+  let node: TSESTree.ObjectExpression = literal;
+  while (node.parent.type === AST_NODE_TYPES.Property && node.parent.value === node && node.parent.parent.type === AST_NODE_TYPES.ObjectExpression) node = node.parent.parent;
+  const call = node.parent;
+  return call.type === AST_NODE_TYPES.CallExpression && call.arguments.includes(node) && input.isLogging(call);
 }
 
 /**

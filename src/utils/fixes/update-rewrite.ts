@@ -149,14 +149,11 @@ function isRepeatable(node: TSESTree.Node): boolean {
   if (node.type === AST_NODE_TYPES.Identifier || node.type === AST_NODE_TYPES.ThisExpression) return true;
   if (node.type === AST_NODE_TYPES.CallExpression) {
     const callee = node.callee;
-    return (
-      callee.type === AST_NODE_TYPES.MemberExpression &&
-      !callee.computed &&
-      callee.property.type === AST_NODE_TYPES.Identifier &&
-      callee.property.name === 'getRepository' &&
-      isRepeatable(callee.object) &&
-      node.arguments.every((argument) => isRepeatable(argument))
-    );
+    // `dataSource.getRepository(Order)`, or TypeORM's global `getRepository(Order)`: a lookup.
+    const looksUp =
+      (callee.type === AST_NODE_TYPES.Identifier && callee.name === 'getRepository') ||
+      (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && callee.property.name === 'getRepository' && isRepeatable(callee.object));
+    return looksUp && node.arguments.every((argument) => isRepeatable(argument));
   }
   return node.type === AST_NODE_TYPES.MemberExpression && !node.computed && isRepeatable(node.object);
 }

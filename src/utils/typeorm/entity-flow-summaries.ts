@@ -547,9 +547,33 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     if (index < 0 || receiver == null) return undefined;
     return classifier.checker.getTypeAtLocation(receiver).flags & ts.TypeFlags.Any ? index : undefined;
   };
+  /**
+   * Parameters the body re-loads in a statement of its own (`await p.reload()`, `Object.assign(p,
+   * await repo.findOneByOrFail({ id: p.id }))`), which runs on every path: what the function
+   * writes of them afterwards is the row as it is then, not the object its caller passed.
+   */
+  const reloadedParameters = new Set<number>();
+  const noteReload = (statement: ts.ExpressionStatement): void => {
+    const expression = skipOuterExpressions(statement.expression);
+    if (ts.isAwaitExpression(expression) && ts.isCallExpression(expression.expression)) {
+      const call = expression.expression;
+      const receiver = receiverOf(call);
+      if (receiver != null && classifyTypeormCall(classifier.checker, call)?.kind === 'reload' && parameterIndexOf(receiver) >= 0) reloadedParameters.add(parameterIndexOf(receiver));
+      return;
+    }
+    if (!ts.isCallExpression(expression) || expression.arguments.length !== 2) return;
+    const callee = skipOuterExpressions(expression.expression);
+    if (!ts.isPropertyAccessExpression(callee) || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object' || callee.name.text !== 'assign') return;
+    const [target, source] = expression.arguments as unknown as [ts.Expression, ts.Expression];
+    const awaited = skipOuterExpressions(source);
+    if (!ts.isAwaitExpression(awaited) || !ts.isCallExpression(awaited.expression)) return;
+    const read = classifyTypeormCall(classifier.checker, awaited.expression);
+    const index = parameterIndexOf(target);
+    if (index >= 0 && read?.kind === 'load' && read.loadShape === 'one' && read.method.endsWith('OrFail')) reloadedParameters.add(index);
+  };
   const record = (part: { index: number; relation?: string }, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression, innerFields: readonly string[] = [], receiverParameterIndex?: number): void => {
     const { index, relation } = part;
-    if (index < 0 || result.some((saver) => saver.parameterIndex === index && saver.relation === relation)) return;
+    if (index < 0 || reloadedParameters.has(index) || result.some((saver) => saver.parameterIndex === index && saver.relation === relation)) return;
     if (relation != null && replacedRelations.has(`${String(index)}.${relation}`)) return;
     const fieldsSet = new Set([...(fieldsSetOn.get(partKey(index, relation)) ?? []), ...innerFields]);
     result.push({
@@ -605,6 +629,8 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
       }
     } else if (ts.isAwaitExpression(node) && !isInExitingBranch(node, body)) {
       awaitsSeen.push(node);
+    } else if (ts.isExpressionStatement(node) && node.parent === body) {
+      noteReload(node);
     } else if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(node.left)) {
       noteFieldSet(node.left, node.right);
       const replaced = writtenPartOf(node.left);
