@@ -12,7 +12,6 @@ import { endOfExitingBlock, onExclusiveBranches } from '../utils/ast/exiting-blo
 import { enclosingFunction } from '../utils/ast/functions.js';
 import { callLabel, reasonText } from '../utils/calls/call-labels.js';
 import { isLoggingCall } from '../utils/calls/logging-calls.js';
-import { isUncalledMethod } from '../utils/calls/uncalled-methods.js';
 import type { AwaitSite, EntityEvent, LoadSite, ReadLoadSite, Variable, WriteSite, WriteTarget } from '../utils/entity-flow/entity-events.js';
 import { EntityFlowRecorder } from '../utils/entity-flow/entity-flow-recorder.js';
 import { mayBeSwallowed, persistsArgument } from '../utils/entity-flow/persisting-callees.js';
@@ -405,8 +404,6 @@ export default createRule<Options, MessageIds>({
       // Nor does it when nothing in the program changes the other columns once the row is stored
       // (an event log hidden by every writer, a record whose payload is written once).
       if (!isRemove && derived.length === 0 && target.relation == null && !othersMayChangeAtRisk(services.program, checker.getTypeAtLocation(tsNode(target.expression)), metadata, atRiskColumns, written)) return;
-      // Nor in a method nothing in the program calls (a retired feature's code).
-      if (isInUncalledMethod(write.call)) return;
       const data = {
         name,
         ...(load.kind === 'read' ? { loader: loaderText(load) } : { event: load.event }),
@@ -739,11 +736,6 @@ export default createRule<Options, MessageIds>({
         default:
           return false;
       }
-    }
-
-    function isInUncalledMethod(node: TSESTree.Node): boolean {
-      const fn = enclosingFunction(node);
-      return fn?.parent.type === AST_NODE_TYPES.MethodDefinition && isUncalledMethod(services.program, checker, tsNode(fn.parent));
     }
 
     /** The load's receiver (`repo`, `this.orders`, `dataSource.getRepository(Order)`) names the same thing at `at`. */

@@ -20,7 +20,7 @@ import { repoRoot } from '../support/paths.js';
  * Messages that are no finding: suggestions, and the notice that an ORM's types do not resolve
  * (the audit lists that file as not analysed; its projects always resolve theirs).
  */
-const SUGGESTIONS = new Set(['wrapInTryFinally', 'addGuard', 'useAndWhere', 'rewriteToUpdate', 'rewriteToAtomicUpdate', 'rewriteToCompareAndSet', 'rewriteToRelationAdd', 'rewriteToKeyedDelete', 'rewriteToSaverReload', 'rewriteToReloadAfterWindow', 'rewriteToLoaderRecallAfterWindow', ORM_TYPES_UNRESOLVED, 'compareAndSet', 'useTransactionClient']);
+const SUGGESTIONS = new Set(['wrapInTryFinally', 'addGuard', 'useAndWhere', 'rewriteToUpdate', 'rewriteToAtomicUpdate', 'rewriteToCompareAndSet', 'rewriteToRelationAdd', 'rewriteToKeyedDelete', 'rewriteToSaverReload', 'rewriteToReloadInSaver', 'rewriteToReloadAfterWindow', 'rewriteToLoaderRecallAfterWindow', ORM_TYPES_UNRESOLVED, 'compareAndSet', 'useTransactionClient']);
 
 let lint: Pick<LintOutcome, 'results' | 'observed' | 'observations' | 'ruleIds'>;
 
