@@ -9,6 +9,7 @@ import { factMapLattice, withFacts, type FactMap, type FactSet } from '../flow/l
 import { solveFlow } from '../flow/solver.js';
 import { AWAIT_KINDS, getAwaitClassifier, isOnceOnlyChain, windowKindsOf, type AwaitKind, type AwaitSummary } from '../utils/calls/await-classification.js';
 import { endOfExitingBlock, onExclusiveBranches } from '../utils/ast/exiting-blocks.js';
+import { isInside } from '../utils/ast/expressions.js';
 import { enclosingFunction } from '../utils/ast/functions.js';
 import { callLabel, reasonText } from '../utils/calls/call-labels.js';
 import { isLoggingCall } from '../utils/calls/logging-calls.js';
@@ -22,7 +23,7 @@ import { buildRelationAddRewrite } from '../utils/fixes/relation-add-rewrite.js'
 import { buildReloadAfterWindowRewrite } from '../utils/fixes/reload-after-window-rewrite.js';
 import { reloadCallText } from '../utils/fixes/reload-call.js';
 import { buildSaverReloadRewrite } from '../utils/fixes/saver-reload-rewrite.js';
-import { buildSaverRewrite } from '../utils/fixes/saver-rewrite.js';
+import { buildSaverRewrite, onlyCaller } from '../utils/fixes/saver-rewrite.js';
 import { buildStaleSaveRewrite, type StaleSaveRewrite, type StaleSaveRewriteMessage } from '../utils/fixes/stale-save-rewrite.js';
 import { indentationOf, isRepeatableBetween, isSameValueAt, unusedName } from '../utils/fixes/statement-edits.js';
 import { primaryKeyCriteria, writeReceiverOf } from '../utils/fixes/update-rewrite.js';
@@ -134,7 +135,7 @@ export default createRule<Options, MessageIds>({
       rewriteToSaverReload:
         'Hand {{saver}} `{{name}}` re-loaded by its primary key after the wait ({{reload}}): what it changes and saves then starts from the row as it is now, not as it was read before the wait (it throws if the row is gone).',
       rewriteToReloadInSaver:
-        "In {{saver}}, which makes the slow call itself, re-load `{{name}}` by its primary key right after `await {{awaited}}` (line {{awaitLine}}) with `{{reload}}`: what {{saver}} then changes and saves starts from the row as it is after that call. This holds for every caller of {{saver}}: a change a caller made to the object and left for {{saver}} to save is no longer saved, and it throws EntityNotFoundError if the row was deleted meanwhile, where save() would insert it again.",
+        "In {{saver}}, which makes the slow call itself and is called only from here, re-load `{{name}}` by its primary key right after `await {{awaited}}` (line {{awaitLine}}) with `{{reload}}`: what {{saver}} then changes and saves starts from the row as it is after that call. It throws EntityNotFoundError if the row was deleted meanwhile, where save() would insert it again.",
       rewriteToReloadAfterWindow:
         'Re-load `{{name}}` by its primary key right after `await {{awaited}}` (line {{awaitLine}}) with `{{reload}}`: what the code then changes and saves starts from the row as it is after that call. The read-modify-write is still not atomic (only the database round trips are left between the read and the save; for a guarded write use update()), and it throws EntityNotFoundError if the row was deleted meanwhile, where save() would insert it again.',
       rewriteToLoaderRecallAfterWindow:
@@ -694,6 +695,9 @@ export default createRule<Options, MessageIds>({
       const saver = enclosingFunction(save);
       const called = checker.getResolvedSignature(tsNode(write.call))?.declaration;
       if (saver == null || called == null || (called !== tsNode(saver) && called !== tsNode(saver.parent))) return undefined;
+      // The edit changes the saver for every caller: only where this call is its only one (a
+      // caller passing a new object would have its insert turned into a read of another row).
+      if (onlyCaller(sourceCode, saver, write.call) == null) return undefined;
       const saved = saveCall.entityArgumentIndex == null ? (save.callee.type === AST_NODE_TYPES.MemberExpression ? save.callee.object : undefined) : save.arguments[saveCall.entityArgumentIndex];
       const parameter = saver.params[write.call.arguments.findIndex((argument) => argument === target.expression)];
       if (saved?.type !== AST_NODE_TYPES.Identifier || parameter?.type !== AST_NODE_TYPES.Identifier || saved.name !== parameter.name) return undefined;
@@ -707,7 +711,7 @@ export default createRule<Options, MessageIds>({
         const receiver = writeReceiverOf({ sourceCode, call: save, typeorm: saveCall, metadata, classNameInScope: isClassInScope(save, metadata) });
         const criteria = primaryKeyCriteria(metadata, name);
         // The receiver is evaluated again earlier in the saver: it must name the same thing there.
-        if (receiver?.repeatable !== true || criteria == null || save.callee.type !== AST_NODE_TYPES.MemberExpression || !namesSameAt(save.callee.object, saver.body)) return undefined;
+        if (receiver?.repeatable !== true || criteria == null || save.callee.type !== AST_NODE_TYPES.MemberExpression || !namesSameAt(save.callee.object, saver)) return undefined;
         statement = `Object.assign(${name}, await ${receiver.repositoryCall('findOneByOrFail', [criteria])})`;
       }
       const rewrite = reloadInsertedAfterWindow({ save, load: parameter, variable, aliases: [variable] }, statement, !strictNullChecks);
@@ -721,18 +725,26 @@ export default createRule<Options, MessageIds>({
       };
     }
 
-    /** Every variable `expression` reads names the same value at `at` (a receiver: `this.repo`, `getRepository(Order)`). */
-    function namesSameAt(expression: TSESTree.Node, at: TSESTree.Node): boolean {
+    /**
+     * Every variable `expression` reads (a receiver: `this.repo`, `getRepository(Order)`) names the
+     * same value anywhere in `saver`: declared outside its body (a parameter, an import, a module
+     * constant), so it exists before the re-load, and never reassigned.
+     */
+    function namesSameAt(expression: TSESTree.Node, saver: TSESTree.Node & { body?: unknown }): boolean {
+      const at = saver.body as TSESTree.Node;
       switch (expression.type) {
         case AST_NODE_TYPES.ThisExpression:
         case AST_NODE_TYPES.Literal:
           return true;
-        case AST_NODE_TYPES.Identifier:
+        case AST_NODE_TYPES.Identifier: {
+          const declared = ASTUtils.findVariable(sourceCode.getScope(expression), expression)?.defs[0]?.name;
+          if (declared == null || isInside(declared, at)) return false;
           return isSameValueAt(sourceCode, expression, at);
+        }
         case AST_NODE_TYPES.MemberExpression:
-          return namesSameAt(expression.object, at) && (!expression.computed || namesSameAt(expression.property, at));
+          return namesSameAt(expression.object, saver) && (!expression.computed || namesSameAt(expression.property, saver));
         case AST_NODE_TYPES.CallExpression:
-          return namesSameAt(expression.callee, at) && expression.arguments.every((argument) => namesSameAt(argument, at));
+          return namesSameAt(expression.callee, saver) && expression.arguments.every((argument) => namesSameAt(argument, saver));
         default:
           return false;
       }

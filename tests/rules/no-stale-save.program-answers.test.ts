@@ -58,6 +58,94 @@ export async function rename(dataSource: DataSource, repo: Repository<Conversati
   ],
   invalid: [
     {
+      name: 'a private promise handed in through the constructor was made by its caller: unclassified',
+      code: `${imports}
+export class Summaries {
+  private settings: Promise<string>;
+  constructor(private readonly repo: Repository<Conversation>, settings: Promise<string>) {
+    this.settings = settings;
+  }
+  async refresh(id: string) {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    conversation.lastMessageSnippet = await this.settings;
+    await this.repo.save(conversation);
+  }
+}`,
+      output: `${imports}
+export class Summaries {
+  private settings: Promise<string>;
+  constructor(private readonly repo: Repository<Conversation>, settings: Promise<string>) {
+    this.settings = settings;
+  }
+  async refresh(id: string) {
+    const conversation = await this.repo.findOneByOrFail({ id });
+    conversation.lastMessageSnippet = await this.settings;
+    await this.repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+  }
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 8),
+            method: 'save()',
+            window: 'after `await this.settings`',
+            awaitLine: String(L + 9),
+            reason: 'an unclassified call via settings that may be slow I/O',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 10,
+          column: 11,
+          endLine: L + 10,
+          endColumn: 39,
+        },
+      ],
+    },
+    {
+      name: 'an `any` local also given a value by destructuring: its package is not known, unclassified',
+      code: `${imports}
+export async function rename(dataSource: DataSource, llm: LlmClient, repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  let runner: any = dataSource.createQueryRunner();
+  [runner] = [llm];
+  await runner.complete('q');
+  conversation.lastMessageSnippet = 'renamed';
+  await repo.save(conversation);
+}`,
+      output: `${imports}
+export async function rename(dataSource: DataSource, llm: LlmClient, repo: Repository<Conversation>, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  let runner: any = dataSource.createQueryRunner();
+  [runner] = [llm];
+  await runner.complete('q');
+  conversation.lastMessageSnippet = 'renamed';
+  await repo.update({ id: conversation.id }, { lastMessageSnippet: conversation.lastMessageSnippet });
+}`,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 3),
+            method: 'save()',
+            window: 'after `await runner.complete(…)`',
+            awaitLine: String(L + 6),
+            reason: 'an unclassified call via runner.complete that may be slow I/O',
+            atRisk: CONVERSATION_AT_RISK,
+            advice: 'Update only lastMessageSnippet with update().',
+          },
+          line: L + 8,
+          column: 9,
+          endLine: L + 8,
+          endColumn: 32,
+        },
+      ],
+    },
+    {
       name: 'a private promise the constructor gets from the LLM: the await is that network call',
       code: `${imports}${settingsService('private ', "llm.complete('settings')")}`,
       output: `${imports}${settingsService('private ', "llm.complete('settings')").replace('await this.repo.save(conversation);', FIXED)}`,

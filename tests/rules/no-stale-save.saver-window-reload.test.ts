@@ -11,7 +11,7 @@ import { createRuleTester } from '../rule-tester.js';
 const ruleTester = createRuleTester();
 
 const imports = `
-import { Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { Account, Conversation } from './shared/entities.js';
 import { LlmClient } from './shared/llm-client.js';
 import { PaymentClient } from './shared/payments.js';
@@ -135,6 +135,108 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
 }`,
             },
           ],
+        },
+      ],
+    },
+    {
+      name: 'the saver re-loads the row, then makes the slow call before saving: still stale, still reported',
+      code: `${imports}
+async function summarise(repo: Repository<Conversation>, llm: LlmClient, conversation: Conversation): Promise<void> {
+  Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }));
+  const text = await llm.complete(conversation.id);
+  conversation.lastMessageSnippet = text;
+  await repo.save(conversation);
+}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await summarise(repo, llm, conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 9),
+            method: 'summarise() (summarise → save())',
+            window: 'after `await summarise(…)`',
+            awaitLine: String(L + 10),
+            reason: LLM,
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: SAVER_ADVICE(L + 6),
+          },
+          line: L + 10,
+          column: 9,
+          endLine: L + 10,
+          endColumn: 43,
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: 'an exported saver may have other callers (one passing a new object would read another row): no suggestion',
+      code: `${imports}${summarise(false).replace('async function summarise', 'export async function summarise')}
+export async function answer(repo: Repository<Conversation>, llm: LlmClient, id: string) {
+  const conversation = await repo.findOneByOrFail({ id });
+  await summarise(repo, llm, conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 8),
+            method: 'summarise() (summarise → save())',
+            window: 'after `await summarise(…)`',
+            awaitLine: String(L + 9),
+            reason: LLM,
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: SAVER_ADVICE(L + 5),
+          },
+          line: L + 9,
+          column: 9,
+          endLine: L + 9,
+          endColumn: 43,
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: 'the saver declares its repository after the slow call: the re-load could not use it there, so no suggestion',
+      code: `${imports}
+async function summarise(dataSource: DataSource, llm: LlmClient, conversation: Conversation): Promise<void> {
+  const text = await llm.complete(conversation.id);
+  const repo = dataSource.getRepository(Conversation);
+  conversation.lastMessageSnippet = text;
+  await repo.save(conversation);
+}
+export async function answer(dataSource: DataSource, llm: LlmClient, id: string) {
+  const conversation = await dataSource.getRepository(Conversation).findOneByOrFail({ id });
+  await summarise(dataSource, llm, conversation);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'conversation',
+            loader: 'findOneByOrFail()',
+            loadLine: String(L + 9),
+            method: 'summarise() (summarise → save())',
+            window: 'after `await summarise(…)`',
+            awaitLine: String(L + 10),
+            reason: LLM,
+            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
+            advice: SAVER_ADVICE(L + 6),
+          },
+          line: L + 10,
+          column: 9,
+          endLine: L + 10,
+          endColumn: 49,
+          suggestions: [],
         },
       ],
     },

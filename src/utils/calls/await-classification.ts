@@ -50,10 +50,31 @@ export interface ClassificationOptions {
   localModules?: readonly string[];
 }
 
-/** How deep the classifier follows the project's own calls before it gives up (`unknown`). */
+/**
+ * Written other than by an assignment whose right side is the value: a destructuring target
+ * (`[x] = list`, `({ x } = o)`), a loop variable (`for (x of list)`), `++`/`--`.
+ */
+function isWrittenOtherwise(node: ts.Expression): boolean {
+  let current: ts.Node = node;
+  while (ts.isParenthesizedExpression(current.parent)) current = current.parent;
+  const parent = current.parent;
+  if (ts.isArrayLiteralExpression(parent) || ts.isSpreadElement(parent) || ts.isShorthandPropertyAssignment(parent)) return true;
+  if (ts.isPropertyAssignment(parent) && parent.initializer === current) return ts.isObjectLiteralExpression(parent.parent) && isAssignmentPattern(parent.parent);
+  if ((ts.isForOfStatement(parent) || ts.isForInStatement(parent)) && parent.initializer === current) return true;
+  return (ts.isPrefixUnaryExpression(parent) || ts.isPostfixUnaryExpression(parent)) && (parent.operator === ts.SyntaxKind.PlusPlusToken || parent.operator === ts.SyntaxKind.MinusMinusToken);
+}
+
+/** An object literal on the left of `=` (possibly nested in another pattern). */
+function isAssignmentPattern(literal: ts.ObjectLiteralExpression): boolean {
+  let current: ts.Node = literal;
+  while (ts.isParenthesizedExpression(current.parent) || ts.isPropertyAssignment(current.parent) || ts.isObjectLiteralExpression(current.parent) || ts.isArrayLiteralExpression(current.parent)) current = current.parent;
+  return ts.isBinaryExpression(current.parent) && current.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && current.parent.left === current;
+}
+
 /** `=` and the logical assignments: each gives the target the right side's value. */
 const ASSIGNING_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.EqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken]);
 
+/** How deep the classifier follows the project's own calls before it gives up (`unknown`). */
 const MAX_DEPTH = 32;
 
 const EMPTY: AwaitSummary = new Map();
@@ -238,15 +259,25 @@ export class AwaitClassifier {
     const ownOnly = ts.isPrivateIdentifier(declaration.name) || (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Readonly)) !== 0;
     if (!ownOnly) return undefined;
     const values: ts.Expression[] = declaration.initializer == null ? [] : [declaration.initializer];
+    const seen = { written: false };
     const visit = (node: ts.Node): void => {
       if (ts.isBinaryExpression(node) && ASSIGNING_OPERATORS.has(node.operatorToken.kind)) {
         const target = skipOuterExpressions(node.left);
         if (ts.isPropertyAccessExpression(target) && target.name.text === access.name.text && this.checker.getSymbolAtLocation(target.name) === symbol) values.push(node.right);
+      } else if (ts.isPropertyAccessExpression(node) && node.name.text === access.name.text && isWrittenOtherwise(node) && this.checker.getSymbolAtLocation(node.name) === symbol) {
+        seen.written = true;
       }
       ts.forEachChild(node, visit);
     };
     visit(declaration.parent);
-    return values.length === 0 ? undefined : values;
+    // A value handed in (a constructor parameter) was made by whoever passed it.
+    if (seen.written || values.length === 0 || values.some((value) => this.isParameterValue(value))) return undefined;
+    return values;
+  }
+
+  private isParameterValue(value: ts.Expression): boolean {
+    const node = skipOuterExpressions(value);
+    return ts.isIdentifier(node) && this.isParameter(node);
   }
 
   /** A `const` holding a promise: classify what made it. */
@@ -442,14 +473,18 @@ export class AwaitClassifier {
     const values: ts.Expression[] = declaration.initializer == null ? [] : [declaration.initializer];
     let scope: ts.Node = declaration;
     while (!ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
+    const seen = { written: false };
     const visit = (current: ts.Node): void => {
       if (ts.isBinaryExpression(current) && ASSIGNING_OPERATORS.has(current.operatorToken.kind)) {
         const target = skipOuterExpressions(current.left);
         if (ts.isIdentifier(target) && target.text === node.text && this.checker.getSymbolAtLocation(target) === symbol) values.push(current.right);
+      } else if (ts.isIdentifier(current) && current.text === node.text && isWrittenOtherwise(current) && this.checker.getSymbolAtLocation(current) === symbol) {
+        seen.written = true;
       }
       ts.forEachChild(current, visit);
     };
     visit(scope);
+    if (seen.written) return undefined;
     let module: string | undefined;
     for (const value of values) {
       let made = skipOuterExpressions(value);

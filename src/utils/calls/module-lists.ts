@@ -40,7 +40,7 @@ export const LOCAL_MODULES: readonly string[] = [
   '@simplewebauthn/server', 'otplib', 'speakeasy', 'qrcode', 'handlebars', 'ejs', 'pug', 'marked',
   'sanitize-html', 'dompurify', 'xlsx', 'pdfkit', 'archiver', 'csv-parse', 'csv-stringify',
   'file-type', 'ms', 'zxcvbn', '@zxcvbn-ts/core', 'zxcvbn-typescript', 'crypto-js', 'nanoid', 'slugify',
-  'cacache', 'lru-cache', 'quick-lru', 'node-cache', 'flat-cache',
+  'cacache', 'quick-lru', 'node-cache', 'flat-cache',
 ];
 
 /**

@@ -84,7 +84,7 @@ function saverSaveOf(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.C
 }
 
 /** The saver's name when `call` is its only call: a private method, or a function not exported. */
-function onlyCaller(sourceCode: Readonly<TSESLint.SourceCode>, saver: FunctionNode, call: TSESTree.CallExpression): string | undefined {
+export function onlyCaller(sourceCode: Readonly<TSESLint.SourceCode>, saver: FunctionNode, call: TSESTree.CallExpression): string | undefined {
   if (saver.type === AST_NODE_TYPES.FunctionDeclaration) {
     if (saver.id == null || saver.parent.type === AST_NODE_TYPES.ExportNamedDeclaration || saver.parent.type === AST_NODE_TYPES.ExportDefaultDeclaration) return undefined;
     const variable = sourceCode.getDeclaredVariables(saver).find((candidate) => candidate.name === saver.id?.name);

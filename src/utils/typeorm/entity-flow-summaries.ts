@@ -549,16 +549,18 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
   };
   /**
    * Parameters the body re-loads in a statement of its own (`await p.reload()`, `Object.assign(p,
-   * await repo.findOneByOrFail({ id: p.id }))`), which runs on every path: what the function
-   * writes of them afterwards is the row as it is then, not the object its caller passed.
+   * await repo.findOneByOrFail({ id: p.id }))`), which runs on every path, with how many awaits
+   * came before: what the function writes of them afterwards is the row as it is then, stale only
+   * across the awaits after the re-load. (Not their relations: a re-load by the key leaves the
+   * related objects the caller loaded as they were.)
    */
-  const reloadedParameters = new Set<number>();
+  const reloadedParameters = new Map<number, number>();
   const noteReload = (statement: ts.ExpressionStatement): void => {
     const expression = skipOuterExpressions(statement.expression);
     if (ts.isAwaitExpression(expression) && ts.isCallExpression(expression.expression)) {
       const call = expression.expression;
       const receiver = receiverOf(call);
-      if (receiver != null && classifyTypeormCall(classifier.checker, call)?.kind === 'reload' && parameterIndexOf(receiver) >= 0) reloadedParameters.add(parameterIndexOf(receiver));
+      if (receiver != null && classifyTypeormCall(classifier.checker, call)?.kind === 'reload' && parameterIndexOf(receiver) >= 0) reloadedParameters.set(parameterIndexOf(receiver), awaitsSeen.length);
       return;
     }
     if (!ts.isCallExpression(expression) || expression.arguments.length !== 2) return;
@@ -569,11 +571,25 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
     if (!ts.isAwaitExpression(awaited) || !ts.isCallExpression(awaited.expression)) return;
     const read = classifyTypeormCall(classifier.checker, awaited.expression);
     const index = parameterIndexOf(target);
-    if (index >= 0 && read?.kind === 'load' && read.loadShape === 'one' && read.method.endsWith('OrFail')) reloadedParameters.add(index);
+    // The row itself, whole: read by the object's own key, with no `select`.
+    if (index < 0 || read?.kind !== 'load' || read.loadShape !== 'one' || !read.method.endsWith('OrFail')) return;
+    const criteria = awaited.expression.arguments[0];
+    if (criteria == null || !readsWholeRowByKeyOf(criteria, target)) return;
+    reloadedParameters.set(index, awaitsSeen.length);
   };
-  const record = (part: { index: number; relation?: string }, chain: readonly string[], before: AwaitSummary, writeCall: ts.CallExpression, innerFields: readonly string[] = [], receiverParameterIndex?: number): void => {
+  const record = (part: { index: number; relation?: string }, chain: readonly string[], here: AwaitSummary, writeCall: ts.CallExpression, innerFields: readonly string[] = [], receiverParameterIndex?: number, inner: AwaitSummary = EMPTY_SUMMARY): void => {
     const { index, relation } = part;
-    if (index < 0 || reloadedParameters.has(index) || result.some((saver) => saver.parameterIndex === index && saver.relation === relation)) return;
+    if (index < 0 || result.some((saver) => saver.parameterIndex === index && saver.relation === relation)) return;
+    const reloadedAfter = relation == null ? reloadedParameters.get(index) : undefined;
+    let before = new Map(here);
+    if (reloadedAfter != null) {
+      // Only the awaits after the re-load can leave the saved row stale; with none, the function
+      // saves what it read itself, not what its caller passed.
+      before = new Map();
+      for (const node of awaitsSeen.slice(reloadedAfter)) mergeAwaitSummary(before, classifier.classifyAwaited(node.expression));
+      if (before.size === 0 && inner.size === 0) return;
+    }
+    mergeAwaitSummary(before, inner);
     if (relation != null && replacedRelations.has(`${String(index)}.${relation}`)) return;
     const fieldsSet = new Set([...(fieldsSetOn.get(partKey(index, relation)) ?? []), ...innerFields]);
     result.push({
@@ -581,7 +597,7 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
       ...(relation == null ? {} : { relation }),
       chain: [name, ...chain],
       ...(fieldsSet.size === 0 ? {} : { fieldsSet: [...fieldsSet] }),
-      awaitsBefore: new Map(before),
+      awaitsBefore: before,
       writeCall,
       ...(receiverParameterIndex == null ? {} : { receiverParameterIndex }),
     });
@@ -622,9 +638,7 @@ function computeSavers(classifier: AwaitClassifier, declaration: ts.Declaration,
           if (saver.receiverParameterIndex != null) continue;
           const argument = node.arguments[saver.parameterIndex];
           if (argument == null) continue;
-          const before = new Map(awaitsBeforeHere());
-          mergeAwaitSummary(before, saver.awaitsBefore);
-          for (const expression of entityExpressionsOf(argument)) record(writtenPartOf(expression, saver.relation), saver.chain, before, saver.writeCall, saver.fieldsSet);
+          for (const expression of entityExpressionsOf(argument)) record(writtenPartOf(expression, saver.relation), saver.chain, awaitsBeforeHere(), saver.writeCall, saver.fieldsSet, undefined, saver.awaitsBefore);
         }
       }
     } else if (ts.isAwaitExpression(node) && !isInExitingBranch(node, body)) {
@@ -684,6 +698,25 @@ function isInExitingBranch(node: ts.Node, body: ts.Node, point?: ts.Node): boole
     }
   }
   return false;
+}
+
+const EMPTY_SUMMARY: AwaitSummary = new Map();
+
+/**
+ * `{ id: p.id }` (or `{ where: { id: p.id } }` with no other option): the criteria name the
+ * object's own key and nothing else selects columns, so the row read is the object's, whole.
+ */
+function readsWholeRowByKeyOf(criteria: ts.Expression, target: ts.Expression): boolean {
+  const node = skipOuterExpressions(criteria);
+  if (!ts.isObjectLiteralExpression(node) || node.properties.length === 0) return false;
+  const where = node.properties.length === 1 && ts.isPropertyAssignment(node.properties[0] as ts.ObjectLiteralElement) ? (node.properties[0] as ts.PropertyAssignment) : undefined;
+  if (where != null && ts.isIdentifier(where.name) && where.name.text === 'where') return readsWholeRowByKeyOf(where.initializer, target);
+  const entity = skipOuterExpressions(target);
+  return ts.isIdentifier(entity) && node.properties.every((property) => {
+    if (!ts.isPropertyAssignment(property) || !ts.isIdentifier(property.name)) return false;
+    const value = skipOuterExpressions(property.initializer);
+    return ts.isPropertyAccessExpression(value) && ts.isIdentifier(value.expression) && value.expression.text === entity.text && value.name.text === property.name.text;
+  });
 }
 
 function receiverOf(call: ts.CallExpression): ts.Expression | undefined {
