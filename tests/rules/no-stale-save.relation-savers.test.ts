@@ -110,6 +110,59 @@ export async function caller(orders: Repository<SalesOrder>, customers: Reposito
   ],
   invalid: [
     {
+      name: 'a saver that re-loads the order by its key before it saves the relation: the re-load leaves the customer as the caller loaded it',
+      code: `${imports}
+async function reloadAndPromote(orders: Repository<SalesOrder>, customers: Repository<Customer>, order: SalesOrder): Promise<void> {
+  Object.assign(order, await orders.findOneByOrFail({ id: order.id }));
+  order.customer.tier = 'gold';
+  await customers.save(order.customer);
+}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  await assistant.reply('Promote?');
+  await reloadAndPromote(orders, customers, order);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'staleSave',
+          data: {
+            name: 'order.customer',
+            loader: 'findOneOrFail()',
+            loadLine: String(L + 8),
+            method: 'reloadAndPromote() (reloadAndPromote → save())',
+            window: 'after `await assistant.reply(…)`',
+            awaitLine: String(L + 9),
+            reason: `a network call via ${LLM_CHAIN}`,
+            atRisk: 'name, loyaltyPoints',
+            advice: SAVER_ADVICE(L + 5),
+          },
+          line: L + 10,
+          column: 9,
+          endLine: L + 10,
+          endColumn: 51,
+          suggestions: [
+            {
+              messageId: 'rewriteToReloadAfterWindow',
+              data: { name: 'order', awaited: 'assistant.reply(…)', awaitLine: String(L + 9), reload: 'Object.assign(order, await orders.findOneOrFail({ where: { id: order.id }, relations: { customer: true } }))' },
+              output: `${imports}
+async function reloadAndPromote(orders: Repository<SalesOrder>, customers: Repository<Customer>, order: SalesOrder): Promise<void> {
+  Object.assign(order, await orders.findOneByOrFail({ id: order.id }));
+  order.customer.tier = 'gold';
+  await customers.save(order.customer);
+}
+export async function caller(orders: Repository<SalesOrder>, customers: Repository<Customer>, assistant: Assistant, id: string) {
+  const order = await orders.findOneOrFail({ where: { id }, relations: { customer: true } });
+  await assistant.reply('Promote?');
+  Object.assign(order, await orders.findOneOrFail({ where: { id: order.id }, relations: { customer: true } }));
+  await reloadAndPromote(orders, customers, order);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'a saver that saves the relation and then the order: the order\'s own stale save is what is reported',
       code: `${imports}
 async function persistBoth(customers: Repository<Customer>, orders: Repository<SalesOrder>, order: SalesOrder): Promise<void> {
