@@ -32,6 +32,32 @@ const LLM = 'a network call via summarise → LlmClient.complete → openai.chat
 const SAVER_ADVICE = (line: number) => `Make that function write only the fields it changes with update() (its save() is at line ${String(line)}), or re-load the entity after the await.`;
 const RELOAD = 'Object.assign(conversation, await repo.findOneByOrFail({ id: conversation.id }))';
 
+/**
+ * The report at the caller's `await summarise(…)` when no re-load is offered: lines count from
+ * `imports`; `saverLine` is the saver's `save()` the advice points to (or `advice` itself).
+ */
+function reportedAtCall(at: { load: number; call: number; endColumn: number; atRisk: string; saverLine?: number; advice?: string; loader?: string }) {
+  return {
+    messageId: 'staleSave' as const,
+    data: {
+      name: 'conversation',
+      loader: at.loader ?? 'findOneByOrFail()',
+      loadLine: String(L + at.load),
+      method: 'summarise() (summarise → save())',
+      window: 'after `await summarise(…)`',
+      awaitLine: String(L + at.call),
+      reason: LLM,
+      atRisk: at.atRisk,
+      advice: at.advice ?? SAVER_ADVICE(L + (at.saverLine ?? 0)),
+    },
+    line: L + at.call,
+    column: 9,
+    endLine: L + at.call,
+    endColumn: at.endColumn,
+    suggestions: [],
+  };
+}
+
 ruleTester.run('no-stale-save (a re-load inside a saver that opens the window)', rule, {
   valid: [
     {
@@ -152,27 +178,7 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
   await summarise(repo, llm, conversation);
 }`,
       output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneByOrFail()',
-            loadLine: String(L + 9),
-            method: 'summarise() (summarise → save())',
-            window: 'after `await summarise(…)`',
-            awaitLine: String(L + 10),
-            reason: LLM,
-            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
-            advice: SAVER_ADVICE(L + 6),
-          },
-          line: L + 10,
-          column: 9,
-          endLine: L + 10,
-          endColumn: 43,
-          suggestions: [],
-        },
-      ],
+      errors: [reportedAtCall({ load: 9, call: 10, endColumn: 43, atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt', saverLine: 6 })],
     },
     {
       name: 'an exported saver may have other callers (one passing a new object would read another row): no suggestion',
@@ -182,27 +188,7 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
   await summarise(repo, llm, conversation);
 }`,
       output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneByOrFail()',
-            loadLine: String(L + 8),
-            method: 'summarise() (summarise → save())',
-            window: 'after `await summarise(…)`',
-            awaitLine: String(L + 9),
-            reason: LLM,
-            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
-            advice: SAVER_ADVICE(L + 5),
-          },
-          line: L + 9,
-          column: 9,
-          endLine: L + 9,
-          endColumn: 43,
-          suggestions: [],
-        },
-      ],
+      errors: [reportedAtCall({ load: 8, call: 9, endColumn: 43, atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt', saverLine: 5 })],
     },
     {
       name: 'the saver declares its repository after the slow call: the re-load could not use it there, so no suggestion',
@@ -218,27 +204,7 @@ export async function answer(dataSource: DataSource, llm: LlmClient, id: string)
   await summarise(dataSource, llm, conversation);
 }`,
       output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneByOrFail()',
-            loadLine: String(L + 9),
-            method: 'summarise() (summarise → save())',
-            window: 'after `await summarise(…)`',
-            awaitLine: String(L + 10),
-            reason: LLM,
-            atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt',
-            advice: SAVER_ADVICE(L + 6),
-          },
-          line: L + 10,
-          column: 9,
-          endLine: L + 10,
-          endColumn: 49,
-          suggestions: [],
-        },
-      ],
+      errors: [reportedAtCall({ load: 9, call: 10, endColumn: 49, atRisk: 'status, lastMessageId, assigneeId, priority, version, updatedAt', saverLine: 6 })],
     },
     {
       name: 'the caller set a field before the call: the re-load would drop it, so no suggestion',
@@ -249,27 +215,7 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
   await summarise(repo, llm, conversation);
 }`,
       output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneByOrFail()',
-            loadLine: String(L + 8),
-            method: 'summarise() (summarise → save())',
-            window: 'after `await summarise(…)`',
-            awaitLine: String(L + 10),
-            reason: LLM,
-            atRisk: 'status, lastMessageId, assigneeId, version, updatedAt',
-            advice: 'Update only priority, lastMessageSnippet with update(). The save() to change is at line ' + String(L + 5) + '.',
-          },
-          line: L + 10,
-          column: 9,
-          endLine: L + 10,
-          endColumn: 43,
-          suggestions: [],
-        },
-      ],
+      errors: [reportedAtCall({ load: 8, call: 10, endColumn: 43, atRisk: 'status, lastMessageId, assigneeId, version, updatedAt', advice: 'Update only priority, lastMessageSnippet with update(). The save() to change is at line ' + String(L + 5) + '.' })],
     },
     {
       name: 'the load joined a relation: a re-load by the key would leave the stale one to be saved, so no suggestion',
@@ -279,27 +225,7 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
   await summarise(repo, llm, conversation);
 }`,
       output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneOrFail()',
-            loadLine: String(L + 8),
-            method: 'summarise() (summarise → save())',
-            window: 'after `await summarise(…)`',
-            awaitLine: String(L + 9),
-            reason: LLM,
-            atRisk: 'status, lastMessageId, assignee, assigneeId, priority, version and 1 more',
-            advice: SAVER_ADVICE(L + 5),
-          },
-          line: L + 9,
-          column: 9,
-          endLine: L + 9,
-          endColumn: 43,
-          suggestions: [],
-        },
-      ],
+      errors: [reportedAtCall({ load: 8, call: 9, endColumn: 43, atRisk: 'status, lastMessageId, assignee, assigneeId, priority, version and 1 more', saverLine: 5, loader: 'findOneOrFail()' })],
     },
     {
       name: 'the saver changes the object before its slow call: the re-load after it would undo that, so no suggestion',
@@ -314,27 +240,7 @@ export async function answer(repo: Repository<Conversation>, llm: LlmClient, id:
   await summarise(repo, llm, conversation);
 }`,
       output: null,
-      errors: [
-        {
-          messageId: 'staleSave',
-          data: {
-            name: 'conversation',
-            loader: 'findOneByOrFail()',
-            loadLine: String(L + 8),
-            method: 'summarise() (summarise → save())',
-            window: 'after `await summarise(…)`',
-            awaitLine: String(L + 9),
-            reason: LLM,
-            atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt',
-            advice: SAVER_ADVICE(L + 5),
-          },
-          line: L + 9,
-          column: 9,
-          endLine: L + 9,
-          endColumn: 43,
-          suggestions: [],
-        },
-      ],
+      errors: [reportedAtCall({ load: 8, call: 9, endColumn: 43, atRisk: 'status, lastMessageId, lastMessageSnippet, assigneeId, version, updatedAt', saverLine: 5 })],
     },
   ],
 });

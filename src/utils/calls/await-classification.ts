@@ -71,6 +71,38 @@ function isAssignmentPattern(literal: ts.ObjectLiteralExpression): boolean {
   return ts.isBinaryExpression(current.parent) && current.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken && current.parent.left === current;
 }
 
+/**
+ * The values `scope` gives the variable or property `symbol`, named `text` (its initializer, and the right side
+ * of each `=`, `??=`, `||=`, `&&=` to it), where `nameOf` picks the name a node refers to it by.
+ * Undefined when it is also written another way (destructuring, a loop variable, `++`), whose value
+ * is not one expression.
+ */
+function valuesAssignedIn(
+  checker: ts.TypeChecker,
+  scope: ts.Node,
+  symbol: ts.Symbol,
+  text: string,
+  initializer: ts.Expression | undefined,
+  nameOf: (node: ts.Node) => ts.Identifier | ts.PrivateIdentifier | undefined,
+): ts.Expression[] | undefined {
+  const values: ts.Expression[] = initializer == null ? [] : [initializer];
+  const refersTo = (node: ts.Node): boolean => {
+    const name = nameOf(node);
+    return name != null && name.text === text && checker.getSymbolAtLocation(name) === symbol;
+  };
+  const found = { writtenOtherwise: false };
+  const visit = (node: ts.Node): void => {
+    if (ts.isBinaryExpression(node) && ASSIGNING_OPERATORS.has(node.operatorToken.kind)) {
+      if (refersTo(skipOuterExpressions(node.left))) values.push(node.right);
+    } else if ((ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && isWrittenOtherwise(node) && refersTo(node)) {
+      found.writtenOtherwise = true;
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(scope);
+  return found.writtenOtherwise ? undefined : values;
+}
+
 /** `=` and the logical assignments: each gives the target the right side's value. */
 const ASSIGNING_OPERATORS: ReadonlySet<ts.SyntaxKind> = new Set([ts.SyntaxKind.EqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken]);
 
@@ -258,20 +290,9 @@ export class AwaitClassifier {
     const modifiers = ts.getCombinedModifierFlags(declaration);
     const ownOnly = ts.isPrivateIdentifier(declaration.name) || (modifiers & (ts.ModifierFlags.Private | ts.ModifierFlags.Readonly)) !== 0;
     if (!ownOnly) return undefined;
-    const values: ts.Expression[] = declaration.initializer == null ? [] : [declaration.initializer];
-    const seen = { written: false };
-    const visit = (node: ts.Node): void => {
-      if (ts.isBinaryExpression(node) && ASSIGNING_OPERATORS.has(node.operatorToken.kind)) {
-        const target = skipOuterExpressions(node.left);
-        if (ts.isPropertyAccessExpression(target) && target.name.text === access.name.text && this.checker.getSymbolAtLocation(target.name) === symbol) values.push(node.right);
-      } else if (ts.isPropertyAccessExpression(node) && node.name.text === access.name.text && isWrittenOtherwise(node) && this.checker.getSymbolAtLocation(node.name) === symbol) {
-        seen.written = true;
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(declaration.parent);
+    const values = valuesAssignedIn(this.checker, declaration.parent, symbol as ts.Symbol, access.name.text, declaration.initializer, (node) => (ts.isPropertyAccessExpression(node) ? node.name : undefined));
     // A value handed in (a constructor parameter) was made by whoever passed it.
-    if (seen.written || values.length === 0 || values.some((value) => this.isParameterValue(value))) return undefined;
+    if (values == null || values.length === 0 || values.some((value) => this.isParameterValue(value))) return undefined;
     return values;
   }
 
@@ -470,21 +491,10 @@ export class AwaitClassifier {
     const declaration = symbol?.valueDeclaration;
     if (declaration == null || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return undefined;
     if (!(this.checker.getTypeAtLocation(declaration.name).flags & ts.TypeFlags.Any)) return undefined;
-    const values: ts.Expression[] = declaration.initializer == null ? [] : [declaration.initializer];
     let scope: ts.Node = declaration;
     while (!ts.isSourceFile(scope) && !ts.isFunctionLike(scope)) scope = scope.parent;
-    const seen = { written: false };
-    const visit = (current: ts.Node): void => {
-      if (ts.isBinaryExpression(current) && ASSIGNING_OPERATORS.has(current.operatorToken.kind)) {
-        const target = skipOuterExpressions(current.left);
-        if (ts.isIdentifier(target) && target.text === node.text && this.checker.getSymbolAtLocation(target) === symbol) values.push(current.right);
-      } else if (ts.isIdentifier(current) && current.text === node.text && isWrittenOtherwise(current) && this.checker.getSymbolAtLocation(current) === symbol) {
-        seen.written = true;
-      }
-      ts.forEachChild(current, visit);
-    };
-    visit(scope);
-    if (seen.written) return undefined;
+    const values = valuesAssignedIn(this.checker, scope, symbol as ts.Symbol, node.text, declaration.initializer, (current) => (ts.isIdentifier(current) ? current : undefined));
+    if (values == null) return undefined;
     let module: string | undefined;
     for (const value of values) {
       let made = skipOuterExpressions(value);
